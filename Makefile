@@ -1,0 +1,45 @@
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+SRC := src tests benchmarks
+
+.PHONY: install system-deps chat test lint typecheck layers pytest bench demo clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+chat: install
+	$(BIN)/reelestate chat-web
+
+lint: install
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+
+typecheck: install
+	$(BIN)/mypy
+
+layers: install
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest --cov --cov-report=term
+
+test: lint typecheck layers pytest
+
+bench: install
+	$(BIN)/python -m benchmarks.run_all
+
+demo: install
+	$(BIN)/reelestate render tests/fixtures/demo/storyboard.json --out demo-output
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage demo-output

@@ -1,0 +1,1 @@
+"""The conversation: LangGraph state, nodes, brains and the runner every channel calls."""

@@ -1,0 +1,1 @@
+"""The outer edge: CLI, REST API, webhooks."""

@@ -1,0 +1,20 @@
+"""The `reelestate` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from reelestate.api.cli import render_cmd
+
+app = typer.Typer(
+    name="reelestate",
+    help="ReelEstate Studio: listing photos and facts in, marketing video out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+render_cmd.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

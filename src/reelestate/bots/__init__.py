@@ -1,0 +1,1 @@
+"""Messenger channels over the agent runner."""

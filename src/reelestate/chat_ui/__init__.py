@@ -1,0 +1,1 @@
+"""The Chainlit web chat: runner events turned into messages, elements and actions."""

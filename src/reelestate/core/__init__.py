@@ -1,0 +1,1 @@
+"""Settings, errors, logging: what every layer may use."""

@@ -1,0 +1,82 @@
+"""One error hierarchy for the whole product.
+
+Each error carries a stable `code` a channel can map (to an HTTP status, a chat button,
+a Telegram reply) and a `message` written for the person who can fix the problem. Secrets
+and stack traces never go into `message`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ReelEstateError(Exception):
+    """Base of every error the product raises on purpose."""
+
+    code: ClassVar[str] = "internal_error"
+    user_error: ClassVar[bool] = False
+    """True when retrying the same input cannot help: the user has to change something."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+    def to_dict(self) -> dict[str, str]:
+        """The error as a channel shows it."""
+        out = {"code": self.code, "message": self.message}
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+class InvalidInputError(ReelEstateError):
+    """The user gave something we cannot use as it is."""
+
+    code = "invalid_input"
+    user_error = True
+
+
+class InvalidSpecError(InvalidInputError):
+    """A storyboard or render spec breaks a rule (durations, aspect, counts)."""
+
+    code = "invalid_spec"
+
+
+class PhotoError(InvalidInputError):
+    """A photo cannot be read or used; the message names the file and why."""
+
+    code = "invalid_photo"
+
+
+class ConfigurationError(ReelEstateError):
+    """The installation is missing something (a binary, a setting)."""
+
+    code = "configuration_error"
+
+
+class RenderError(ReelEstateError):
+    """Rendering failed for a reason on our side; retrying may help."""
+
+    code = "render_failed"
+
+
+class OutputValidationError(RenderError):
+    """A rendered file did not pass its probe; it was not handed out."""
+
+    code = "output_invalid"
+
+
+class ProviderError(ReelEstateError):
+    """An external service failed or timed out; a fallback or retry may help."""
+
+    code = "provider_failed"
+
+
+class RenderCancelledError(ReelEstateError):
+    """The render was cancelled before it finished."""
+
+    code = "cancelled"

@@ -1,0 +1,172 @@
+"""Safe decoding of user photos into RGB arrays.
+
+Agents upload whatever their phone or MLS export gives them: CMYK JPEGs, 16-bit PNGs,
+palette images with transparency, EXIF-rotated shots, 20,000-pixel panoramas and broken
+files. Everything that reads a photo goes through `load_photo`, so each of those cases is
+handled once and fails with a message that names the file and what to do.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from reelestate.core.errors import PhotoError
+
+RGBArray = npt.NDArray[np.uint8]
+
+MIN_SHORT_SIDE = 240
+"""Below this a photo cannot fill even a preview frame without visible blocks."""
+
+MAX_DECODED_PIXELS = 150_000_000
+"""Formats that cannot be decoded at reduced size are refused above this (about 450 MB RGB)."""
+
+_HEIF_REGISTERED = False
+
+
+def _register_heif() -> None:
+    global _HEIF_REGISTERED  # noqa: PLW0603 - one-time plugin registration
+    if _HEIF_REGISTERED:
+        return
+    try:
+        from pillow_heif import register_heif_opener  # type: ignore[import-not-found]  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - optional plugin
+        pass
+    else:  # pragma: no cover - depends on the optional plugin
+        register_heif_opener()
+    _HEIF_REGISTERED = True
+
+
+@dataclass(frozen=True)
+class DecodedPhoto:
+    """A photo as upright 8-bit RGB, with what we learned while decoding it."""
+
+    path: Path
+    rgb: RGBArray
+    original_width: int
+    original_height: int
+    format: str
+    rotated_by_exif: bool
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise PhotoError(f"Photo not found: {path.name}.", hint="Check the file path and upload it again.")
+    if not path.is_file():
+        raise PhotoError(f"{path.name} is not a file.", hint="Pass a photo, not a folder.")
+    if path.stat().st_size == 0:
+        raise PhotoError(f"{path.name} is empty (0 bytes).", hint="Upload the photo again.")
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Any PIL mode to 8-bit RGB; transparency is flattened onto white like a printed page."""
+    mode = img.mode
+    if mode == "RGB":
+        return img
+    if mode in {"I;16", "I;16B", "I;16L", "I;16N", "I"}:
+        arr = np.asarray(img).astype(np.uint32)
+        peak = int(arr.max()) if arr.size else 0
+        shift = 8 if peak > 255 else 0
+        gray = np.clip(arr >> shift, 0, 255).astype(np.uint8)
+        return Image.fromarray(gray).convert("RGB")
+    if mode == "F":
+        arr32 = np.asarray(img, dtype=np.float32)
+        hi = float(arr32.max()) or 1.0
+        return Image.fromarray((np.clip(arr32 / hi, 0, 1) * 255).astype(np.uint8)).convert("RGB")
+    if mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")
+        mode = "RGBA"
+    if mode in {"RGBA", "LA", "PA", "RGBa", "La"}:
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img.convert("RGB")
+
+
+def load_photo(
+    path: Path,
+    *,
+    max_side: int | None = None,
+    min_short_side: int = MIN_SHORT_SIDE,
+) -> DecodedPhoto:
+    """Decode `path` upright as RGB, at most `max_side` on its long side when given.
+
+    JPEGs are decoded at reduced size by the DCT scaler, so a 20,000-pixel photo never
+    occupies memory at full size.
+    """
+    path = Path(path)
+    _check_file(path)
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            previous_limit = Image.MAX_IMAGE_PIXELS
+            Image.MAX_IMAGE_PIXELS = None
+            try:
+                img = Image.open(path)
+            finally:
+                Image.MAX_IMAGE_PIXELS = previous_limit
+            original_w, original_h = img.size
+            fmt = img.format or "unknown"
+            orientation = img.getexif().get(0x0112, 1)
+            if max_side is not None and fmt == "JPEG":
+                img.draft(img.mode, (max_side, max_side))
+            if img.size[0] * img.size[1] > MAX_DECODED_PIXELS:
+                raise PhotoError(
+                    f"{path.name} is too large to process: {original_w}x{original_h} pixels.",
+                    hint="Export it as a JPEG of at most 8,000 pixels on the long side.",
+                )
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+            img.load()
+    except PhotoError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise PhotoError(
+            f"{path.name} is not a photo we can read.",
+            hint="Use JPEG, PNG, WebP or HEIC.",
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise PhotoError(
+            f"{path.name} is damaged or incomplete and cannot be decoded.",
+            hint="Export or upload the photo again.",
+        ) from exc
+
+    rotated = orientation not in (None, 1)
+    img = ImageOps.exif_transpose(img) or img
+    img = _to_rgb(img)
+    width, height = img.size
+    if original_w > 0 and original_h > 0 and rotated and orientation in (5, 6, 7, 8):
+        original_w, original_h = original_h, original_w
+    if min(original_w, original_h) < min_short_side:
+        raise PhotoError(
+            f"{path.name} is too small: {original_w}x{original_h}.",
+            hint=f"Use a photo at least {min_short_side} pixels on its short side.",
+        )
+    if max_side is not None and max(width, height) > max_side:
+        scale = max_side / max(width, height)
+        img = img.resize(
+            (max(1, round(width * scale)), max(1, round(height * scale))),
+            Image.Resampling.LANCZOS,
+        )
+    rgb = np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
+    return DecodedPhoto(
+        path=path,
+        rgb=rgb,
+        original_width=original_w,
+        original_height=original_h,
+        format=fmt,
+        rotated_by_exif=rotated,
+    )

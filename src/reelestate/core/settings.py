@@ -1,0 +1,60 @@
+"""Settings read once from the environment.
+
+Every part of the system that talks to the outside world picks its real implementation
+when the matching setting is present and its embedded default otherwise, so the same
+object decides "PostgreSQL or SQLite", "S3 or a local folder", "fal or Ken Burns".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Process-wide configuration; secrets stay `SecretStr` so they never print."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(default=Path(".reelestate"), alias="REELESTATE_DATA_DIR")
+    log_level: str = Field(default="INFO", alias="REELESTATE_LOG_LEVEL")
+    ffmpeg_binary: str | None = Field(default=None, alias="REELESTATE_FFMPEG")
+    ffprobe_binary: str | None = Field(default=None, alias="REELESTATE_FFPROBE")
+    max_image_pixels: int = Field(default=120_000_000, alias="REELESTATE_MAX_IMAGE_PIXELS")
+
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    s3_bucket: str | None = Field(default=None, alias="S3_BUCKET")
+    s3_endpoint_url: str | None = Field(default=None, alias="S3_ENDPOINT_URL")
+    cdn_base_url: str | None = Field(default=None, alias="CDN_BASE_URL")
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    elevenlabs_api_key: SecretStr | None = Field(default=None, alias="ELEVENLABS_API_KEY")
+    elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
+    fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    jwt_secret: SecretStr | None = Field(default=None, alias="REELESTATE_JWT_SECRET")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where reusable intermediate results (clips, narration, music beds) live."""
+        return self.data_dir / "cache"
+
+    @property
+    def blobs_dir(self) -> Path:
+        """The embedded blob store's folder."""
+        return self.data_dir / "blobs"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The embedded database file."""
+        return self.data_dir / "reelestate.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The one settings object of this process, read on first use."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""External capabilities, each a Protocol with a real client and an embedded default."""

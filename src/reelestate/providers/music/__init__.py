@@ -1,0 +1,1 @@
+"""Background music: procedural beds made at run time and user tracks."""

@@ -1,0 +1,1 @@
+"""Narration voices: ElevenLabs, OpenAI and the embedded espeak-ng."""

@@ -1,0 +1,47 @@
+"""What every narration voice returns, whichever provider made it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class WordTiming(BaseModel):
+    """One spoken word and when it is heard, in seconds from the start of the audio."""
+
+    model_config = ConfigDict(frozen=True)
+
+    word: str = Field(min_length=1, max_length=200)
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WordTiming:
+        if self.end < self.start:
+            raise ValueError(f"word {self.word!r} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Narration(BaseModel):
+    """A narration audio file with per-word timings; the captions are cut from these."""
+
+    model_config = ConfigDict(frozen=True)
+
+    audio: Path
+    words: list[WordTiming]
+    duration: float = Field(gt=0)
+    provider: str
+    voice: str
+    words_per_minute: float | None = None
+
+
+class TextToSpeech(Protocol):
+    """A narration voice: text in, audio file and word timings out."""
+
+    name: str
+
+    def synthesize(self, text: str, *, voice: str, out_dir: Path, rate: float = 1.0) -> Narration:
+        """Speak `text` into a WAV/MP3 under `out_dir`; `rate` 1.0 is the voice's natural pace."""
+        ...

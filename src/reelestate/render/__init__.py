@@ -1,0 +1,1 @@
+"""The render engine: RenderSpec in, validated MP4 + SRT + thumbnail out."""

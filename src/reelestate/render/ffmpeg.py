@@ -1,0 +1,221 @@
+"""Where FFmpeg lives and how it is run.
+
+Every FFmpeg invocation in the product goes through `run_ffmpeg` or `FFmpegPipe`, so
+errors become typed `RenderError`s with the useful end of stderr, cancellation kills the
+process, and no caller builds a shell string.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from reelestate.core.errors import ConfigurationError, RenderCancelledError, RenderError
+from reelestate.core.settings import get_settings
+
+
+@dataclass(frozen=True)
+class FFmpegTools:
+    """Paths of the ffmpeg and ffprobe binaries this process uses."""
+
+    ffmpeg: str
+    ffprobe: str
+
+
+@lru_cache(maxsize=1)
+def find_tools() -> FFmpegTools:
+    """System FFmpeg first; imageio-ffmpeg's bundled binary when the system has none."""
+    settings = get_settings()
+    ffmpeg = settings.ffmpeg_binary or shutil.which("ffmpeg")
+    if ffmpeg is None:
+        try:
+            import imageio_ffmpeg  # noqa: PLC0415 - optional fallback, imported only when needed
+
+            ffmpeg = str(imageio_ffmpeg.get_ffmpeg_exe())
+        except (ImportError, RuntimeError) as exc:  # pragma: no cover - depends on the machine
+            raise ConfigurationError(
+                "FFmpeg is not installed.", hint="Install it with: apt-get install ffmpeg"
+            ) from exc
+    ffprobe = settings.ffprobe_binary or shutil.which("ffprobe")
+    if ffprobe is None:  # pragma: no cover - depends on the machine
+        raise ConfigurationError(
+            "ffprobe is not installed; rendered files cannot be checked without it.",
+            hint="Install it with: apt-get install ffmpeg",
+        )
+    return FFmpegTools(ffmpeg=ffmpeg, ffprobe=ffprobe)
+
+
+class CancelToken:
+    """A flag a job sets to stop a render; checked between frames and while FFmpeg runs."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise RenderCancelledError("The render was cancelled.")
+
+
+def escape_filter_value(value: str) -> str:
+    """Escape a value (a path) for use inside an FFmpeg filter argument.
+
+    Two levels apply: the option value inside the filter (`:` `\\` `'`), then the
+    filtergraph itself (`,` `;` `[` `]` `\\` `'`).
+    """
+    level1 = value.replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
+    out = []
+    for ch in level1:
+        if ch in "\\',;[]":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _stderr_summary(lines: Sequence[str]) -> str:
+    useful = [ln.strip() for ln in lines if ln.strip()]
+    return " | ".join(useful[-4:])[:600]
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    cancel: CancelToken | None = None,
+    timeout: float | None = None,
+    binary: str | None = None,
+) -> str:
+    """Run ffmpeg (or `binary`) with `args`; returns stderr text, raises `RenderError` on failure."""
+    exe = binary or find_tools().ffmpeg
+    argv = [exe, *args]
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    waited = 0.0
+    step = 0.1
+    while True:
+        try:
+            stdout, stderr = proc.communicate(timeout=step)
+            break
+        except subprocess.TimeoutExpired:
+            waited += step
+            if cancel is not None and cancel.cancelled:
+                proc.kill()
+                proc.communicate()
+                raise RenderCancelledError("The render was cancelled.") from None
+            if timeout is not None and waited > timeout:
+                proc.kill()
+                proc.communicate()
+                raise RenderError(f"FFmpeg took longer than {timeout:.0f} s and was stopped.") from None
+    text = stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise RenderError(f"FFmpeg failed: {_stderr_summary(text.splitlines())}")
+    del stdout
+    return text
+
+
+class FFmpegPipe:
+    """An ffmpeg process that reads raw frames on stdin; a context manager that always reaps it.
+
+    Leaving the block with an exception kills the process, so a failed render never leaves
+    an encoder running or a half-written file treated as finished.
+    """
+
+    def __init__(self, args: Sequence[str], *, binary: str | None = None) -> None:
+        self._argv = [binary or find_tools().ffmpeg, *args]
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: deque[str] = deque(maxlen=40)
+        self._reader: threading.Thread | None = None
+
+    def __enter__(self) -> FFmpegPipe:
+        self._proc = subprocess.Popen(
+            self._argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        stderr = self._proc.stderr
+        assert stderr is not None
+        self._reader = threading.Thread(target=self._drain, args=(stderr,), daemon=True)
+        self._reader.start()
+        return self
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        for raw in stream:
+            self._stderr.append(raw.decode("utf-8", "replace"))
+
+    def write(self, data: bytes | memoryview) -> None:
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(data)
+        except BrokenPipeError as exc:
+            self._proc.wait()
+            raise RenderError(f"FFmpeg stopped early: {_stderr_summary(list(self._stderr))}") from exc
+
+    def close(self) -> None:
+        """Finish the stream and wait for ffmpeg; raises if it failed."""
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._proc.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        if code != 0:
+            raise RenderError(f"FFmpeg failed: {_stderr_summary(list(self._stderr))}")
+
+    def kill(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.kill()
+        elif self._proc is not None and self._proc.poll() is None:
+            self.close()
+
+
+ProgressCallback = Callable[[int], None]
+
+__all__ = [
+    "CancelToken",
+    "FFmpegPipe",
+    "FFmpegTools",
+    "ProgressCallback",
+    "escape_filter_value",
+    "find_tools",
+    "run_ffmpeg",
+]
+
+
+def binary_version(path: str) -> str:
+    """First line of `ffmpeg -version`, for reports and benchmarks."""
+    out = subprocess.run([path, "-version"], capture_output=True, text=True, check=False).stdout
+    return out.splitlines()[0] if out else "unknown"
+
+
+def ensure_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,1 @@
+"""Persistence: database models, repositories and the blob store."""

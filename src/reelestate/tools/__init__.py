@@ -1,0 +1,1 @@
+"""The agent's tools: pure functions over pydantic models plus thin wrappers."""
