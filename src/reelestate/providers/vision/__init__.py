@@ -1,0 +1,1 @@
+"""Photo analysis: the embedded OpenCV + ONNX analyser and the LLM vision provider."""
