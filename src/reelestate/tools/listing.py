@@ -113,7 +113,9 @@ class Listing(BaseModel):
             if value < 0:
                 raise ValueError(f"bedrooms cannot be negative, got {value} (use 0 for a studio)")
             if value > MAX_BEDS:
-                raise ValueError(f"{value} bedrooms looks like a typo; the most we accept is {MAX_BEDS}")
+                raise ValueError(
+                    f"{value} bedrooms looks like a typo; the most we accept is {MAX_BEDS}"
+                )
         return value
 
     @field_validator("baths")
@@ -159,7 +161,8 @@ class Listing(BaseModel):
             for item in items:
                 if len(item) > MAX_HIGHLIGHT_CHARS:
                     raise ValueError(
-                        f"keep each highlight under {MAX_HIGHLIGHT_CHARS} characters: {item[:40]!r}..."
+                        f"keep each highlight under {MAX_HIGHLIGHT_CHARS} characters: "
+                        f"{item[:40]!r}..."
                     )
             return tuple(items)
         return value

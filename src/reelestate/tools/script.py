@@ -104,13 +104,18 @@ def validate_script(
         if line.photo_index is not None:
             if not 0 <= line.photo_index < len(analyses):
                 problems.append(
-                    ScriptProblem(line=i, detail=f"refers to photo {line.photo_index + 1}, "
-                                  f"but there are {len(analyses)}")  # fmt: skip
+                    ScriptProblem(
+                        line=i,
+                        detail=f"refers to photo {line.photo_index + 1}, "
+                        f"but there are {len(analyses)}",
+                    )
                 )
             elif not analyses[line.photo_index].usable:
                 problems.append(
-                    ScriptProblem(line=i, detail=f"is spoken over photo {line.photo_index + 1}, "
-                                  "which was rejected")  # fmt: skip
+                    ScriptProblem(
+                        line=i,
+                        detail=f"is spoken over photo {line.photo_index + 1}, which was rejected",
+                    )
                 )
     return problems
 

@@ -150,7 +150,12 @@ def detect_facts(text: str, sheet: FactSheet) -> frozenset[str]:
 
 
 def _fact_value(kind: str, sheet: FactSheet) -> float | None:
-    values = {"price": sheet.price, "beds": sheet.beds, "baths": sheet.baths, "area": sheet.area_sqft}
+    values = {
+        "price": sheet.price,
+        "beds": sheet.beds,
+        "baths": sheet.baths,
+        "area": sheet.area_sqft,
+    }
     value = values.get(kind)
     return float(value) if value is not None else None
 

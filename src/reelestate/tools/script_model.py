@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,7 +28,7 @@ class ScriptLine(BaseModel):
 
     text: str = Field(min_length=1, max_length=400)
     facts: frozenset[str] = frozenset()
-    """Fact keys the line states: price, beds, baths, area, address, city, highlight:<i>, room:<r>."""
+    """Fact keys it states: price, beds, baths, area, address, city, highlight:<i>, room:<r>."""
     photo_index: int | None = None
     """The analysed photo this line is spoken over; None for a line with no photo of its own."""
     duration: float = Field(ge=0)
@@ -105,7 +104,3 @@ class ScriptProblem(BaseModel):
     def __str__(self) -> str:
         where = f"line {self.line + 1}" if self.line is not None else "script"
         return f"{where}: {self.detail}"
-
-
-def analyses_tuple(analyses: Sequence[PhotoAnalysis]) -> tuple[PhotoAnalysis, ...]:
-    return tuple(analyses)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reelestate.prompts.features import ROOM_TERMS
@@ -83,7 +84,7 @@ _FACT_OF = {"address": "address", "city": "city", "price": "price", "area": "are
 class _Composer:
     def __init__(self, brief: ScriptBrief) -> None:
         self.brief = brief
-        self.rng = random.Random(f"{brief.seed}:{brief.style}")
+        self.rng = random.Random(f"{brief.seed}:{brief.style}")  # noqa: S311 (wording, not secrets)
         self.values = _values(brief.sheet, brief.style)
         self.used: set[str] = set()
 
@@ -109,7 +110,7 @@ class _Composer:
         return _Draft(slot, text, frozenset(facts), scene, priority, duration)
 
 
-def _room_scene(text: str, rooms: list[str]) -> int | None:
+def _room_scene(text: str, rooms: Sequence[str]) -> int | None:
     """The scene whose room a highlight names ("renovated kitchen" -> the kitchen)."""
     for scene, room in enumerate(rooms):
         if room in ROOM_TERMS and re.search(

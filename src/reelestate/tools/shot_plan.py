@@ -80,7 +80,9 @@ def _quality(a: PhotoAnalysis) -> float:
     return a.room_confidence + min(a.sharpness, 1.0) * 0.1 - abs(a.exposure) * 0.2
 
 
-def _select(candidates: list[tuple[int, str]], analyses: Sequence[PhotoAnalysis], n: int) -> set[int]:
+def _select(
+    candidates: Sequence[tuple[int, str]], analyses: Sequence[PhotoAnalysis], n: int
+) -> set[int]:
     """Up to n photo indices: an opening and closing exterior, one of each room, then the rest."""
     by_room: dict[str, list[int]] = {}
     for i, room in candidates:
@@ -123,16 +125,14 @@ def plan_shots(
         )
     budget = max_photos if max_photos is not None else photo_budget(length_seconds)
     chosen = _select(candidates, analyses, budget)
-    ordered = sorted(
-        (c for c in candidates if c[0] in chosen), key=lambda c: (_GROUP[c[1]], c[0])
-    )
+    ordered = sorted((c for c in candidates if c[0] in chosen), key=lambda c: (_GROUP[c[1]], c[0]))
     exteriors = [c for c in ordered if c[1] == "exterior"]
     if len(exteriors) >= 2:
         # The best exterior opens; the next one closes the visit.
         best = max(exteriors, key=lambda c: _quality(analyses[c[0]]))
         closing = next(c for c in exteriors if c != best)
         ordered = [best, *(c for c in ordered if c not in (best, closing)), closing]
-    shots = [Shot(photo_index=i, room=room, role="body") for i, room in ordered]  # type: ignore[arg-type]
+    shots = [Shot(photo_index=i, room=room, role="body") for i, room in ordered]
     if shots:
         shots[0] = shots[0].model_copy(update={"role": "opening"})
     if len(shots) > 1 and len(exteriors) >= 2:
