@@ -92,6 +92,8 @@ class NumberMention:
     start: int
     end: int
     kind: NumberKind | None
+    next_word: str | None = None
+    """For a number with no fact unit, the word right after it ("car" in "3-car garage")."""
 
 
 @dataclass(frozen=True)
@@ -174,8 +176,8 @@ def find_numbers(text: str) -> list[NumberMention]:
                 i += 1
                 continue
             value, used = parsed
-            next_word = toks[i + used].text if i + used < len(toks) else ""
-            if tok.text == "one" and used == 1 and next_word not in _COUNT_NOUNS:
+            following = toks[i + used].text if i + used < len(toks) else ""
+            if tok.text == "one" and used == 1 and following not in _COUNT_NOUNS:
                 i += 1  # "one of a kind", "the one": a pronoun, not a count
                 continue
         half = _half_after(toks, i + used)
@@ -185,7 +187,13 @@ def find_numbers(text: str) -> list[NumberMention]:
         if kind is None and (tok.money or tok.suffixed):
             kind = "price"
         end = toks[i + used + unit_len - 1].end
-        found.append(NumberMention(value=value, start=tok.start, end=end, kind=kind))
+        next_word: str | None = None
+        if kind is None and i + used < len(toks):
+            after = toks[i + used]
+            joined = re.fullmatch(r"[\s\-]*", text[end : after.start]) is not None
+            if after.value is None and joined:  # "3." ends a sentence, "3-car" counts cars
+                next_word = after.text
+        found.append(NumberMention(value, tok.start, end, kind, next_word))
         i += used + unit_len
     return found
 

@@ -68,6 +68,22 @@ class FactSheet(BaseModel):
         return frozenset(keys)
 
     @property
+    def given_texts(self) -> tuple[str, ...]:
+        return tuple(
+            t for t in (self.address, self.city, self.zip_code, *self.highlights.values()) if t
+        )
+
+    @property
+    def allowed_counts(self) -> frozenset[tuple[float, str]]:
+        """(number, word after it) pairs from the given text: (2, 'car'), (12, 'oak')."""
+        return frozenset(
+            (m.value, m.next_word)
+            for text in self.given_texts
+            for m in find_numbers(text)
+            if m.next_word is not None
+        )
+
+    @property
     def allowed_numbers(self) -> frozenset[float]:
         """Numbers that may appear without a unit: the facts, and those inside given text."""
         values = {float(v) for v in (self.price, self.beds, self.baths, self.area_sqft) if v}
@@ -164,6 +180,7 @@ def text_problems(text: str, sheet: FactSheet) -> list[str]:
     """Why `text` says more than the facts allow (empty when it does not)."""
     problems: list[str] = []
     allowed = sheet.allowed_numbers
+    counts = sheet.allowed_counts
     for mention in find_numbers(text):
         said = text[mention.start : mention.end]
         if mention.kind is not None:
@@ -172,6 +189,11 @@ def text_problems(text: str, sheet: FactSheet) -> list[str]:
                 problems.append(f"states a {mention.kind} ({said!r}) but the listing gives none")
             elif mention.value != expected:
                 problems.append(f"says {said!r} but the listing's {mention.kind} is {expected:g}")
+        elif mention.next_word is not None:
+            if (mention.value, mention.next_word) not in counts:
+                problems.append(
+                    f"states {said} {mention.next_word!r}, which is not one of the listing's facts"
+                )
         elif mention.value not in allowed:
             problems.append(f"states the number {said!r}, which is not one of the listing's facts")
     rest = _without_numbers(text)
