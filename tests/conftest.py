@@ -1,4 +1,4 @@
-"""Shared fixtures: every test gets its own data dir, so nothing leaks between tests or into the repo."""
+"""Shared fixtures: each test gets its own data dir, so nothing leaks between tests."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ PHOTOS = FIXTURES / "photos"
 
 
 @pytest.fixture(autouse=True)
-def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("REELESTATE_DATA_DIR", str(data))
     get_settings.cache_clear()

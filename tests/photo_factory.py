@@ -41,7 +41,9 @@ def cmyk_jpeg(folder: Path) -> Path:
 
 def png16(folder: Path) -> Path:
     path = folder / "deep.png"
-    ramp = (np.linspace(0, 65535, 640, dtype=np.uint32)[None, :] * np.ones((480, 1), np.uint32)).astype(np.uint16)
+    ramp = (
+        np.linspace(0, 65535, 640, dtype=np.uint32)[None, :] * np.ones((480, 1), np.uint32)
+    ).astype(np.uint16)
     Image.fromarray(ramp).save(path)
     return path
 
@@ -55,7 +57,7 @@ def rgba_png(folder: Path) -> Path:
 
 
 def exif_rotated(folder: Path) -> Path:
-    """Stored landscape, tagged 'rotate 90° clockwise to view' (orientation 6): upright is portrait."""
+    """Stored landscape, tagged orientation 6 (rotate 90° to view): upright it is portrait."""
     path = folder / "rotated.jpg"
     img = Image.open(real_photo()).convert("RGB")
     exif = Image.Exif()

@@ -36,7 +36,7 @@ def test_bad_photos_raise_clear_errors(tmp_path: Path, make, message: str) -> No
 
 
 def test_missing_photo_names_the_file(tmp_path: Path) -> None:
-    with pytest.raises(PhotoError, match="Photo not found: gone.jpg"):
+    with pytest.raises(PhotoError, match=r"Photo not found: gone\.jpg"):
         load_photo(tmp_path / "gone.jpg")
     with pytest.raises(PhotoError, match="not a file"):
         load_photo(tmp_path)

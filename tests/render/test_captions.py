@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from reelestate.providers.tts.base import WordTiming
@@ -14,7 +16,10 @@ from reelestate.render.captions import (
 
 
 def _words(text: str, step: float = 0.4) -> list[WordTiming]:
-    return [WordTiming(word=w, start=i * step, end=i * step + step * 0.9) for i, w in enumerate(text.split())]
+    return [
+        WordTiming(word=w, start=i * step, end=i * step + step * 0.9)
+        for i, w in enumerate(text.split())
+    ]
 
 
 @pytest.mark.parametrize(
@@ -44,7 +49,7 @@ def test_cues_break_on_length_sentences_and_pauses() -> None:
     assert all(len(c.text) <= 24 for c in cues)
     assert cues[-1].text == "Later"
     assert cues[0].start == pytest.approx(2.0)
-    for a, b in zip(cues, cues[1:], strict=False):
+    for a, b in itertools.pairwise(cues):
         assert a.end <= b.start
 
 
@@ -79,7 +84,9 @@ def test_karaoke_tags_follow_word_starts_and_clip_to_window() -> None:
 
 
 def test_titles_are_escaped_not_karaoke() -> None:
-    title = Cue(words=(WordTiming(word="{\\b1}Pool", start=1, end=2),), start=1, end=2, style="Title")
+    title = Cue(
+        words=(WordTiming(word="{\\b1}Pool", start=1, end=2),), start=1, end=2, style="Title"
+    )
     line = ass_events([title])
     assert ",Title,," in line
     assert "\\{\\" + WORD_JOINER + "b1\\}Pool" in line

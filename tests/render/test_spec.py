@@ -21,7 +21,10 @@ def _scene(duration: float = 3.0, **extra: object) -> dict[str, object]:
         ({"scenes": [_scene(600)]}, "got 600"),
         ({"scenes": []}, "at least one scene"),
         ({"scenes": [_scene()], "aspect": "3:2"}, "aspect"),
-        ({"scenes": [_scene(2, transition={"kind": "crossfade", "duration": 1.5}), _scene()]}, "half as long"),
+        (
+            {"scenes": [_scene(2, transition={"kind": "crossfade", "duration": 1.5}), _scene()]},
+            "half as long",
+        ),
         ({"scenes": [_scene()], "brand": {"primary_color": "red"}}, "#RRGGBB"),
         ({"scenes": [_scene(caption="x" * 500)]}, "caption"),
         ({"scenes": [_scene()], "colour": "blue"}, "colour"),
@@ -37,12 +40,17 @@ def test_bad_specs_fail_with_the_field_named(data: dict[str, object], message: s
 def test_sizes_per_aspect_and_preview() -> None:
     assert parse_spec({"scenes": [_scene()], "aspect": "16:9"}).size == (1920, 1080)
     assert parse_spec({"scenes": [_scene()], "aspect": "4:5"}).size == (1080, 1350)
-    assert parse_spec({"scenes": [_scene()], "aspect": "1:1", "profile": "preview"}).size == (540, 540)
+    assert parse_spec({"scenes": [_scene()], "aspect": "1:1", "profile": "preview"}).size == (
+        540,
+        540,
+    )
     assert parse_spec({"scenes": [_scene()], "profile": "preview"}).size == (540, 960)
 
 
 def test_load_spec_anchors_paths_and_applies_overrides(tmp_path: Path) -> None:
-    (tmp_path / "sb.json").write_text(json.dumps({"scenes": [_scene()], "brand": {"logo": "logo.png"}}))
+    (tmp_path / "sb.json").write_text(
+        json.dumps({"scenes": [_scene()], "brand": {"logo": "logo.png"}})
+    )
     spec = load_spec(tmp_path / "sb.json", aspect="1:1", preview=True)
     assert spec.scenes[0].photo == tmp_path / "a.jpg"
     assert spec.brand.logo == tmp_path / "logo.png"

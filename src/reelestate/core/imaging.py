@@ -64,7 +64,9 @@ class DecodedPhoto:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise PhotoError(f"Photo not found: {path.name}.", hint="Check the file path and upload it again.")
+        raise PhotoError(
+            f"Photo not found: {path.name}.", hint="Check the file path and upload it again."
+        )
     if not path.is_file():
         raise PhotoError(f"{path.name} is not a file.", hint="Pass a photo, not a folder.")
     if path.stat().st_size == 0:
@@ -137,7 +139,9 @@ def _open_unlimited(path: Path) -> Image.Image:
         Image.MAX_IMAGE_PIXELS = previous_limit
 
 
-def _decode(path: Path, img: Image.Image, *, max_side: int | None, min_short_side: int) -> DecodedPhoto:
+def _decode(
+    path: Path, img: Image.Image, *, max_side: int | None, min_short_side: int
+) -> DecodedPhoto:
     original_w, original_h = img.size
     fmt = img.format or "unknown"
     orientation = img.getexif().get(0x0112, 1)

@@ -24,7 +24,9 @@ def _gradient(width: int, height: int, colour: str) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(arr), "RGB")
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, max_width: int
+) -> list[str]:
     words, lines, line = text.split(), [], ""
     for word in words:
         candidate = f"{line} {word}".strip()
@@ -75,7 +77,13 @@ def _paste_logo(card: Image.Image, brand: BrandKit, y: int, max_h: int) -> int:
 
 
 def intro_card(
-    width: int, height: int, brand: BrandKit, facts: ListingFacts | None, title: str | None, *, branded: bool
+    width: int,
+    height: int,
+    brand: BrandKit,
+    facts: ListingFacts | None,
+    title: str | None,
+    *,
+    branded: bool,
 ) -> U8:
     """Opening card: logo, address (or title), price and key facts."""
     w, h = round(width * CARD_MARGIN), round(height * CARD_MARGIN)
@@ -92,12 +100,22 @@ def intro_card(
     y += round(unit * 0.04)
     if facts is not None and facts.price is not None:
         price = format_price(facts.price, facts.currency)
-        y = _centred_block(draw, price, width=w, y=y, size=round(unit * 0.09), colour=accent, max_lines=1)
+        y = _centred_block(
+            draw, price, width=w, y=y, size=round(unit * 0.09), colour=accent, max_lines=1
+        )
     if facts is not None and facts_line(facts):
-        y = _centred_block(draw, facts_line(facts), width=w, y=y, size=round(unit * 0.05), colour=text)
+        y = _centred_block(
+            draw, facts_line(facts), width=w, y=y, size=round(unit * 0.05), colour=text
+        )
     if branded and brand.name:
         _centred_block(
-            draw, brand.name, width=w, y=round(h * 0.82), size=round(unit * 0.04), colour=text, bold=False
+            draw,
+            brand.name,
+            width=w,
+            y=round(h * 0.82),
+            size=round(unit * 0.04),
+            colour=text,
+            bold=False,
         )
     return np.ascontiguousarray(np.asarray(card, dtype=np.uint8))
 
@@ -112,12 +130,26 @@ def outro_card(width: int, height: int, brand: BrandKit) -> U8:
     unit = min(w, h)
     y = _paste_logo(card, brand, round(h * 0.22), round(h * 0.09))
     y = max(y, round(h * 0.36))
-    y = _centred_block(draw, "Schedule a private showing", width=w, y=y, size=round(unit * 0.06), colour=text)
+    y = _centred_block(
+        draw, "Schedule a private showing", width=w, y=y, size=round(unit * 0.06), colour=text
+    )
     y += round(unit * 0.05)
     if brand.agent_name:
-        y = _centred_block(draw, brand.agent_name, width=w, y=y, size=round(unit * 0.07), colour=accent)
+        y = _centred_block(
+            draw, brand.agent_name, width=w, y=y, size=round(unit * 0.07), colour=accent
+        )
     if brand.agent_phone:
-        y = _centred_block(draw, brand.agent_phone, width=w, y=y, size=round(unit * 0.06), colour=text)
+        y = _centred_block(
+            draw, brand.agent_phone, width=w, y=y, size=round(unit * 0.06), colour=text
+        )
     if brand.name:
-        _centred_block(draw, brand.name, width=w, y=y + round(unit * 0.04), size=round(unit * 0.045), colour=text, bold=False)
+        _centred_block(
+            draw,
+            brand.name,
+            width=w,
+            y=y + round(unit * 0.04),
+            size=round(unit * 0.045),
+            colour=text,
+            bold=False,
+        )
     return np.ascontiguousarray(np.asarray(card, dtype=np.uint8))

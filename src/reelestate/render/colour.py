@@ -50,7 +50,9 @@ def rgb_to_ycc_full(rgb: U8) -> tuple[U8, U8, U8]:
 def subsample(plane: U8) -> U8:
     """2x2 box average, the 4:2:0 chroma of a full-resolution plane (even sizes)."""
     h, w = plane.shape
-    return cv2.resize(plane, (w // 2, h // 2), interpolation=cv2.INTER_AREA)  # type: ignore[no-any-return]
+    return np.asarray(
+        cv2.resize(plane, (w // 2, h // 2), interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )
 
 
 def rgb_to_yuv420(rgb: U8) -> tuple[U8, U8, U8]:
@@ -68,7 +70,8 @@ def yuv420_to_rgb(y: U8, u: U8, v: U8) -> U8:
         [(y.astype(np.float32) - 16.0) / 219.0, (cb - 128.0) / 224.0, (cr - 128.0) / 224.0], axis=-1
     )
     rgb = ycc.reshape(-1, 3) @ _YCC_TO_RGB.T
-    return np.clip(np.rint(rgb * 255.0), 0, 255).astype(np.uint8).reshape(h, w, 3)
+    out: U8 = np.clip(np.rint(rgb * 255.0), 0, 255).astype(np.uint8).reshape(h, w, 3)
+    return out
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:

@@ -8,7 +8,16 @@ from pathlib import Path
 from reelestate.render.ffmpeg import escape_filter_value
 from reelestate.render.spec import Profile
 
-COLOUR_TAGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
+COLOUR_TAGS = [
+    "-colorspace",
+    "bt709",
+    "-color_primaries",
+    "bt709",
+    "-color_trc",
+    "bt709",
+    "-color_range",
+    "tv",
+]
 
 
 @dataclass(frozen=True)

@@ -10,32 +10,55 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 from pydantic import BaseModel
 
-from reelestate.core.errors import InvalidSpecError, OutputValidationError, PhotoError, ReelEstateError
+from reelestate.core.errors import (
+    InvalidSpecError,
+    OutputValidationError,
+    PhotoError,
+)
 from reelestate.core.imaging import load_photo
 from reelestate.core.settings import get_settings
 from reelestate.providers.music.procedural import make_music_bed
 from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
 from reelestate.providers.tts.espeak import EspeakTTS
-from reelestate.render.audio import measure_loudness, mix_audio
-from reelestate.render.captions import Cue, ass_events, ass_header, build_cues, srt_document
+from reelestate.render.audio import Loudness, measure_loudness, mix_audio
+from reelestate.render.captions import (
+    CaptionLayout,
+    Cue,
+    ass_events,
+    ass_header,
+    build_cues,
+    srt_document,
+)
 from reelestate.render.colour import yuv420_to_rgb
 from reelestate.render.encode import concat_list, mux_args
 from reelestate.render.ffmpeg import CancelToken, run_ffmpeg
-from reelestate.render.fonts import FONTS_DIR, family_name
+from reelestate.render.fonts import DEFAULT_FAMILY, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer, render_shot_frame
 from reelestate.render.layout import caption_layout
-from reelestate.render.overlays import blend_overlay, disclosure_overlay, logo_overlay, lower_third, load_logo
+from reelestate.render.overlays import (
+    blend_overlay,
+    disclosure_overlay,
+    load_logo,
+    logo_overlay,
+    lower_third,
+)
 from reelestate.render.probe import ExpectedVideo, check_report, ffprobe_json, inspect_video
 from reelestate.render.progress import ProgressHandler, RenderProgress, Stage, progress_event
-from reelestate.render.segments import SegmentRenderer, ShotOverlay, SourceLoader, file_digest, segment_key
+from reelestate.render.segments import (
+    SegmentRenderer,
+    ShotOverlay,
+    SourceLoader,
+    file_digest,
+    segment_key,
+)
 from reelestate.render.spec import RenderSpec
 from reelestate.render.timeline import Shot, Timeline, build_timeline
 
@@ -69,7 +92,11 @@ class _Progress:
 
     def stage(self, stage: Stage, fraction: float = 0.0, message: str = "") -> None:
         if self.handler is not None:
-            self.handler(progress_event(stage, fraction, frames_done=self.done, frames_total=self.total, message=message))
+            self.handler(
+                progress_event(
+                    stage, fraction, frames_done=self.done, frames_total=self.total, message=message
+                )
+            )
 
     def frames(self, count: int = 1) -> None:
         self.done += count
@@ -99,21 +126,40 @@ def _audio_duration(path: Path) -> float:
     try:
         return float(ffprobe_json(path)["format"]["duration"])
     except (OutputValidationError, KeyError, ValueError) as exc:
-        raise InvalidSpecError(f"The voice track {path.name} cannot be read.", hint="Upload it again as WAV or MP3.") from exc
+        raise InvalidSpecError(
+            f"The voice track {path.name} cannot be read.", hint="Upload it again as WAV or MP3."
+        ) from exc
 
 
-def _narration(spec: RenderSpec, cache: Path, tts: TextToSpeech | None) -> tuple[Path | None, list[WordTiming], float, float, Narration | None]:
+def _narration(
+    spec: RenderSpec, cache: Path, tts: TextToSpeech | None
+) -> tuple[Path | None, list[WordTiming], float, float, Narration | None]:
     """(audio, words, offset, duration, narration) of the voice, synthesising it when asked."""
     if spec.voice is not None:
         if not spec.voice.audio.exists():
             raise InvalidSpecError(f"Voice track not found: {spec.voice.audio.name}.")
-        return spec.voice.audio, list(spec.voice.words), spec.voice.offset, _audio_duration(spec.voice.audio), None
+        return (
+            spec.voice.audio,
+            list(spec.voice.words),
+            spec.voice.offset,
+            _audio_duration(spec.voice.audio),
+            None,
+        )
     if spec.narration is not None:
         engine = tts or EspeakTTS()
         narration = engine.synthesize(
-            spec.narration.text, voice=spec.narration.voice, out_dir=cache / "narration", rate=spec.narration.rate
+            spec.narration.text,
+            voice=spec.narration.voice,
+            out_dir=cache / "narration",
+            rate=spec.narration.rate,
         )
-        return narration.audio, list(narration.words), spec.narration.offset, narration.duration, narration
+        return (
+            narration.audio,
+            list(narration.words),
+            spec.narration.offset,
+            narration.duration,
+            narration,
+        )
     return None, [], 0.0, 0.0, None
 
 
@@ -165,7 +211,13 @@ def _audio_key(parts: dict[str, object]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
-def _write_thumbnail(spec: RenderSpec, timeline: Timeline, loader: SourceLoader, overlays: dict[int, list[ShotOverlay]], out: Path) -> None:
+def _write_thumbnail(
+    spec: RenderSpec,
+    timeline: Timeline,
+    loader: SourceLoader,
+    overlays: dict[int, list[ShotOverlay]],
+    out: Path,
+) -> None:
     shot: Shot = next((s for s in timeline.shots if s.kind == "photo"), timeline.shots[0])
     w, h = spec.size
     frame = FrameBuffer(w, h)
@@ -173,6 +225,147 @@ def _write_thumbnail(spec: RenderSpec, timeline: Timeline, loader: SourceLoader,
     for item in overlays[shot.index]:
         blend_overlay(frame, item.overlay)
     Image.fromarray(yuv420_to_rgb(*frame.planes())).save(out, format="JPEG", quality=90)
+
+
+@dataclass(frozen=True)
+class _Sound:
+    audio: Path
+    voice: Path | None
+    music: Path | None
+    words: list[WordTiming]
+    voice_start: float
+    narration: Narration | None
+
+
+def _prepare_sound(
+    spec: RenderSpec,
+    timeline: Timeline,
+    cache: Path,
+    progress: _Progress,
+    tts: TextToSpeech | None,
+    cancel: CancelToken | None,
+) -> _Sound:
+    """Narration, music bed and their mix, each reused from the cache when unchanged."""
+    progress.stage("voice")
+    voice, words, voice_offset, voice_length, narration = _narration(spec, cache, tts)
+    voice_start = timeline.voice_start + voice_offset
+    if voice is not None and voice_start + voice_length > timeline.duration + 0.05:
+        over = voice_start + voice_length - timeline.duration
+        raise InvalidSpecError(
+            f"The narration runs {voice_length:.1f} s from {voice_start:.1f} s, past the end of "
+            f"the {timeline.duration:.1f} s video.",
+            hint=f"Shorten the script or make the scenes {over:.1f} s longer in total.",
+        )
+    progress.stage("music")
+    music: Path | None = None
+    if spec.music is not None:
+        bed_name = f"{spec.music.mood}-{timeline.total_frames}-{spec.fps}.wav"
+        music = spec.music.path or make_music_bed(
+            spec.music.mood, timeline.duration, cache / "music" / bed_name
+        )
+        if not music.exists():
+            raise InvalidSpecError(f"Music track not found: {music.name}.")
+    progress.stage("audio")
+    memo: dict[Path, str] = {}
+    key = _audio_key(
+        {
+            "voice": file_digest(voice, memo) if voice else None,
+            "voice_start": round(voice_start, 4),
+            "music": file_digest(music, memo) if music else None,
+            "music_db": spec.music.volume_db if spec.music else None,
+            "duck": spec.music.duck if spec.music else None,
+            "frames": timeline.total_frames,
+            "fps": spec.fps,
+        }
+    )
+    audio = cache / "audio" / f"{key}.m4a"
+    if not audio.exists():
+        mix_audio(
+            voice=voice,
+            voice_offset=voice_start,
+            music=music,
+            music_volume_db=spec.music.volume_db if spec.music else -16.0,
+            duck=spec.music.duck if spec.music else False,
+            duration=timeline.duration,
+            out=audio,
+            cancel=cancel,
+        )
+    return _Sound(audio, voice, music, words, voice_start, narration)
+
+
+@dataclass
+class _Clips:
+    paths: list[Path]
+    rendered: int
+    reused: int
+
+
+def _render_clips(
+    spec: RenderSpec,
+    timeline: Timeline,
+    *,
+    cues: list[Cue],
+    layout: CaptionLayout,
+    overlays: dict[int, list[ShotOverlay]],
+    renderer: SegmentRenderer,
+    clips_dir: Path,
+    work: Path,
+    progress: _Progress,
+) -> _Clips:
+    """One clip per shot, rendered only when no clip with the same key exists."""
+    memo: dict[Path, str] = {}
+    result = _Clips(paths=[], rendered=0, reused=0)
+    progress.stage("frames")
+    for i, shot in enumerate(timeline.shots):
+        nxt = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
+        next_overlays = overlays[nxt.index] if nxt else []
+        window = (timeline.seconds(shot.start_frame), timeline.seconds(shot.end_frame))
+        events = ass_events(cues, window=window)
+        ass_text = ass_header(layout) + events if events else None
+        key = segment_key(shot, nxt, spec, overlays[shot.index], next_overlays, ass_text, memo)
+        clip = clips_dir / f"{key}.mp4"
+        result.paths.append(clip)
+        if clip.exists():
+            result.reused += 1
+            progress.frames(shot.frames)
+            continue
+        ass_path = None
+        if ass_text is not None:
+            ass_path = work / f"shot-{i:03d}.ass"
+            ass_path.write_text(ass_text, encoding="utf-8")
+        renderer.render(
+            shot, nxt, overlays[shot.index], next_overlays, ass_path, clip, progress.frames
+        )
+        result.rendered += 1
+    return result
+
+
+def _validate(
+    spec: RenderSpec, timeline: Timeline, video: Path, sound: _Sound, cancel: CancelToken | None
+) -> Loudness:
+    """Probe the joined file; raise with every problem found."""
+    w, h = spec.size
+    expected = ExpectedVideo(
+        width=w,
+        height=h,
+        fps=spec.fps,
+        frames=timeline.total_frames,
+        require_high_profile=spec.profile == "final",
+    )
+    problems = check_report(inspect_video(video), expected)
+    loudness = measure_loudness(video, cancel=cancel)
+    if sound.voice is not None or sound.music is not None:
+        if abs(loudness.integrated_lufs + 14.0) > 1.0:
+            problems.append(f"loudness {loudness.integrated_lufs:.1f} LUFS, expected -14 ±1")
+        if loudness.true_peak_dbtp > TRUE_PEAK_LIMIT + 0.05:
+            problems.append(
+                f"true peak {loudness.true_peak_dbtp:.1f} dBTP, limit {TRUE_PEAK_LIMIT}"
+            )
+    if problems:
+        raise OutputValidationError(
+            "The rendered video failed its checks: " + "; ".join(problems) + "."
+        )
+    return loudness
 
 
 def render_video(
@@ -186,7 +379,7 @@ def render_video(
 ) -> RenderResult:
     """Render `spec` into `out_dir` as video.mp4, video.srt and thumbnail.jpg."""
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    started = clock = time.perf_counter()
 
     def lap(name: str) -> None:
         nonlocal clock
@@ -195,137 +388,63 @@ def render_video(
         clock = now
 
     cache = Path(cache_dir or get_settings().cache_dir)
-    clips = cache / "clips"
-    for folder in (out_dir, clips, cache / "audio"):
+    clips_dir = cache / "clips"
+    for folder in (out_dir, clips_dir, cache / "audio"):
         folder.mkdir(parents=True, exist_ok=True)
     timeline = build_timeline(spec)
     progress = _Progress(on_progress, timeline.total_frames)
     progress.stage("prepare")
     check_inputs(spec)
     lap("prepare")
-
-    progress.stage("voice")
-    voice_audio, words, voice_offset, voice_length, narration = _narration(spec, cache, tts)
-    voice_start = timeline.voice_start + voice_offset
-    if voice_audio is not None and voice_start + voice_length > timeline.duration + 0.05:
-        over = voice_start + voice_length - timeline.duration
-        raise InvalidSpecError(
-            f"The narration runs {voice_length:.1f} s from {voice_start:.1f} s, past the end of the "
-            f"{timeline.duration:.1f} s video.",
-            hint=f"Shorten the script or make the scenes {over:.1f} s longer in total.",
-        )
-    lap("voice")
-
-    progress.stage("music")
-    music_path: Path | None = None
-    if spec.music is not None:
-        music_path = spec.music.path or make_music_bed(
-            spec.music.mood, timeline.duration, cache / "music" / f"{spec.music.mood}-{timeline.total_frames}-{spec.fps}.wav"
-        )
-        if not music_path.exists():
-            raise InvalidSpecError(f"Music track not found: {music_path.name}.")
-    lap("music")
-
-    progress.stage("audio")
-    memo: dict[Path, str] = {}
-    audio_key = _audio_key(
-        {
-            "voice": file_digest(voice_audio, memo) if voice_audio else None,
-            "voice_start": round(voice_start, 4),
-            "music": file_digest(music_path, memo) if music_path else None,
-            "music_db": spec.music.volume_db if spec.music else None,
-            "duck": spec.music.duck if spec.music else None,
-            "frames": timeline.total_frames,
-            "fps": spec.fps,
-        }
-    )
-    audio_path = cache / "audio" / f"{audio_key}.m4a"
-    if not audio_path.exists():
-        mix_audio(
-            voice=voice_audio,
-            voice_offset=voice_start,
-            music=music_path,
-            music_volume_db=spec.music.volume_db if spec.music else -16.0,
-            duck=spec.music.duck if spec.music else False,
-            duration=timeline.duration,
-            out=audio_path,
-            cancel=cancel,
-        )
+    sound = _prepare_sound(spec, timeline, cache, progress, tts, cancel)
     lap("audio")
 
     w, h = spec.size
+    final = {"video": out_dir / "video.mp4", "srt": out_dir / "video.srt"}
+    final["thumb"] = out_dir / "thumbnail.jpg"
+    temps = {name: path.with_name(f".{path.name}.part") for name, path in final.items()}
     with tempfile.TemporaryDirectory(dir=cache, prefix="render-") as tmp:
         work = Path(tmp)
         fonts_dir, family = _fonts_dir(spec, work)
-        layout = caption_layout(spec.aspect, w, h, spec.brand, family or "DejaVu Sans")
-        narration_cues = build_cues(words, offset=voice_start, max_chars=layout.max_chars)
+        layout = caption_layout(spec.aspect, w, h, spec.brand, family or DEFAULT_FAMILY)
+        narration_cues = build_cues(
+            sound.words, offset=sound.voice_start, max_chars=layout.max_chars
+        )
         title_cues = _title_cues(timeline)
-        burned = [*narration_cues, *title_cues] if spec.flags.captions else []
         overlays = _shot_overlays(spec, timeline)
         loader = SourceLoader(spec, (w, h))
-        renderer = SegmentRenderer(spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel)
-        segment_paths: list[Path] = []
-        rendered = reused = 0
-        progress.stage("frames")
-        for i, shot in enumerate(timeline.shots):
-            nxt = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
-            window = (timeline.seconds(shot.start_frame), timeline.seconds(shot.end_frame))
-            events = ass_events(burned, window=window)
-            ass_text = ass_header(layout) + events if events else None
-            key = segment_key(shot, nxt, spec, overlays[shot.index], overlays[nxt.index] if nxt else [], ass_text, memo)
-            clip = clips / f"{key}.mp4"
-            segment_paths.append(clip)
-            if clip.exists():
-                reused += 1
-                progress.frames(shot.frames)
-                continue
-            ass_path = None
-            if ass_text is not None:
-                ass_path = work / f"shot-{i:03d}.ass"
-                ass_path.write_text(ass_text, encoding="utf-8")
-            renderer.render(
-                shot, nxt, overlays[shot.index], overlays[nxt.index] if nxt else [], ass_path, clip, progress.frames
-            )
-            rendered += 1
+        clips = _render_clips(
+            spec,
+            timeline,
+            cues=[*narration_cues, *title_cues] if spec.flags.captions else [],
+            layout=layout,
+            overlays=overlays,
+            renderer=SegmentRenderer(spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel),
+            clips_dir=clips_dir,
+            work=work,
+            progress=progress,
+        )
         lap("frames")
-
         progress.stage("mux")
         list_path = work / "segments.ffconcat"
-        list_path.write_text(concat_list(segment_paths), encoding="utf-8")
-        video_tmp = out_dir / ".video.mp4.part"
-        srt_tmp = out_dir / ".video.srt.part"
-        thumb_tmp = out_dir / ".thumbnail.jpg.part"
+        list_path.write_text(concat_list(clips.paths), encoding="utf-8")
         try:
-            run_ffmpeg(mux_args(segments_list=list_path, audio=audio_path, out=video_tmp), cancel=cancel)
-            srt_tmp.write_text(srt_document(narration_cues or title_cues), encoding="utf-8")
-            _write_thumbnail(spec, timeline, loader, overlays, thumb_tmp)
+            run_ffmpeg(
+                mux_args(segments_list=list_path, audio=sound.audio, out=temps["video"]),
+                cancel=cancel,
+            )
+            temps["srt"].write_text(srt_document(narration_cues or title_cues), encoding="utf-8")
+            _write_thumbnail(spec, timeline, loader, overlays, temps["thumb"])
             lap("mux")
             progress.stage("probe")
-            report = inspect_video(video_tmp)
-            problems = check_report(
-                report,
-                ExpectedVideo(
-                    width=w, height=h, fps=spec.fps, frames=timeline.total_frames, require_high_profile=spec.profile == "final"
-                ),
-            )
-            loudness = measure_loudness(video_tmp, cancel=cancel)
-            has_sound = voice_audio is not None or music_path is not None
-            if has_sound and abs(loudness.integrated_lufs + 14.0) > 1.0:
-                problems.append(f"loudness {loudness.integrated_lufs:.1f} LUFS, expected -14 ±1")
-            if has_sound and loudness.true_peak_dbtp > TRUE_PEAK_LIMIT + 0.05:
-                problems.append(f"true peak {loudness.true_peak_dbtp:.1f} dBTP, limit {TRUE_PEAK_LIMIT}")
-            if problems:
-                raise OutputValidationError("The rendered video failed its checks: " + "; ".join(problems) + ".")
-            final = {"video": out_dir / "video.mp4", "srt": out_dir / "video.srt", "thumb": out_dir / "thumbnail.jpg"}
-            os.replace(srt_tmp, final["srt"])
-            os.replace(thumb_tmp, final["thumb"])
-            os.replace(video_tmp, final["video"])
-        except ReelEstateError:
-            raise
+            loudness = _validate(spec, timeline, temps["video"], sound, cancel)
+            for name in ("srt", "thumb", "video"):
+                temps[name].replace(final[name])
         finally:
-            for leftover in (video_tmp, srt_tmp, thumb_tmp):
+            for leftover in temps.values():
                 leftover.unlink(missing_ok=True)
     lap("probe")
+    timings["total"] = round(time.perf_counter() - started, 3)
     progress.stage("done", 1.0)
     return RenderResult(
         video=final["video"],
@@ -338,8 +457,8 @@ def render_video(
         frames=timeline.total_frames,
         loudness_lufs=loudness.integrated_lufs,
         true_peak_dbtp=loudness.true_peak_dbtp,
-        segments_rendered=rendered,
-        segments_reused=reused,
-        narration=narration,
+        segments_rendered=clips.rendered,
+        segments_reused=clips.reused,
+        narration=sound.narration,
         timings=timings,
     )

@@ -54,5 +54,10 @@ def render_shot_frame(source: ShotSource, progress: float, out: FrameBuffer) -> 
     matrix = np.array([[a, 0.0, tx], [0.0, a, ty]])
     for src, dst in ((source.u, out.u), (source.v, out.v)):
         cv2.warpAffine(
-            src, matrix, (w // 2, h // 2), dst=dst, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
+            src,
+            matrix,
+            (w // 2, h // 2),
+            dst=dst,
+            flags=_WARP_FLAGS,
+            borderMode=cv2.BORDER_REPLICATE,
         )

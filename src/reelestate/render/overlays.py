@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from reelestate.core.errors import InvalidInputError
 from reelestate.render.colour import U8, hex_to_rgb, rgb_to_ycc_full, subsample
@@ -64,7 +64,7 @@ def _blend_plane(dst: U8, src: U8, alpha: U8, x: int, y: int, opacity: float) ->
     region = dst[y : y + h, x : x + w]
     a = alpha[:h, :w].astype(np.uint16)
     if opacity < 1.0:
-        a = (a * round(opacity * 256)) >> 8
+        a = ((a * round(opacity * 256)) >> 8).astype(np.uint16)
     mixed = (region.astype(np.uint16) * (255 - a) + src[:h, :w].astype(np.uint16) * a + 127) // 255
     region[...] = mixed.astype(np.uint8)
 
@@ -105,7 +105,9 @@ def _rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
     return r, g, b, alpha
 
 
-def lower_third(aspect: Aspect, width: int, height: int, facts: ListingFacts, brand: BrandKit) -> Overlay | None:
+def lower_third(
+    aspect: Aspect, width: int, height: int, facts: ListingFacts, brand: BrandKit
+) -> Overlay | None:
     """A panel with price, rooms and area, inside the safe zone; None when no fact is known."""
     price = format_price(facts.price, facts.currency) if facts.price is not None else None
     line = facts_line(facts)
@@ -117,7 +119,9 @@ def lower_third(aspect: Aspect, width: int, height: int, facts: ListingFacts, br
     draw.rounded_rectangle(
         (0, 0, rect.w - 1, rect.h - 1), radius=rect.h // 6, fill=_rgba(brand.primary_color, 220)
     )
-    draw.rectangle((0, rect.h // 6, rect.h // 14, rect.h - rect.h // 6), fill=_rgba(brand.accent_color))
+    draw.rectangle(
+        (0, rect.h // 6, rect.h // 14, rect.h - rect.h // 6), fill=_rgba(brand.accent_color)
+    )
     pad = rect.h // 8
     rows = [(price, 0.36, brand.accent_color), (line, 0.22, brand.text_color)]
     if facts.address:
@@ -132,7 +136,9 @@ def lower_third(aspect: Aspect, width: int, height: int, facts: ListingFacts, br
     return Overlay.from_image(img, rect.x, rect.y)
 
 
-def _fit_font(draw: ImageDraw.ImageDraw, text: str, max_width: int, size: int, *, bold: bool = True):  # type: ignore[no-untyped-def]
+def _fit_font(
+    draw: ImageDraw.ImageDraw, text: str, max_width: int, size: int, *, bold: bool = True
+) -> ImageFont.FreeTypeFont:
     font = pil_font(size, bold=bold)
     while size > 10 and draw.textlength(text, font=font) > max_width:
         size = int(size * 0.9)
@@ -143,9 +149,12 @@ def _fit_font(draw: ImageDraw.ImageDraw, text: str, max_width: int, size: int, *
 def load_logo(path: Path) -> Image.Image:
     try:
         with Image.open(path) as img:
-            return img.convert("RGBA")
+            logo: Image.Image = img.convert("RGBA")
+            return logo
     except FileNotFoundError as exc:
-        raise InvalidInputError(f"Brand logo not found: {path.name}.", hint="Upload the logo again.") from exc
+        raise InvalidInputError(
+            f"Brand logo not found: {path.name}.", hint="Upload the logo again."
+        ) from exc
     except OSError as exc:
         raise InvalidInputError(
             f"The brand logo {path.name} cannot be read.", hint="Use a PNG or JPEG logo."

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from reelestate.core.errors import OutputValidationError
 from reelestate.render.ffmpeg import find_tools
@@ -49,14 +49,25 @@ class ProbeReport:
 def ffprobe_json(path: Path) -> dict[str, Any]:
     """ffprobe's view of a file's format and streams."""
     proc = subprocess.run(
-        [find_tools().ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
+        [
+            find_tools().ffprobe,
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ],
         capture_output=True,
         check=False,
     )
     if proc.returncode != 0:
         raise OutputValidationError(f"The rendered file {path.name} cannot be read back.")
-    data: dict[str, Any] = json.loads(proc.stdout.decode("utf-8", "replace"))
-    return data
+    data = json.loads(proc.stdout.decode("utf-8", "replace"))
+    if not isinstance(data, dict):
+        raise OutputValidationError(f"The rendered file {path.name} cannot be read back.")
+    return cast("dict[str, Any]", data)
 
 
 def top_level_atoms(path: Path) -> list[str]:
@@ -121,7 +132,9 @@ def check_report(report: ProbeReport, expected: ExpectedVideo) -> list[str]:
     problems: list[str] = []
     frame = 1.0 / expected.fps
     if (report.width, report.height) != (expected.width, expected.height):
-        problems.append(f"size {report.width}x{report.height}, expected {expected.width}x{expected.height}")
+        problems.append(
+            f"size {report.width}x{report.height}, expected {expected.width}x{expected.height}"
+        )
     if report.fps != expected.fps:
         problems.append(f"frame rate {report.fps}, expected {expected.fps}")
     if abs(report.frames - expected.frames) > 1:
@@ -131,7 +144,8 @@ def check_report(report: ProbeReport, expected: ExpectedVideo) -> list[str]:
         problems.append(f"video lasts {report.video_duration:.3f} s, expected {target:.3f} s")
     if abs(report.audio_duration - report.video_duration) > frame + 1e-6:
         problems.append(
-            f"audio ({report.audio_duration:.3f} s) and video ({report.video_duration:.3f} s) differ by more than a frame"
+            f"audio ({report.audio_duration:.3f} s) and video ({report.video_duration:.3f} s) "
+            "differ by more than a frame"
         )
     if report.pix_fmt != "yuv420p":
         problems.append(f"pixel format {report.pix_fmt}")

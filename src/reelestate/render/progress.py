@@ -32,7 +32,14 @@ class RenderProgress(BaseModel):
 ProgressHandler = Callable[[RenderProgress], None]
 
 
-def progress_event(stage: Stage, fraction: float = 0.0, *, frames_done: int = 0, frames_total: int = 0, message: str = "") -> RenderProgress:
+def progress_event(
+    stage: Stage,
+    fraction: float = 0.0,
+    *,
+    frames_done: int = 0,
+    frames_total: int = 0,
+    message: str = "",
+) -> RenderProgress:
     lo, hi = STAGE_SPAN[stage]
     return RenderProgress(
         stage=stage,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ class ShotOverlay:
 
 
 class SourceLoader:
-    """Prepared shot sources, a few at a time: a shot is needed by its own clip and the one before."""
+    """Shot sources kept ready, a few at a time: a shot appears in its clip and the one before."""
 
     def __init__(self, spec: RenderSpec, size: tuple[int, int], capacity: int = 3) -> None:
         self._spec = spec
@@ -60,13 +59,17 @@ class SourceLoader:
         w, h = self._size
         spec = self._spec
         if shot.kind == "intro":
-            rgb = intro_card(w, h, spec.brand, spec.facts, spec.title, branded=not spec.flags.unbranded)
+            rgb = intro_card(
+                w, h, spec.brand, spec.facts, spec.title, branded=not spec.flags.unbranded
+            )
         elif shot.kind == "outro":
             rgb = outro_card(w, h, spec.brand)
         else:
             assert shot.photo is not None
             rgb = load_photo(shot.photo, max_side=2 * max(w, h)).rgb
-        return prepare_shot(rgb, out_w=w, out_h=h, motion=shot.motion, focal=shot.focal, fit=shot.fit)
+        return prepare_shot(
+            rgb, out_w=w, out_h=h, motion=shot.motion, focal=shot.focal, fit=shot.fit
+        )
 
 
 def file_digest(path: Path, memo: dict[Path, str]) -> str:
@@ -121,9 +124,13 @@ def segment_key(
         "offset": shot.start_frame - shot.visible_start,
         "frames": shot.frames,
         "transition": [shot.transition.kind, shot.transition_frames],
-        "next": shot_identity(next_shot, spec, memo) if next_shot and shot.transition_frames else None,
+        "next": shot_identity(next_shot, spec, memo)
+        if next_shot and shot.transition_frames
+        else None,
         "overlays": [[o.overlay.key, o.fade] for o in overlays],
-        "next_overlays": [[o.overlay.key, o.fade] for o in next_overlays] if shot.transition_frames else [],
+        "next_overlays": [[o.overlay.key, o.fade] for o in next_overlays]
+        if shot.transition_frames
+        else [],
         "ass": ass_text,
     }
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
@@ -165,7 +172,13 @@ class SegmentRenderer:
         transition_start = shot.end_frame - shot.transition_frames
         tmp = out.with_name(out.name + ".part")
         args = segment_args(
-            width=w, height=h, fps=fps, profile=self.spec.profile, out=tmp, subtitles=ass_path, fonts_dir=self.fonts_dir
+            width=w,
+            height=h,
+            fps=fps,
+            profile=self.spec.profile,
+            out=tmp,
+            subtitles=ass_path,
+            fonts_dir=self.fonts_dir,
         )
         try:
             with FFmpegPipe(args) as pipe:
@@ -175,23 +188,34 @@ class SegmentRenderer:
                     render_shot_frame(source, shot.progress(frame), main)
                     target = main
                     weight = 0.0
-                    if next_shot is not None and frame >= transition_start and shot.transition_frames:
-                        render_shot_frame(self.sources.get(next_shot), next_shot.progress(frame), other)
+                    if (
+                        next_shot is not None
+                        and frame >= transition_start
+                        and shot.transition_frames
+                    ):
+                        render_shot_frame(
+                            self.sources.get(next_shot), next_shot.progress(frame), other
+                        )
                         weight = (frame - transition_start + 1) / (shot.transition_frames + 1)
-                        blend(shot.transition.kind, main, other, weight, mixed, black)
+                        blend(
+                            shot.transition.kind, main, other, alpha=weight, out=mixed, black=black
+                        )
                         target = mixed
                     layers: dict[str, tuple[Overlay, float]] = {}
                     for item in overlays:
-                        layers[item.overlay.key] = (item.overlay, _opacity(item, shot, frame, fps) * (1 - weight))
+                        layers[item.overlay.key] = (
+                            item.overlay,
+                            _opacity(item, shot, frame, fps) * (1 - weight),
+                        )
                     for item in next_overlays if weight else []:
                         # An overlay on both shots (the logo) stays solid through the transition.
                         _, before = layers.get(item.overlay.key, (item.overlay, 0.0))
                         layers[item.overlay.key] = (item.overlay, min(1.0, before + weight))
                     for overlay, opacity in layers.values():
                         blend_overlay(target, overlay, opacity)
-                    pipe.write(target.data)
+                    pipe.write(target.data.data)
                     on_frame()
                 pipe.close()
-            os.replace(tmp, out)
+            tmp.replace(out)
         finally:
             tmp.unlink(missing_ok=True)

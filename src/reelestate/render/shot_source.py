@@ -46,7 +46,7 @@ def choose_fit(fit: FitMode, motion: Motion, src_w: int, src_h: int, aspect: flo
 def _resize(img: U8, width: int, height: int) -> U8:
     shrinking = width * height < img.shape[0] * img.shape[1]
     interp = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    return cv2.resize(img, (width, height), interpolation=interp)  # type: ignore[no-any-return]
+    return np.asarray(cv2.resize(img, (width, height), interpolation=interp), dtype=np.uint8)
 
 
 def blur_fill(rgb: U8, out_w: int, out_h: int) -> U8:
@@ -59,7 +59,7 @@ def blur_fill(rgb: U8, out_w: int, out_h: int) -> U8:
     y0 = (bg.shape[0] - small_h) // 2
     x0 = (bg.shape[1] - small_w) // 2
     bg = bg[y0 : y0 + small_h, x0 : x0 + small_w]
-    bg = cv2.GaussianBlur(bg, (0, 0), sigmaX=max(small_w, small_h) / 24)
+    bg = np.asarray(cv2.GaussianBlur(bg, (0, 0), sigmaX=max(small_w, small_h) / 24), dtype=np.uint8)
     bg = _resize((bg.astype(np.float32) * 0.55).astype(np.uint8), out_w, out_h)
     contain = min(out_w / w, out_h / h)
     fg_w, fg_h = max(2, round(w * contain)), max(2, round(h * contain))
@@ -120,4 +120,4 @@ def prepare_shot(
 
 
 def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
+    return max(2, round(value / 2) * 2)

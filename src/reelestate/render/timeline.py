@@ -103,7 +103,9 @@ def build_timeline(spec: RenderSpec) -> Timeline:
         overlap = 0
         if not is_last and item.transition.kind != "cut":
             overlap = min(
-                round(item.transition.duration * fps), (end - start) // 2, (bounds[i + 2] - end) // 2
+                round(item.transition.duration * fps),
+                (end - start) // 2,
+                (bounds[i + 2] - end) // 2,
             )
         scene = item.scene
         shots.append(

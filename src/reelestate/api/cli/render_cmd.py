@@ -29,14 +29,20 @@ def register(app: typer.Typer) -> None:
     @app.command("render")
     def render(
         storyboard: Annotated[Path, typer.Argument(help="Storyboard JSON file (a RenderSpec).")],
-        out: Annotated[Path, typer.Option("--out", help="Folder for video.mp4, video.srt, thumbnail.jpg.")],
+        out: Annotated[
+            Path, typer.Option("--out", help="Folder for video.mp4, video.srt, thumbnail.jpg.")
+        ],
         preview: Annotated[bool, typer.Option("--preview", help="Fast 540-wide draft.")] = False,
-        aspect: Annotated[str | None, typer.Option("--aspect", help="9:16, 1:1, 16:9 or 4:5.")] = None,
+        aspect: Annotated[
+            str | None, typer.Option("--aspect", help="9:16, 1:1, 16:9 or 4:5.")
+        ] = None,
     ) -> None:
         """Render a storyboard into a finished, checked video."""
         try:
             if aspect is not None and aspect not in ("9:16", "1:1", "16:9", "4:5"):
-                raise InvalidSpecError(f"Unknown aspect {aspect!r}.", hint="Use 9:16, 1:1, 16:9 or 4:5.")
+                raise InvalidSpecError(
+                    f"Unknown aspect {aspect!r}.", hint="Use 9:16, 1:1, 16:9 or 4:5."
+                )
             chosen: Aspect | None = aspect  # type: ignore[assignment]
             spec = load_spec(storyboard, aspect=chosen, preview=preview)
             with Progress(
@@ -51,8 +57,14 @@ def register(app: typer.Typer) -> None:
                 task = bar.add_task("prepare", total=100, frames="")
 
                 def show(event: RenderProgress) -> None:
-                    frames = f"{event.frames_done}/{event.frames_total} frames" if event.frames_total else ""
-                    bar.update(task, completed=event.percent, description=event.stage, frames=frames)
+                    frames = (
+                        f"{event.frames_done}/{event.frames_total} frames"
+                        if event.frames_total
+                        else ""
+                    )
+                    bar.update(
+                        task, completed=event.percent, description=event.stage, frames=frames
+                    )
 
                 result = render_video(spec, out, on_progress=show)
         except ReelEstateError as exc:
@@ -63,4 +75,6 @@ def register(app: typer.Typer) -> None:
             f"{result.loudness_lufs:.1f} LUFS; clips rendered {result.segments_rendered}, "
             f"reused {result.segments_reused}"
         )
-        console.print(f"captions: {result.subtitles.resolve()}\nthumbnail: {result.thumbnail.resolve()}")
+        console.print(
+            f"captions: {result.subtitles.resolve()}\nthumbnail: {result.thumbnail.resolve()}"
+        )
