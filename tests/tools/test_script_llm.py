@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from story_factories import house
 
 from reelestate.core.errors import ConfigurationError, ProviderError
 from reelestate.core.settings import Settings
@@ -19,6 +18,7 @@ from reelestate.tools.listing import Listing
 from reelestate.tools.script import write_script
 from reelestate.tools.script_llm import LLMScriptWriter, default_script_writer
 from reelestate.tools.script_rules import RuleBasedScriptWriter
+from tests.tools.story_factories import house
 
 LISTING = Listing(
     address="12 Oak Street", price=585_000, beds=3, baths=2, area_sqft=1850,

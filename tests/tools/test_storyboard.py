@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from story_factories import analysis, house
 
 from reelestate.core.errors import InvalidInputError, InvalidRevisionError
 from reelestate.render.spec import BrandKit, load_spec, parse_spec
@@ -36,6 +35,7 @@ from reelestate.tools.storyboard_ops import (
     SwapOp,
     parse_op,
 )
+from tests.tools.story_factories import analysis, house
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 LISTING = Listing(
