@@ -78,6 +78,13 @@ def test_a_folder_caches_the_bed_by_its_inputs(tmp_path: Path) -> None:
     assert len(list(tmp_path.iterdir())) == 2
 
 
+def test_a_named_file_is_reused_when_present(tmp_path: Path) -> None:
+    path = make_music_bed("calm", 2.0, tmp_path / "calm-60-30.wav")
+    stamp = path.stat().st_mtime_ns
+    assert make_music_bed("calm", 2.0, tmp_path / "calm-60-30.wav") == path
+    assert path.stat().st_mtime_ns == stamp
+
+
 def test_short_beds_and_other_rates_keep_their_exact_length(tmp_path: Path) -> None:
     path = make_music_bed("minimal", 0.3, tmp_path / "short.wav", sample_rate=44100)
     with wave.open(str(path), "rb") as wav:

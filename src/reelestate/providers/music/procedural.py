@@ -213,8 +213,10 @@ def make_music_bed(
 ) -> Path:
     """Write a stereo 16-bit WAV bed of exactly `duration` seconds and return its path.
 
-    `out_path` is either a `.wav` file to write, or a folder: the bed is then stored there
-    under a name made from (mood, duration, sample rate, seed) and reused when present.
+    `out_path` is either a `.wav` file or a folder, in which the bed is stored under a name
+    made from (mood, duration, sample rate, seed). Either way the name is the cache key: an
+    existing file is returned as it is, so a caller naming the file must put in its name
+    whatever it varies.
     """
     style = MOODS.get(mood)
     if style is None:
@@ -230,8 +232,8 @@ def make_music_bed(
     target = out_path
     if out_path.suffix.lower() != ".wav":
         target = out_path / bed_file_name(mood, duration, sample_rate=sample_rate, seed=seed)
-        if target.is_file():
-            return target
+    if target.is_file():
+        return target
     count = max(1, round(duration * sample_rate))
     _write_wav(
         target, _finish(render_bed(style, count, sample_rate, seed), sample_rate), sample_rate
