@@ -256,8 +256,12 @@ def mix_audio(
     duration: float,
     out: Path,
     cancel: CancelToken | None = None,
+    draft: bool = False,
 ) -> Loudness:
     """Mix, normalise to -14 LUFS / -1 dBTP and write `out` (.m4a); returns its loudness.
+
+    `draft` (for previews) skips the measuring pass and uses loudnorm's single-pass mode:
+    about a third of the work, within a couple of LU of the target.
 
     The file appears at `out` only when complete: it is written under a temporary name in
     the same folder and renamed, so a cancelled or failed mix leaves nothing behind.
@@ -269,7 +273,9 @@ def mix_audio(
     limit = 120 + duration * 2
     mix = _Mix(voice, voice_offset, music, music_volume_db, duck, duration)
     loudnorm = LoudnormParams(normalize=False)
-    if voice is not None or music is not None:
+    if draft and (voice is not None or music is not None):
+        loudnorm = LoudnormParams()
+    elif voice is not None or music is not None:
         _check_audio(voice, "voice", cancel)
         _check_audio(music, "music", cancel)
         _stop_if_cancelled(cancel)

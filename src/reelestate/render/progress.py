@@ -48,3 +48,25 @@ def progress_event(
         frames_total=frames_total,
         message=message,
     )
+
+
+class ProgressReporter:
+    """Turns stage changes and frame counts into `RenderProgress` events."""
+
+    def __init__(self, handler: ProgressHandler | None, total_frames: int) -> None:
+        self.handler = handler
+        self.total = total_frames
+        self.done = 0
+
+    def stage(self, stage: Stage, fraction: float = 0.0, message: str = "") -> None:
+        if self.handler is not None:
+            self.handler(
+                progress_event(
+                    stage, fraction, frames_done=self.done, frames_total=self.total, message=message
+                )
+            )
+
+    def frames(self, count: int = 1) -> None:
+        self.done += count
+        if self.handler is not None and (self.done % 5 == 0 or self.done == self.total):
+            self.stage("frames", self.done / max(1, self.total))

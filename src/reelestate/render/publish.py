@@ -1,0 +1,85 @@
+"""The last step: join clips and audio, probe the result, and only then hand files out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from reelestate.core.errors import OutputValidationError
+from reelestate.render.audio import Loudness, measure_loudness
+from reelestate.render.encode import concat_list, mux_args
+from reelestate.render.ffmpeg import CancelToken, run_ffmpeg
+from reelestate.render.probe import ExpectedVideo, check_report, inspect_video
+from reelestate.render.progress import ProgressReporter
+from reelestate.render.soundtrack import Soundtrack
+from reelestate.render.spec import RenderSpec
+from reelestate.render.timeline import Timeline
+
+TRUE_PEAK_LIMIT = -1.0
+
+
+def validate_output(
+    spec: RenderSpec, timeline: Timeline, video: Path, sound: Soundtrack, cancel: CancelToken | None
+) -> Loudness:
+    """Probe the joined file; raise with every problem found."""
+    w, h = spec.size
+    expected = ExpectedVideo(
+        width=w,
+        height=h,
+        fps=spec.fps,
+        frames=timeline.total_frames,
+        require_high_profile=spec.profile == "final",
+    )
+    problems = check_report(inspect_video(video), expected)
+    loudness = measure_loudness(video, cancel=cancel)
+    if spec.profile == "final" and (sound.voice is not None or sound.music is not None):
+        if abs(loudness.integrated_lufs + 14.0) > 1.0:
+            problems.append(f"loudness {loudness.integrated_lufs:.1f} LUFS, expected -14 ±1")
+        if loudness.true_peak_dbtp > TRUE_PEAK_LIMIT + 0.05:
+            problems.append(
+                f"true peak {loudness.true_peak_dbtp:.1f} dBTP, limit {TRUE_PEAK_LIMIT}"
+            )
+    if problems:
+        raise OutputValidationError(
+            "The rendered video failed its checks: " + "; ".join(problems) + "."
+        )
+    return loudness
+
+
+def publish(
+    spec: RenderSpec,
+    timeline: Timeline,
+    *,
+    clips: list[Path],
+    sound: Soundtrack,
+    srt_text: str,
+    thumbnail: Callable[[Path], None],
+    work: Path,
+    out_dir: Path,
+    cancel: CancelToken | None,
+    progress: ProgressReporter,
+) -> tuple[dict[str, Path], Loudness]:
+    """Join clips and audio, write captions and thumbnail, probe; rename only if all is well."""
+    final = {
+        "video": out_dir / "video.mp4",
+        "srt": out_dir / "video.srt",
+        "thumb": out_dir / "thumbnail.jpg",
+    }
+    temps = {name: path.with_name(f".{path.name}.part") for name, path in final.items()}
+    progress.stage("mux")
+    list_path = work / "segments.ffconcat"
+    list_path.write_text(concat_list(clips), encoding="utf-8")
+    try:
+        run_ffmpeg(
+            mux_args(segments_list=list_path, audio=sound.audio, out=temps["video"]), cancel=cancel
+        )
+        temps["srt"].write_text(srt_text, encoding="utf-8")
+        thumbnail(temps["thumb"])
+        progress.stage("probe")
+        loudness = validate_output(spec, timeline, temps["video"], sound, cancel)
+        for name in ("srt", "thumb", "video"):
+            temps[name].replace(final[name])
+    finally:
+        for leftover in temps.values():
+            leftover.unlink(missing_ok=True)
+    return final, loudness

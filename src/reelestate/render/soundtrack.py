@@ -1,0 +1,148 @@
+"""The soundtrack: narration, music bed and their mix, each reused from the cache.
+
+The mix is started in a background thread (its work happens in FFmpeg) so it overlaps the
+frame encoder; `Soundtrack.wait` is called before the final join.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelestate.core.errors import InvalidSpecError, OutputValidationError
+from reelestate.providers.music.procedural import make_music_bed
+from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
+from reelestate.providers.tts.espeak import EspeakTTS
+from reelestate.render.audio import Loudness, mix_audio
+from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.probe import ffprobe_json
+from reelestate.render.progress import ProgressReporter
+from reelestate.render.segments import file_digest
+from reelestate.render.spec import RenderSpec
+from reelestate.render.timeline import Timeline
+
+_AUDIO_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="audio-mix")
+
+
+def _audio_duration(path: Path) -> float:
+    try:
+        return float(ffprobe_json(path)["format"]["duration"])
+    except (OutputValidationError, KeyError, ValueError) as exc:
+        raise InvalidSpecError(
+            f"The voice track {path.name} cannot be read.", hint="Upload it again as WAV or MP3."
+        ) from exc
+
+
+def _narration(
+    spec: RenderSpec, cache: Path, tts: TextToSpeech | None
+) -> tuple[Path | None, list[WordTiming], float, float, Narration | None]:
+    """(audio, words, offset, duration, narration) of the voice, synthesising it when asked."""
+    if spec.voice is not None:
+        if not spec.voice.audio.exists():
+            raise InvalidSpecError(f"Voice track not found: {spec.voice.audio.name}.")
+        return (
+            spec.voice.audio,
+            list(spec.voice.words),
+            spec.voice.offset,
+            _audio_duration(spec.voice.audio),
+            None,
+        )
+    if spec.narration is not None:
+        engine = tts or EspeakTTS()
+        narration = engine.synthesize(
+            spec.narration.text,
+            voice=spec.narration.voice,
+            out_dir=cache / "narration",
+            rate=spec.narration.rate,
+        )
+        return (
+            narration.audio,
+            list(narration.words),
+            spec.narration.offset,
+            narration.duration,
+            narration,
+        )
+    return None, [], 0.0, 0.0, None
+
+
+def _audio_key(parts: dict[str, object]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Soundtrack:
+    audio: Path
+    voice: Path | None
+    music: Path | None
+    words: list[WordTiming]
+    voice_start: float
+    narration: Narration | None
+    mixing: Future[Loudness] | None
+
+    def wait(self) -> None:
+        """Block until the background mix is written; re-raise its error."""
+        if self.mixing is not None:
+            self.mixing.result()
+
+
+def prepare_soundtrack(
+    spec: RenderSpec,
+    timeline: Timeline,
+    cache: Path,
+    progress: ProgressReporter,
+    tts: TextToSpeech | None,
+    cancel: CancelToken | None,
+) -> Soundtrack:
+    """Narration, music bed and their mix, each reused from the cache when unchanged."""
+    progress.stage("voice")
+    voice, words, voice_offset, voice_length, narration = _narration(spec, cache, tts)
+    voice_start = timeline.voice_start + voice_offset
+    if voice is not None and voice_start + voice_length > timeline.duration + 0.05:
+        over = voice_start + voice_length - timeline.duration
+        raise InvalidSpecError(
+            f"The narration runs {voice_length:.1f} s from {voice_start:.1f} s, past the end of "
+            f"the {timeline.duration:.1f} s video.",
+            hint=f"Shorten the script or make the scenes {over:.1f} s longer in total.",
+        )
+    progress.stage("music")
+    music: Path | None = None
+    if spec.music is not None:
+        bed_name = f"{spec.music.mood}-{timeline.total_frames}-{spec.fps}.wav"
+        music = spec.music.path or make_music_bed(
+            spec.music.mood, timeline.duration, cache / "music" / bed_name
+        )
+        if not music.exists():
+            raise InvalidSpecError(f"Music track not found: {music.name}.")
+    progress.stage("audio")
+    memo: dict[Path, str] = {}
+    key = _audio_key(
+        {
+            "voice": file_digest(voice, memo) if voice else None,
+            "voice_start": round(voice_start, 4),
+            "music": file_digest(music, memo) if music else None,
+            "music_db": spec.music.volume_db if spec.music else None,
+            "duck": spec.music.duck if spec.music else None,
+            "frames": timeline.total_frames,
+            "fps": spec.fps,
+        }
+    )
+    audio = cache / "audio" / f"{key}-{spec.profile}.m4a"
+    mixing: Future[Loudness] | None = None
+    if not audio.exists():
+        # The mix runs in FFmpeg beside the frame encoder; the result is awaited before muxing.
+        mixing = _AUDIO_POOL.submit(
+            mix_audio,
+            voice=voice,
+            voice_offset=voice_start,
+            music=music,
+            music_volume_db=spec.music.volume_db if spec.music else -16.0,
+            duck=spec.music.duck if spec.music else False,
+            duration=timeline.duration,
+            out=audio,
+            cancel=cancel,
+            draft=spec.profile == "preview",
+        )
+    return Soundtrack(audio, voice, music, words, voice_start, narration, mixing)
