@@ -54,8 +54,8 @@ class TurnState(TypedDict, total=False):
 
     steps: int
     announced_version: int
-    fallback_note: str
-    storyboard_changed: bool
+    fallback: bool
+    approval_asked: bool
 
 
 class AgentState(TypedDict, total=False):
