@@ -3,7 +3,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from story_factories import analysis, house, random_analyses, random_listing
 
 from reelestate.core.errors import InvalidInputError, ProviderError
 from reelestate.prompts.styles import STYLE_TEMPLATES, STYLES
@@ -19,6 +18,7 @@ from reelestate.tools.script import (
     write_script,
 )
 from reelestate.tools.script_facts import fact_sheet, text_problems
+from tests.tools.story_factories import analysis, house, random_analyses, random_listing
 
 LISTING = Listing(
     address="12 Oak Street",
