@@ -48,17 +48,17 @@ def make_brain(settings: Settings, *, auto_preview: bool = True) -> Brain:
     return RuleBasedBrain(auto_preview=auto_preview)
 
 
-def default_photo_analyser() -> PhotoAnalyser:
+def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
     """The installed photo analyser (embedded, or the LLM vision provider when configured)."""
     try:
-        vision = importlib.import_module("reelestate.providers.vision")
-        factory = vision.get_photo_analyser
+        factory = importlib.import_module("reelestate.providers.vision.factory")
+        make = factory.get_photo_analyser
     except (ImportError, AttributeError) as exc:
         raise ConfigurationError(
             "Photo analysis is not installed in this build.",
             hint="Install the full package, or pass an analyser to Runner.open().",
         ) from exc
-    return cast(PhotoAnalyser, factory())
+    return cast(PhotoAnalyser, make(settings))
 
 
 class Runner:
@@ -83,7 +83,7 @@ class Runner:
         """A runner with its checkpointer open; conversations survive closing and reopening."""
         settings = settings or get_settings()
         deps = AgentDeps(
-            analyser=analyser or default_photo_analyser(),
+            analyser=analyser or default_photo_analyser(settings),
             renderer=renderer or InProcessRenderBackend(cache_dir=settings.cache_dir),
             data_dir=settings.data_dir.resolve(),
             final_profile=final_profile,
