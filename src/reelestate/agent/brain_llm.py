@@ -21,6 +21,7 @@ from langchain_core.messages import (
     HumanMessage,
     SystemMessage,
 )
+from langchain_core.messages.tool import InvalidToolCall, ToolCall, invalid_tool_call, tool_call
 from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -141,9 +142,29 @@ class LanguageModelBrain:
         if full is None:
             raise ProviderError("The language model sent an empty reply.")
         content = full.content if isinstance(full.content, str) else ""
-        return AIMessage(
-            content=content,
-            tool_calls=full.tool_calls,
-            invalid_tool_calls=full.invalid_tool_calls,
-            id=message_id,
-        )
+        calls, invalid = strict_tool_calls(full)
+        return AIMessage(content=content, tool_calls=calls, invalid_tool_calls=invalid, id=message_id)
+
+
+def strict_tool_calls(message: AIMessageChunk) -> tuple[list[ToolCall], list[InvalidToolCall]]:
+    """Tool calls whose streamed arguments are complete JSON objects; the rest are invalid.
+
+    LangChain reads streamed arguments leniently (a truncated `{"beds": 3, "baths": ` becomes
+    `{"beds": 3}`); a call cut short must go back to the model instead.
+    """
+    calls: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for chunk in message.tool_call_chunks:
+        name, raw, call_id = chunk.get("name") or "", chunk.get("args") or "{}", chunk.get("id")
+        try:
+            args = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            invalid.append(invalid_tool_call(name=name, args=raw, id=call_id, error=str(exc)))
+            continue
+        if not isinstance(args, dict):
+            invalid.append(
+                invalid_tool_call(name=name, args=raw, id=call_id, error="not a JSON object")
+            )
+            continue
+        calls.append(tool_call(name=name, args=args, id=call_id))
+    return calls, invalid

@@ -55,7 +55,11 @@ _PRICES = (
         rf"(?:is|at|of|for|:|=)?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>{_PRICE_UNIT})?\b",
         re.IGNORECASE,
     ),
-    re.compile(rf"\b(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>{_PRICE_UNIT})\b(?!\s*(?:sq|square))", re.I),
+    re.compile(
+        r"\b(?P<n>\d{2,}[\d,]*(?:\.\d+)?)\s*(?P<u>k|thousand)\b(?!\s*(?:sq|square))"
+        r"|\b(?P<m>\d+(?:\.\d+)?)\s*(?P<v>m|mm|million)\b(?!\s*(?:sq|square))",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3}){1,2})\b(?P<u>)"),
 )
 _STREET_TYPES = (
@@ -106,6 +110,7 @@ _HIGHLIGHT_LEAD = re.compile(
     r"\b(?:features?|featuring|highlights?|with|has|includes?|including|plus)\b\s*:?\s*",
     re.IGNORECASE,
 )
+_EXPLICIT_LEAD = re.compile(r"\b(?:features?|featuring|highlights?|amenities)\b\s*:?\s*", re.I)
 _FILLER = re.compile(
     r"^(?:hi|hello|hey|thanks|thank you|please|ok|okay|yes|no|sure|here|and|the|a|an|"
     r"here are the photos|it is|it's|this is|listing|house|home|property|for sale|"
@@ -201,13 +206,15 @@ def _numbers(rest: _Text, updates: dict[str, Any]) -> None:
         updates["baths"] = float(baths["n"] or baths["m"])
     for pattern in _PRICES:
         if (price := rest.take(pattern)) is not None:
-            updates["price"] = _money(price["n"], price["u"])
+            groups = price.groupdict()
+            number, unit = (groups.get("m"), groups.get("v")) if groups.get("m") else (groups["n"], groups["u"])
+            updates["price"] = _money(number or "0", unit)
             break
 
 
 def _leftover_highlights(text: str, *, listing_message: bool) -> list[str]:
     """Comma-separated phrases no fact pattern used, in a message about the listing."""
-    lead = _HIGHLIGHT_LEAD.search(text)
+    lead = _EXPLICIT_LEAD.search(text)
     if not listing_message:
         if lead is None:
             return []
