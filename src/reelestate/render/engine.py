@@ -387,7 +387,7 @@ def render_video(
         timings[name] = round(now - clock, 3)
         clock = now
 
-    cache = Path(cache_dir or get_settings().cache_dir)
+    cache = Path(cache_dir or get_settings().cache_dir).resolve()
     clips_dir = cache / "clips"
     for folder in (out_dir, clips_dir, cache / "audio"):
         folder.mkdir(parents=True, exist_ok=True)

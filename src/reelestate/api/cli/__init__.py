@@ -16,6 +16,11 @@ render_cmd.register(app)
 chat_cmd.register(app)
 
 
+@app.callback()
+def _root() -> None:
+    """ReelEstate Studio: listing photos and facts in, marketing video out."""
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
