@@ -56,7 +56,7 @@ class FakeOpenAI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def do_POST(self) -> None:
@@ -66,7 +66,10 @@ class FakeOpenAI:
                 if reply.stall_s:
                     time.sleep(reply.stall_s)
                 if reply.status != 200:
-                    self._json(reply.status, {"error": {"message": "upstream exploded", "type": "server_error"}})
+                    self._json(
+                        reply.status,
+                        {"error": {"message": "upstream exploded", "type": "server_error"}},
+                    )
                     return
                 if body.get("stream"):
                     self._stream(reply)
@@ -128,8 +131,12 @@ def _chunks(reply: Reply) -> list[dict[str, Any]]:
             piece = word if i == len(words) - 1 else word + " "
             chunks.append(_base({"content": piece}, None, stream=True))
     for index, (name, args) in enumerate(reply.tool_calls):
-        head = {"index": index, "id": f"call_{index}", "type": "function",
-                "function": {"name": name, "arguments": ""}}
+        head = {
+            "index": index,
+            "id": f"call_{index}",
+            "type": "function",
+            "function": {"name": name, "arguments": ""},
+        }
         chunks.append(_base({"tool_calls": [head]}, None, stream=True))
         for start in range(0, len(args), 7):
             piece = {"index": index, "function": {"arguments": args[start : start + 7]}}

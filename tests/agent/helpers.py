@@ -79,7 +79,9 @@ class RecordingRenderer:
             raise self.fail_with
         on_progress(progress_event("frames", 0.5))
         request.out_dir.mkdir(parents=True, exist_ok=True)
-        files = {name: request.out_dir / name for name in ("video.mp4", "video.srt", "thumbnail.jpg")}
+        files = {
+            name: request.out_dir / name for name in ("video.mp4", "video.srt", "thumbnail.jpg")
+        }
         for path in files.values():
             path.write_bytes(b"stand-in")
         on_progress(progress_event("done", 1.0))
@@ -99,7 +101,12 @@ class RecordingRenderer:
 
 
 async def say(
-    runner: Runner, text: str = "", photos: Sequence[Path] = (), *, thread: str = "t1", user: str = "ann"
+    runner: Runner,
+    text: str = "",
+    photos: Sequence[Path] = (),
+    *,
+    thread: str = "t1",
+    user: str = "ann",
 ) -> list[RunnerEvent]:
     events: list[RunnerEvent] = []
     stream: AsyncIterator[RunnerEvent] = runner.send(thread, user, text, photos)

@@ -205,7 +205,10 @@ PHRASES: list[tuple[str, Expected]] = [
     ("make it more energetic", [style("energetic")]),
     ("go minimal", [style("minimal")]),
     # captions
-    ("change the caption on the kitchen to Chef's dream kitchen", [caption(2, "Chef's dream kitchen")]),
+    (
+        "change the caption on the kitchen to Chef's dream kitchen",
+        [caption(2, "Chef's dream kitchen")],
+    ),
     ('caption for scene 3: "Sunny living room"', [caption(3, "Sunny living room")]),
     ("change the kitchen caption to Brand new kitchen", [caption(2, "Brand new kitchen")]),
     ("set the caption of the pool to Heated pool", [caption(7, "Heated pool")]),

@@ -15,7 +15,6 @@ from reelestate.agent.runner import Runner
 from reelestate.api.cli import app
 from reelestate.api.cli.chat_cmd import photo_paths, run_chat
 from reelestate.render.probe import ffprobe_json
-
 from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
 
 
@@ -27,6 +26,10 @@ async def real_runner() -> AsyncIterator[Runner]:
         yield runner
 
 
+def size_of(path: Path) -> int:
+    return path.stat().st_size
+
+
 def test_photo_paths_expand_folders_in_order() -> None:
     paths = photo_paths([str(LISTING1)])
     assert [p.name for p in paths][:2] == ["1-frontal.jpg", "2-kitchen.jpg"]
@@ -36,15 +39,19 @@ def test_photo_paths_expand_folders_in_order() -> None:
 @pytest.mark.slow
 async def test_scripted_chat_ends_with_a_rendered_video() -> None:
     out = io.StringIO()
-    lines = [f"photos {LISTING1}", FACTS, "swap 2 and 3", "/approve", "/quit", "never read"]
+    revisions = ["swap 2 and 3", "put the kitchen first", "calmer music"]
+    lines = [f"photos {LISTING1}", FACTS, *revisions, "/approve", "/quit", "never read"]
     await run_chat(lines, out, real_runner, thread="cli-1", user="ann")
     text = out.getvalue()
     assert "question> To make the video I still need the address" in text
-    assert "storyboard> version 1" in text and "storyboard> version 2" in text
-    assert "approval> Render the final video from storyboard version 2" in text
+    for number in (1, 2, 3, 4):
+        assert f"storyboard> version {number}:" in text
+    assert "music calm" in text
+    assert "approval> Render the final video from storyboard version 4" in text
     assert re.search(r"final \[#+\]\s+100\.0% done", text)
     video = Path(re.findall(r"^video> (.+)$", text, re.MULTILINE)[-1])
-    assert video.is_absolute() and video.is_file()
+    assert video.is_absolute()
+    assert size_of(video) > 0
     probe = ffprobe_json(video)
     streams = {s["codec_type"]: s for s in probe["streams"]}
     assert streams["video"]["codec_name"] == "h264" and streams["audio"]["codec_name"] == "aac"

@@ -9,7 +9,6 @@ import pytest
 from reelestate.agent.checkpoint import postgres_dsn
 from reelestate.agent.runner import Runner
 from reelestate.core.settings import get_settings
-
 from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos, say
 
 DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -22,12 +21,13 @@ def test_postgres_urls_are_recognised() -> None:
     assert postgres_dsn(None) is None
 
 
-async def test_pending_approval_survives_a_restart_on_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_pending_approval_survives_a_restart_on_postgres(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
     get_settings.cache_clear()
     thread = f"pg-{uuid.uuid4().hex[:8]}"
     renderer = RecordingRenderer()
-
 
     async with Runner.open(analyser=FileNameAnalyser(), renderer=renderer) as runner:
         await say(runner, FACTS, listing_photos(), thread=thread)

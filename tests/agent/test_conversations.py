@@ -16,8 +16,8 @@ import pytest
 from reelestate.agent.events import ApprovalRequest, Question, StoryboardReady, VideoReady
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import listing_of, script_of
+from reelestate.core.errors import RenderError
 from reelestate.tools.storyboard import to_render_spec
-
 from tests.agent.helpers import (
     FACTS,
     FileNameAnalyser,
@@ -227,8 +227,6 @@ async def test_a_thread_belongs_to_its_user() -> None:
 
 
 async def test_a_failed_final_render_says_so_and_can_be_retried() -> None:
-    from reelestate.core.errors import RenderError
-
     renderer = RecordingRenderer()
     async with open_runner(renderer) as runner:
         await say(runner, FACTS, listing_photos())

@@ -16,7 +16,6 @@ from pydantic import SecretStr
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.core.settings import get_settings
-
 from tests.agent.fake_openai import FakeOpenAI, Reply, say, tool
 from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos
 from tests.agent.helpers import say as send
@@ -148,4 +147,6 @@ async def test_language_model_that_obeys_injections_still_changes_nothing(fake: 
             request = fake.requests[sent_before]
             assert SECRET not in json.dumps(request)
             user_text = request["messages"][-1]["content"]
-            assert user_text.startswith("<user_message>\n") and user_text.count("</user_message>") == 1
+            assert (
+                user_text.startswith("<user_message>\n") and user_text.count("</user_message>") == 1
+            )

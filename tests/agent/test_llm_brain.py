@@ -14,11 +14,16 @@ from reelestate.agent.events import ApprovalRequest
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.agent.state import listing_of
 from reelestate.core.settings import Settings, get_settings
-
 from tests.agent.fake_openai import FakeOpenAI, Reply, say, tool
-from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos, of_type
+from tests.agent.helpers import (
+    FACTS,
+    FileNameAnalyser,
+    RecordingRenderer,
+    listing_photos,
+    of_type,
+    texts,
+)
 from tests.agent.helpers import say as send
-from tests.agent.helpers import texts
 
 LISTING_ARGS = {
     "address": "12 Oak St",
@@ -51,9 +56,9 @@ def llm_settings(fake: FakeOpenAI, timeout: float = 5.0) -> Settings:
 
 @asynccontextmanager
 async def llm_runner(
-    fake: FakeOpenAI, renderer: RecordingRenderer, timeout: float = 5.0
+    fake: FakeOpenAI, renderer: RecordingRenderer, llm_timeout: float = 5.0
 ) -> AsyncIterator[Runner]:
-    settings = llm_settings(fake, timeout)
+    settings = llm_settings(fake, llm_timeout)
     async with Runner.open(
         settings,
         brain=make_brain(settings),
@@ -102,7 +107,12 @@ async def test_streamed_tool_calls_build_the_storyboard(fake: FakeOpenAI) -> Non
         assert second[-2]["tool_calls"][0]["function"]["name"] == "analyse_photos"
         assert second[-1]["role"] == "tool" and "Analysed 6 photos" in second[-1]["content"]
 
-        fake.replies = [tool("revise_storyboard", {"operations": [{"op": "swap", "scene": 2, "with_scene": 3}]}), say("Swapped.")]
+        fake.replies = [
+            tool(
+                "revise_storyboard", {"operations": [{"op": "swap", "scene": 2, "with_scene": 3}]}
+            ),
+            say("Swapped."),
+        ]
         events = await send(runner, "swap 2 and 3")
         assert isinstance(events[-1], ApprovalRequest) and events[-1].version == 2
         events = await send(runner, "/approve")
@@ -129,9 +139,11 @@ async def test_malformed_arguments_are_sent_back_and_fixed(fake: FakeOpenAI) -> 
 
 
 @pytest.mark.parametrize("failure", [Reply(status=500), Reply(stall_s=3.0, text="late")])
-async def test_provider_error_or_timeout_falls_back_to_rules(fake: FakeOpenAI, failure: Reply) -> None:
+async def test_provider_error_or_timeout_falls_back_to_rules(
+    fake: FakeOpenAI, failure: Reply
+) -> None:
     fake.replies = [failure]
-    async with llm_runner(fake, RecordingRenderer(), timeout=1.0) as runner:
+    async with llm_runner(fake, RecordingRenderer(), llm_timeout=1.0) as runner:
         events = await send(runner, FACTS, listing_photos())
         said = texts(events)
         assert "did not answer" in said and "built-in assistant" in said

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from reelestate.agent.rules_requests import Understood, understand
-
 from tests.agent.phrase_table import PHRASES, Expected, table_version
 
 REQUIRED_ACCURACY = 0.90
@@ -50,9 +49,7 @@ def test_rule_based_brain_understands_the_phrase_table() -> None:
 
 def test_unknown_words_are_reported_not_guessed() -> None:
     version = table_version()
-    assert understand("put the garage first", version).problems == [
-        "no scene is labelled 'garage'"
-    ]
+    assert understand("put the garage first", version).problems == ["no scene is labelled 'garage'"]
     assert understand("remove photo 12", version).problems == ["photo 12 is not in the video"]
     assert understand("swap 2 and 9", version).problems == [
         "there is no scene 9; scenes run from 1 to 7"

@@ -19,9 +19,11 @@ from langchain_core.messages import (
     AnyMessage,
     BaseMessage,
     HumanMessage,
+    InvalidToolCall,
     SystemMessage,
+    ToolCall,
 )
-from langchain_core.messages.tool import InvalidToolCall, ToolCall, invalid_tool_call, tool_call
+from langchain_core.messages.tool import invalid_tool_call, tool_call
 from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -143,7 +145,9 @@ class LanguageModelBrain:
             raise ProviderError("The language model sent an empty reply.")
         content = full.content if isinstance(full.content, str) else ""
         calls, invalid = strict_tool_calls(full)
-        return AIMessage(content=content, tool_calls=calls, invalid_tool_calls=invalid, id=message_id)
+        return AIMessage(
+            content=content, tool_calls=calls, invalid_tool_calls=invalid, id=message_id
+        )
 
 
 def strict_tool_calls(message: AIMessageChunk) -> tuple[list[ToolCall], list[InvalidToolCall]]:

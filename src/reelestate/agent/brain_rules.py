@@ -33,7 +33,12 @@ Call = tuple[str, dict[str, Any]]
 
 
 def _call(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "args": args or {}, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+    return {
+        "name": name,
+        "args": args or {},
+        "id": f"call_{uuid.uuid4().hex[:12]}",
+        "type": "tool_call",
+    }
 
 
 def _listing_args(facts: ExtractedFacts) -> dict[str, Any]:
@@ -106,9 +111,8 @@ class RuleBasedBrain:
         if not ready:
             return []
         wants_new = history is None and (facts.style or facts.length_seconds)
-        if (
-            "write_script" not in done
-            and (state.get("script") is None or state.get("script_stale") or wants_new)
+        if "write_script" not in done and (
+            state.get("script") is None or state.get("script_stale") or wants_new
         ):
             args: dict[str, Any] = {}
             if facts.style:
@@ -116,9 +120,12 @@ class RuleBasedBrain:
             if facts.length_seconds and facts.length_seconds >= 2 * MIN_TOTAL_SECONDS:
                 args["length_seconds"] = facts.length_seconds
             return [("write_script", args)]
-        if state.get("script") is not None and "plan_storyboard" not in done:
-            if history is None or "write_script" in done:
-                return [("plan_storyboard", {})]
+        if (
+            state.get("script") is not None
+            and "plan_storyboard" not in done
+            and (history is None or "write_script" in done)
+        ):
+            return [("plan_storyboard", {})]
         if (
             self.auto_preview
             and history is not None

@@ -23,7 +23,7 @@ def postgres_dsn(url: str | None) -> str | None:
     if not url:
         return None
     scheme, sep, rest = url.partition("://")
-    if not sep or not scheme.split("+")[0] in {"postgresql", "postgres"}:
+    if not sep or scheme.split("+")[0] not in {"postgresql", "postgres"}:
         return None
     return f"postgresql://{rest}"
 

@@ -29,7 +29,15 @@ from reelestate.agent.events import (
     event_data,
 )
 from reelestate.agent.rules_requests import understand
-from reelestate.agent.state import AgentState, Inbox, JobRecord, history_of, listing_of, with_job
+from reelestate.agent.state import (
+    AgentState,
+    Inbox,
+    JobRecord,
+    TurnState,
+    history_of,
+    listing_of,
+    with_job,
+)
 from reelestate.agent.summaries import SUGGESTED_FACTS, approval_request
 from reelestate.agent.tool_args import ToolArgsError, parse_args
 from reelestate.agent.tools import HANDLERS, ToolOutcome, announce_storyboard, run_render
@@ -85,12 +93,22 @@ class AgentNodes:
         for raw in inbox.get("photos") or []:
             source = Path(raw)
             if len(photos) >= MAX_PHOTOS:
-                emit(ErrorEvent(code="invalid_photo", message=f"{source.name} was not added: "
-                                f"a video uses at most {MAX_PHOTOS} photos."))
+                emit(
+                    ErrorEvent(
+                        code="invalid_photo",
+                        message=f"{source.name} was not added: "
+                        f"a video uses at most {MAX_PHOTOS} photos.",
+                    )
+                )
                 continue
             if source.suffix.lower() not in PHOTO_SUFFIXES or not source.is_file():
-                emit(ErrorEvent(code="invalid_photo", message=f"{source.name} is not a photo file.",
-                                hint="Send JPEG, PNG, WebP or HEIC files."))
+                emit(
+                    ErrorEvent(
+                        code="invalid_photo",
+                        message=f"{source.name} is not a photo file.",
+                        hint="Send JPEG, PNG, WebP or HEIC files.",
+                    )
+                )
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             stem = re.sub(r"[^A-Za-z0-9_\-]", "", source.stem)[:40]
@@ -116,7 +134,7 @@ class AgentNodes:
         return self._receive(state, inbox, thread_of(config))
 
     async def think(self, state: AgentState) -> dict[str, Any]:
-        turn = dict(state.get("turn") or {})
+        turn: TurnState = {**(state.get("turn") or {})}
         turn["steps"] = turn.get("steps", 0) + 1
         if turn["steps"] > MAX_TOOL_ROUNDS:
             message = AIMessage(content="I stopped there. Tell me what to do next.")
@@ -127,8 +145,12 @@ class AgentNodes:
                 message = await self.brain.step(state, emit)
             except ProviderError as exc:
                 turn["fallback"] = True
-                emit(AssistantText(text=f"{exc.message} I am answering this message with the "
-                                   "built-in assistant instead, so I understand fewer phrasings."))
+                emit(
+                    AssistantText(
+                        text=f"{exc.message} I am answering this message with the "
+                        "built-in assistant instead, so I understand fewer phrasings."
+                    )
+                )
                 message = await self.rules.step(state, emit)
         if isinstance(message.content, str) and message.content.strip():
             emit(AssistantText(text=message.content, message_id=message.id or ""))
@@ -143,7 +165,13 @@ class AgentNodes:
         for call in last.tool_calls:
             name = call["name"]
             try:
-                outcome = await HANDLERS[name](ctx, parse_args(name, call["args"])) if name in HANDLERS else ToolOutcome(str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False)
+                outcome = (
+                    await HANDLERS[name](ctx, parse_args(name, call["args"]))
+                    if name in HANDLERS
+                    else ToolOutcome(
+                        str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False
+                    )
+                )
             except ToolArgsError as exc:
                 outcome = ToolOutcome(text=str(exc), ok=False)
             except ReelEstateError as exc:
@@ -151,22 +179,33 @@ class AgentNodes:
             work.update(outcome.update)  # type: ignore[typeddict-item]
             if outcome.ok and name in {"request_approval", "render_final"}:
                 work["turn"]["approval_asked"] = True
-            replies.append(ToolMessage(content=outcome.text, tool_call_id=call["id"] or name,
-                                       name=name, status="success" if outcome.ok else "error"))
+            replies.append(
+                ToolMessage(
+                    content=outcome.text,
+                    tool_call_id=call["id"] or name,
+                    name=name,
+                    status="success" if outcome.ok else "error",
+                )
+            )
         for bad in last.invalid_tool_calls:
-            replies.append(ToolMessage(
-                content=f"The arguments of {bad.get('name')} are not valid JSON ({bad.get('error')}); "
-                "send them again as a JSON object.",
-                tool_call_id=bad.get("id") or "invalid", name=bad.get("name") or "unknown",
-                status="error",
-            ))
+            replies.append(
+                ToolMessage(
+                    content=f"The arguments of {bad.get('name')} are not valid JSON "
+                    f"({bad.get('error')}); send them again as a JSON object.",
+                    tool_call_id=bad.get("id") or "invalid",
+                    name=bad.get("name") or "unknown",
+                    status="error",
+                )
+            )
         update: dict[str, Any] = {key: work[key] for key in _STATE_KEYS if key in work}  # type: ignore[literal-required]
         update["messages"] = replies
         return update
 
     async def present(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
-        announce_storyboard(ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit))
+        announce_storyboard(
+            ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        )
         return {"turn": work["turn"]}
 
     async def approval(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
@@ -175,36 +214,61 @@ class AgentNodes:
         answer = interrupt(event_data(approval_request(history.current)))
         inbox: Inbox = {"user": "", "text": "", "photos": []}
         if isinstance(answer, dict):
-            inbox = {"user": str(answer.get("user", "")), "text": str(answer.get("text", "")),
-                     "photos": [str(p) for p in answer.get("photos") or []]}
+            inbox = {
+                "user": str(answer.get("user", "")),
+                "text": str(answer.get("text", "")),
+                "photos": [str(p) for p in answer.get("photos") or []],
+            }
         approved = (isinstance(answer, dict) and answer.get("approve") is True) or (
             not inbox["photos"] and understand(inbox["text"], None).approve
         )
         if approved:
-            return {"approved_version": history.current.number,
-                    "messages": [HumanMessage(content=inbox["text"] or "/approve")]}
+            return {
+                "approved_version": history.current.number,
+                "messages": [HumanMessage(content=inbox["text"] or "/approve")],
+            }
         return self._receive(state, inbox, thread_of(config))
 
     async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        work: AgentState = {**state}  # type: ignore[typeddict-item]
+        work: AgentState = {**state}
         ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
         history = history_of(state)
         assert history is not None
         try:
             job, outputs = await run_render(ctx, "final", self.deps.final_profile)
         except ReelEstateError as exc:
-            failed = JobRecord(id=f"final-v{history.current.number}", kind="final",
-                               version=history.current.number, status="failed", error=exc.message)
+            failed = JobRecord(
+                id=f"final-v{history.current.number}",
+                kind="final",
+                version=history.current.number,
+                status="failed",
+                error=exc.message,
+            )
             emit(ErrorEvent.from_error(exc))
-            return {"jobs": with_job(state, failed), "approved_version": None,
-                    "messages": [AIMessage(content=f"The final render failed: {exc.message}")]}
-        emit(VideoReady(job_id=job.id, version=job.version, video=outputs.video.resolve(),
-                        subtitles=outputs.subtitles.resolve(), thumbnail=outputs.thumbnail.resolve(),
-                        duration=outputs.duration, width=outputs.width, height=outputs.height))
+            return {
+                "jobs": with_job(state, failed),
+                "approved_version": None,
+                "messages": [AIMessage(content=f"The final render failed: {exc.message}")],
+            }
+        emit(
+            VideoReady(
+                job_id=job.id,
+                version=job.version,
+                video=outputs.video.resolve(),
+                subtitles=outputs.subtitles.resolve(),
+                thumbnail=outputs.thumbnail.resolve(),
+                duration=outputs.duration,
+                width=outputs.width,
+                height=outputs.height,
+            )
+        )
         text = f"Your video is ready: {outputs.video.resolve()}"
         emit(AssistantText(text=text))
-        return {"jobs": with_job(state, job), "delivered_version": job.version,
-                "messages": [AIMessage(content=text)]}
+        return {
+            "jobs": with_job(state, job),
+            "delivered_version": job.version,
+            "messages": [AIMessage(content=text)],
+        }
 
     async def wrap_up(self, state: AgentState) -> dict[str, Any]:
         if history_of(state) is None:
@@ -222,7 +286,9 @@ class AgentNodes:
             return None
         asks = []
         if need_photos:
-            asks.append(f"{MIN_PHOTOS} to {MAX_PHOTOS} photos of the property (you have {usable} usable)")
+            asks.append(
+                f"{MIN_PHOTOS} to {MAX_PHOTOS} photos of the property (you have {usable} usable)"
+            )
         if missing:
             from reelestate.tools.listing import FACT_LABELS  # noqa: PLC0415
 

@@ -1,4 +1,4 @@
-"""Listing facts in the words agents type: "3bd/2ba", "$585k", "1,850 sq ft", "12 Oak St, Austin TX".
+"""Listing facts as agents type them: "3bd/2ba", "$585k", "1,850 sq ft", "12 Oak St, Austin TX".
 
 Each pattern consumes the span it matched, so a later pattern never reads the same digits
 twice ("1,850 sq ft" is an area, not a price). What is left after the facts, split at commas,
@@ -73,7 +73,9 @@ _STREET = re.compile(
     r"(?:\s*,?\s+(?P<state>[A-Z]{2}))?(?:\s+(?P<zip>\d{5})(?:-\d{4})?)?)?"
     r"(?=\s*(?:,|;|\.|\n|$))",
 )
-_IN_CITY = re.compile(r"\bin\s+(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})(?:,?\s+(?P<state>[A-Z]{2}))?\b")
+_IN_CITY = re.compile(
+    r"\bin\s+(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})(?:,?\s+(?P<state>[A-Z]{2}))?\b"
+)
 _ZIP = re.compile(r"\bzip(?:\s*code)?\s*(?::|is)?\s*(?P<zip>\d{5})\b", re.IGNORECASE)
 _STYLE_WORDS: dict[str, Style] = {
     "cozy": "cozy",
@@ -100,7 +102,9 @@ _STYLE_WORDS: dict[str, Style] = {
 _STYLE = re.compile(
     r"\b(?:make\s+it|more|style|feel|vibe|tone|look|go|keep\s+it)\s*(?::|=)?\s*(?:a\s+bit\s+|very\s+|really\s+)?"
     r"(?P<w>" + "|".join(re.escape(w) for w in _STYLE_WORDS) + r")\b"
-    r"|\b(?P<v>" + "|".join(re.escape(w) for w in _STYLE_WORDS) + r")\s+(?:style|feel|vibe|tone|look)\b",
+    r"|\b(?P<v>"
+    + "|".join(re.escape(w) for w in _STYLE_WORDS)
+    + r")\s+(?:style|feel|vibe|tone|look)\b",
     re.IGNORECASE,
 )
 _LENGTH = re.compile(
@@ -184,11 +188,13 @@ def _street_facts(rest: _Text, updates: dict[str, Any]) -> None:
             updates["city"] = f"{city}, {street['state']}" if street["state"] else city
         if street["zip"]:
             updates["zip_code"] = street["zip"]
-    elif (address := re.search(r"\baddress\s*(?:is|:)\s*(?P<a>[^,;\n]+)", rest.text, re.I)) is not None:
+    elif (
+        address := re.search(r"\baddress\s*(?:is|:)\s*(?P<a>[^,;\n]+)", rest.text, re.I)
+    ) is not None:
         updates["address"] = address["a"].strip()
         rest.take(re.compile(re.escape(address.group(0))))
-    if "city" not in updates and (city := rest.take(_IN_CITY)) is not None:
-        updates["city"] = f"{city['city']}, {city['state']}" if city["state"] else city["city"]
+    if "city" not in updates and (place := rest.take(_IN_CITY)) is not None:
+        updates["city"] = f"{place['city']}, {place['state']}" if place["state"] else place["city"]
     if (zip_code := rest.take(_ZIP)) is not None:
         updates["zip_code"] = zip_code["zip"]
 
@@ -207,7 +213,11 @@ def _numbers(rest: _Text, updates: dict[str, Any]) -> None:
     for pattern in _PRICES:
         if (price := rest.take(pattern)) is not None:
             groups = price.groupdict()
-            number, unit = (groups.get("m"), groups.get("v")) if groups.get("m") else (groups["n"], groups["u"])
+            number, unit = (
+                (groups.get("m"), groups.get("v"))
+                if groups.get("m")
+                else (groups["n"], groups["u"])
+            )
             updates["price"] = _money(number or "0", unit)
             break
 
@@ -222,7 +232,11 @@ def _leftover_highlights(text: str, *, listing_message: bool) -> list[str]:
     items: list[str] = []
     for part in re.split(r"[,;\n]|\band\b|\.(?:\s|$)", text):
         words = " ".join(part.split()).strip(" .!-:")
-        words = _HIGHLIGHT_LEAD.sub("", words, count=1).strip() if _HIGHLIGHT_LEAD.match(words) else words
+        words = (
+            _HIGHLIGHT_LEAD.sub("", words, count=1).strip()
+            if _HIGHLIGHT_LEAD.match(words)
+            else words
+        )
         if not words or _FILLER.match(words) or _COMMANDY.search(words):
             continue
         words = re.sub(r"^(?:a|an|the)\s+", "", words, flags=re.IGNORECASE)
@@ -233,9 +247,7 @@ def _leftover_highlights(text: str, *, listing_message: bool) -> list[str]:
 
 def extract_facts(text: str) -> ExtractedFacts:
     """The listing facts, style and length a message states; nothing is guessed."""
-    prepared = _HALF.sub(
-        lambda m: f"{_NUMBER_WORDS.get(m.group(1).lower(), m.group(1))}.5 ", text
-    )
+    prepared = _HALF.sub(lambda m: f"{_NUMBER_WORDS.get(m.group(1).lower(), m.group(1))}.5 ", text)
     prepared = _NUM_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], prepared)
     prepared = _NOT_CLAUSE.sub(" ; ", prepared)
     rest = _Text(prepared)

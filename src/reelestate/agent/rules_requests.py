@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.agent.rules_facts import _STYLE_WORDS
+from reelestate.agent.rules_scenes import SceneNotFoundError, resolve_scene
 from reelestate.render.spec import Aspect, MotionKind, MusicMood
 from reelestate.tools.storyboard_model import (
     MAX_TOTAL_SECONDS,
@@ -35,8 +37,6 @@ from reelestate.tools.storyboard_ops import (
     SetVoiceOp,
     SwapOp,
 )
-from reelestate.agent.rules_facts import _STYLE_WORDS
-from reelestate.agent.rules_scenes import SceneNotFound, resolve_scene
 
 FEMALE_VOICE = "en-us+f3"
 MALE_VOICE = "en-us+m3"
@@ -166,7 +166,11 @@ _WHOLE = re.compile(
 
 
 def _split(text: str) -> list[str]:
-    parts = re.split(r"[;\n!?]+|\.(?:\s+|$)|\bthen\b|\balso\b|,\s*and\s+|\band\s+(?=(?:a\s+)?(?:make|put|move|swap|remove|use|change|add|set|no|female|male|british|square|vertical|landscape|horizontal|calm\w*|slower|faster|shorter|longer|zoom|pan|undo)\b)", text, flags=_I)
+    parts = re.split(
+        r"[;\n!?]+|\.(?:\s+|$)|\bthen\b|\balso\b|,\s*and\s+|\band\s+(?=(?:a\s+)?(?:make|put|move|swap|remove|use|change|add|set|no|female|male|british|square|vertical|landscape|horizontal|calm\w*|slower|faster|shorter|longer|zoom|pan|undo)\b)",
+        text,
+        flags=_I,
+    )
     return [p.strip(" ,.") for p in parts if p and p.strip(" ,.")]
 
 
@@ -186,7 +190,7 @@ class _Clause:
         """The scene `words` names; a problem is recorded (and None returned) when it is absent."""
         try:
             return resolve_scene(words, self.scenes)
-        except SceneNotFound as exc:
+        except SceneNotFoundError as exc:
             self.out.problems.append(str(exc))
             return None
 
@@ -221,8 +225,12 @@ def _caption(c: _Clause) -> bool:
     for pattern in patterns:
         match = re.search(pattern, text, _I)
         if match:
-            scene = c.scene(re.sub(r"^(?:change|set|update)\s+(?:the\s+)?", "", match["a"], flags=_I))
-            return scene is not None and c.add(SetCaptionOp(scene=scene, caption=match["t"].strip()))
+            scene = c.scene(
+                re.sub(r"^(?:change|set|update)\s+(?:the\s+)?", "", match["a"], flags=_I)
+            )
+            return scene is not None and c.add(
+                SetCaptionOp(scene=scene, caption=match["t"].strip())
+            )
     return False
 
 
@@ -313,7 +321,15 @@ def _move(c: _Clause) -> bool:
             continue
         to = position
         if "pos" in match.groupdict() and match["pos"]:
-            first = match["pos"].lower().split()[0] in {"first", "start", "beginning", "front", "top", "opening", "opener"}
+            first = match["pos"].lower().split()[0] in {
+                "first",
+                "start",
+                "beginning",
+                "front",
+                "top",
+                "opening",
+                "opener",
+            }
             to = 1 if first else last
         scene = c.scene(match["a"])
         return scene is not None and c.add(MoveOp(scene=scene, to=to))
@@ -336,10 +352,8 @@ def _move(c: _Clause) -> bool:
         a, b = c.scene(match["a"]), c.scene(match["b"])
         if a is None or b is None:
             return False
-        if "after" in match["rel"].lower():
-            to = b if a < b else b + 1
-        else:
-            to = b - 1 if a < b else b
+        after = "after" in match["rel"].lower()
+        to = (b if a < b else b + 1) if after else (b - 1 if a < b else b)
         return c.add(MoveOp(scene=a, to=max(1, min(last, to))))
     return False
 
@@ -360,7 +374,9 @@ def _remove(c: _Clause) -> bool:
 
 def _add(c: _Clause) -> bool:
     back = re.search(
-        r"\b(?:put|bring)\s+(?:the\s+)?(?:photo|picture|pic|image)\s*#?(?P<n>\d+)\s+back\b", c.text, _I
+        r"\b(?:put|bring)\s+(?:the\s+)?(?:photo|picture|pic|image)\s*#?(?P<n>\d+)\s+back\b",
+        c.text,
+        _I,
     )
     if back is not None:
         return c.add(AddOp(photo=int(back["n"])))
@@ -382,7 +398,13 @@ def _timing(c: _Clause) -> bool:
     seconds = re.search(_SECONDS, text, _I)
     if seconds or minute:
         value = float(seconds["sec"]) if seconds else 60.0
-        target = re.sub(_SECONDS, " ", text, flags=_I) if seconds else text[: minute.start()] if minute else text
+        target = (
+            re.sub(_SECONDS, " ", text, flags=_I)
+            if seconds
+            else text[: minute.start()]
+            if minute
+            else text
+        )
         target = re.sub(
             r"\b(?:make|set|keep|hold|show|give|change|cut|trim|shorten|lengthen|let|have|"
             r"it\s+should\s+be|should\s+be|to|for|at|about|around|last|lasts|long|only|just|"
@@ -425,8 +447,8 @@ def _timing(c: _Clause) -> bool:
         step = SCENE_STEP_SECONDS if grow else -SCENE_STEP_SECONDS
         return c.add(RetimeOp(scene=scene, seconds=round(max(MIN_SCENE_SECONDS, now + step), 1)))
     factor = LONGER if grow else SHORTER
-    seconds = min(MAX_TOTAL_SECONDS, max(MIN_VIDEO_SECONDS, round(c.total * factor)))
-    return c.add(SetLengthOp(seconds=seconds))
+    total = min(MAX_TOTAL_SECONDS, max(MIN_VIDEO_SECONDS, round(c.total * factor)))
+    return c.add(SetLengthOp(seconds=total))
 
 
 def _motion(c: _Clause) -> bool:
@@ -478,7 +500,9 @@ def understand(text: str, version: StoryboardVersion | None) -> Understood:
     if _UNDO.match(whole):
         out.undo = True
         return out
-    if _APPROVE.match(whole) and not re.search(r"\b(?:but|except|change|swap|move|remove)\b", whole, _I):
+    if _APPROVE.match(whole) and not re.search(
+        r"\b(?:but|except|change|swap|move|remove)\b", whole, _I
+    ):
         out.approve = True
         return out
     if _REJECT.match(whole):

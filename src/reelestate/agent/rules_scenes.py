@@ -1,4 +1,4 @@
-"""Which scene a person means: "scene 3", "photo 4", "the second bedroom", "the pool", "the last one"."""
+"""Which scene a person means: "scene 3", "photo 4", "the second bedroom", "the pool"."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ _NOISE = re.compile(
 )
 
 
-class SceneNotFound(ValueError):
+class SceneNotFoundError(ValueError):
     """The words name a scene that the storyboard does not have; the message says so."""
 
 
@@ -75,20 +75,22 @@ def _room_of(words: str) -> str | None:
 def resolve_scene(text: str, scenes: Sequence[StoryboardScene]) -> int | None:
     """The 1-based scene number `text` names, None when it names no scene at all.
 
-    Raises `SceneNotFound` when the words clearly name a scene the storyboard lacks
+    Raises `SceneNotFoundError` when the words clearly name a scene the storyboard lacks
     ("photo 9" in a six-photo video, "the pool" with no pool).
     """
     words = _clean(text)
     if not words:
         return None
-    if match := re.fullmatch(r"(?:the\s+)?(?:scene|shot|clip|slide|number|no\.?|#)\s*#?(\d+)", words):
+    if match := re.fullmatch(
+        r"(?:the\s+)?(?:scene|shot|clip|slide|number|no\.?|#)\s*#?(\d+)", words
+    ):
         return _position(int(match.group(1)), scenes)
     if match := re.fullmatch(r"(?:the\s+)?(?:photo|picture|pic|image)\s*#?(\d+)", words):
         number = int(match.group(1))
         for position, scene in enumerate(scenes, start=1):
             if scene.photo_index == number - 1:
                 return position
-        raise SceneNotFound(f"photo {number} is not in the video")
+        raise SceneNotFoundError(f"photo {number} is not in the video")
     if match := re.fullmatch(r"#?(\d+)", words):
         return _position(int(match.group(1)), scenes)
     ordinal = None
@@ -101,10 +103,12 @@ def resolve_scene(text: str, scenes: Sequence[StoryboardScene]) -> int | None:
     if room is not None:
         matches = [i for i, s in enumerate(scenes, start=1) if s.room == room]
         if not matches:
-            raise SceneNotFound(f"no scene shows the {room.replace('_', ' ')}")
+            raise SceneNotFoundError(f"no scene shows the {room.replace('_', ' ')}")
         index = (ordinal or 1) - 1 if (ordinal or 1) > 0 else -1
         if index >= len(matches):
-            raise SceneNotFound(f"there are only {len(matches)} {room.replace('_', ' ')} scenes")
+            raise SceneNotFoundError(
+                f"there are only {len(matches)} {room.replace('_', ' ')} scenes"
+            )
         return matches[index]
     rest = " ".join(_NOISE.sub(" ", words).split())
     if ordinal is not None and not rest:
@@ -114,11 +118,11 @@ def resolve_scene(text: str, scenes: Sequence[StoryboardScene]) -> int | None:
             if scene.caption and re.search(rf"\b{re.escape(rest)}", scene.caption.lower()):
                 return position
         if len(rest.split()) <= 3 and re.fullmatch(r"[a-z' \-]+", rest):
-            raise SceneNotFound(f"no scene is labelled '{rest}'")
+            raise SceneNotFoundError(f"no scene is labelled '{rest}'")
     return None
 
 
 def _position(number: int, scenes: Sequence[StoryboardScene]) -> int:
     if not 1 <= number <= len(scenes):
-        raise SceneNotFound(f"there is no scene {number}; scenes run from 1 to {len(scenes)}")
+        raise SceneNotFoundError(f"there is no scene {number}; scenes run from 1 to {len(scenes)}")
     return number

@@ -61,6 +61,10 @@ def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
     return cast(PhotoAnalyser, make(settings))
 
 
+def absolute_paths(photos: Sequence[Path | str]) -> list[str]:
+    return [str(Path(p).expanduser().absolute()) for p in photos]
+
+
 class Runner:
     def __init__(self, graph: AgentGraph, *, brain_name: str) -> None:
         self._graph = graph
@@ -147,7 +151,7 @@ class Runner:
         payload: dict[str, Any] = {
             "user": user,
             "text": text,
-            "photos": [str(Path(p).expanduser().resolve()) for p in photos],
+            "photos": absolute_paths(photos),
         }
         if snapshot.interrupts:
             if approve:

@@ -52,9 +52,11 @@ def missing_labels(listing: Listing) -> list[str]:
 def photos_summary(analyses: list[PhotoAnalysis]) -> str:
     usable = [a for a in analyses if a.usable]
     rooms = Counter(a.room.replace("_", " ") for a in usable)
-    text = f"{len(analyses)} photos, {len(usable)} usable (" + ", ".join(
-        f"{count} {room}" for room, count in sorted(rooms.items())
-    ) + ")"
+    text = (
+        f"{len(analyses)} photos, {len(usable)} usable ("
+        + ", ".join(f"{count} {room}" for room, count in sorted(rooms.items()))
+        + ")"
+    )
     rejected = [
         f"photo {i + 1}: {', '.join(a.reject_reasons)}"
         for i, a in enumerate(analyses)

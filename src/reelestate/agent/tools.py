@@ -16,8 +16,9 @@ from typing import Any
 
 from reelestate.agent.context import ToolContext
 from reelestate.agent.events import JobProgress
-from reelestate.agent.render_backend import RenderRequest, render_with_progress
+from reelestate.agent.render_backend import RenderOutputs, RenderRequest, render_with_progress
 from reelestate.agent.state import (
+    JobKind,
     JobRecord,
     analyses_of,
     history_data,
@@ -38,8 +39,8 @@ from reelestate.agent.summaries import (
 )
 from reelestate.agent.tool_args import (
     NoArgs,
-    ReviseStoryboardArgs,
     RevertVersionArgs,
+    ReviseStoryboardArgs,
     UpdateListingArgs,
     WriteScriptArgs,
 )
@@ -89,7 +90,9 @@ async def update_listing(ctx: ToolContext, args: UpdateListingArgs) -> ToolOutco
     data.update(changes)
     drop = {h.lower() for h in args.remove_highlights}
     highlights = [h for h in current.highlights if h.lower() not in drop]
-    highlights += [h for h in args.add_highlights if h.lower() not in {x.lower() for x in highlights}]
+    highlights += [
+        h for h in args.add_highlights if h.lower() not in {x.lower() for x in highlights}
+    ]
     data["highlights"] = highlights
     listing = parse_listing(data)
     if listing == current:
@@ -233,11 +236,13 @@ def render_spec_for(ctx: ToolContext, profile: Profile) -> tuple[StoryboardHisto
     return history, spec
 
 
-async def run_render(ctx: ToolContext, kind: str, profile: Profile) -> tuple[JobRecord, Any]:
+async def run_render(
+    ctx: ToolContext, kind: JobKind, profile: Profile
+) -> tuple[JobRecord, RenderOutputs]:
     """Render the current version, emitting progress; returns the job and its outputs."""
     history, spec = render_spec_for(ctx, profile)
     number = history.current.number
-    job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)  # type: ignore[arg-type]
+    job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
     out_dir = ctx.folder / ("previews" if kind == "preview" else "final") / job.id
 
     def on_progress(progress: RenderProgress) -> None:
@@ -271,8 +276,11 @@ async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     history = _need_history(ctx)
     number = history.current.number
     same = next(
-        (v.number for v in history.versions
-         if v.same_content(history.current) and preview_of(ctx.state, v.number) is not None),
+        (
+            v.number
+            for v in history.versions
+            if v.same_content(history.current) and preview_of(ctx.state, v.number) is not None
+        ),
         None,
     )
     if same is not None and preview_of(ctx.state, number) is None:

@@ -1,9 +1,9 @@
 """`reelestate chat`: the conversation in a terminal, one line per message, scriptable from stdin.
 
-    photos tests/fixtures/photos/listing1      (a folder, or one or more photo paths)
-    3 bed 2 bath, $529,000, 1,826 sq ft, 12 Oak St, Paso Robles CA, new roof
-    /approve
-    /quit
+photos tests/fixtures/photos/listing1      (a folder, or one or more photo paths)
+3 bed 2 bath, $529,000, 1,826 sq ft, 12 Oak St, Paso Robles CA, new roof
+/approve
+/quit
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class EventPrinter:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def show(self, event: RunnerEvent) -> None:  # noqa: PLR0912 - one branch per event kind
+    def show(self, event: RunnerEvent) -> None:
         match event.type:
             case "assistant_text":
                 if event.partial:
