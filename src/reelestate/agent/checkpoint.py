@@ -1,0 +1,43 @@
+"""Where conversations are kept between messages and across restarts.
+
+PostgreSQL when `DATABASE_URL` points at one; otherwise a SQLite file in the data dir. Either
+way a conversation paused at an approval is still paused there after the process restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from reelestate.core.settings import Settings
+
+CHECKPOINT_FILE = "conversations.sqlite3"
+
+
+def postgres_dsn(url: str | None) -> str | None:
+    """A psycopg connection string when `url` is PostgreSQL (any SQLAlchemy driver suffix)."""
+    if not url:
+        return None
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0] not in {"postgresql", "postgres"}:
+        return None
+    return f"postgresql://{rest}"
+
+
+@asynccontextmanager
+async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]:
+    dsn = postgres_dsn(settings.database_url)
+    if dsn is not None:
+        async with AsyncPostgresSaver.from_conn_string(dsn) as saver:
+            await saver.setup()
+            yield saver
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / CHECKPOINT_FILE
+    async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+        await saver.setup()
+        yield saver

@@ -1,0 +1,57 @@
+"""What the graph's nodes need from outside the conversation: analyser, renderer, folders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelestate.agent.events import RunnerEvent
+from reelestate.agent.render_backend import RenderBackend
+from reelestate.agent.state import AgentState
+from reelestate.core.errors import InvalidInputError
+from reelestate.providers.vision.base import PhotoAnalyser
+from reelestate.render.spec import BrandKit, Profile
+
+_THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+MAX_TOOL_ROUNDS = 8
+"""Tool rounds one message may take before the assistant stops and answers."""
+
+
+def check_thread_id(thread_id: str) -> str:
+    if not _THREAD_ID.match(thread_id) or ".." in thread_id:
+        raise InvalidInputError(
+            f"{thread_id!r} is not a conversation id.",
+            hint="Use letters, digits, '-', '_' or '.', at most 64 characters.",
+        )
+    return thread_id
+
+
+@dataclass(frozen=True)
+class AgentDeps:
+    analyser: PhotoAnalyser
+    renderer: RenderBackend
+    data_dir: Path
+    final_profile: Profile = "final"
+    """Tests and drafts may render the final as a preview; production renders the real thing."""
+    auto_preview: bool = True
+    default_length: float = 30.0
+    brand: BrandKit | None = None
+
+    def thread_dir(self, thread_id: str) -> Path:
+        return self.data_dir / "conversations" / check_thread_id(thread_id)
+
+
+@dataclass
+class ToolContext:
+    """One tool call's view: the state as earlier calls of this round left it."""
+
+    state: AgentState
+    deps: AgentDeps
+    thread_id: str
+    emit: Callable[[RunnerEvent], None]
+
+    @property
+    def folder(self) -> Path:
+        return self.deps.thread_dir(self.thread_id)

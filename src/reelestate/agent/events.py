@@ -1,0 +1,132 @@
+"""What a conversation turn produces, as events every channel (web, Telegram, terminal) shows.
+
+Events are plain pydantic models with a `type` tag so a channel can `match` on them or send
+them as JSON. Paths are absolute; a channel that serves files turns them into URLs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from reelestate.core.errors import ReelEstateError
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AssistantText(_Event):
+    """Something the assistant says. Streamed replies come as `partial` pieces of one message
+    (same `message_id`), then once whole with `partial=False`; a channel that does not stream
+    shows only the whole one."""
+
+    type: Literal["assistant_text"] = "assistant_text"
+    text: str
+    message_id: str = ""
+    partial: bool = False
+
+
+class SceneSummary(_Event):
+    number: int
+    photo_number: int
+    room: str
+    seconds: float
+    caption: str | None = None
+    motion: str
+
+
+class StoryboardReady(_Event):
+    """A storyboard version to look at; `preview_video` is a quick low-resolution render."""
+
+    type: Literal["storyboard_ready"] = "storyboard_ready"
+    version: int
+    reason: str
+    total_seconds: float
+    aspect: str
+    style: str
+    music: str
+    voice: str
+    scenes: list[SceneSummary]
+    storyboard_file: Path
+    preview_video: Path | None = None
+    preview_url: str | None = None
+
+
+class Question(_Event):
+    """The assistant needs something; `suggested_replies` can become buttons."""
+
+    type: Literal["question"] = "question"
+    text: str
+    missing: list[str] = []
+    suggested_replies: list[str] = []
+
+
+class ApprovalRequest(_Event):
+    """Nothing billable runs until the user answers this (`approve` or a change)."""
+
+    type: Literal["approval_request"] = "approval_request"
+    version: int
+    text: str
+    total_seconds: float
+    aspect: str
+    suggested_replies: list[str] = ["Approve", "Change something"]
+
+
+class JobProgress(_Event):
+    type: Literal["job_progress"] = "job_progress"
+    job_id: str
+    kind: Literal["preview", "final"]
+    stage: str
+    percent: float
+    message: str = ""
+
+
+class VideoReady(_Event):
+    type: Literal["video_ready"] = "video_ready"
+    job_id: str
+    version: int
+    video: Path
+    subtitles: Path
+    thumbnail: Path
+    duration: float
+    width: int
+    height: int
+
+
+class ErrorEvent(_Event):
+    """Something went wrong; `message` says what the user can do about it."""
+
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+    hint: str | None = None
+
+    @classmethod
+    def from_error(cls, exc: ReelEstateError) -> ErrorEvent:
+        return cls(code=exc.code, message=exc.message, hint=exc.hint)
+
+
+RunnerEvent = Annotated[
+    AssistantText
+    | StoryboardReady
+    | Question
+    | ApprovalRequest
+    | JobProgress
+    | VideoReady
+    | ErrorEvent,
+    Field(discriminator="type"),
+]
+_ADAPTER: TypeAdapter[RunnerEvent] = TypeAdapter(RunnerEvent)
+
+
+def parse_event(data: Any) -> RunnerEvent:
+    """An event from the dict a graph node wrote to the stream."""
+    return _ADAPTER.validate_python(data)
+
+
+def event_data(event: RunnerEvent) -> dict[str, Any]:
+    """An event as JSON-safe data (what nodes write to the stream and channels may send on)."""
+    return event.model_dump(mode="json")

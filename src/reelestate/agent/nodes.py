@@ -1,0 +1,300 @@
+"""The graph's nodes: take a message in, think, run tools, ask for approval, render, wrap up.
+
+Nodes talk to the person only through events written to the stream (`emit`); the runner
+turns them into `RunnerEvent`s. The approval node writes nothing before its `interrupt()`,
+because a resumed node runs again from its first line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_stream_writer
+from langgraph.types import interrupt
+
+from reelestate.agent.brain import Brain
+from reelestate.agent.brain_rules import RuleBasedBrain
+from reelestate.agent.context import MAX_TOOL_ROUNDS, AgentDeps, ToolContext
+from reelestate.agent.events import (
+    AssistantText,
+    ErrorEvent,
+    Question,
+    RunnerEvent,
+    VideoReady,
+    event_data,
+)
+from reelestate.agent.rules_requests import understand
+from reelestate.agent.state import (
+    AgentState,
+    Inbox,
+    JobRecord,
+    TurnState,
+    history_of,
+    listing_of,
+    with_job,
+)
+from reelestate.agent.summaries import SUGGESTED_FACTS, approval_request
+from reelestate.agent.tool_args import ToolArgsError, parse_args
+from reelestate.agent.tools import HANDLERS, ToolOutcome, announce_storyboard, run_render
+from reelestate.core.errors import ProviderError, ReelEstateError
+from reelestate.tools.listing import missing_facts
+from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
+_STATE_KEYS = (
+    "listing",
+    "photos",
+    "analyses",
+    "style",
+    "length_seconds",
+    "script",
+    "script_stale",
+    "storyboard",
+    "music_on",
+    "previews",
+    "jobs",
+    "turn",
+)
+
+
+def emit(event: RunnerEvent) -> None:
+    get_stream_writer()(event_data(event))
+
+
+def thread_of(config: RunnableConfig) -> str:
+    return str(config.get("configurable", {})["thread_id"])
+
+
+def needs_approval(state: AgentState) -> bool:
+    history = history_of(state)
+    return (
+        history is not None
+        and state.get("script") is not None
+        and state.get("delivered_version") != history.current.number
+    )
+
+
+class AgentNodes:
+    def __init__(self, deps: AgentDeps, brain: Brain) -> None:
+        self.deps = deps
+        self.brain = brain
+        self.rules = RuleBasedBrain(auto_preview=deps.auto_preview)
+
+    def _receive(self, state: AgentState, inbox: Inbox, thread_id: str) -> dict[str, Any]:
+        """The message and photos of `inbox` added to the conversation."""
+        photos = list(state.get("photos") or [])
+        folder = self.deps.thread_dir(thread_id) / "photos"
+        added = 0
+        for raw in inbox.get("photos") or []:
+            source = Path(raw)
+            if len(photos) >= MAX_PHOTOS:
+                emit(
+                    ErrorEvent(
+                        code="invalid_photo",
+                        message=f"{source.name} was not added: "
+                        f"a video uses at most {MAX_PHOTOS} photos.",
+                    )
+                )
+                continue
+            if source.suffix.lower() not in PHOTO_SUFFIXES or not source.is_file():
+                emit(
+                    ErrorEvent(
+                        code="invalid_photo",
+                        message=f"{source.name} is not a photo file.",
+                        hint="Send JPEG, PNG, WebP or HEIC files.",
+                    )
+                )
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = re.sub(r"[^A-Za-z0-9_\-]", "", source.stem)[:40]
+            target = folder / f"{len(photos) + 1:03d}-{stem}{source.suffix.lower()}"
+            shutil.copyfile(source, target)
+            photos.append(str(target.resolve()))
+            added += 1
+        message = HumanMessage(content=inbox.get("text", ""), additional_kwargs={"photos": added})
+        update: dict[str, Any] = {
+            "messages": [message],
+            "photos": photos,
+            "inbox": None,
+            "turn": {"steps": 0},
+        }
+        if not state.get("owner"):
+            update["owner"] = inbox.get("user") or "user"
+        return update
+
+    async def intake(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        inbox = state.get("inbox")
+        if inbox is None:
+            return {"turn": {"steps": 0}}
+        return self._receive(state, inbox, thread_of(config))
+
+    async def think(self, state: AgentState) -> dict[str, Any]:
+        turn: TurnState = {**(state.get("turn") or {})}
+        turn["steps"] = turn.get("steps", 0) + 1
+        if turn["steps"] > MAX_TOOL_ROUNDS:
+            message = AIMessage(content="I stopped there. Tell me what to do next.")
+        elif turn.get("fallback"):
+            message = await self.rules.step(state, emit)
+        else:
+            try:
+                message = await self.brain.step(state, emit)
+            except ProviderError as exc:
+                turn["fallback"] = True
+                emit(
+                    AssistantText(
+                        text=f"{exc.message} I am answering this message with the "
+                        "built-in assistant instead, so I understand fewer phrasings."
+                    )
+                )
+                message = await self.rules.step(state, emit)
+        if isinstance(message.content, str) and message.content.strip():
+            emit(AssistantText(text=message.content, message_id=message.id or ""))
+        return {"messages": [message], "turn": turn}
+
+    async def run_tools(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        last = state["messages"][-1]
+        assert isinstance(last, AIMessage)
+        work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
+        ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        replies: list[ToolMessage] = []
+        for call in last.tool_calls:
+            name = call["name"]
+            try:
+                outcome = (
+                    await HANDLERS[name](ctx, parse_args(name, call["args"]))
+                    if name in HANDLERS
+                    else ToolOutcome(
+                        str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False
+                    )
+                )
+            except ToolArgsError as exc:
+                outcome = ToolOutcome(text=str(exc), ok=False)
+            except ReelEstateError as exc:
+                outcome = ToolOutcome(text=str(exc), ok=False)
+            work.update(outcome.update)  # type: ignore[typeddict-item]
+            if outcome.ok and name in {"request_approval", "render_final"}:
+                work["turn"]["approval_asked"] = True
+            replies.append(
+                ToolMessage(
+                    content=outcome.text,
+                    tool_call_id=call["id"] or name,
+                    name=name,
+                    status="success" if outcome.ok else "error",
+                )
+            )
+        for bad in last.invalid_tool_calls:
+            replies.append(
+                ToolMessage(
+                    content=f"The arguments of {bad.get('name')} are not valid JSON "
+                    f"({bad.get('error')}); send them again as a JSON object.",
+                    tool_call_id=bad.get("id") or "invalid",
+                    name=bad.get("name") or "unknown",
+                    status="error",
+                )
+            )
+        update: dict[str, Any] = {key: work[key] for key in _STATE_KEYS if key in work}  # type: ignore[literal-required]
+        update["messages"] = replies
+        return update
+
+    async def present(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
+        announce_storyboard(
+            ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        )
+        return {"turn": work["turn"]}
+
+    async def approval(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        history = history_of(state)
+        assert history is not None
+        answer = interrupt(event_data(approval_request(history.current)))
+        inbox: Inbox = {"user": "", "text": "", "photos": []}
+        if isinstance(answer, dict):
+            inbox = {
+                "user": str(answer.get("user", "")),
+                "text": str(answer.get("text", "")),
+                "photos": [str(p) for p in answer.get("photos") or []],
+            }
+        approved = (isinstance(answer, dict) and answer.get("approve") is True) or (
+            not inbox["photos"] and understand(inbox["text"], None).approve
+        )
+        if approved:
+            return {
+                "approved_version": history.current.number,
+                "messages": [HumanMessage(content=inbox["text"] or "/approve")],
+            }
+        return self._receive(state, inbox, thread_of(config))
+
+    async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        work: AgentState = {**state}
+        ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        history = history_of(state)
+        assert history is not None
+        try:
+            job, outputs = await run_render(ctx, "final", self.deps.final_profile)
+        except ReelEstateError as exc:
+            failed = JobRecord(
+                id=f"final-v{history.current.number}",
+                kind="final",
+                version=history.current.number,
+                status="failed",
+                error=exc.message,
+            )
+            emit(ErrorEvent.from_error(exc))
+            return {
+                "jobs": with_job(state, failed),
+                "approved_version": None,
+                "messages": [AIMessage(content=f"The final render failed: {exc.message}")],
+            }
+        emit(
+            VideoReady(
+                job_id=job.id,
+                version=job.version,
+                video=outputs.video.resolve(),
+                subtitles=outputs.subtitles.resolve(),
+                thumbnail=outputs.thumbnail.resolve(),
+                duration=outputs.duration,
+                width=outputs.width,
+                height=outputs.height,
+            )
+        )
+        text = f"Your video is ready: {outputs.video.resolve()}"
+        emit(AssistantText(text=text))
+        return {
+            "jobs": with_job(state, job),
+            "delivered_version": job.version,
+            "messages": [AIMessage(content=text)],
+        }
+
+    async def wrap_up(self, state: AgentState) -> dict[str, Any]:
+        if history_of(state) is None:
+            question = self._question(state)
+            if question is not None:
+                emit(question)
+        return {"turn": {}}
+
+    def _question(self, state: AgentState) -> Question | None:
+        listing = listing_of(state)
+        missing = missing_facts(listing)
+        usable = sum(1 for a in state.get("analyses") or [] if not a.get("reject_reasons"))
+        need_photos = usable < MIN_PHOTOS
+        if not missing and not need_photos:
+            return None
+        asks = []
+        if need_photos:
+            asks.append(
+                f"{MIN_PHOTOS} to {MAX_PHOTOS} photos of the property (you have {usable} usable)"
+            )
+        if missing:
+            from reelestate.tools.listing import FACT_LABELS  # noqa: PLC0415
+
+            asks.append("the " + ", ".join(FACT_LABELS[m] for m in missing))
+        return Question(
+            text="To make the video I still need " + " and ".join(asks) + ".",
+            missing=[*(["photos"] if need_photos else []), *missing],
+            suggested_replies=[SUGGESTED_FACTS[m] for m in missing],
+        )

@@ -1,0 +1,120 @@
+"""Where renders run: one small interface, so the in-process engine and a job queue swap freely.
+
+The conversation only asks "render this spec into that folder and tell me how it goes"; the
+in-process backend runs the engine in a worker thread of this process. A queue-backed backend
+submits the same request as a job and relays the job's progress events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.progress import RenderProgress
+from reelestate.render.spec import RenderSpec
+
+ProgressSink = Callable[[RenderProgress], None]
+"""Called with each progress event; may be called from another thread."""
+
+
+class RenderRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    job_id: str
+    kind: Literal["preview", "final"]
+    spec: RenderSpec
+    out_dir: Path
+
+
+class RenderOutputs(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    video: Path
+    subtitles: Path
+    thumbnail: Path
+    duration: float
+    width: int
+    height: int
+
+
+class RenderBackend(Protocol):
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs: ...
+
+
+class InProcessRenderBackend:
+    """Runs the render engine in a worker thread; cancelling the caller stops FFmpeg."""
+
+    def __init__(self, *, cache_dir: Path | None = None) -> None:
+        self._cache_dir = cache_dir
+
+    def _run(
+        self, request: RenderRequest, on_progress: ProgressSink, cancel: CancelToken
+    ) -> RenderOutputs:
+        from reelestate.render.engine import render_video  # noqa: PLC0415 - heavy, load on first render
+
+        result = render_video(
+            request.spec,
+            request.out_dir,
+            on_progress=on_progress,
+            cancel=cancel,
+            cache_dir=self._cache_dir,
+        )
+        return RenderOutputs(
+            video=result.video,
+            subtitles=result.subtitles,
+            thumbnail=result.thumbnail,
+            duration=result.duration,
+            width=result.width,
+            height=result.height,
+        )
+
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+        cancel = CancelToken()
+        try:
+            return await asyncio.to_thread(self._run, request, on_progress, cancel)
+        except asyncio.CancelledError:
+            cancel.cancel()
+            raise
+
+
+async def render_with_progress(
+    backend: RenderBackend,
+    request: RenderRequest,
+    emit: Callable[[RenderProgress], None],
+    *,
+    min_step: float = 2.0,
+) -> RenderOutputs:
+    """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[RenderProgress] = asyncio.Queue()
+    last: tuple[str, float] = ("", -100.0)
+
+    def sink(progress: RenderProgress) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, progress)
+
+    def forward(progress: RenderProgress) -> None:
+        nonlocal last
+        if progress.stage != last[0] or progress.percent - last[1] >= min_step:
+            last = (progress.stage, progress.percent)
+            emit(progress)
+
+    task = asyncio.ensure_future(backend.render(request, sink))
+    try:
+        while not task.done():
+            getter = asyncio.ensure_future(queue.get())
+            done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                forward(getter.result())
+            else:
+                getter.cancel()
+    finally:
+        if not task.done():
+            task.cancel()
+    while not queue.empty():
+        forward(queue.get_nowait())
+    return task.result()

@@ -1,0 +1,189 @@
+"""The one API every channel uses: send a message (and photos), get events back.
+
+    async with Runner.open() as runner:
+        async for event in runner.send("thread-1", "agent@example.com", "3 bed 2 bath", photos):
+            ...
+
+Channels never touch the graph. A thread belongs to the user who started it; messages to a
+thread paused at the approval resume it (`approve` or any change), everything else starts a
+new turn. One message per thread runs at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
+
+from reelestate.agent.brain import Brain
+from reelestate.agent.brain_llm import LanguageModelBrain
+from reelestate.agent.brain_rules import RuleBasedBrain
+from reelestate.agent.checkpoint import open_checkpointer
+from reelestate.agent.context import AgentDeps, check_thread_id
+from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
+from reelestate.agent.graph import AgentGraph, build_graph
+from reelestate.agent.render_backend import InProcessRenderBackend, RenderBackend
+from reelestate.agent.state import AgentState, history_of
+from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
+from reelestate.core.settings import Settings, get_settings
+from reelestate.providers.vision.base import PhotoAnalyser
+from reelestate.render.spec import Profile
+from reelestate.tools.storyboard import StoryboardHistory
+
+_log = logging.getLogger(__name__)
+RECURSION_LIMIT = 100
+
+
+def make_brain(settings: Settings, *, auto_preview: bool = True) -> Brain:
+    """The language-model brain when one is configured, the rule-based brain otherwise."""
+    if settings.openai_api_key is not None or settings.openai_base_url:
+        return LanguageModelBrain.from_settings(settings)
+    return RuleBasedBrain(auto_preview=auto_preview)
+
+
+def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
+    """The installed photo analyser (embedded, or the LLM vision provider when configured)."""
+    try:
+        factory = importlib.import_module("reelestate.providers.vision.factory")
+        make = factory.get_photo_analyser
+    except (ImportError, AttributeError) as exc:
+        raise ConfigurationError(
+            "Photo analysis is not installed in this build.",
+            hint="Install the full package, or pass an analyser to Runner.open().",
+        ) from exc
+    return cast(PhotoAnalyser, make(settings))
+
+
+def absolute_paths(photos: Sequence[Path | str]) -> list[str]:
+    return [str(Path(p).expanduser().absolute()) for p in photos]
+
+
+class Runner:
+    def __init__(self, graph: AgentGraph, *, brain_name: str) -> None:
+        self._graph = graph
+        self.brain_name = brain_name
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        brain: Brain | None = None,
+        analyser: PhotoAnalyser | None = None,
+        renderer: RenderBackend | None = None,
+        final_profile: Profile = "final",
+        auto_preview: bool = True,
+        default_length: float = 30.0,
+    ) -> AsyncIterator[Runner]:
+        """A runner with its checkpointer open; conversations survive closing and reopening."""
+        settings = settings or get_settings()
+        deps = AgentDeps(
+            analyser=analyser or default_photo_analyser(settings),
+            renderer=renderer or InProcessRenderBackend(cache_dir=settings.cache_dir),
+            data_dir=settings.data_dir.resolve(),
+            final_profile=final_profile,
+            auto_preview=auto_preview,
+            default_length=default_length,
+        )
+        brain = brain or make_brain(settings, auto_preview=auto_preview)
+        async with open_checkpointer(settings) as checkpointer:
+            yield cls(build_graph(deps, brain, checkpointer), brain_name=brain.name)
+
+    @staticmethod
+    def _config(thread_id: str) -> RunnableConfig:
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+
+    async def send(
+        self,
+        thread_id: str,
+        user: str,
+        text: str = "",
+        photos: Sequence[Path | str] = (),
+        *,
+        approve: bool = False,
+    ) -> AsyncIterator[RunnerEvent]:
+        """Handle one message; yields events as they happen, ending when the turn is over."""
+        try:
+            check_thread_id(thread_id)
+            lock = self._locks.setdefault(thread_id, asyncio.Lock())
+            async with lock:
+                async for event in self._turn(thread_id, user, text, photos, approve=approve):
+                    yield event
+        except ReelEstateError as exc:
+            yield ErrorEvent.from_error(exc)
+        except Exception:
+            _log.exception("conversation %s failed", thread_id)
+            yield ErrorEvent(
+                code="internal_error",
+                message="Something went wrong on our side. Your conversation is saved; "
+                "send your message again.",
+            )
+
+    async def approve(self, thread_id: str, user: str) -> AsyncIterator[RunnerEvent]:
+        """The user's yes to the pending approval (a button press)."""
+        async for event in self.send(thread_id, user, "/approve", approve=True):
+            yield event
+
+    async def _turn(
+        self, thread_id: str, user: str, text: str, photos: Sequence[Path | str], *, approve: bool
+    ) -> AsyncIterator[RunnerEvent]:
+        config = self._config(thread_id)
+        snapshot = await self._graph.aget_state(config)
+        owner = snapshot.values.get("owner")
+        if owner and owner != user:
+            raise InvalidInputError(
+                "This conversation belongs to someone else.", hint="Start a new conversation."
+            )
+        if snapshot.next and not snapshot.interrupts:
+            # The process stopped mid-turn: finish that work first.
+            async for event in self._stream(None, config):
+                yield event
+            snapshot = await self._graph.aget_state(config)
+        payload: dict[str, Any] = {
+            "user": user,
+            "text": text,
+            "photos": absolute_paths(photos),
+        }
+        if snapshot.interrupts:
+            if approve:
+                payload["approve"] = True
+            graph_input: Any = Command(resume=payload)
+        else:
+            graph_input = {"inbox": payload}
+        async for event in self._stream(graph_input, config):
+            yield event
+
+    async def _stream(self, graph_input: Any, config: RunnableConfig) -> AsyncIterator[RunnerEvent]:
+        async for mode, chunk in self._graph.astream(
+            graph_input, config, stream_mode=["custom", "updates"]
+        ):
+            if mode == "custom":
+                yield parse_event(chunk)
+            elif isinstance(chunk, dict) and "__interrupt__" in chunk:
+                for pending in chunk["__interrupt__"]:
+                    yield parse_event(pending.value)
+
+    async def state(self, thread_id: str) -> AgentState:
+        snapshot = await self._graph.aget_state(self._config(check_thread_id(thread_id)))
+        return cast(AgentState, snapshot.values)
+
+    async def storyboard(self, thread_id: str) -> StoryboardHistory | None:
+        return history_of(await self.state(thread_id))
+
+    async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
+        """The approval the thread waits for, if any (to redraw buttons after a restart)."""
+        snapshot = await self._graph.aget_state(self._config(check_thread_id(thread_id)))
+        for pending in snapshot.interrupts:
+            event = parse_event(pending.value)
+            if isinstance(event, ApprovalRequest):
+                return event
+        return None

@@ -1,0 +1,127 @@
+"""The conversation's state as the checkpointer stores it, and typed views of it.
+
+The stored state holds JSON-ready values only (dicts, lists, strings), so any checkpointer
+(SQLite, PostgreSQL) can keep it and an older process can read what a newer one wrote; the
+functions below turn the parts back into the product's pydantic models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+from pydantic import BaseModel, ConfigDict
+
+from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.tools.listing import Listing
+from reelestate.tools.script_model import Script
+from reelestate.tools.storyboard import StoryboardHistory
+
+JobKind = Literal["preview", "final"]
+JobStatus = Literal["queued", "running", "succeeded", "failed"]
+
+
+class Inbox(TypedDict):
+    """One incoming user message: what a channel hands the graph."""
+
+    user: str
+    text: str
+    photos: list[str]
+
+
+class JobRecord(BaseModel):
+    """A render this conversation started, as the user can ask about it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: JobKind
+    version: int
+    status: JobStatus = "queued"
+    stage: str = ""
+    percent: float = 0.0
+    video: str | None = None
+    subtitles: str | None = None
+    thumbnail: str | None = None
+    duration: float | None = None
+    error: str | None = None
+
+
+class TurnState(TypedDict, total=False):
+    """Scratch facts about the message being handled; reset when a new one arrives."""
+
+    steps: int
+    announced_version: int
+    fallback: bool
+    approval_asked: bool
+
+
+class AgentState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]
+    inbox: Inbox | None
+    owner: str
+    listing: dict[str, Any]
+    photos: list[str]
+    analyses: list[dict[str, Any]]
+    style: str
+    length_seconds: float
+    script: dict[str, Any] | None
+    script_stale: bool
+    """The facts changed since the script was written."""
+    storyboard: dict[str, Any] | None
+    music_on: bool
+    previews: dict[str, str]
+    """Storyboard version number (as text) -> preview video path."""
+    jobs: list[dict[str, Any]]
+    awaiting_approval: bool
+    approved_version: int | None
+    delivered_version: int | None
+    turn: TurnState
+
+
+def listing_of(state: AgentState) -> Listing:
+    return Listing.model_validate(state.get("listing") or {})
+
+
+def listing_data(listing: Listing) -> dict[str, Any]:
+    return listing.model_dump(mode="json", exclude_defaults=True)
+
+
+def analyses_of(state: AgentState) -> list[PhotoAnalysis]:
+    return [PhotoAnalysis.model_validate(a) for a in state.get("analyses") or []]
+
+
+def script_of(state: AgentState) -> Script | None:
+    raw = state.get("script")
+    return None if raw is None else Script.model_validate(raw)
+
+
+def history_of(state: AgentState) -> StoryboardHistory | None:
+    raw = state.get("storyboard")
+    return None if raw is None else StoryboardHistory.model_validate(raw)
+
+
+def history_data(history: StoryboardHistory) -> dict[str, Any]:
+    return history.model_dump(mode="json")
+
+
+def jobs_of(state: AgentState) -> list[JobRecord]:
+    return [JobRecord.model_validate(j) for j in state.get("jobs") or []]
+
+
+def with_job(state: AgentState, job: JobRecord) -> list[dict[str, Any]]:
+    """The job list with `job` added or replaced (by id)."""
+    jobs = [j for j in state.get("jobs") or [] if j.get("id") != job.id]
+    return [*jobs, job.model_dump(mode="json")]
+
+
+def preview_of(state: AgentState, version: int) -> Path | None:
+    path = (state.get("previews") or {}).get(str(version))
+    return Path(path) if path else None
+
+
+def current_version(state: AgentState) -> int | None:
+    history = history_of(state)
+    return None if history is None else history.current.number

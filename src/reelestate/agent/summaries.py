@@ -1,0 +1,129 @@
+"""Plain-words summaries of the conversation's data, for replies and events."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from reelestate.agent.events import ApprovalRequest, SceneSummary, StoryboardReady
+from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
+from reelestate.tools.storyboard import StoryboardHistory
+from reelestate.tools.storyboard_model import StoryboardVersion
+
+SUGGESTED_FACTS: dict[str, str] = {
+    "address": "12 Oak St, Austin TX",
+    "price": "$585,000",
+    "beds": "3 bed",
+    "baths": "2 bath",
+    "area_sqft": "1,850 sq ft",
+}
+CAN_DO = (
+    '"swap the kitchen and the bedroom", "put the kitchen first", "remove photo 3", '
+    '"make it 20 seconds", "slower", "no music", "calmer music", "female voice", '
+    '"square for Instagram", "change the caption on the kitchen to ...", "undo", '
+    '"go back to version 2", "approve"'
+)
+
+
+def listing_summary(listing: Listing) -> str:
+    parts = []
+    if listing.beds is not None:
+        parts.append(f"{listing.beds} bed")
+    if listing.baths is not None:
+        parts.append(f"{listing.baths:g} bath")
+    if listing.price is not None:
+        parts.append(f"${listing.price:,}")
+    if listing.area_sqft is not None:
+        parts.append(f"{listing.area_sqft:,} sq ft")
+    if listing.address:
+        parts.append(", ".join(p for p in (listing.address, listing.city) if p))
+    elif listing.city:
+        parts.append(listing.city)
+    if listing.highlights:
+        parts.append("highlights: " + ", ".join(listing.highlights))
+    return "; ".join(parts) or "nothing yet"
+
+
+def missing_labels(listing: Listing) -> list[str]:
+    return [FACT_LABELS[name] for name in missing_facts(listing)]
+
+
+def photos_summary(analyses: list[PhotoAnalysis]) -> str:
+    usable = [a for a in analyses if a.usable]
+    rooms = Counter(a.room.replace("_", " ") for a in usable)
+    text = (
+        f"{len(analyses)} photos, {len(usable)} usable ("
+        + ", ".join(f"{count} {room}" for room, count in sorted(rooms.items()))
+        + ")"
+    )
+    rejected = [
+        f"photo {i + 1}: {', '.join(a.reject_reasons)}"
+        for i, a in enumerate(analyses)
+        if a.reject_reasons
+    ]
+    if rejected:
+        text += "; left out " + "; ".join(rejected)
+    return text
+
+
+def version_line(version: StoryboardVersion) -> str:
+    settings = version.settings
+    return (
+        f"version {version.number} ({version.reason}): {len(version.scenes)} scenes, "
+        f"{version.total_seconds:g} s, {settings.aspect}, {settings.style}"
+    )
+
+
+def scene_lines(version: StoryboardVersion) -> str:
+    return "\n".join(
+        f"  {i}. {s.room.replace('_', ' ')} (photo {s.photo_index + 1}), {s.duration:g} s"
+        + (f', "{s.caption}"' if s.caption else "")
+        for i, s in enumerate(version.scenes, start=1)
+    )
+
+
+def storyboard_event(
+    history: StoryboardHistory,
+    *,
+    storyboard_file: Path,
+    preview: Path | None,
+    music_on: bool,
+) -> StoryboardReady:
+    version = history.current
+    settings = version.settings
+    return StoryboardReady(
+        version=version.number,
+        reason=version.reason,
+        total_seconds=version.total_seconds,
+        aspect=settings.aspect,
+        style=settings.style,
+        music=settings.music_mood if music_on else "off",
+        voice=settings.voice,
+        scenes=[
+            SceneSummary(
+                number=i,
+                photo_number=s.photo_index + 1,
+                room=s.room,
+                seconds=s.duration,
+                caption=s.caption,
+                motion=s.motion.kind,
+            )
+            for i, s in enumerate(version.scenes, start=1)
+        ],
+        storyboard_file=storyboard_file.resolve(),
+        preview_video=preview.resolve() if preview else None,
+    )
+
+
+def approval_request(version: StoryboardVersion) -> ApprovalRequest:
+    return ApprovalRequest(
+        version=version.number,
+        text=(
+            f"Render the final video from storyboard version {version.number} "
+            f"({version.total_seconds:g} s, {version.settings.aspect})? "
+            "Say approve, or tell me what to change."
+        ),
+        total_seconds=version.total_seconds,
+        aspect=version.settings.aspect,
+    )
