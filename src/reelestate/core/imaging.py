@@ -64,7 +64,9 @@ class DecodedPhoto:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise PhotoError(f"Photo not found: {path.name}.", hint="Check the file path and upload it again.")
+        raise PhotoError(
+            f"Photo not found: {path.name}.", hint="Check the file path and upload it again."
+        )
     if not path.is_file():
         raise PhotoError(f"{path.name} is not a file.", hint="Pass a photo, not a folder.")
     if path.stat().st_size == 0:

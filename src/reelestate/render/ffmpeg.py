@@ -120,7 +120,9 @@ def run_ffmpeg(
             if timeout is not None and waited > timeout:
                 proc.kill()
                 proc.communicate()
-                raise RenderError(f"FFmpeg took longer than {timeout:.0f} s and was stopped.") from None
+                raise RenderError(
+                    f"FFmpeg took longer than {timeout:.0f} s and was stopped."
+                ) from None
     text = stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise RenderError(f"FFmpeg failed: {_stderr_summary(text.splitlines())}")
@@ -165,7 +167,9 @@ class FFmpegPipe:
             self._proc.stdin.write(data)
         except BrokenPipeError as exc:
             self._proc.wait()
-            raise RenderError(f"FFmpeg stopped early: {_stderr_summary(list(self._stderr))}") from exc
+            raise RenderError(
+                f"FFmpeg stopped early: {_stderr_summary(list(self._stderr))}"
+            ) from exc
 
     def close(self) -> None:
         """Finish the stream and wait for ffmpeg; raises if it failed."""

@@ -173,7 +173,9 @@ class RenderSpec(_Model):
         if not self.scenes:
             raise ValueError("a storyboard needs at least one scene")
         if len(self.scenes) > MAX_SCENES:
-            raise ValueError(f"a storyboard has at most {MAX_SCENES} scenes, got {len(self.scenes)}")
+            raise ValueError(
+                f"a storyboard has at most {MAX_SCENES} scenes, got {len(self.scenes)}"
+            )
         total = sum(s.duration for s in self.scenes)
         if total > MAX_TOTAL_SECONDS:
             raise ValueError(

@@ -20,7 +20,9 @@ class WordTiming(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> WordTiming:
         if self.end < self.start:
-            raise ValueError(f"word {self.word!r} ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                f"word {self.word!r} ends ({self.end}) before it starts ({self.start})"
+            )
         return self
 
 
