@@ -110,7 +110,7 @@ class Database:
                 yield session
         except OperationalError as exc:
             raise StorageError(
-                "The database is not reachable right now.", hint="Try again in a moment."
+                "The database could not complete the request.", hint="Try again in a moment."
             ) from exc
 
     def ping(self) -> bool:

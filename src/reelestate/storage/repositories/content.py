@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,9 +30,12 @@ from reelestate.storage.schemas import (
 )
 
 
-def _owned[T: (Project, Storyboard, StoryboardVersion, Media, BrandKitRow)](
-    session: Session, model: type[T], ctx: TenantContext, row_id: uuid.UUID, what: str
-) -> T:
+_Owned = TypeVar("_Owned", Project, Storyboard, StoryboardVersion, Media, BrandKitRow)
+
+
+def _owned(
+    session: Session, model: type[_Owned], ctx: TenantContext, row_id: uuid.UUID, what: str
+) -> _Owned:
     row = session.scalars(
         select(model).where(model.id == row_id, model.organization_id == ctx.org_id)
     ).first()

@@ -42,7 +42,9 @@ def append_entry(
 ) -> CreditEntry:
     """Append one entry inside the caller's transaction; raises when credits would go negative."""
     if lock:
-        session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())
+        session.execute(
+            select(Organization.id).where(Organization.id == org_id).with_for_update(key_share=True)
+        )
     last = _last_entry(session, org_id)
     available = (last.available_after if last else 0) + available_delta
     reserved = (last.reserved_after if last else 0) + reserved_delta
