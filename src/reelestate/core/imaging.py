@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reelestate.core.errors import PhotoError
 
@@ -113,26 +113,8 @@ def load_photo(
     _check_file(path)
     _register_heif()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            previous_limit = Image.MAX_IMAGE_PIXELS
-            Image.MAX_IMAGE_PIXELS = None
-            try:
-                img = Image.open(path)
-            finally:
-                Image.MAX_IMAGE_PIXELS = previous_limit
-            original_w, original_h = img.size
-            fmt = img.format or "unknown"
-            orientation = img.getexif().get(0x0112, 1)
-            if max_side is not None and fmt == "JPEG":
-                img.draft(img.mode, (max_side, max_side))
-            if img.size[0] * img.size[1] > MAX_DECODED_PIXELS:
-                raise PhotoError(
-                    f"{path.name} is too large to process: {original_w}x{original_h} pixels.",
-                    hint="Export it as a JPEG of at most 8,000 pixels on the long side.",
-                )
-            ImageFile.LOAD_TRUNCATED_IMAGES = False
-            img.load()
+        with _open_unlimited(path) as img:
+            return _decode(path, img, max_side=max_side, min_short_side=min_short_side)
     except PhotoError:
         raise
     except UnidentifiedImageError as exc:
@@ -140,30 +122,57 @@ def load_photo(
             f"{path.name} is not a photo we can read.",
             hint="Use JPEG, PNG, WebP or HEIC.",
         ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise PhotoError(
             f"{path.name} is damaged or incomplete and cannot be decoded.",
             hint="Export or upload the photo again.",
         ) from exc
 
+
+def _open_unlimited(path: Path) -> Image.Image:
+    """Open without Pillow's global pixel limit; `_decode` applies ours after draft scaling."""
+    previous_limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        return Image.open(path)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous_limit
+
+
+def _decode(
+    path: Path, img: Image.Image, *, max_side: int | None, min_short_side: int
+) -> DecodedPhoto:
+    original_w, original_h = img.size
+    fmt = img.format or "unknown"
+    orientation = img.getexif().get(0x0112, 1)
+    if max_side is not None and fmt == "JPEG":
+        img.draft(img.mode, (max_side, max_side))
+    if img.size[0] * img.size[1] > MAX_DECODED_PIXELS:
+        raise PhotoError(
+            f"{path.name} is too large to process: {original_w}x{original_h} pixels.",
+            hint="Export it as a JPEG of at most 8,000 pixels on the long side.",
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        img.load()
     rotated = orientation not in (None, 1)
-    img = ImageOps.exif_transpose(img) or img
-    img = _to_rgb(img)
-    width, height = img.size
-    if original_w > 0 and original_h > 0 and rotated and orientation in (5, 6, 7, 8):
+    if rotated and orientation in (5, 6, 7, 8):
         original_w, original_h = original_h, original_w
     if min(original_w, original_h) < min_short_side:
         raise PhotoError(
             f"{path.name} is too small: {original_w}x{original_h}.",
             hint=f"Use a photo at least {min_short_side} pixels on its short side.",
         )
+    upright = ImageOps.exif_transpose(img) or img
+    rgb_img = _to_rgb(upright)
+    width, height = rgb_img.size
     if max_side is not None and max(width, height) > max_side:
         scale = max_side / max(width, height)
-        img = img.resize(
+        rgb_img = rgb_img.resize(
             (max(1, round(width * scale)), max(1, round(height * scale))),
             Image.Resampling.LANCZOS,
         )
-    rgb = np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
+    rgb = np.ascontiguousarray(np.asarray(rgb_img, dtype=np.uint8))
     return DecodedPhoto(
         path=path,
         rgb=rgb,

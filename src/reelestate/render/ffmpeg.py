@@ -7,6 +7,7 @@ process, and no caller builds a shell string.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import threading
@@ -99,7 +100,7 @@ def run_ffmpeg(
     timeout: float | None = None,
     binary: str | None = None,
 ) -> str:
-    """Run ffmpeg (or `binary`) with `args`; returns stderr text, raises `RenderError` on failure."""
+    """Run ffmpeg (or `binary`) with `args`; return its stderr, raise `RenderError` if it fails."""
     exe = binary or find_tools().ffmpeg
     argv = [exe, *args]
     proc = subprocess.Popen(
@@ -174,10 +175,8 @@ class FFmpegPipe:
     def close(self) -> None:
         """Finish the stream and wait for ffmpeg; raises if it failed."""
         assert self._proc is not None and self._proc.stdin is not None
-        try:
+        with contextlib.suppress(BrokenPipeError):
             self._proc.stdin.close()
-        except BrokenPipeError:
-            pass
         code = self._proc.wait()
         if self._reader is not None:
             self._reader.join(timeout=5)

@@ -83,7 +83,8 @@ class Scene(_Model):
     def _duration(cls, value: float) -> float:
         if not MIN_SCENE_SECONDS <= value <= MAX_SCENE_SECONDS:
             raise ValueError(
-                f"a scene lasts {MIN_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g} seconds, got {value:g}"
+                f"a scene lasts {MIN_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g} seconds, "
+                f"got {value:g}"
             )
         return value
 
@@ -179,13 +180,15 @@ class RenderSpec(_Model):
         total = sum(s.duration for s in self.scenes)
         if total > MAX_TOTAL_SECONDS:
             raise ValueError(
-                f"the video would last {total:.0f} s; the longest we render is {MAX_TOTAL_SECONDS:.0f} s"
+                f"the video would last {total:.0f} s; "
+                f"the longest we render is {MAX_TOTAL_SECONDS:.0f} s"
             )
         for i, (a, b) in enumerate(zip(self.scenes, self.scenes[1:], strict=False)):
             limit = min(a.duration, b.duration) / 2
             if a.transition.kind != "cut" and a.transition.duration > limit:
                 raise ValueError(
-                    f"the transition after scene {i + 1} ({a.transition.duration:g} s) must be at most "
+                    f"the transition after scene {i + 1} ({a.transition.duration:g} s) "
+                    "must be at most "
                     f"half as long as the shorter of its two scenes ({limit:g} s)"
                 )
         return self

@@ -1,0 +1,186 @@
+"""`make bench`: the render engine against its baselines, in one run, written to RESULTS.md.
+
+Workload: a 30 s 1080x1920 30 fps video from 12 photos with captions, espeak-ng narration and
+a ducked music bed. Every figure is a ratio measured in this one run on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+from benchmarks import baselines, jitter
+from benchmarks.measure import Measurement, measured, timed
+from reelestate.render.captions import build_cues
+from reelestate.render.engine import RenderResult, render_video
+from reelestate.render.ffmpeg import binary_version, find_tools
+from reelestate.render.spec import RenderSpec, parse_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = sorted((ROOT / "tests" / "fixtures" / "photos").glob("house*/*.jpg"))
+MOTIONS = ["zoom_in", "pan_right", "zoom_out", "pan_left", "zoom_in", "static"]
+NARRATION = (
+    "Welcome to three homes worth seeing this week. Each one offers bright rooms, practical "
+    "kitchens and calm bedrooms. Step inside the first kitchen, with a gas range and plenty of "
+    "counter space. The bedrooms are quiet and full of natural light. Bathrooms are clean and "
+    "simple. Call today to schedule a private showing of any of these homes."
+)
+
+
+def workload(photos: list[Path], seconds_per_photo: float = 2.5) -> RenderSpec:
+    scenes = [
+        {
+            "photo": str(p),
+            "duration": seconds_per_photo,
+            "motion": {"kind": MOTIONS[i % len(MOTIONS)]},
+            "caption": p.stem.capitalize(),
+            "transition": {"kind": "crossfade", "duration": 0.5},
+        }
+        for i, p in enumerate(photos)
+    ]
+    return parse_spec(
+        {
+            "scenes": scenes,
+            "narration": {"text": NARRATION, "offset": 0.3},
+            "music": {"mood": "warm"},
+            "brand": {"name": "Harbor & Pine Realty", "intro_card": False, "outro_card": False},
+            "facts": {"price": 529000, "beds": 3, "baths": 2, "area_sqft": 1826},
+        }
+    )
+
+
+def _render(spec: RenderSpec, out: Path, cache: Path) -> tuple[Measurement, RenderResult]:
+    holder: list[RenderResult] = []
+    with measured() as m:
+        holder.append(render_video(spec, out, cache_dir=cache))
+    return m, holder[0]
+
+
+def run(work: Path, *, moviepy: bool) -> dict[str, object]:
+    spec = workload(PHOTOS)
+    fresh = work / "cache-final"
+    final_m, final = _render(spec, work / "final", fresh)
+    # One scene changed: a new caption and motion on the sixth photo, with a warm cache.
+    changed_scenes = list(spec.scenes)
+    changed_scenes[5] = changed_scenes[5].model_copy(update={"caption": "Sunlit room"})
+    changed = spec.model_copy(update={"scenes": changed_scenes})
+    change_m, change_result = _render(changed, work / "changed", fresh)
+    preview_m, _ = _render(spec.model_copy(update={"profile": "preview"}), work / "preview", work / "cache-preview")
+
+    raw = baselines.encode_floor(final.video, work)
+    w, h = spec.size
+    floor_m = timed(lambda: subprocess.run(baselines.floor_command(raw, w, h, spec.fps, work / "floor.mp4"), check=True))
+    raw.unlink()
+    zoompan_m = timed(lambda: subprocess.run(baselines.zoompan_command(spec, work / "zoompan.mp4"), check=True))
+
+    results: dict[str, object] = {
+        "final_s": final_m.seconds,
+        "final_peak_rss_mb": final_m.peak_rss_mb,
+        "final_stage_s": final.timings,
+        "floor_s": floor_m.seconds,
+        "zoompan_s": zoompan_m.seconds,
+        "preview_s": preview_m.seconds,
+        "one_scene_change_s": change_m.seconds,
+        "one_scene_change_clips_rendered": change_result.segments_rendered,
+        "clips": final.segments_rendered,
+        "jitter_ours_px": _stats(jitter.ours()),
+        "jitter_zoompan_px": _stats(jitter.zoompan(work)),
+    }
+    if moviepy:
+        assert final.narration is not None
+        cues = build_cues(final.narration.words, offset=0.3, max_chars=24)
+        captions = [(c.start, c.end, c.text) for c in cues]
+        music = next((work / "cache-final" / "music").glob("*.wav"))
+        moviepy_m = timed(
+            lambda: baselines.moviepy_render(spec, final.narration.audio, music, captions, work / "moviepy.mp4")  # type: ignore[union-attr]
+        )
+        results["moviepy_s"] = moviepy_m.seconds
+        results["moviepy_peak_rss_mb"] = moviepy_m.peak_rss_mb
+    return results
+
+
+def _stats(values: object) -> dict[str, float]:
+    import numpy as np  # noqa: PLC0415
+
+    arr = np.asarray(values)
+    return {"mean": round(float(arr.mean()), 4), "max": round(float(arr.max()), 4)}
+
+
+def _row(name: str, value: float, target: str, ok: bool) -> str:
+    return f"| {name} | {value:.2f} | {target} | {'met' if ok else 'MISSED'} |"
+
+
+def write_report(results: dict[str, object], path: Path) -> str:
+    final = float(results["final_s"])  # type: ignore[arg-type]
+    floor = float(results["floor_s"])  # type: ignore[arg-type]
+    zoompan = float(results["zoompan_s"])  # type: ignore[arg-type]
+    preview = float(results["preview_s"])  # type: ignore[arg-type]
+    change = float(results["one_scene_change_s"])  # type: ignore[arg-type]
+    rss = float(results["final_peak_rss_mb"])  # type: ignore[arg-type]
+    jit = results["jitter_ours_px"]
+    jit_zp = results["jitter_zoompan_px"]
+    assert isinstance(jit, dict) and isinstance(jit_zp, dict)
+    rows = [
+        _row("final / libx264 veryfast floor (x)", final / floor, "≤ 1.30", final / floor <= 1.3),
+        _row("zoompan / final (x faster)", zoompan / final, "> 1.00", zoompan > final),
+        _row("preview / final (x)", preview / final, "≤ 0.15", preview / final <= 0.15),
+        _row("one-scene change / full render (x)", change / final, "≤ 0.40", change / final <= 0.4),
+        _row("peak RSS, all processes (MB)", rss, "≤ 700", rss <= 700),
+        _row("Ken Burns jitter, max (px)", float(jit["max"]), "≤ 0.10", float(jit["max"]) <= 0.1),
+    ]
+    if "moviepy_s" in results:
+        ratio = float(results["moviepy_s"]) / final  # type: ignore[arg-type]
+        rows.insert(1, _row("MoviePy 2 / final (x faster)", ratio, "≥ 10", ratio >= 10))
+    cpu = platform.processor() or platform.machine()
+    text = "\n".join(
+        [
+            "# Render benchmarks",
+            "",
+            f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {cpu}, {psutil.cpu_count()} cores, "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
+            f"{binary_version(find_tools().ffmpeg)}.",
+            "",
+            "Workload: 30 s, 1080x1920, 30 fps, 12 photos, crossfades, burned captions, espeak-ng "
+            "narration, ducked music, loudness-normalised; every number below comes from one run.",
+            "",
+            "| measure | value | target | |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+            "Raw figures (seconds unless named):",
+            "",
+            "```json",
+            json.dumps(results, indent=2),
+            "```",
+            "",
+        ]
+    )
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-moviepy", action="store_true", help="skip the slow MoviePy baseline")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="reelestate-bench-"))
+    try:
+        results = run(work, moviepy=not args.no_moviepy)
+        print(write_report(results, args.out))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""FFmpeg argument lists for the video side, as pure functions of their inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelestate.render.ffmpeg import escape_filter_value
+from reelestate.render.spec import Profile
+
+COLOUR_TAGS = [
+    "-colorspace",
+    "bt709",
+    "-color_primaries",
+    "bt709",
+    "-color_trc",
+    "bt709",
+    "-color_range",
+    "tv",
+]
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    preset: str
+    crf: int
+    profile: str | None
+
+
+ENCODERS: dict[str, EncoderSettings] = {
+    "final": EncoderSettings(preset="veryfast", crf=20, profile="high"),
+    "preview": EncoderSettings(preset="ultrafast", crf=27, profile=None),
+}
+
+
+def segment_args(
+    *,
+    width: int,
+    height: int,
+    fps: int,
+    profile: Profile,
+    out: Path,
+    subtitles: Path | None = None,
+    fonts_dir: Path | None = None,
+) -> list[str]:
+    """Raw yuv420p frames on stdin -> one H.264 segment, captions burned in by libass."""
+    enc = ENCODERS[profile]
+    args = [
+        "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-framerate", str(fps),
+        "-i", "pipe:0",
+    ]  # fmt: skip
+    if subtitles is not None:
+        graph = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,"
+        graph += f"ass=filename={escape_filter_value(str(subtitles))}"
+        if fonts_dir is not None:
+            graph += f":fontsdir={escape_filter_value(str(fonts_dir))}"
+        args += ["-vf", graph]
+    args += ["-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf)]
+    if enc.profile:
+        args += ["-profile:v", enc.profile]
+    args += [
+        "-pix_fmt", "yuv420p", "-g", str(fps * 2), *COLOUR_TAGS,
+        "-an", "-f", "mp4", str(out),
+    ]  # fmt: skip
+    return args
+
+
+def concat_list(segments: list[Path]) -> str:
+    """An FFmpeg concat-demuxer list; quotes in paths escaped the way the demuxer reads them."""
+    lines = ["ffconcat version 1.0"]
+    for seg in segments:
+        quoted = str(seg).replace("'", "'\\''")
+        lines.append(f"file '{quoted}'")
+    return "\n".join(lines) + "\n"
+
+
+def mux_args(*, segments_list: Path, audio: Path, out: Path) -> list[str]:
+    """Join the segments without re-encoding, add the mixed audio, moov atom first."""
+    return [
+        "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "concat", "-safe", "0", "-i", str(segments_list),
+        "-i", str(audio),
+        "-map", "0:v:0", "-map", "1:a:0",
+        "-c", "copy", *COLOUR_TAGS,
+        "-movflags", "+faststart", "-f", "mp4", str(out),
+    ]  # fmt: skip

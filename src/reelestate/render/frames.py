@@ -1,0 +1,63 @@
+"""Raw yuv420p frames: one reusable buffer, planes as views, motion by `warpAffine`.
+
+A frame is written into a preallocated buffer and handed to the encoder's pipe as one
+write, so no frame is ever copied or allocated in the loop.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from reelestate.render.camera import inverse_map
+from reelestate.render.colour import BLACK_Y, NEUTRAL_C, U8
+from reelestate.render.shot_source import ShotSource
+
+_WARP_FLAGS = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+
+
+class FrameBuffer:
+    """A yuv420p frame in one contiguous buffer, with Y, U and V as writable views."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.data = np.empty(width * height * 3 // 2, dtype=np.uint8)
+        luma = width * height
+        chroma = luma // 4
+        self.y: U8 = self.data[:luma].reshape(height, width)
+        self.u: U8 = self.data[luma : luma + chroma].reshape(height // 2, width // 2)
+        self.v: U8 = self.data[luma + chroma :].reshape(height // 2, width // 2)
+
+    def planes(self) -> tuple[U8, U8, U8]:
+        return self.y, self.u, self.v
+
+    def fill_black(self) -> None:
+        self.y.fill(BLACK_Y)
+        self.u.fill(NEUTRAL_C)
+        self.v.fill(NEUTRAL_C)
+
+
+def render_shot_frame(source: ShotSource, progress: float, out: FrameBuffer) -> None:
+    """Draw `source` at `progress` (0..1 of its visible time) into `out`."""
+    window = source.path.at(progress)
+    w, h = out.width, out.height
+    a, tx, ty = inverse_map(window, w, h, 1.0)
+    cv2.warpAffine(
+        source.y,
+        np.array([[a, 0.0, tx], [0.0, a, ty]]),
+        (w, h),
+        dst=out.y,
+        flags=_WARP_FLAGS,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    a, tx, ty = inverse_map(window, w, h, 0.5)
+    matrix = np.array([[a, 0.0, tx], [0.0, a, ty]])
+    for src, dst in ((source.u, out.u), (source.v, out.v)):
+        cv2.warpAffine(
+            src,
+            matrix,
+            (w // 2, h // 2),
+            dst=dst,
+            flags=_WARP_FLAGS,
+            borderMode=cv2.BORDER_REPLICATE,
+        )

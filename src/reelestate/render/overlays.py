@@ -1,0 +1,198 @@
+"""Brand overlays drawn once as RGBA, then alpha-blended into each frame's planes.
+
+Drawing happens with Pillow (with text shaping, so right-to-left addresses come out right);
+per frame only a small rectangle of the Y, U and V planes is blended.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from reelestate.core.errors import InvalidInputError
+from reelestate.render.colour import U8, hex_to_rgb, rgb_to_ycc_full, subsample
+from reelestate.render.fonts import pil_font
+from reelestate.render.frames import FrameBuffer
+from reelestate.render.layout import SAFE_ZONES, Rect, logo_rect, lower_third_rect
+from reelestate.render.spec import Aspect, BrandKit, ListingFacts
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """An RGBA image converted to 4:2:0 planes plus alpha, placed at an even (x, y)."""
+
+    x: int
+    y: int
+    luma: U8
+    cb: U8
+    cr: U8
+    alpha: U8
+    alpha_c: U8
+    key: str
+
+    @classmethod
+    def from_image(cls, image: Image.Image, x: int, y: int) -> Overlay:
+        rgba = image.convert("RGBA")
+        w, h = rgba.size
+        w2, h2 = w - w % 2, h - h % 2
+        arr = np.asarray(rgba, dtype=np.uint8)[:h2, :w2]
+        luma, cb, cr = rgb_to_ycc_full(np.ascontiguousarray(arr[:, :, :3]))
+        alpha = np.ascontiguousarray(arr[:, :, 3])
+        return cls(
+            x=x - x % 2,
+            y=y - y % 2,
+            luma=luma,
+            cb=subsample(cb),
+            cr=subsample(cr),
+            alpha=alpha,
+            alpha_c=subsample(alpha),
+            key=hashlib.sha256(arr.tobytes()).hexdigest()[:16] + f"@{x},{y}",
+        )
+
+
+def _blend_plane(dst: U8, src: U8, alpha: U8, x: int, y: int, opacity: float) -> None:
+    h = min(src.shape[0], dst.shape[0] - y)
+    w = min(src.shape[1], dst.shape[1] - x)
+    if h <= 0 or w <= 0:
+        return
+    region = dst[y : y + h, x : x + w]
+    a = alpha[:h, :w].astype(np.uint16)
+    if opacity < 1.0:
+        a = ((a * round(opacity * 256)) >> 8).astype(np.uint16)
+    mixed = (region.astype(np.uint16) * (255 - a) + src[:h, :w].astype(np.uint16) * a + 127) // 255
+    region[...] = mixed.astype(np.uint8)
+
+
+def blend_overlay(frame: FrameBuffer, overlay: Overlay, opacity: float = 1.0) -> None:
+    """Composite `overlay` onto `frame` in place."""
+    if opacity <= 0.0:
+        return
+    _blend_plane(frame.y, overlay.luma, overlay.alpha, overlay.x, overlay.y, opacity)
+    cx, cy = overlay.x // 2, overlay.y // 2
+    _blend_plane(frame.u, overlay.cb, overlay.alpha_c, cx, cy, opacity)
+    _blend_plane(frame.v, overlay.cr, overlay.alpha_c, cx, cy, opacity)
+
+
+def format_price(price: int, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{price:,}" if symbol else f"{price:,} {currency}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def facts_line(facts: ListingFacts) -> str:
+    """'3 bd · 2 ba · 1,826 sq ft' from whatever facts are known."""
+    parts = []
+    if facts.beds is not None:
+        parts.append(f"{_number(facts.beds)} bd")
+    if facts.baths is not None:
+        parts.append(f"{_number(facts.baths)} ba")
+    if facts.area_sqft is not None:
+        parts.append(f"{facts.area_sqft:,} sq ft")
+    return " · ".join(parts)
+
+
+def _rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
+    r, g, b = hex_to_rgb(colour)
+    return r, g, b, alpha
+
+
+def lower_third(
+    aspect: Aspect, width: int, height: int, facts: ListingFacts, brand: BrandKit
+) -> Overlay | None:
+    """A panel with price, rooms and area, inside the safe zone; None when no fact is known."""
+    price = format_price(facts.price, facts.currency) if facts.price is not None else None
+    line = facts_line(facts)
+    if not price and not line and not facts.address:
+        return None
+    rect = lower_third_rect(aspect, width, height)
+    img = Image.new("RGBA", (rect.w, rect.h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle(
+        (0, 0, rect.w - 1, rect.h - 1), radius=rect.h // 6, fill=_rgba(brand.primary_color, 220)
+    )
+    draw.rectangle(
+        (0, rect.h // 6, rect.h // 14, rect.h - rect.h // 6), fill=_rgba(brand.accent_color)
+    )
+    pad = rect.h // 8
+    rows = [(price, 0.36, brand.accent_color), (line, 0.22, brand.text_color)]
+    if facts.address:
+        rows.append((facts.address, 0.17, brand.text_color))
+    rows = [r for r in rows if r[0]]
+    y = pad
+    for text, size_frac, colour in rows:
+        assert text is not None
+        font = _fit_font(draw, text, rect.w - 3 * pad, round(rect.h * size_frac))
+        draw.text((2 * pad, y), text, font=font, fill=_rgba(colour))
+        y += round(font.size * 1.18)
+    return Overlay.from_image(img, rect.x, rect.y)
+
+
+def _fit_font(
+    draw: ImageDraw.ImageDraw, text: str, max_width: int, size: int, *, bold: bool = True
+) -> ImageFont.FreeTypeFont:
+    font = pil_font(size, bold=bold)
+    while size > 10 and draw.textlength(text, font=font) > max_width:
+        size = int(size * 0.9)
+        font = pil_font(size, bold=bold)
+    return font
+
+
+def load_logo(path: Path) -> Image.Image:
+    try:
+        with Image.open(path) as img:
+            logo: Image.Image = img.convert("RGBA")
+            return logo
+    except FileNotFoundError as exc:
+        raise InvalidInputError(
+            f"Brand logo not found: {path.name}.", hint="Upload the logo again."
+        ) from exc
+    except OSError as exc:
+        raise InvalidInputError(
+            f"The brand logo {path.name} cannot be read.", hint="Use a PNG or JPEG logo."
+        ) from exc
+
+
+def logo_overlay(aspect: Aspect, width: int, height: int, brand: BrandKit) -> Overlay | None:
+    """The brand's logo (or its name on a pill) in the top-left safe corner."""
+    rect = logo_rect(aspect, width, height)
+    if brand.logo is not None:
+        logo = load_logo(brand.logo)
+        logo.thumbnail((rect.w, rect.h), Image.Resampling.LANCZOS)
+        faded = logo.copy()
+        faded.putalpha(logo.getchannel("A").point(lambda a: a * 9 // 10))
+        return Overlay.from_image(faded, rect.x, rect.y)
+    if brand.name:
+        return _pill(brand.name, rect, brand.primary_color, brand.text_color, anchor_right=False)
+    return None
+
+
+def _pill(text: str, rect: Rect, fill: str, colour: str, *, anchor_right: bool) -> Overlay:
+    probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+    font = _fit_font(probe, text, rect.w, round(rect.h * 0.5))
+    pad = rect.h // 4
+    text_w = round(probe.textlength(text, font=font))
+    w, h = text_w + 2 * pad, round(font.size * 1.6)
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=h // 2, fill=_rgba(fill, 200))
+    draw.text((pad, (h - font.size) // 2 - font.size // 10), text, font=font, fill=_rgba(colour))
+    x = rect.x + rect.w - w if anchor_right else rect.x
+    return Overlay.from_image(img, x, rect.y)
+
+
+def disclosure_overlay(aspect: Aspect, width: int, height: int) -> Overlay:
+    """'AI-generated visuals', top right, on every shot a generative model made."""
+    zone = SAFE_ZONES[aspect]
+    logo = logo_rect(aspect, width, height)
+    right_edge = round(width * (1 - zone.right))
+    rect = Rect(x=right_edge - logo.w, y=logo.y, w=logo.w, h=round(logo.h * 0.7))
+    return _pill("AI-generated visuals", rect, "#000000", "#FFFFFF", anchor_right=True)

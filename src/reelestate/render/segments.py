@@ -1,0 +1,221 @@
+"""One encoded clip per shot, cached by the hash of everything that shapes its pixels.
+
+A shot's clip covers its own frames, including the transition into the next shot, with
+its captions burned in. Changing one scene changes the keys of that scene's clip and of
+its neighbour's transition only; every other clip is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelestate.core.imaging import load_photo
+from reelestate.render.cards import intro_card, outro_card
+from reelestate.render.encode import segment_args
+from reelestate.render.ffmpeg import CancelToken, FFmpegPipe
+from reelestate.render.frames import FrameBuffer, render_shot_frame
+from reelestate.render.overlays import Overlay, blend_overlay
+from reelestate.render.shot_source import ShotSource, prepare_shot
+from reelestate.render.spec import RenderSpec
+from reelestate.render.timeline import Shot
+from reelestate.render.transitions import blend
+
+ENGINE_VERSION = "1"
+OVERLAY_FADE_SECONDS = 0.4
+
+
+@dataclass(frozen=True)
+class ShotOverlay:
+    overlay: Overlay
+    fade: bool
+    """Fade in after the shot starts and out before it ends (the facts panel), or stay solid."""
+
+
+class SourceLoader:
+    """Shot sources kept ready, a few at a time: a shot appears in its clip and the one before."""
+
+    def __init__(self, spec: RenderSpec, size: tuple[int, int], capacity: int = 3) -> None:
+        self._spec = spec
+        self._size = size
+        self._cache: OrderedDict[int, ShotSource] = OrderedDict()
+        self._capacity = capacity
+
+    def get(self, shot: Shot) -> ShotSource:
+        if shot.index in self._cache:
+            self._cache.move_to_end(shot.index)
+            return self._cache[shot.index]
+        source = self._prepare(shot)
+        self._cache[shot.index] = source
+        if len(self._cache) > self._capacity:
+            self._cache.popitem(last=False)
+        return source
+
+    def _prepare(self, shot: Shot) -> ShotSource:
+        w, h = self._size
+        spec = self._spec
+        if shot.kind == "intro":
+            rgb = intro_card(
+                w, h, spec.brand, spec.facts, spec.title, branded=not spec.flags.unbranded
+            )
+        elif shot.kind == "outro":
+            rgb = outro_card(w, h, spec.brand)
+        else:
+            assert shot.photo is not None
+            rgb = load_photo(shot.photo, max_side=2 * max(w, h)).rgb
+        return prepare_shot(
+            rgb, out_w=w, out_h=h, motion=shot.motion, focal=shot.focal, fit=shot.fit
+        )
+
+
+def file_digest(path: Path, memo: dict[Path, str]) -> str:
+    if path not in memo:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        memo[path] = digest.hexdigest()
+    return memo[path]
+
+
+def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[str, object]:
+    """What determines a shot's pixels, independent of where it sits in the video."""
+    ident: dict[str, object] = {
+        "kind": shot.kind,
+        "motion": shot.motion.model_dump(),
+        "focal": shot.focal,
+        "fit": shot.fit,
+        "span": shot.end_frame - shot.visible_start,
+    }
+    if shot.photo is not None:
+        ident["photo"] = file_digest(shot.photo, memo)
+    else:
+        ident["card"] = {
+            "brand": spec.brand.model_dump(mode="json"),
+            "facts": spec.facts.model_dump(mode="json") if spec.facts else None,
+            "title": spec.title,
+            "unbranded": spec.flags.unbranded,
+        }
+        if spec.brand.logo is not None:
+            ident["logo"] = file_digest(spec.brand.logo, memo)
+    return ident
+
+
+def segment_key(
+    shot: Shot,
+    next_shot: Shot | None,
+    spec: RenderSpec,
+    overlays: list[ShotOverlay],
+    next_overlays: list[ShotOverlay],
+    ass_text: str | None,
+    memo: dict[Path, str],
+) -> str:
+    w, h = spec.size
+    payload = {
+        "engine": ENGINE_VERSION,
+        "size": [w, h],
+        "fps": spec.fps,
+        "profile": spec.profile,
+        "shot": shot_identity(shot, spec, memo),
+        "offset": shot.start_frame - shot.visible_start,
+        "frames": shot.frames,
+        "transition": [shot.transition.kind, shot.transition_frames],
+        "next": shot_identity(next_shot, spec, memo)
+        if next_shot and shot.transition_frames
+        else None,
+        "overlays": [[o.overlay.key, o.fade] for o in overlays],
+        "next_overlays": [[o.overlay.key, o.fade] for o in next_overlays]
+        if shot.transition_frames
+        else [],
+        "ass": ass_text,
+    }
+    blob = json.dumps(payload, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _opacity(item: ShotOverlay, shot: Shot, frame: int, fps: int) -> float:
+    if not item.fade:
+        return 1.0
+    fade = max(1, round(OVERLAY_FADE_SECONDS * fps))
+    into = (frame - shot.start_frame + 1) / fade
+    left = (shot.end_frame - shot.transition_frames - frame) / fade
+    return max(0.0, min(1.0, into, left))
+
+
+@dataclass
+class SegmentRenderer:
+    spec: RenderSpec
+    sources: SourceLoader
+    fonts_dir: Path
+    cancel: CancelToken | None
+
+    def render(
+        self,
+        shot: Shot,
+        next_shot: Shot | None,
+        overlays: list[ShotOverlay],
+        next_overlays: list[ShotOverlay],
+        ass_path: Path | None,
+        out: Path,
+        on_frame: Callable[[], None],
+    ) -> None:
+        """Encode `shot`'s frames to `out`, writing a temporary file first."""
+        w, h = self.spec.size
+        fps = self.spec.fps
+        main, other, mixed, black = (FrameBuffer(w, h) for _ in range(4))
+        black.fill_black()
+        source = self.sources.get(shot)
+        transition_start = shot.end_frame - shot.transition_frames
+        tmp = out.with_name(out.name + ".part")
+        args = segment_args(
+            width=w,
+            height=h,
+            fps=fps,
+            profile=self.spec.profile,
+            out=tmp,
+            subtitles=ass_path,
+            fonts_dir=self.fonts_dir,
+        )
+        try:
+            with FFmpegPipe(args) as pipe:
+                for frame in range(shot.start_frame, shot.end_frame):
+                    if self.cancel is not None:
+                        self.cancel.raise_if_cancelled()
+                    render_shot_frame(source, shot.progress(frame), main)
+                    target = main
+                    weight = 0.0
+                    if (
+                        next_shot is not None
+                        and frame >= transition_start
+                        and shot.transition_frames
+                    ):
+                        render_shot_frame(
+                            self.sources.get(next_shot), next_shot.progress(frame), other
+                        )
+                        weight = (frame - transition_start + 1) / (shot.transition_frames + 1)
+                        blend(
+                            shot.transition.kind, main, other, alpha=weight, out=mixed, black=black
+                        )
+                        target = mixed
+                    layers: dict[str, tuple[Overlay, float]] = {}
+                    for item in overlays:
+                        layers[item.overlay.key] = (
+                            item.overlay,
+                            _opacity(item, shot, frame, fps) * (1 - weight),
+                        )
+                    for item in next_overlays if weight else []:
+                        # An overlay on both shots (the logo) stays solid through the transition.
+                        _, before = layers.get(item.overlay.key, (item.overlay, 0.0))
+                        layers[item.overlay.key] = (item.overlay, min(1.0, before + weight))
+                    for overlay, opacity in layers.values():
+                        blend_overlay(target, overlay, opacity)
+                    pipe.write(target.data.data)
+                    on_frame()
+                pipe.close()
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)

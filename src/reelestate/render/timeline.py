@@ -1,0 +1,133 @@
+"""The resolved timeline: every shot (cards included) with exact frame ranges.
+
+Times become frame numbers once, here, by rounding cumulative start times; every later
+step (segments, captions, probe) works from the same integers, so the rendered duration
+matches the storyboard to the frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from reelestate.render.spec import FitMode, Motion, OverlayKind, RenderSpec, Scene, Transition
+
+INTRO_SECONDS = 2.5
+OUTRO_SECONDS = 3.0
+CARD_TRANSITION = Transition(kind="crossfade", duration=0.5)
+CARD_MOTION = Motion(kind="zoom_in", strength=0.04, easing="linear")
+
+
+@dataclass(frozen=True)
+class Shot:
+    index: int
+    kind: Literal["photo", "intro", "outro"]
+    photo: Path | None
+    motion: Motion
+    focal: tuple[float, float]
+    fit: FitMode
+    caption: str | None
+    overlay: OverlayKind
+    transition: Transition
+    ai_generated: bool
+    start_frame: int
+    end_frame: int
+    visible_start: int
+    """First frame in which the shot is seen: earlier than `start_frame` when it fades in."""
+    transition_frames: int
+    """Frames at the end of this shot blended into the next one (0 for a cut or the last shot)."""
+
+    @property
+    def frames(self) -> int:
+        return self.end_frame - self.start_frame
+
+    def progress(self, frame: int) -> float:
+        """Where the camera is (0..1) at a global frame number."""
+        span = max(1, self.end_frame - 1 - self.visible_start)
+        return (frame - self.visible_start) / span
+
+
+@dataclass(frozen=True)
+class Timeline:
+    shots: list[Shot]
+    fps: int
+    total_frames: int
+    voice_start: float
+    """Seconds into the video at which narration starts."""
+
+    @property
+    def duration(self) -> float:
+        return self.total_frames / self.fps
+
+    def seconds(self, frame: int) -> float:
+        return frame / self.fps
+
+
+@dataclass(frozen=True)
+class _Planned:
+    kind: Literal["photo", "intro", "outro"]
+    duration: float
+    transition: Transition
+    scene: Scene | None = None
+
+
+def _plan(spec: RenderSpec) -> list[_Planned]:
+    plan: list[_Planned] = []
+    if spec.brand.intro_card:
+        plan.append(_Planned("intro", INTRO_SECONDS, CARD_TRANSITION))
+    plan.extend(_Planned("photo", s.duration, s.transition, s) for s in spec.scenes)
+    if spec.brand.outro_card and not spec.flags.unbranded:
+        # The last photo hands over to the outro with the card's own transition.
+        last = plan[-1]
+        plan[-1] = _Planned(last.kind, last.duration, CARD_TRANSITION, last.scene)
+        plan.append(_Planned("outro", OUTRO_SECONDS, CARD_TRANSITION))
+    return plan
+
+
+def build_timeline(spec: RenderSpec) -> Timeline:
+    """Cards and scenes as shots with frame ranges and transition overlaps."""
+    plan = _plan(spec)
+    fps = spec.fps
+    bounds: list[int] = []
+    elapsed = 0.0
+    for item in plan:
+        bounds.append(round(elapsed * fps))
+        elapsed += item.duration
+    bounds.append(round(elapsed * fps))
+    shots: list[Shot] = []
+    previous_overlap = 0
+    for i, item in enumerate(plan):
+        start, end = bounds[i], bounds[i + 1]
+        is_last = i == len(plan) - 1
+        overlap = 0
+        if not is_last and item.transition.kind != "cut":
+            overlap = min(
+                round(item.transition.duration * fps),
+                (end - start) // 2,
+                (bounds[i + 2] - end) // 2,
+            )
+        scene = item.scene
+        shots.append(
+            Shot(
+                index=i,
+                kind=item.kind,
+                photo=scene.photo if scene else None,
+                motion=scene.motion if scene else CARD_MOTION,
+                focal=(scene.focal_point.x, scene.focal_point.y)
+                if scene and scene.focal_point
+                else (0.5, 0.5),
+                fit=scene.fit if scene else "smart_crop",
+                caption=scene.caption if scene else None,
+                overlay=scene.overlay if scene else "none",
+                transition=item.transition,
+                ai_generated=scene.ai_generated if scene else False,
+                start_frame=start,
+                end_frame=end,
+                visible_start=start - previous_overlap,
+                transition_frames=overlap,
+            )
+        )
+        previous_overlap = overlap
+    voice_start = INTRO_SECONDS if spec.brand.intro_card else 0.0
+    return Timeline(shots=shots, fps=fps, total_frames=bounds[-1], voice_start=voice_start)
