@@ -18,7 +18,18 @@ def _storyboard(tmp_path: Path, **extra: object) -> Path:
 
 
 def test_render_writes_outputs_and_prints_the_video_path(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["render", str(_storyboard(tmp_path)), "--out", str(tmp_path / "out"), "--preview", "--aspect", "1:1"])
+    result = runner.invoke(
+        app,
+        [
+            "render",
+            str(_storyboard(tmp_path)),
+            "--out",
+            str(tmp_path / "out"),
+            "--preview",
+            "--aspect",
+            "1:1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert str((tmp_path / "out" / "video.mp4").resolve()) in result.output
     assert "540x540" in result.output
@@ -26,7 +37,10 @@ def test_render_writes_outputs_and_prints_the_video_path(tmp_path: Path) -> None
 
 
 def test_unknown_aspect_is_a_clear_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["render", str(_storyboard(tmp_path)), "--out", str(tmp_path / "out"), "--aspect", "3:2"])
+    result = runner.invoke(
+        app,
+        ["render", str(_storyboard(tmp_path)), "--out", str(tmp_path / "out"), "--aspect", "3:2"],
+    )
     assert result.exit_code == 2
     assert "Unknown aspect '3:2'" in result.output
     assert "Traceback" not in result.output

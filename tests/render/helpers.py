@@ -20,14 +20,41 @@ def small_spec(**extra: object) -> RenderSpec:
     data: dict[str, object] = {
         "aspect": "9:16",
         "scenes": [
-            {"photo": str(HOUSE / "frontal.jpg"), "duration": 2.0, "motion": {"kind": "zoom_out"}, "overlay": "lower_third", "caption": "Front"},
-            {"photo": str(HOUSE / "kitchen.jpg"), "duration": 2.0, "motion": {"kind": "pan_right"}, "caption": "Kitchen"},
-            {"photo": str(HOUSE / "bedroom.jpg"), "duration": 2.0, "motion": {"kind": "zoom_in"}, "transition": {"kind": "fade_black", "duration": 0.5}},
+            {
+                "photo": str(HOUSE / "frontal.jpg"),
+                "duration": 2.0,
+                "motion": {"kind": "zoom_out"},
+                "overlay": "lower_third",
+                "caption": "Front",
+            },
+            {
+                "photo": str(HOUSE / "kitchen.jpg"),
+                "duration": 2.0,
+                "motion": {"kind": "pan_right"},
+                "caption": "Kitchen",
+            },
+            {
+                "photo": str(HOUSE / "bedroom.jpg"),
+                "duration": 2.0,
+                "motion": {"kind": "zoom_in"},
+                "transition": {"kind": "fade_black", "duration": 0.5},
+            },
         ],
         "narration": {"text": "Three bedrooms and two baths. A bright kitchen.", "offset": 0.3},
         "music": {"mood": "warm"},
-        "brand": {"name": "Harbor & Pine", "agent_name": "Dana", "agent_phone": "555-0142", "intro_card": False},
-        "facts": {"price": 529000, "beds": 3, "baths": 2, "area_sqft": 1826, "address": "12 Oak St"},
+        "brand": {
+            "name": "Harbor & Pine",
+            "agent_name": "Dana",
+            "agent_phone": "555-0142",
+            "intro_card": False,
+        },
+        "facts": {
+            "price": 529000,
+            "beds": 3,
+            "baths": 2,
+            "area_sqft": 1826,
+            "address": "12 Oak St",
+        },
     }
     data.update(extra)
     return parse_spec(data)
@@ -35,22 +62,68 @@ def small_spec(**extra: object) -> RenderSpec:
 
 def frame_at(video: Path, seconds: float) -> np.ndarray:  # type: ignore[type-arg]
     """The decoded RGB frame shown at `seconds`."""
-    probe = subprocess.run(
-        [find_tools().ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", str(video)],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip().split(",")
+    probe = (
+        subprocess.run(
+            [
+                find_tools().ffprobe,
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "stream=width,height",
+                "-of",
+                "csv=p=0",
+                str(video),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .split(",")
+    )
     w, h = int(probe[0]), int(probe[1])
     raw = subprocess.run(
-        [find_tools().ffmpeg, "-loglevel", "error", "-ss", f"{seconds:.3f}", "-i", str(video), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        capture_output=True, check=True,
+        [
+            find_tools().ffmpeg,
+            "-loglevel",
+            "error",
+            "-ss",
+            f"{seconds:.3f}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
     ).stdout
     return np.frombuffer(raw, np.uint8).reshape(h, w, 3)
 
 
 def ffmpeg_filter_log(video: Path, graph: str) -> str:
     return subprocess.run(
-        [find_tools().ffmpeg, "-hide_banner", "-i", str(video), "-vf", graph, "-an", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        [
+            find_tools().ffmpeg,
+            "-hide_banner",
+            "-i",
+            str(video),
+            "-vf",
+            graph,
+            "-an",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
 
 

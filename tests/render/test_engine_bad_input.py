@@ -44,10 +44,17 @@ def _outputs(folder: Path) -> list[str]:
         (lambda d: d / "missing.jpg", "Photo not found: missing.jpg"),
     ],
 )
-def test_bad_photo_fails_before_rendering(tmp_path: Path, make: Callable[[Path], Path], message: str) -> None:
+def test_bad_photo_fails_before_rendering(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
     events: list[RenderProgress] = []
     with pytest.raises(PhotoError) as info:
-        render_video(_with_photo(make(tmp_path)), tmp_path / "out", cache_dir=tmp_path / "c", on_progress=events.append)
+        render_video(
+            _with_photo(make(tmp_path)),
+            tmp_path / "out",
+            cache_dir=tmp_path / "c",
+            on_progress=events.append,
+        )
     assert message in info.value.message
     assert {e.stage for e in events} == {"prepare"}
     assert _outputs(tmp_path / "out") == []
@@ -58,7 +65,9 @@ def test_every_bad_photo_is_reported_at_once(tmp_path: Path) -> None:
     scenes = list(spec.scenes)
     scenes[0] = scenes[0].model_copy(update={"photo": pf.tiny(tmp_path)})
     with pytest.raises(PhotoError, match="2 photos cannot be used") as info:
-        render_video(spec.model_copy(update={"scenes": scenes}), tmp_path / "out", cache_dir=tmp_path / "c")
+        render_video(
+            spec.model_copy(update={"scenes": scenes}), tmp_path / "out", cache_dir=tmp_path / "c"
+        )
     assert "corrupt.jpg" in info.value.message and "tiny.jpg" in info.value.message
 
 
@@ -85,7 +94,14 @@ def test_exif_rotated_photo_comes_out_upright(tmp_path: Path) -> None:
 
 def _only(photo: Path, **extra: object) -> RenderSpec:
     spec = small_spec(profile="preview", **extra)
-    scene = spec.scenes[0].model_copy(update={"photo": photo, "motion": spec.scenes[0].motion.model_copy(update={"kind": "static"}), "overlay": "none", "caption": None})
+    scene = spec.scenes[0].model_copy(
+        update={
+            "photo": photo,
+            "motion": spec.scenes[0].motion.model_copy(update={"kind": "static"}),
+            "overlay": "none",
+            "caption": None,
+        }
+    )
     return spec.model_copy(update={"scenes": [scene]})
 
 
@@ -97,7 +113,9 @@ def test_hostile_and_unicode_captions_render_literally(tmp_path: Path, caption: 
     narration = {"text": f"Welcome home. {caption}", "offset": 0.3}
     spec = small_spec(profile="preview", narration=narration)
     scenes = [s.model_copy(update={"caption": caption}) for s in spec.scenes]
-    result = render_video(spec.model_copy(update={"scenes": scenes}), tmp_path / "out", cache_dir=tmp_path / "c")
+    result = render_video(
+        spec.model_copy(update={"scenes": scenes}), tmp_path / "out", cache_dir=tmp_path / "c"
+    )
     srt = parse_srt(result.subtitles.read_text(encoding="utf-8"))
     words = " ".join(t for _, _, t in srt)
     assert all(piece in words for piece in caption.split() if any(ch.isalnum() for ch in piece))
@@ -111,7 +129,9 @@ def test_hostile_and_unicode_captions_render_literally(tmp_path: Path, caption: 
 def test_narration_longer_than_the_video_is_refused(tmp_path: Path) -> None:
     long_text = "This sentence keeps going for quite a while. " * 8
     with pytest.raises(InvalidSpecError, match="past the end") as info:
-        render_video(small_spec(narration={"text": long_text}), tmp_path / "out", cache_dir=tmp_path / "c")
+        render_video(
+            small_spec(narration={"text": long_text}), tmp_path / "out", cache_dir=tmp_path / "c"
+        )
     assert "longer" in (info.value.hint or "")
     assert _outputs(tmp_path / "out") == []
 
@@ -124,7 +144,13 @@ def test_cancel_stops_the_render_and_leaves_nothing(tmp_path: Path) -> None:
             token.cancel()
 
     with pytest.raises(RenderCancelledError):
-        render_video(small_spec(profile="preview"), tmp_path / "out", cache_dir=tmp_path / "c", on_progress=cancel_midway, cancel=token)
+        render_video(
+            small_spec(profile="preview"),
+            tmp_path / "out",
+            cache_dir=tmp_path / "c",
+            on_progress=cancel_midway,
+            cancel=token,
+        )
     assert _outputs(tmp_path / "out") == []
     assert not list((tmp_path / "c" / "clips").glob("*.part"))
 
@@ -141,12 +167,24 @@ def test_killed_ffmpeg_leaves_no_video(tmp_path: Path) -> None:
     storyboard.write_text(small_spec().model_dump_json(), encoding="utf-8")
     env = {**os.environ, "REELESTATE_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reelestate.api.cli", "render", str(storyboard), "--out", str(tmp_path / "out")],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "reelestate.api.cli",
+            "render",
+            str(storyboard),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     clips = tmp_path / "data" / "cache" / "clips"
     _wait_for(lambda: clips.exists() and any(clips.glob("*.part")))
-    encoders = [c for c in psutil.Process(proc.pid).children(recursive=True) if "ffmpeg" in c.name()]
+    encoders = [
+        c for c in psutil.Process(proc.pid).children(recursive=True) if "ffmpeg" in c.name()
+    ]
     assert encoders
     for enc in encoders:
         enc.send_signal(signal.SIGKILL)

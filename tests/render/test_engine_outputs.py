@@ -19,11 +19,15 @@ from tests.render.helpers import ffmpeg_filter_log, frame_at, parse_srt, small_s
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderResult, list[RenderProgress]]:
     events: list[RenderProgress] = []
     out = tmp_path_factory.mktemp("render")
-    result = render_video(small_spec(), out / "out", cache_dir=out / "cache", on_progress=events.append)
+    result = render_video(
+        small_spec(), out / "out", cache_dir=out / "cache", on_progress=events.append
+    )
     return result, events
 
 
-def test_streams_size_rate_tags_and_faststart(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:
+def test_streams_size_rate_tags_and_faststart(
+    rendered: tuple[RenderResult, list[RenderProgress]],
+) -> None:
     result, _ = rendered
     report = inspect_video(result.video)
     assert (report.width, report.height) == (1080, 1920)
@@ -46,9 +50,13 @@ def test_loudness_is_normalised(rendered: tuple[RenderResult, list[RenderProgres
     assert loud.true_peak_dbtp <= -1.0 + 0.05
 
 
-def test_no_black_or_frozen_stretches_beyond_transitions(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:
+def test_no_black_or_frozen_stretches_beyond_transitions(
+    rendered: tuple[RenderResult, list[RenderProgress]],
+) -> None:
     result, _ = rendered
-    log = ffmpeg_filter_log(result.video, "blackdetect=d=0.4:pix_th=0.1,freezedetect=n=0.0005:d=0.8")
+    log = ffmpeg_filter_log(
+        result.video, "blackdetect=d=0.4:pix_th=0.1,freezedetect=n=0.0005:d=0.8"
+    )
     assert "black_start" not in log
     assert "freeze_start" not in log
 
@@ -71,12 +79,15 @@ def _caption_band(frame: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
     return frame[int(h * 0.52) : int(h * 0.68)]
 
 
-def test_captions_show_during_their_cue_and_not_outside(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:
+def test_captions_show_during_their_cue_and_not_outside(
+    rendered: tuple[RenderResult, list[RenderProgress]],
+) -> None:
     result, _ = rendered
     cues = parse_srt(result.subtitles.read_text(encoding="utf-8"))
     start, end, _ = cues[0]
     during = _caption_band(frame_at(result.video, (start + end) / 2)).astype(int)
     before = _caption_band(frame_at(result.video, 0.1)).astype(int)
+
     # Caption text: bright glyphs next to dark outlines, i.e. many strong local edges.
     def edges(band: np.ndarray) -> int:  # type: ignore[type-arg]
         lum = band.mean(axis=2)
@@ -88,7 +99,9 @@ def test_captions_show_during_their_cue_and_not_outside(rendered: tuple[RenderRe
     assert edges(after_all) < 50
 
 
-def test_progress_runs_to_done_with_every_frame(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:
+def test_progress_runs_to_done_with_every_frame(
+    rendered: tuple[RenderResult, list[RenderProgress]],
+) -> None:
     result, events = rendered
     percents = [e.percent for e in events]
     assert percents == sorted(percents)
@@ -104,6 +117,8 @@ def test_second_render_reuses_every_clip_and_one_change_renders_few(tmp_path: Pa
     assert again.segments_rendered == 0 and again.segments_reused == first.segments_rendered
     scenes = list(spec.scenes)
     scenes[2] = scenes[2].model_copy(update={"caption": "Bedroom"})
-    changed = render_video(spec.model_copy(update={"scenes": scenes}), tmp_path / "c", cache_dir=tmp_path / "cache")
+    changed = render_video(
+        spec.model_copy(update={"scenes": scenes}), tmp_path / "c", cache_dir=tmp_path / "cache"
+    )
     assert changed.segments_rendered == 1
     assert changed.segments_reused == first.segments_rendered - 1

@@ -52,9 +52,7 @@ def _s3_store(endpoint: str) -> S3BlobStore:
 
 
 @pytest.fixture(params=["local", "s3"])
-def store(
-    request: pytest.FixtureRequest, tmp_path: Path, aws_env: None
-) -> BlobStore:
+def store(request: pytest.FixtureRequest, tmp_path: Path, aws_env: None) -> BlobStore:
     if request.param == "local":
         return LocalBlobStore(tmp_path / "blobs", b"k" * 32, base_url="http://app.test")
     return _s3_store(request.getfixturevalue("moto_endpoint"))
@@ -175,6 +173,10 @@ def test_settings_choose_the_store(tmp_path: Path, moto_endpoint: str, aws_env: 
     secret = blob_url_secret(Settings(REELESTATE_DATA_DIR=tmp_path))
     assert secret == blob_url_secret(Settings(REELESTATE_DATA_DIR=tmp_path)) and len(secret) == 64
     s3 = open_blob_store(
-        Settings(S3_BUCKET="reelestate-media", S3_ENDPOINT_URL=moto_endpoint, REELESTATE_DATA_DIR=tmp_path)
+        Settings(
+            S3_BUCKET="reelestate-media",
+            S3_ENDPOINT_URL=moto_endpoint,
+            REELESTATE_DATA_DIR=tmp_path,
+        )
     )
     assert isinstance(s3, S3BlobStore) and s3.bucket == "reelestate-media"

@@ -96,9 +96,13 @@ def test_a_repository_query_that_forgets_the_organisation_still_cannot_leak(
         # A buggy query: by id only, no organisation filter.
         assert session.get(Project, ids["project"]) is None
         assert session.scalars(select(RenderJob).where(RenderJob.id == ids["job"])).first() is None
-        assert session.scalars(select(JobEventRow).where(JobEventRow.job_id == ids["job"])).all() == []
+        assert (
+            session.scalars(select(JobEventRow).where(JobEventRow.job_id == ids["job"])).all() == []
+        )
         # Raw SQL sees only Mallory's rows.
-        orgs = session.execute(text("SELECT DISTINCT organization_id FROM projects")).scalars().all()
+        orgs = (
+            session.execute(text("SELECT DISTINCT organization_id FROM projects")).scalars().all()
+        )
         assert orgs == [mallory.org_id]
         assert session.execute(text("SELECT count(*) FROM organizations")).scalar_one() == 1
         # An update aimed at Alice's row touches nothing.

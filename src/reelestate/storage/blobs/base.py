@@ -128,9 +128,7 @@ def temp_suffix() -> str:
 class BlobStore(Protocol):
     """Local folder or S3; the same behaviour, tested against both."""
 
-    def put_file(
-        self, ctx: TenantContext, key: str, path: Path, content_type: str
-    ) -> BlobInfo: ...
+    def put_file(self, ctx: TenantContext, key: str, path: Path, content_type: str) -> BlobInfo: ...
 
     def put_bytes(
         self, ctx: TenantContext, key: str, data: bytes, content_type: str

@@ -9,7 +9,13 @@ import shutil
 from pathlib import Path
 
 from reelestate.core.errors import BlobRejectedError, NotFoundError
-from reelestate.storage.blobs.base import BlobInfo, check_content, check_key, org_prefix, temp_suffix
+from reelestate.storage.blobs.base import (
+    BlobInfo,
+    check_content,
+    check_key,
+    org_prefix,
+    temp_suffix,
+)
 from reelestate.storage.blobs.signing import sign_blob_url
 from reelestate.storage.context import TenantContext
 
@@ -40,7 +46,9 @@ class LocalBlobStore:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            info = BlobInfo(key=key, size=size, content_type=content_type, sha256=digest.hexdigest())
+            info = BlobInfo(
+                key=key, size=size, content_type=content_type, sha256=digest.hexdigest()
+            )
             meta_tmp = dest.with_name(dest.name + _META + temp_suffix())
             meta_tmp.write_text(info.model_dump_json(), encoding="utf-8")
             meta_tmp.replace(dest.with_name(dest.name + _META))

@@ -17,7 +17,13 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reelestate.core.errors import BlobRejectedError, NotFoundError, StorageError
-from reelestate.storage.blobs.base import BlobInfo, check_content, check_key, org_prefix, temp_suffix
+from reelestate.storage.blobs.base import (
+    BlobInfo,
+    check_content,
+    check_key,
+    org_prefix,
+    temp_suffix,
+)
 from reelestate.storage.context import TenantContext
 
 
