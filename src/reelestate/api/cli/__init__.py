@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelestate.api.cli import render_cmd
+from reelestate.api.cli import db_cmd, jobs_cmd, render_cmd, worker_cmd
 
 app = typer.Typer(
     name="reelestate",
@@ -13,6 +13,9 @@ app = typer.Typer(
     add_completion=False,
 )
 render_cmd.register(app)
+db_cmd.register(app)
+worker_cmd.register(app)
+jobs_cmd.register(app)
 
 
 def main() -> None:
