@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from reelestate.api.cli import app
 from reelestate.core.settings import get_settings
-from reelestate.render.jobs import InProcessWorkerPool, open_env
+from reelestate.render.jobs.inprocess import InProcessWorkerPool
+from reelestate.render.jobs.service import open_env
 from reelestate.storage.context import LOCAL_ORG_CREDITS, TenantContext
 from reelestate.storage.db import open_database
 from reelestate.storage.models import JobQueue
@@ -76,7 +77,7 @@ def test_upgrade_submit_follow_and_cancel_on_the_embedded_database(cli_env: Path
     result = runner.invoke(app, ["jobs", "status", str(job_id), "--follow", "--json"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().split("\n")
-    events = [json.loads(line) for line in lines if line.startswith("{\"organization_id\"")]
+    events = [json.loads(line) for line in lines if line.startswith('{"organization_id"')]
     assert events[0]["type"] == "queued" and events[-1]["type"] == "succeeded"
     final = json.loads(result.stdout[result.stdout.index("{\n") :])
     assert final["status"] == "succeeded" and final["percent"] == 100

@@ -11,14 +11,10 @@ from typing import Any
 import pytest
 
 from reelestate.core.settings import Settings
-from reelestate.render.jobs import (
-    ArqJobWorker,
-    InProcessWorkerPool,
-    JobEnv,
-    JobsService,
-    open_env,
-    open_jobs_service,
-)
+from reelestate.render.jobs.arq_worker import ArqJobWorker
+from reelestate.render.jobs.execute import JobEnv
+from reelestate.render.jobs.inprocess import InProcessWorkerPool
+from reelestate.render.jobs.service import JobsService, open_env, open_jobs_service
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobQueue
 from reelestate.storage.schemas import RenderJobView
@@ -93,10 +89,10 @@ def storyboard(tmp_path: Path) -> Path:
 
 
 async def wait_for(
-    check: Callable[[], Any], *, timeout: float = 30.0, what: str = "condition"
+    check: Callable[[], Any], *, within_s: float = 30.0, what: str = "condition"
 ) -> Any:
     """Poll `check` (sync) in a thread until it returns something truthy."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within_s
     while True:
         value = await asyncio.to_thread(check)
         if value:
@@ -107,13 +103,13 @@ async def wait_for(
 
 
 async def wait_status(
-    service: JobsService, ctx: TenantContext, job_id: Any, *statuses: str, timeout: float = 30.0
+    service: JobsService, ctx: TenantContext, job_id: Any, *statuses: str, within_s: float = 30.0
 ) -> RenderJobView:
     def check() -> RenderJobView | None:
         job = service.env.jobs.get(ctx, job_id)
         return job if job.status.value in statuses else None
 
-    result: RenderJobView = await wait_for(check, timeout=timeout, what=f"status {statuses}")
+    result: RenderJobView = await wait_for(check, within_s=within_s, what=f"status {statuses}")
     return result
 
 

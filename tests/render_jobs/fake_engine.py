@@ -96,3 +96,9 @@ def render_video(
         fps=24,
         loudness_lufs=-14.0,
     )
+
+
+def crash(spec: RenderSpec, out_dir: Path, **_: Any) -> Result:
+    """An engine whose process dies without a word (as under the OOM killer)."""
+    del spec, out_dir
+    os._exit(9)

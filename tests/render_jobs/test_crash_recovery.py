@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.render.jobs import ArqJobWorker, JobsService, open_env, open_jobs_service
+from reelestate.core.settings import Settings
+from reelestate.render.jobs.arq_worker import ArqJobWorker
 from reelestate.render.jobs.dispatch import dispatch_job
 from reelestate.render.jobs.execute import JobEnv
-from reelestate.core.settings import Settings
+from reelestate.render.jobs.service import JobsService, open_env, open_jobs_service
 from reelestate.storage.models import JobQueue, JobStatus, LedgerKind
 from reelestate.storage.repositories.credits import CreditsRepository
 from tests.render_jobs.conftest import (
@@ -101,7 +102,7 @@ async def test_a_worker_killed_mid_render_is_replaced_and_the_job_finishes_once(
         await wait_for(lambda: not _alive(render_pid), what="the orphaned render to stop")
         engine.open_gate()
         second = _spawn_worker(settings)
-        done = await wait_status(service, ctx, job.id, "succeeded", "failed", timeout=60)
+        done = await wait_status(service, ctx, job.id, "succeeded", "failed", within_s=60)
     finally:
         for proc in (first, second):
             if proc is not None and proc.poll() is None:
@@ -139,7 +140,7 @@ async def test_redis_restarted_mid_job_loses_nothing(
         server.start()
         engine.open_gate()
         for job in (running, waiting):
-            done = await wait_status(service, ctx, job.id, "succeeded", "failed", timeout=60)
+            done = await wait_status(service, ctx, job.id, "succeeded", "failed", within_s=60)
             assert done.status == JobStatus.SUCCEEDED and done.attempts == 1
         # The worker is connected again and takes new work.
         later = await service.submit_render(ctx, version.id, preview=True)

@@ -161,7 +161,7 @@ def test_s3_presigned_get_is_short_lived_and_fetchable(moto_endpoint: str, aws_e
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     assert len(query["X-Amz-Signature"][0]) == 64
     assert urlsplit(url).path.endswith(key)
-    with urlopen(url) as response:  # noqa: S310 - loopback moto server
+    with urlopen(url) as response:
         assert response.read() == JPEG
         assert response.headers["Content-Type"] == "image/jpeg"
     assert store.public_url(ctx, key) == f"https://cdn.example.com/{key}"

@@ -35,7 +35,7 @@ def test_ledger_never_goes_negative_under_50_concurrent_reservations(db: Databas
     entries = CreditsRepository(db).entries(ctx, limit=100)
     assert sorted(e.seq for e in entries) == list(range(1, 22))
     assert min(e.available_after for e in entries) >= 0
-    assert len(jobs.list(ctx, limit=100)) == 20
+    assert len(jobs.recent(ctx, limit=100)) == 20
 
 
 def test_the_database_itself_refuses_a_negative_balance(db: Database) -> None:
@@ -99,7 +99,7 @@ def test_a_job_is_captured_or_released_once(db: Database) -> None:
 
 def test_ledger_entries_are_append_only(db: Database) -> None:
     ctx = new_org(db, credits=3)
-    with pytest.raises(Exception, match="immutable|permission denied"), db.tenant(ctx) as session:
+    with pytest.raises(Exception, match=r"immutable|permission denied"), db.tenant(ctx) as session:
         session.execute(text("UPDATE credit_ledger SET available_after = 999"))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from reelestate.core.errors import NotFoundError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
-from reelestate.storage.models import JobEventRow, Project, RenderJob
+from reelestate.storage.models import JobEventRow, MediaKind, Project, RenderJob
 from reelestate.storage.repositories.api_keys import ApiKeysRepository
 from reelestate.storage.repositories.content import (
     BrandKitsRepository,
@@ -18,7 +18,6 @@ from reelestate.storage.repositories.content import (
     StoryboardsRepository,
 )
 from reelestate.storage.repositories.jobs import JobsRepository
-from reelestate.storage.models import MediaKind
 from tests.storage.factories import new_org, preview_job
 
 
@@ -67,8 +66,8 @@ def test_repositories_never_return_another_organisations_rows(db: Database) -> N
     # Guessed ids fail the same way as foreign ones: nothing tells them apart.
     with pytest.raises(NotFoundError):
         JobsRepository(db).get(mallory, uuid.uuid4())
-    assert all(p.organization_id == mallory.org_id for p in ProjectsRepository(db).list(mallory))
-    assert all(j.organization_id == mallory.org_id for j in JobsRepository(db).list(mallory))
+    assert all(p.organization_id == mallory.org_id for p in ProjectsRepository(db).recent(mallory))
+    assert all(j.organization_id == mallory.org_id for j in JobsRepository(db).recent(mallory))
     assert JobsRepository(db).get(alice, ids["job"]).organization_id == alice.org_id
 
 
@@ -76,6 +75,7 @@ def test_api_key_only_authenticates_its_own_organisation(db: Database) -> None:
     alice, mallory = new_org(db), new_org(db)
     keys = ApiKeysRepository(db)
     _, secret = keys.create(alice, "ci")
+    assert [k.name for k in keys.all(alice)] == ["ci"] and keys.all(mallory) == []
     ctx, view = keys.verify(secret) or (None, None)
     assert ctx is not None and ctx.org_id == alice.org_id and view is not None
     prefix, _, token = secret.split(".")

@@ -83,7 +83,7 @@ class RenderCancelledError(ReelEstateError):
 
 
 class NotFoundError(InvalidInputError):
-    """The thing asked for does not exist, or belongs to another organisation (we never say which)."""
+    """The thing asked for does not exist or belongs to another organisation (never said which)."""
 
     code = "not_found"
 

@@ -1,4 +1,4 @@
-"""Engines and transactions: one place decides PostgreSQL or SQLite and sets the tenant per transaction.
+"""Engines and transactions: one place picks PostgreSQL or SQLite and sets the tenant.
 
 On PostgreSQL every connection switches to the application role (no superuser, no BYPASSRLS, not
 the tables' owner), and every tenant transaction sets `app.org_id` with `set_config(..., true)`, so
@@ -59,7 +59,7 @@ def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, and `BEGIN IMMEDIATE` so concurrent writers queue instead of deadlocking."""
+    """WAL, foreign keys, and `BEGIN IMMEDIATE` so concurrent writers queue, not deadlock."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -115,7 +115,7 @@ class Database:
 
     def ping(self) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(text("SELECT 1")).scalar_one() == 1
+            return bool(conn.execute(text("SELECT 1")).scalar_one() == 1)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -35,7 +35,9 @@ def register(app: typer.Typer) -> None:
         )
 
     @db.command("downgrade")
-    def downgrade(revision: Annotated[str, typer.Argument(help="Target revision, or base.")]) -> None:
+    def downgrade(
+        revision: Annotated[str, typer.Argument(help="Target revision, or base.")],
+    ) -> None:
         """Roll the schema back (base drops every table)."""
         migrate.downgrade(get_settings(), revision)
         console.print(f"Database at {migrate.current_revision() or 'base'}.")

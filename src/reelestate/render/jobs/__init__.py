@@ -1,24 +1,7 @@
 """Render jobs: queues (arq on Redis, or in-process), workers, lifecycle, events, recovery.
 
-This package may use storage; the render engine's own modules never do.
+This package may use storage; the render engine's own modules never do. It exports nothing
+itself, so the render child process (`render_process`) starts without loading the database and
+queue clients. The public API: `service.JobsService` / `service.open_jobs_service`,
+`events.follow_job`, `worker.serve`, `inprocess.InProcessWorkerPool`, `arq_worker.ArqJobWorker`.
 """
-
-from reelestate.render.jobs.arq_worker import ArqDispatcher, ArqJobWorker
-from reelestate.render.jobs.events import EventBus, InProcessEventBus, RedisEventBus, follow_job
-from reelestate.render.jobs.execute import JobEnv
-from reelestate.render.jobs.inprocess import InProcessWorkerPool
-from reelestate.render.jobs.service import JobsService, open_env, open_jobs_service
-
-__all__ = [
-    "ArqDispatcher",
-    "ArqJobWorker",
-    "EventBus",
-    "InProcessEventBus",
-    "InProcessWorkerPool",
-    "JobEnv",
-    "JobsService",
-    "RedisEventBus",
-    "follow_job",
-    "open_env",
-    "open_jobs_service",
-]

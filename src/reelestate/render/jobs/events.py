@@ -31,7 +31,7 @@ def channel(job_id: uuid.UUID) -> str:
 
 
 class Subscription(Protocol):
-    async def get(self, timeout: float) -> JobEventView | None: ...
+    async def get(self, wait_s: float) -> JobEventView | None: ...
 
     async def close(self) -> None: ...
 
@@ -51,9 +51,9 @@ class _LocalSubscription:
         self.loop = asyncio.get_running_loop()
         self.queue: asyncio.Queue[JobEventView] = asyncio.Queue()
 
-    async def get(self, timeout: float) -> JobEventView | None:
+    async def get(self, wait_s: float) -> JobEventView | None:
         try:
-            return await asyncio.wait_for(self.queue.get(), timeout)
+            return await asyncio.wait_for(self.queue.get(), wait_s)
         except TimeoutError:
             return None
 
@@ -113,12 +113,12 @@ class _RedisSubscription:
                 return False
         return True
 
-    async def get(self, timeout: float) -> JobEventView | None:
+    async def get(self, wait_s: float) -> JobEventView | None:
         if not await self._ensure():
-            await asyncio.sleep(timeout)
+            await asyncio.sleep(wait_s)
             return None
         try:
-            message = await self._pubsub.get_message(timeout=timeout)
+            message = await self._pubsub.get_message(timeout=wait_s)
         except (redis.RedisError, OSError):
             self._subscribed = False
             await self._pubsub.reset()

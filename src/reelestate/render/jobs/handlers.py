@@ -12,8 +12,8 @@ import shutil
 from typing import Any
 
 from reelestate.core.errors import FeatureUnavailableError, InvalidSpecError
-from reelestate.render.jobs.execute import Handler, JobRun
 from reelestate.render.jobs.assets import fetch_spec_files
+from reelestate.render.jobs.execute import Handler, JobRun
 from reelestate.render.jobs.render_process import ChildProgress, run_render_subprocess
 from reelestate.storage.blobs import BlobInfo, blob_key
 from reelestate.storage.models import JobKind

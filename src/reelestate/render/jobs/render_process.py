@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReelEstateError as exc:
         emit({"type": "error", "user_error": exc.user_error, **exc.to_dict()})
         return 1
-    except Exception as exc:  # noqa: BLE001 - anything else is our fault, and retryable
+    except Exception as exc:
         emit({"type": "error", "code": "render_failed", "message": f"The render failed: {exc}"})
         return 1
     emit(

@@ -91,7 +91,7 @@ class StoryboardVersion(TenantMixin, Base):
 
 
 class SceneRow(TenantMixin, Base):
-    """A scene of a storyboard version, kept as rows so media can be traced to the videos using it."""
+    """A scene of a storyboard version, as a row so media can be traced to the videos using it."""
 
     __tablename__ = "scenes"
     __table_args__ = (UniqueConstraint("storyboard_version_id", "position"),)

@@ -43,7 +43,7 @@ class ApiKeysRepository:
             session.flush()
             return ApiKeyView.model_validate(row), secret
 
-    def list(self, ctx: TenantContext) -> list[ApiKeyView]:
+    def all(self, ctx: TenantContext) -> list[ApiKeyView]:
         with self._db.tenant(ctx) as session:
             rows = session.scalars(select(ApiKey).where(ApiKey.organization_id == ctx.org_id))
             return [ApiKeyView.model_validate(r) for r in rows]

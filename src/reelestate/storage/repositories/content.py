@@ -29,7 +29,6 @@ from reelestate.storage.schemas import (
     StoryboardView,
 )
 
-
 _Owned = TypeVar("_Owned", Project, Storyboard, StoryboardVersion, Media, BrandKitRow)
 
 
@@ -66,7 +65,7 @@ class ProjectsRepository:
         with self._db.tenant(ctx) as session:
             return ProjectView.model_validate(_owned(session, Project, ctx, project_id, "project"))
 
-    def list(self, ctx: TenantContext, *, limit: int = 100) -> list[ProjectView]:
+    def recent(self, ctx: TenantContext, *, limit: int = 100) -> list[ProjectView]:
         with self._db.tenant(ctx) as session:
             rows = session.scalars(
                 select(Project)

@@ -64,7 +64,7 @@ class JobsRepository:
         with self._db.tenant(ctx) as session:
             return RenderJobView.model_validate(self._row(session, ctx, job_id))
 
-    def list(
+    def recent(
         self, ctx: TenantContext, *, status: JobStatus | None = None, limit: int = 50
     ) -> list[RenderJobView]:
         query = select(RenderJob).where(RenderJob.organization_id == ctx.org_id)
@@ -119,7 +119,7 @@ class JobsRepository:
         return view, True
 
     def mark_dispatched(self, ctx: TenantContext, job_id: uuid.UUID) -> int:
-        """Record one more hand-over to a queue; the count makes each hand-over's queue id unique."""
+        """Record one more hand-over to a queue; the count makes each hand-over's id unique."""
         with self._db.tenant(ctx) as session:
             job = self._row(session, ctx, job_id)
             job.dispatch_count += 1

@@ -1,4 +1,4 @@
-"""Cross-tenant bookkeeping for workers: which jobs need recovery, queue depth, a job's organisation.
+"""Cross-tenant bookkeeping for workers: jobs to recover, queue depth, a job's organisation.
 
 On PostgreSQL these go through SECURITY DEFINER functions that return ids and counts only, so the
 application role never gains a general view of other organisations' rows.
