@@ -7,6 +7,7 @@ produces; FFmpeg's zoompan on its decoded output, panned the same way.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _texture(width: int, height: int) -> np.ndarray:  # type: ignore[type-arg]
 def _residuals(frames: list[np.ndarray], ideal_step: float) -> np.ndarray:  # type: ignore[type-arg]
     steps = []
     window = cv2.createHanningWindow((W, H), cv2.CV_32F)
-    for a, b in zip(frames, frames[1:], strict=False):
+    for a, b in itertools.pairwise(frames):
         (dx, _dy), _ = cv2.phaseCorrelate(a.astype(np.float32), b.astype(np.float32), window)
         steps.append(dx)
     return np.abs(np.array(steps) - ideal_step)
@@ -43,7 +44,9 @@ def ours() -> np.ndarray:  # type: ignore[type-arg]
     y, u, v = rgb_to_yuv420(texture)
     cy = texture.shape[0] / 2
     start, end = Window(W / 2, cy, W), Window(texture.shape[1] - W / 2, cy, W)
-    source = ShotSource(y=y, u=u, v=v, path=CameraPath(start, end, "linear", W / H), fit="smart_crop")
+    source = ShotSource(
+        y=y, u=u, v=v, path=CameraPath(start, end, "linear", W / H), fit="smart_crop"
+    )
     frame = FrameBuffer(W, H)
     frames = []
     for i in range(FRAMES):
@@ -64,11 +67,24 @@ def zoompan(work: Path) -> np.ndarray:  # type: ignore[type-arg]
         f":d={FRAMES}:s={W}x{H}:fps=30,format=gray"
     )
     raw = subprocess.run(
-        [find_tools().ffmpeg, "-loglevel", "error", "-i", str(src), "-vf", graph, "-f", "rawvideo", "-"],
+        [
+            find_tools().ffmpeg,
+            "-loglevel",
+            "error",
+            "-i",
+            str(src),
+            "-vf",
+            graph,
+            "-f",
+            "rawvideo",
+            "-",
+        ],
         capture_output=True,
         check=True,
     ).stdout
     size = W * H
-    frames = [np.frombuffer(raw, np.uint8, size, i * size).reshape(H, W) for i in range(len(raw) // size)]
+    frames = [
+        np.frombuffer(raw, np.uint8, size, i * size).reshape(H, W) for i in range(len(raw) // size)
+    ]
     ideal = -(texture.shape[1] - W) / (FRAMES - 1)
     return _residuals(frames, ideal)

@@ -74,13 +74,21 @@ def run(work: Path, *, moviepy: bool) -> dict[str, object]:
     changed_scenes[5] = changed_scenes[5].model_copy(update={"caption": "Sunlit room"})
     changed = spec.model_copy(update={"scenes": changed_scenes})
     change_m, change_result = _render(changed, work / "changed", fresh)
-    preview_m, _ = _render(spec.model_copy(update={"profile": "preview"}), work / "preview", work / "cache-preview")
+    preview_m, _ = _render(
+        spec.model_copy(update={"profile": "preview"}), work / "preview", work / "cache-preview"
+    )
 
     raw = baselines.encode_floor(final.video, work)
     w, h = spec.size
-    floor_m = timed(lambda: subprocess.run(baselines.floor_command(raw, w, h, spec.fps, work / "floor.mp4"), check=True))
+    floor_m = timed(
+        lambda: subprocess.run(
+            baselines.floor_command(raw, w, h, spec.fps, work / "floor.mp4"), check=True
+        )
+    )
     raw.unlink()
-    zoompan_m = timed(lambda: subprocess.run(baselines.zoompan_command(spec, work / "zoompan.mp4"), check=True))
+    zoompan_m = timed(
+        lambda: subprocess.run(baselines.zoompan_command(spec, work / "zoompan.mp4"), check=True)
+    )
 
     results: dict[str, object] = {
         "final_s": final_m.seconds,
@@ -101,7 +109,9 @@ def run(work: Path, *, moviepy: bool) -> dict[str, object]:
         captions = [(c.start, c.end, c.text) for c in cues]
         music = next((work / "cache-final" / "music").glob("*.wav"))
         moviepy_m = timed(
-            lambda: baselines.moviepy_render(spec, final.narration.audio, music, captions, work / "moviepy.mp4")  # type: ignore[union-attr]
+            lambda: baselines.moviepy_render(
+                spec, final.narration.audio, music, captions, work / "moviepy.mp4"
+            )  # type: ignore[union-attr]
         )
         results["moviepy_s"] = moviepy_m.seconds
         results["moviepy_peak_rss_mb"] = moviepy_m.peak_rss_mb

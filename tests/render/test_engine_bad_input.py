@@ -21,7 +21,7 @@ from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import RenderSpec
 from tests import photo_factory as pf
-from tests.render.helpers import HOUSE, frame_at, parse_srt, small_spec
+from tests.render.helpers import frame_at, parse_srt, small_spec
 
 
 def _with_photo(photo: Path, **extra: object) -> RenderSpec:

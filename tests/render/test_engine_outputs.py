@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from reelestate.render.audio import measure_loudness
+
 from reelestate.render.captions import build_cues
 from reelestate.render.engine import RenderResult, render_video
 from reelestate.render.probe import inspect_video, top_level_atoms

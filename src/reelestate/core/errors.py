@@ -46,6 +46,16 @@ class InvalidSpecError(InvalidInputError):
     code = "invalid_spec"
 
 
+class InvalidRevisionError(InvalidInputError):
+    """A storyboard change breaks a rule; `reasons` lists each one for the user."""
+
+    code = "invalid_revision"
+
+    def __init__(self, message: str, *, reasons: list[str], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reasons = list(reasons)
+
+
 class PhotoError(InvalidInputError):
     """A photo cannot be read or used; the message names the file and why."""
 

@@ -1,0 +1,1 @@
+"""Chat language models: a small Protocol and an OpenAI-compatible client."""

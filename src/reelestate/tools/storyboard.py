@@ -1,0 +1,298 @@
+"""The storyboard: a shot plan turned into scenes, kept as a history of immutable versions.
+
+`plan_storyboard` makes version 1 from the analyses and the script; revisions and reverts
+add versions; `to_render_spec` turns any version into the `RenderSpec` the engine renders
+(the storyboard file `reelestate render` reads).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from reelestate.core.errors import InvalidInputError, InvalidRevisionError
+from reelestate.prompts.features import ROOM_LABELS, ROOM_TERMS
+from reelestate.prompts.styles import STYLE_MUSIC
+from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.render.spec import (
+    BrandKit,
+    ListingFacts,
+    MusicTrack,
+    NarrationRequest,
+    Profile,
+    RenderFlags,
+    RenderSpec,
+    Scene,
+    parse_spec,
+)
+from reelestate.tools.listing import Listing
+from reelestate.tools.script_facts import fact_sheet
+from reelestate.tools.script_model import Script
+from reelestate.tools.shot_plan import DroppedPhoto, plan_shots
+from reelestate.tools.storyboard_model import (
+    MAX_CAPTION_CHARS,
+    MAX_SCENE_SECONDS,
+    MIN_SCENE_SECONDS,
+    StoryboardPhoto,
+    StoryboardScene,
+    StoryboardSettings,
+    StoryboardVersion,
+)
+from reelestate.tools.storyboard_ops import (
+    RevisionOp,
+    apply_op,
+    dress_scenes,
+    version_problems,
+)
+
+SCENE_PADDING_SECONDS = 0.3
+"""Air after a scene's narration before the next photo comes in."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StoryboardHistory(BaseModel):
+    """Every version of one storyboard, oldest first, and the photos it may draw on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    photos: tuple[StoryboardPhoto, ...]
+    dropped: tuple[DroppedPhoto, ...] = ()
+    versions: tuple[StoryboardVersion, ...]
+
+    @property
+    def current(self) -> StoryboardVersion:
+        return self.versions[-1]
+
+    def version(self, number: int) -> StoryboardVersion:
+        for v in self.versions:
+            if v.number == number:
+                return v
+        raise InvalidRevisionError(
+            f"There is no version {number}.",
+            reasons=[f"versions run from 1 to {self.current.number}"],
+        )
+
+    def apply(
+        self,
+        op: RevisionOp,
+        *,
+        author: str,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> StoryboardHistory:
+        """This history with one more version: the current one changed by `op`."""
+        new = apply_op(
+            self.current,
+            op,
+            self.photos,
+            author=author,
+            now=now or _now(),
+            number=self.current.number + 1,
+            reason=reason,
+        )
+        return self.model_copy(update={"versions": (*self.versions, new)})
+
+    def revert(self, number: int, *, author: str, now: datetime | None = None) -> StoryboardHistory:
+        """Undo: a new version with the content of version `number`."""
+        old = self.version(number)
+        new = old.model_copy(
+            update={
+                "number": self.current.number + 1,
+                "author": author,
+                "created_at": now or _now(),
+                "reason": f"revert to v{number}",
+            }
+        )
+        return self.model_copy(update={"versions": (*self.versions, new)})
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> StoryboardHistory:
+        try:
+            history = cls.model_validate_json(text)
+        except ValidationError as exc:
+            raise InvalidInputError(
+                f"The storyboard history is not valid: {exc.errors()[0]['msg']}."
+            ) from exc
+        if not history.versions:
+            raise InvalidInputError("The storyboard history has no versions.")
+        return history
+
+
+def _caption(
+    scene_room: str, script: Script, photo_index: int, highlights: dict[int, str]
+) -> str | None:
+    """A highlight that names this scene's room ("renovated kitchen"), else the room's label."""
+    terms = ROOM_TERMS.get(scene_room, ())
+    for line in script.lines_for(photo_index):
+        for fact in sorted(line.facts):
+            if not fact.startswith("highlight:"):
+                continue
+            text = highlights.get(int(fact.split(":")[1]), "")
+            named = any(re.search(rf"\b{re.escape(t)}\b", text, re.IGNORECASE) for t in terms)
+            if named and len(text) <= MAX_CAPTION_CHARS:
+                return text[0].upper() + text[1:]
+    if scene_room == "exterior":
+        return None
+    return ROOM_LABELS.get(scene_room)
+
+
+def _fit_length(durations: list[float], length: float) -> list[float]:
+    """Scene durations spread to fill `length` when the narration leaves time over."""
+    total = sum(durations)
+    if total >= length or not durations:
+        return durations
+    extra = (length - total) / len(durations)
+    return [round(min(MAX_SCENE_SECONDS, d + extra), 2) for d in durations]
+
+
+def plan_storyboard(
+    listing: Listing,
+    analyses: Sequence[PhotoAnalysis],
+    script: Script,
+    *,
+    settings: StoryboardSettings | None = None,
+    author: str = "planner",
+    now: datetime | None = None,
+) -> StoryboardHistory:
+    """Version 1: the shot plan's photos in order, timed by their narration lines."""
+    if settings is None:
+        settings = StoryboardSettings(
+            style=script.style,
+            music_mood=STYLE_MUSIC[script.style],
+            length_seconds=script.length_seconds,
+        )
+    plan = plan_shots(analyses, settings.length_seconds)
+    photos = tuple(StoryboardPhoto.from_analysis(i, a) for i, a in enumerate(analyses))
+    highlights = fact_sheet(listing, analyses).highlights
+    durations = []
+    for shot in plan.shots:
+        spoken = sum(line.duration for line in script.lines_for(shot.photo_index))
+        padded = spoken + SCENE_PADDING_SECONDS if spoken else 0.0
+        durations.append(round(min(MAX_SCENE_SECONDS, max(MIN_SCENE_SECONDS, padded)), 2))
+    durations = _fit_length(durations, settings.length_seconds)
+    scenes = [
+        StoryboardScene(
+            photo_index=shot.photo_index,
+            photo=photos[shot.photo_index].path,
+            room=shot.room,
+            duration=duration,
+            focal_point=photos[shot.photo_index].focal_point,
+            caption=None
+            if position == 0
+            else _caption(shot.room, script, shot.photo_index, highlights),
+        )
+        for position, (shot, duration) in enumerate(zip(plan.shots, durations, strict=True))
+    ]
+    version = StoryboardVersion(
+        number=1,
+        author=author,
+        created_at=now or _now(),
+        reason="first plan",
+        scenes=dress_scenes(scenes, photos, settings),
+        settings=settings,
+    )
+    problems = version_problems(version, photos)
+    if problems:
+        raise InvalidRevisionError(
+            f"The photos do not make a valid storyboard: {problems[0]}.", reasons=problems
+        )
+    return StoryboardHistory(photos=photos, dropped=plan.dropped, versions=(version,))
+
+
+def narration_text(version: StoryboardVersion, script: Script) -> str:
+    """The script's lines in the order the version shows their photos; photo-less lines last."""
+    shown = [line for scene in version.scenes for line in script.lines_for(scene.photo_index)]
+    loose = [line for line in script.lines if line.photo_index is None]
+    return " ".join(line.text for line in [*shown, *loose])
+
+
+def to_render_spec(
+    version: StoryboardVersion,
+    listing: Listing,
+    script: Script,
+    *,
+    profile: Profile = "final",
+    brand: BrandKit | None = None,
+) -> RenderSpec:
+    """The engine's input for this version; `InvalidSpecError` if the engine would refuse it."""
+    settings = version.settings
+    text = narration_text(version, script)
+    data: dict[str, Any] = {
+        "aspect": settings.aspect,
+        "profile": profile,
+        "scenes": [
+            Scene(
+                photo=s.photo,
+                duration=s.duration,
+                motion=s.motion,
+                focal_point=s.focal_point,
+                caption=s.caption,
+                overlay=s.overlay,
+                transition=s.transition,
+            ).model_dump()
+            for s in version.scenes
+        ],
+        "narration": NarrationRequest(text=text, voice=settings.voice).model_dump()
+        if text
+        else None,
+        "music": MusicTrack(mood=settings.music_mood).model_dump(),
+        "brand": (brand or BrandKit()).model_dump(),
+        "facts": ListingFacts(
+            address=listing.address,
+            price=listing.price,
+            beds=listing.beds,
+            baths=listing.baths,
+            area_sqft=listing.area_sqft,
+            currency=listing.currency,
+        ).model_dump(),
+        "flags": RenderFlags(captions=settings.captions).model_dump(),
+        "title": listing.address,
+    }
+    return parse_spec(data)
+
+
+def _relative(path: Path | None, base: Path) -> str | None:
+    if path is None:
+        return None
+    if not path.is_absolute():
+        return str(path)
+    resolved = path.resolve()
+    common = Path(os.path.commonpath([resolved, base]))
+    if common == Path(common.anchor):
+        return str(resolved)
+    return os.path.relpath(resolved, base)
+
+
+def write_render_spec(spec: RenderSpec, path: Path) -> Path:
+    """Write `spec` as a storyboard file; photo and media paths relative to it when possible."""
+    base = path.parent.resolve()
+    data = spec.model_dump(mode="json")
+    for raw, scene in zip(data["scenes"], spec.scenes, strict=True):
+        raw["photo"] = _relative(scene.photo, base)
+    if spec.voice is not None:
+        data["voice"]["audio"] = _relative(spec.voice.audio, base)
+    if spec.music is not None:
+        data["music"]["path"] = _relative(spec.music.path, base)
+    data["brand"]["logo"] = _relative(spec.brand.logo, base)
+    data["brand"]["font"] = _relative(spec.brand.font, base)
+    base.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".storyboard-", suffix=".json", dir=base)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2)
+        fh.write("\n")
+    Path(tmp).replace(path)
+    return path

@@ -1,0 +1,104 @@
+"""Storyboard data: the photos on offer, scenes, settings and immutable versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelestate.prompts.styles import Style
+from reelestate.providers.vision.base import PhotoAnalysis, RoomType
+from reelestate.render.spec import (
+    Aspect,
+    FocalPoint,
+    Motion,
+    MusicMood,
+    OverlayKind,
+    Transition,
+)
+from reelestate.tools.script_facts import confident_room
+
+MIN_SCENES = 5
+MAX_SCENES = 40
+MIN_TOTAL_SECONDS = 5.0
+MAX_TOTAL_SECONDS = 180.0
+MIN_SCENE_SECONDS = 2.0
+MAX_SCENE_SECONDS = 30.0
+MAX_CAPTION_CHARS = 60
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StoryboardPhoto(_Frozen):
+    """One analysed photo the storyboard may show (numbers in messages are `index + 1`)."""
+
+    index: int = Field(ge=0)
+    path: Path
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    room: RoomType
+    """The confident label, or `unsure`/`other` when it cannot be stated."""
+    focal_point: FocalPoint = FocalPoint()
+    reject_reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def from_analysis(cls, index: int, analysis: PhotoAnalysis) -> StoryboardPhoto:
+        reasons = list(analysis.reject_reasons)
+        if analysis.duplicate_of is not None and not any("duplicate" in r for r in reasons):
+            reasons.append(f"duplicate of photo {analysis.duplicate_of + 1}")
+        room = confident_room(analysis) or ("other" if analysis.room == "other" else "unsure")
+        return cls(
+            index=index,
+            path=analysis.path,
+            width=analysis.width,
+            height=analysis.height,
+            room=room,
+            focal_point=FocalPoint(x=analysis.focal_point.x, y=analysis.focal_point.y),
+            reject_reasons=tuple(reasons),
+        )
+
+
+class StoryboardScene(_Frozen):
+    photo_index: int = Field(ge=0)
+    photo: Path
+    room: RoomType
+    duration: float
+    motion: Motion = Motion()
+    motion_locked: bool = False
+    """True once the user picked the motion; style and aspect changes then leave it alone."""
+    focal_point: FocalPoint = FocalPoint()
+    caption: str | None = None
+    overlay: OverlayKind = "none"
+    transition: Transition = Transition()
+
+
+class StoryboardSettings(_Frozen):
+    style: Style = "modern"
+    aspect: Aspect = "9:16"
+    voice: str = Field(default="en-us", min_length=1, max_length=80)
+    music_mood: MusicMood = "calm"
+    length_seconds: float = Field(default=30, ge=MIN_TOTAL_SECONDS, le=MAX_TOTAL_SECONDS)
+    captions: bool = True
+    """Burn word-by-word narration captions into the video."""
+
+
+class StoryboardVersion(_Frozen):
+    """One state of the storyboard; a change makes a new version, never edits this one."""
+
+    number: int = Field(ge=1)
+    author: str = Field(min_length=1, max_length=80)
+    created_at: datetime
+    reason: str = Field(max_length=300)
+    scenes: tuple[StoryboardScene, ...]
+    settings: StoryboardSettings
+
+    @property
+    def total_seconds(self) -> float:
+        return round(sum(scene.duration for scene in self.scenes), 3)
+
+    def same_content(self, other: StoryboardVersion) -> bool:
+        """True when both versions would render the same video."""
+        return self.scenes == other.scenes and self.settings == other.settings
