@@ -70,7 +70,7 @@ def test_upgrade_submit_follow_and_cancel_on_the_embedded_database(cli_env: Path
     status = json.loads(runner.invoke(app, ["jobs", "status", str(job_id), "--json"]).stdout)
     assert (status["status"], status["kind"], status["attempts"]) == ("queued", "render_preview", 0)
     stats = json.loads(runner.invoke(app, ["jobs", "stats", "--json"]).stdout)
-    assert stats["cpu"]["queued"] == 1
+    assert stats["cpu"]["queued"] == 1 and stats["cpu"]["suggested_workers"] == 1
     assert "cpu" in runner.invoke(app, ["jobs", "stats"]).stdout
 
     _drain_queue()

@@ -115,3 +115,14 @@ def test_system_view_lists_recoverable_jobs_and_queue_stats(db: Database) -> Non
     assert stats[(JobQueue.CPU, JobStatus.QUEUED)].jobs >= 1
     assert stats[(JobQueue.CPU, JobStatus.RUNNING)].oldest is not None
     assert system.job_org(queued.id) == ctx.org_id
+
+
+def test_run_times_cover_recently_succeeded_jobs(db: Database) -> None:
+    ctx = new_org(db, credits=10)
+    jobs = JobsRepository(db)
+    job, _ = jobs.create(ctx, preview_job(credits=0))
+    lease = jobs.claim(ctx, job.id, "w", stale_after_s=30)
+    assert lease is not None
+    jobs.succeed(lease, {})
+    count, mean = SystemJobs(db).run_times(since=utcnow() - timedelta(minutes=5))[JobQueue.CPU]
+    assert count >= 1 and mean >= 0

@@ -6,7 +6,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,8 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from reelestate.core.errors import InvalidInputError, ReelEstateError
+from reelestate.render.jobs.scaling import desired_workers
 from reelestate.render.jobs.service import JobsService, open_jobs_service
 from reelestate.storage.context import TenantContext
+from reelestate.storage.models import JobQueue
 from reelestate.storage.schemas import RenderJobView
 
 console = Console(stderr=True)
@@ -123,24 +125,39 @@ async def _cancel(job_id: str) -> None:
 
 
 async def _stats(as_json: bool) -> None:
+    now = datetime.now(UTC)
     async with open_jobs_service() as service:
         rows = await service.stats()
-    now = datetime.now(UTC)
+        run_times = await asyncio.to_thread(
+            service.env.system.run_times, since=now - timedelta(hours=1)
+        )
     table: dict[str, dict[str, float | int]] = {
-        q: {"queued": 0, "running": 0, "oldest_queued_s": 0.0} for q in ("cpu", "gpu")
+        q.value: {"queued": 0, "running": 0, "oldest_queued_s": 0.0} for q in JobQueue
     }
     for row in rows:
         entry = table[row.queue.value]
         entry[row.status.value] = row.jobs
         if row.status.value == "queued" and row.oldest is not None:
             entry["oldest_queued_s"] = round((now - row.oldest).total_seconds(), 1)
+    for queue in JobQueue:
+        entry = table[queue.value]
+        mean = run_times.get(queue, (0, 0.0))[1] or None
+        entry["mean_job_s"] = round(mean, 1) if mean else 0.0
+        entry["suggested_workers"] = desired_workers(
+            queue, queued=int(entry["queued"]), running=int(entry["running"]), mean_job_s=mean
+        )
     if as_json:
         typer.echo(json.dumps(table, indent=2))
         return
-    typer.echo(f"{'queue':<6} {'queued':>7} {'running':>8} {'oldest queued':>14}")
-    for queue, entry in table.items():
+    typer.echo(
+        f"{'queue':<6} {'queued':>7} {'running':>8} {'oldest queued':>14} {'mean job':>9} "
+        f"{'workers':>8}"
+    )
+    for name, entry in table.items():
         typer.echo(
-            f"{queue:<6} {entry['queued']:>7} {entry['running']:>8} {entry['oldest_queued_s']:>13}s"
+            f"{name:<6} {entry['queued']:>7} {entry['running']:>8} "
+            f"{entry['oldest_queued_s']:>13}s {entry['mean_job_s']:>8}s "
+            f"{entry['suggested_workers']:>8}"
         )
 
 

@@ -99,6 +99,27 @@ class SystemJobs:
                 for r in rows
             ]
 
+    def run_times(self, *, since: datetime) -> dict[JobQueue, tuple[int, float]]:
+        """Per queue: jobs that succeeded since `since`, and their mean run time in seconds."""
+        with self._db.system() as session:
+            if self._db.is_postgres:
+                rows = session.execute(
+                    text("SELECT * FROM reelestate_run_times(:since)"), {"since": since}
+                ).all()
+                return {JobQueue(r.queue): (int(r.jobs), float(r.mean_s)) for r in rows}
+            jobs = session.execute(
+                select(RenderJob.queue, RenderJob.started_at, RenderJob.finished_at).where(
+                    RenderJob.status == JobStatus.SUCCEEDED,
+                    RenderJob.finished_at >= since,
+                    RenderJob.started_at.is_not(None),
+                )
+            ).all()
+        spans: dict[JobQueue, list[float]] = {}
+        for queue, started, finished in jobs:
+            if started is not None and finished is not None:
+                spans.setdefault(queue, []).append((finished - started).total_seconds())
+        return {q: (len(v), sum(v) / len(v)) for q, v in spans.items()}
+
     def job_org(self, job_id: uuid.UUID) -> uuid.UUID | None:
         """The organisation a job belongs to (for a queue message that carries only the job id)."""
         with self._db.system() as session:

@@ -7,8 +7,8 @@ On PostgreSQL:
   otherwise) is created NOLOGIN NOSUPERUSER NOBYPASSRLS when missing. It owns nothing, so the
   policies apply to it; it may only read and append storyboard versions, job events and ledger
   entries;
-- three SECURITY DEFINER functions give workers the cross-tenant facts they need (which jobs need
-  recovery, queue statistics, the organisation of a job) without any tenant data.
+- four SECURITY DEFINER functions give workers the cross-tenant facts they need (which jobs need
+  recovery, queue statistics, recent run times, the organisation of a job) and no tenant data.
 
 On SQLite (one process, one tenant on the machine in practice) triggers keep the same tables
 append-only; isolation there rests on the repositories alone.
@@ -34,6 +34,7 @@ APPEND_ONLY = ("storyboard_versions", "job_events", "credit_ledger")
 _SYSTEM_FUNCTIONS = (
     "reelestate_jobs_to_recover(timestamptz, timestamptz, integer)",
     "reelestate_queue_stats()",
+    "reelestate_run_times(timestamptz)",
     "reelestate_job_org(uuid)",
 )
 
@@ -91,6 +92,13 @@ def _create_system_functions() -> None:
         f"jobs bigint, oldest timestamptz) {definer} AS $$ "
         "SELECT queue, status, count(*), min(created_at) FROM render_jobs "
         "WHERE status IN ('queued', 'running') GROUP BY queue, status $$"
+    )
+    op.execute(
+        "CREATE FUNCTION reelestate_run_times(since timestamptz) RETURNS TABLE(queue varchar, "
+        f"jobs bigint, mean_s double precision) {definer} AS $$ "
+        "SELECT queue, count(*), avg(extract(epoch FROM finished_at - started_at)) "
+        "FROM render_jobs WHERE status = 'succeeded' AND finished_at >= since "
+        "AND started_at IS NOT NULL GROUP BY queue $$"
     )
     op.execute(
         f"CREATE FUNCTION reelestate_job_org(job uuid) RETURNS uuid {definer} AS $$ "
