@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     """Import path (`module:function`) of the render function a render job runs."""
     cpu_concurrency: int = Field(default=2, ge=1, alias="REELESTATE_CPU_CONCURRENCY")
     gpu_concurrency: int = Field(default=4, ge=1, alias="REELESTATE_GPU_CONCURRENCY")
-    job_heartbeat_s: float = Field(default=5.0, gt=0, alias="REELESTATE_JOB_HEARTBEAT_S")
+    job_heartbeat_s: float = Field(default=2.0, gt=0, alias="REELESTATE_JOB_HEARTBEAT_S")
     job_stale_after_s: float = Field(default=30.0, gt=0, alias="REELESTATE_JOB_STALE_AFTER_S")
     """A running job whose heartbeat is older than this is taken to have lost its worker."""
     job_recovery_interval_s: float = Field(
