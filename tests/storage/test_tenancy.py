@@ -6,10 +6,17 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from reelestate.core.errors import NotFoundError
+from reelestate.core.errors import InvalidInputError, NotFoundError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
-from reelestate.storage.models import JobEventRow, MediaKind, Project, RenderJob
+from reelestate.storage.models import (
+    JobEventRow,
+    MediaKind,
+    Project,
+    ProjectStatus,
+    RenderJob,
+    Role,
+)
 from reelestate.storage.repositories.api_keys import ApiKeysRepository
 from reelestate.storage.repositories.content import (
     BrandKitsRepository,
@@ -18,6 +25,7 @@ from reelestate.storage.repositories.content import (
     StoryboardsRepository,
 )
 from reelestate.storage.repositories.jobs import JobsRepository
+from reelestate.storage.repositories.organisations import OrganisationsRepository
 from tests.storage.factories import new_org, preview_job
 
 
@@ -140,3 +148,41 @@ def test_the_app_role_cannot_switch_security_off(pg_db: Database) -> None:
         session.execute(text("SELECT * FROM projects"))
     with pg_db.tenant(ctx) as session:
         assert session.execute(text("SELECT current_user")).scalar_one() == "reelestate_app"
+
+
+def test_organisations_members_and_content_stay_in_their_organisation(db: Database) -> None:
+    orgs = OrganisationsRepository(db)
+    alice, mallory = new_org(db), new_org(db)
+    assert orgs.get(alice).id == alice.org_id
+    with pytest.raises(InvalidInputError, match="cannot be an organisation handle"):
+        orgs.create("Bad", "Not A Slug!")
+    with pytest.raises(InvalidInputError, match="taken"):
+        orgs.create("Again", orgs.get(alice).slug)
+    orgs.add_member(alice, "Dana@Example.com", Role.ADMIN)
+    orgs.add_member(mallory, "dana@example.com", Role.MEMBER)
+    [(user, member)] = orgs.members(alice)
+    assert user.email == "dana@example.com" and member.role == Role.ADMIN
+    assert [m.role for _, m in orgs.members(mallory)] == [Role.MEMBER]
+    ids = _seed(db, alice)
+    projects, media = ProjectsRepository(db), MediaRepository(db)
+    assert projects.set_status(alice, ids["project"], ProjectStatus.RENDERING).status == "rendering"
+    assert media.set_analysis(alice, ids["media"], {"room": "kitchen"}).analysis == {
+        "room": "kitchen"
+    }
+    assert [m.id for m in media.for_project(alice, ids["project"])] == []
+    assert media.for_project(mallory, ids["project"]) == []
+    with pytest.raises(NotFoundError):
+        media.set_analysis(mallory, ids["media"], {"room": "hacked"})
+    with pytest.raises(NotFoundError):
+        projects.set_status(mallory, ids["project"], ProjectStatus.ARCHIVED)
+    again = media.register(
+        alice,
+        kind=MediaKind.PHOTO,
+        blob_key=f"org/{alice.org_id}/media/a.jpg",
+        content_type="image/jpeg",
+        size_bytes=10,
+        sha256="0" * 64,
+    )
+    assert again.id == ids["media"]
+    [version] = StoryboardsRepository(db).versions(alice, ids["storyboard"])
+    assert version.version == 1 and version.spec == {"scenes": [{"duration": 2}]}

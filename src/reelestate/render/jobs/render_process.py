@@ -193,7 +193,7 @@ def _watch_parent(cancel: CancelToken) -> None:
     timer.start()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, watch_parent: bool = True) -> int:
     parser = argparse.ArgumentParser(prog="reelestate-render-process")
     parser.add_argument("--spec", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
@@ -208,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
 
     cancel = CancelToken()
-    threading.Thread(target=_watch_parent, args=(cancel,), daemon=True).start()
+    if watch_parent:
+        threading.Thread(target=_watch_parent, args=(cancel,), daemon=True).start()
 
     def progress(event: Any) -> None:
         emit(

@@ -23,12 +23,20 @@ from reelestate.storage.models import JobQueue
 log = logging.getLogger(__name__)
 
 
-async def serve(queue: JobQueue, concurrency: int, settings: Settings | None = None) -> None:
+async def serve(
+    queue: JobQueue,
+    concurrency: int,
+    settings: Settings | None = None,
+    *,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve until `stop` is set (by default: until SIGINT or SIGTERM)."""
     settings = settings or get_settings()
     env = open_env(settings)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
+    stop = stop or asyncio.Event()
+    for sig in signals:
         loop.add_signal_handler(sig, stop.set)
     try:
         if settings.redis_url:
@@ -47,7 +55,7 @@ async def serve(queue: JobQueue, concurrency: int, settings: Settings | None = N
             await stop.wait()
             await pool.stop()
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in signals:
             loop.remove_signal_handler(sig)
         env.close()
 
