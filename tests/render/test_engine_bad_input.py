@@ -112,7 +112,7 @@ def _only(photo: Path, **extra: object) -> RenderSpec:
 def test_hostile_and_unicode_captions_render_literally(tmp_path: Path, caption: str) -> None:
     narration = {"text": f"Welcome home. {caption}", "offset": 0.3}
     spec = small_spec(profile="preview", narration=narration)
-    scenes = [s.model_copy(update={"caption": caption}) for s in spec.scenes]
+    scenes = [s.model_copy(update={"caption": caption, "duration": 4.0}) for s in spec.scenes]
     result = render_video(
         spec.model_copy(update={"scenes": scenes}), tmp_path / "out", cache_dir=tmp_path / "c"
     )
@@ -155,9 +155,14 @@ def test_cancel_stops_the_render_and_leaves_nothing(tmp_path: Path) -> None:
     assert not list((tmp_path / "c" / "clips").glob("*.part"))
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+def _wait_for(
+    predicate: Callable[[], bool], proc: subprocess.Popen[bytes], timeout: float = 60.0
+) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            raise AssertionError(f"the render exited early: {err.decode()[-500:]}")
         assert time.monotonic() < deadline, "condition not reached"
         time.sleep(0.05)
 
@@ -181,7 +186,7 @@ def test_killed_ffmpeg_leaves_no_video(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     clips = tmp_path / "data" / "cache" / "clips"
-    _wait_for(lambda: clips.exists() and any(clips.glob("*.part")))
+    _wait_for(lambda: clips.exists() and any(clips.glob("*.part")), proc)
     encoders = [
         c for c in psutil.Process(proc.pid).children(recursive=True) if "ffmpeg" in c.name()
     ]

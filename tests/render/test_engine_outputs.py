@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reelestate.render.audio import measure_loudness
 
+from reelestate.render.audio import measure_loudness
 from reelestate.render.captions import build_cues
 from reelestate.render.engine import RenderResult, render_video
 from reelestate.render.probe import inspect_video, top_level_atoms
@@ -95,7 +95,7 @@ def test_captions_show_during_their_cue_and_not_outside(
 
     assert edges(during) > 200
     assert edges(before) < 50
-    after_all = _caption_band(frame_at(result.video, 8.5)).astype(int)
+    after_all = _caption_band(frame_at(result.video, 5.0)).astype(int)
     assert edges(after_all) < 50
 
 

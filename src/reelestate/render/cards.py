@@ -21,7 +21,7 @@ def _gradient(width: int, height: int, colour: str) -> Image.Image:
     t = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
     column = top[None, :] * (1 - t) + bottom[None, :] * t
     arr = np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.uint8)
-    return Image.fromarray(np.ascontiguousarray(arr), "RGB")
+    return Image.fromarray(np.ascontiguousarray(arr))
 
 
 def _wrap(

@@ -168,6 +168,7 @@ class FFmpegPipe:
             self._proc.stdin.write(data)
         except BrokenPipeError as exc:
             self._proc.wait()
+            self._release()
             raise RenderError(
                 f"FFmpeg stopped early: {_stderr_summary(list(self._stderr))}"
             ) from exc
@@ -178,15 +179,28 @@ class FFmpegPipe:
         with contextlib.suppress(BrokenPipeError):
             self._proc.stdin.close()
         code = self._proc.wait()
-        if self._reader is not None:
-            self._reader.join(timeout=5)
+        self._release()
         if code != 0:
             raise RenderError(f"FFmpeg failed: {_stderr_summary(list(self._stderr))}")
 
     def kill(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
+        if self._proc is None:
+            return
+        if self._proc.poll() is None:
             self._proc.kill()
-            self._proc.wait()
+        self._proc.wait()
+        self._release()
+
+    def _release(self) -> None:
+        """Close our ends of the pipes once the process has gone."""
+        assert self._proc is not None
+        if self._proc.stdin is not None:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self._proc.stdin.close()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        if self._proc.stderr is not None:
+            self._proc.stderr.close()
 
     def __exit__(
         self,

@@ -94,7 +94,8 @@ def _stream(data: dict[str, Any], kind: str) -> dict[str, Any]:
     streams = [s for s in data.get("streams", []) if s.get("codec_type") == kind]
     if len(streams) != 1:
         raise OutputValidationError(f"Expected one {kind} stream, found {len(streams)}.")
-    return streams[0]
+    stream: dict[str, Any] = streams[0]
+    return stream
 
 
 def inspect_video(path: Path) -> ProbeReport:

@@ -18,6 +18,11 @@ worker_cmd.register(app)
 jobs_cmd.register(app)
 
 
+@app.callback()
+def _root() -> None:
+    """ReelEstate Studio: listing photos and facts in, marketing video out."""
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,316 @@
+"""The soundtrack: narration and music mixed in one FFmpeg graph, ducked and loudness-normalised.
+
+`build_mix_args` is pure (inputs in, argv out) so the graph can be checked without running
+it. `mix_audio` measures the premix first, then encodes it normalised with what it measured
+(see `LoudnormParams`), and only hands out a file that FFmpeg finished and that was measured.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reelestate.core.errors import InvalidInputError, RenderCancelledError, RenderError
+from reelestate.render.ffmpeg import CancelToken, run_ffmpeg
+from reelestate.render.loudness import (
+    Loudness,
+    LoudnormParams,
+    linear_params,
+    measure_loudness,
+)
+
+SAMPLE_RATE = 48000
+AAC_BITRATE = "192k"
+MAX_SECONDS = 900.0
+RETRY_LU = 0.5
+"""A limited mix landing further than this from the target is encoded once more, corrected."""
+MAX_CORRECTION_DB = 4.0
+MUSIC_FADE_OUT_SECONDS = 2.0
+END_FADE_SECONDS = 0.03
+"""Every soundtrack ends on this short fade, so a voice cut by the video's end does not click."""
+_FORMAT = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
+_DUCK = "sidechaincompress=threshold=0.02:ratio=6:knee=3:attack=30:release=450:makeup=1"
+"""About 10 dB off the music while someone speaks; slow release so it swells back, not pumps."""
+
+__all__ = [
+    "Loudness",
+    "LoudnormParams",
+    "build_measure_args",
+    "build_mix_args",
+    "measure_loudness",
+    "mix_audio",
+]
+
+
+def _input_args(voice: Path | None, music: Path | None) -> tuple[list[str], str, str]:
+    """`-i` arguments and the graph labels of the voice and music streams ("" when absent)."""
+    args: list[str] = []
+    labels = {"voice": "", "music": ""}
+    index = 0
+    if voice is not None:
+        args += ["-i", f"file:{voice}"]
+        labels["voice"] = f"{index}:a:0"
+        index += 1
+    if music is not None:
+        args += ["-stream_loop", "-1", "-i", f"file:{music}"]
+        labels["music"] = f"{index}:a:0"
+        index += 1
+    if index == 0:
+        args += ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
+    return args, labels["voice"], labels["music"]
+
+
+def _premix(
+    voice: str, music: str, *, voice_offset: float, music_volume_db: float, duck: bool, samples: int
+) -> tuple[list[str], str]:
+    """Graph chains up to the mix of voice and music, and the label of the mixed stream."""
+    fit = f"apad=whole_len={samples},atrim=end_sample={samples}"
+    chains: list[str] = []
+    if voice:
+        delay = round(voice_offset * SAMPLE_RATE)
+        shift = f"adelay=delays={delay}S:all=1," if delay > 0 else ""
+        chains.append(f"[{voice}]{_FORMAT},{shift}{fit}[voice]")
+    if music:
+        # A track longer than the video fades out with it instead of stopping mid-phrase.
+        fade = min(MUSIC_FADE_OUT_SECONDS, samples / SAMPLE_RATE / 3)
+        fade_start = samples / SAMPLE_RATE - fade
+        chains.append(
+            f"[{music}]{_FORMAT},{fit},volume={music_volume_db:.2f}dB,"
+            f"afade=t=out:st={fade_start:.4f}:d={fade:.4f}[music]"
+        )
+    if voice and music:
+        if duck:
+            chains.append("[voice]asplit=2[voice_mix][voice_key]")
+            chains.append(f"[music][voice_key]{_DUCK}[music_ducked]")
+            chains.append(
+                "[voice_mix][music_ducked]amix=inputs=2:duration=longest:normalize=0[mix]"
+            )
+        else:
+            chains.append("[voice][music]amix=inputs=2:duration=longest:normalize=0[mix]")
+        return chains, "mix"
+    return chains, "voice" if voice else "music"
+
+
+def _checked(duration: float, voice_offset: float, music_volume_db: float) -> int:
+    """The exact output length in samples, after checking the numbers that shape the graph."""
+    if not (math.isfinite(duration) and 0 < duration <= MAX_SECONDS):
+        raise InvalidInputError(
+            f"The soundtrack must last more than 0 and at most {MAX_SECONDS:g} s, got {duration:g}."
+        )
+    if not (math.isfinite(voice_offset) and voice_offset >= 0):
+        raise InvalidInputError(f"The voice offset must be 0 s or more, got {voice_offset:g}.")
+    if not (math.isfinite(music_volume_db) and -60 <= music_volume_db <= 12):
+        raise InvalidInputError(
+            f"The music volume must be between -60 and +12 dB, got {music_volume_db:g}."
+        )
+    return max(1, round(duration * SAMPLE_RATE))
+
+
+def build_measure_args(
+    *,
+    voice: Path | None,
+    voice_offset: float,
+    music: Path | None,
+    music_volume_db: float,
+    duck: bool,
+    duration: float,
+) -> list[str]:
+    """FFmpeg args (no binary) for the first pass: the premix measured by ebur128, no output."""
+    samples = _checked(duration, voice_offset, music_volume_db)
+    inputs, voice_label, music_label = _input_args(voice, music)
+    if not (voice_label or music_label):
+        raise InvalidInputError("There is nothing to measure: no voice and no music.")
+    chains, mixed = _premix(
+        voice_label,
+        music_label,
+        voice_offset=voice_offset,
+        music_volume_db=music_volume_db,
+        duck=duck,
+        samples=samples,
+    )
+    chains.append(f"[{mixed}]ebur128=peak=true:framelog=verbose[out]")
+    graph = ";".join(chains)
+    return [
+        *("-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", graph),
+        *("-map", "[out]", "-f", "null", "-"),
+    ]
+
+
+def build_mix_args(
+    *,
+    voice: Path | None,
+    voice_offset: float,
+    music: Path | None,
+    music_volume_db: float,
+    duck: bool,
+    duration: float,
+    out: Path,
+    loudnorm: LoudnormParams,
+) -> list[str]:
+    """FFmpeg args (no binary) that write the finished soundtrack to `out` (AAC-LC in MP4).
+
+    Every file is an `-i` input; the graph holds labels and numbers only. With neither voice
+    nor music the result is silence of `duration`, so every video has an audio track.
+    """
+    samples = _checked(duration, voice_offset, music_volume_db)
+    inputs, voice_label, music_label = _input_args(voice, music)
+    fit = f"apad=whole_len={samples},atrim=end_sample={samples}"
+    if voice_label or music_label:
+        chains, mixed = _premix(
+            voice_label,
+            music_label,
+            voice_offset=voice_offset,
+            music_volume_db=music_volume_db,
+            duck=duck,
+            samples=samples,
+        )
+        level = f"{loudnorm.filter()}," if loudnorm.normalize else ""
+        end_fade = min(END_FADE_SECONDS, samples / SAMPLE_RATE / 2)
+        chains.append(
+            f"[{mixed}]{level}{_FORMAT},{fit},"
+            f"afade=t=out:st={samples / SAMPLE_RATE - end_fade:.4f}:d={end_fade:.4f}[out]"
+        )
+    else:
+        chains = [f"[0:a:0]{_FORMAT},{fit}[out]"]
+    return [
+        "-hide_banner",
+        "-nostdin",
+        "-nostats",
+        "-y",
+        *inputs,
+        "-filter_complex",
+        ";".join(chains),
+        "-map",
+        "[out]",
+        "-map_metadata",
+        "-1",
+        "-c:a",
+        "aac",
+        "-profile:a",
+        "aac_low",
+        "-b:a",
+        AAC_BITRATE,
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "2",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        f"file:{out}",
+    ]
+
+
+def _require_file(path: Path | None, role: str) -> None:
+    if path is None:
+        return
+    if not path.is_file():
+        raise InvalidInputError(f"The {role} file {path.name} does not exist.", hint=str(path))
+    if path.stat().st_size == 0:
+        raise InvalidInputError(f"The {role} file {path.name} is empty.", hint=str(path))
+
+
+def _check_audio(path: Path | None, role: str, cancel: CancelToken | None) -> None:
+    """Refuse, as the user's problem, a file FFmpeg cannot read or that holds no sound."""
+    if path is None:
+        return
+    args = ["-hide_banner", "-nostdin", "-nostats", "-i", f"file:{path}", "-map", "0:a:0"]
+    args += ["-t", "0.5", "-f", "null", "-"]
+    try:
+        stderr = run_ffmpeg(args, cancel=cancel, timeout=60)
+    except RenderError as exc:
+        raise InvalidInputError(
+            f"The {role} file {path.name} is not audio we can read.",
+            hint="Use a WAV, MP3, M4A/AAC, FLAC or OGG file.",
+        ) from exc
+    if "Output file is empty" in stderr:
+        raise InvalidInputError(f"The {role} file {path.name} holds no sound.")
+
+
+@dataclass(frozen=True)
+class _Mix:
+    voice: Path | None
+    voice_offset: float
+    music: Path | None
+    music_volume_db: float
+    duck: bool
+    duration: float
+
+
+def _stop_if_cancelled(cancel: CancelToken | None) -> None:
+    if cancel is not None and cancel.cancelled:
+        raise RenderCancelledError("The render was cancelled.")
+
+
+def mix_audio(
+    *,
+    voice: Path | None,
+    voice_offset: float,
+    music: Path | None,
+    music_volume_db: float,
+    duck: bool,
+    duration: float,
+    out: Path,
+    cancel: CancelToken | None = None,
+) -> Loudness:
+    """Mix, normalise to -14 LUFS / -1 dBTP and write `out` (.m4a); returns its loudness.
+
+    The file appears at `out` only when complete: it is written under a temporary name in
+    the same folder and renamed, so a cancelled or failed mix leaves nothing behind.
+    """
+    _checked(duration, voice_offset, music_volume_db)
+    _stop_if_cancelled(cancel)
+    _require_file(voice, "voice")
+    _require_file(music, "music")
+    limit = 120 + duration * 2
+    mix = _Mix(voice, voice_offset, music, music_volume_db, duck, duration)
+    loudnorm = LoudnormParams(normalize=False)
+    if voice is not None or music is not None:
+        _check_audio(voice, "voice", cancel)
+        _check_audio(music, "music", cancel)
+        _stop_if_cancelled(cancel)
+        measure = build_measure_args(
+            voice=voice,
+            voice_offset=voice_offset,
+            music=music,
+            music_volume_db=music_volume_db,
+            duck=duck,
+            duration=duration,
+        )
+        loudnorm = linear_params(run_ffmpeg(measure, cancel=cancel, timeout=limit))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp{out.suffix}")
+    try:
+        loudness = _encode(mix, loudnorm, tmp, cancel, limit)
+        miss = loudness.integrated_lufs - loudnorm.integrated
+        if loudnorm.measured and not loudnorm.linear and abs(miss) > RETRY_LU:
+            # The limiter took more loudness than expected: add the shortfall and encode again.
+            correction = max(-MAX_CORRECTION_DB, min(MAX_CORRECTION_DB, -miss))
+            loudnorm = replace(loudnorm, offset=correction)
+            loudness = _encode(mix, loudnorm, tmp, cancel, limit)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return loudness
+
+
+def _encode(
+    mix: _Mix, loudnorm: LoudnormParams, out: Path, cancel: CancelToken | None, limit: float
+) -> Loudness:
+    _stop_if_cancelled(cancel)
+    args = build_mix_args(
+        voice=mix.voice,
+        voice_offset=mix.voice_offset,
+        music=mix.music,
+        music_volume_db=mix.music_volume_db,
+        duck=mix.duck,
+        duration=mix.duration,
+        out=out,
+        loudnorm=loudnorm,
+    )
+    run_ffmpeg(args, cancel=cancel, timeout=limit)
+    return measure_loudness(out, cancel=cancel)
