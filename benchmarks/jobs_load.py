@@ -120,6 +120,7 @@ async def _run(count: int, workers: int, engine: str, data_dir: Path) -> dict[st
         "workers": workers,
         "succeeded": sum(j.status.value == "succeeded" for j in jobs),
         "failed": sum(j.status.value != "succeeded" for j in jobs),
+        "errors": sorted({f"{j.error_code}: {j.error_message}" for j in jobs if j.error_code}),
         "submit_s": round(submitted, 2),
         "wall_s": round(wall, 2),
         "throughput_jobs_per_min": round(count / wall * 60, 1),
@@ -147,6 +148,7 @@ def markdown(result: dict[str, object]) -> str:
             f"| queue wait p50 / p95 | {result['queue_wait_p50_s']} s / "
             f"{result['queue_wait_p95_s']} s |",
             f"| run time p50 / p95 | {result['run_p50_s']} s / {result['run_p95_s']} s |",
+            *[f"| error | {e} |" for e in result["errors"]],  # type: ignore[attr-defined]
             "",
         ]
     )

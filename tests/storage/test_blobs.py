@@ -99,13 +99,15 @@ def test_type_size_and_content_are_checked(store: BlobStore, tmp_path: Path) -> 
     with pytest.raises(BlobRejectedError, match="not image/jpeg"):
         store.put_bytes(ctx, blob_key(ctx, "fake.jpg"), b"<html>", "image/jpeg")
     with pytest.raises(BlobRejectedError, match="empty"):
-        store.put_bytes(ctx, blob_key(ctx, "e.srt"), b"", "application/x-subrip")
+        store.put_bytes(ctx, blob_key(ctx, "e.jpg"), b"", "image/jpeg")
+    # A video without captions has an empty subtitle file.
+    assert store.put_bytes(ctx, blob_key(ctx, "e.srt"), b"", "application/x-subrip").size == 0
     big = tmp_path / "big.srt"
     with big.open("wb") as fh:
         fh.truncate(3 * 1024 * 1024)
     with pytest.raises(BlobRejectedError, match="limit"):
         store.put_file(ctx, blob_key(ctx, "big.srt"), big, "application/x-subrip")
-    assert store.list(ctx, blob_key(ctx, "x")) == []
+    assert [b.key for b in store.list(ctx, blob_key(ctx, "e"))] == [blob_key(ctx, "e.srt")]
 
 
 def test_another_organisations_keys_are_refused_before_any_io(store: BlobStore) -> None:

@@ -54,6 +54,8 @@ EXTENSION_TYPES: dict[str, str] = {
     ".otf": "font/otf",
     ".json": "application/json",
 }
+EMPTY_ALLOWED = frozenset({"application/x-subrip", "text/vtt"})
+"""A video without captions has an empty subtitle file, and that is a valid file."""
 _MAGIC: dict[str, tuple[bytes, ...]] = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
@@ -114,7 +116,7 @@ def check_content(content_type: str, size: int, head: bytes) -> None:
         raise BlobRejectedError(
             f"The file is {size / MB:.1f} MB; the limit for {content_type} is {limit // MB} MB."
         )
-    if size == 0:
+    if size == 0 and content_type not in EMPTY_ALLOWED:
         raise BlobRejectedError("The file is empty.")
     magic = _MAGIC.get(content_type)
     if magic and not head.startswith(magic):
