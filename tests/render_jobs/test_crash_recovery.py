@@ -166,12 +166,12 @@ async def test_duplicate_delivery_runs_the_job_once(
     # The queue hands the same job over again while it runs...
     await dispatch_job(backend.env, service.dispatcher, ctx, job.id, JobQueue.CPU)
     await dispatch_job(backend.env, service.dispatcher, ctx, job.id, JobQueue.CPU)
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.3)
     engine.open_gate()
     done = await wait_status(service, ctx, job.id, "succeeded", "failed")
     # ...and once more after it finished.
     await dispatch_job(backend.env, service.dispatcher, ctx, job.id, JobQueue.CPU)
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.3)
     assert done.status == JobStatus.SUCCEEDED and done.attempts == 1
     assert len(engine.renders()) == 1
     kinds = [e.kind for e in CreditsRepository(backend.env.db).entries(ctx) if e.job_id == job.id]
