@@ -19,10 +19,10 @@ from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobQueue
 from reelestate.storage.schemas import RenderJobView
 from tests.storage.factories import new_org
-from tests.support.fixtures import pg_settings, pg_url, sqlite_settings
+from tests.support.fixtures import pg_settings, pg_url, sqlite_db, sqlite_settings
 from tests.support.services import RedisServer
 
-__all__ = ["pg_settings", "pg_url", "sqlite_settings"]
+__all__ = ["pg_settings", "pg_url", "sqlite_db", "sqlite_settings"]
 
 REPO = Path(__file__).parents[2]
 PHOTO = REPO / "tests" / "fixtures" / "photos" / "house5" / "kitchen.jpg"

@@ -45,3 +45,10 @@ def pg_db(pg_settings: Settings) -> Iterator[Database]:
     database = open_database(pg_settings)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_settings: Settings) -> Iterator[Database]:
+    database = open_database(sqlite_settings)
+    yield database
+    database.dispose()
