@@ -126,3 +126,37 @@ class JobStateError(InvalidInputError):
     """The job is in a state that does not allow this (for example cancelling a finished job)."""
 
     code = "job_state"
+
+
+class StaleVersionError(InvalidInputError):
+    """A change was made against a version that is no longer the latest."""
+
+    code = "stale_version"
+
+
+class AuthenticationError(InvalidInputError):
+    """The caller is not signed in, or the credentials are wrong or expired."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(InvalidInputError):
+    """Signed in, but this role may not do this in this organisation."""
+
+    code = "forbidden"
+
+
+class RateLimitedError(InvalidInputError):
+    """Too many attempts in a short time; `retry_after` says when to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+class ConflictError(InvalidInputError):
+    """The request contradicts what is already there (a reused idempotency key, say)."""
+
+    code = "conflict"

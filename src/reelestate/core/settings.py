@@ -63,6 +63,26 @@ class Settings(BaseSettings):
     job_retry_base_s: float = Field(default=5.0, ge=0, alias="REELESTATE_JOB_RETRY_BASE_S")
     job_max_attempts: int = Field(default=3, ge=1, alias="REELESTATE_JOB_MAX_ATTEMPTS")
 
+    admin_email: str = Field(default="admin@reelestate.local", alias="REELESTATE_ADMIN_EMAIL")
+    """The first admin, created in the local organisation when the app starts on an empty
+    database."""
+    admin_password: SecretStr | None = Field(default=None, alias="REELESTATE_ADMIN_PASSWORD")
+    """The first admin's password; a random one is made (and printed once) when unset."""
+    access_token_ttl_s: int = Field(default=900, ge=30, alias="REELESTATE_ACCESS_TOKEN_TTL_S")
+    refresh_token_ttl_s: int = Field(
+        default=30 * 86400, ge=60, alias="REELESTATE_REFRESH_TOKEN_TTL_S"
+    )
+    login_attempts_per_window: int = Field(default=10, ge=1, alias="REELESTATE_LOGIN_LIMIT")
+    renders_per_hour: int = Field(default=60, ge=1, alias="REELESTATE_RENDER_LIMIT")
+    signup_credits: int = Field(default=50, ge=0, alias="REELESTATE_SIGNUP_CREDITS")
+    min_photos: int = Field(default=5, ge=1, alias="REELESTATE_MIN_PHOTOS")
+    max_photos: int = Field(default=40, ge=1, alias="REELESTATE_MAX_PHOTOS")
+    max_photo_mb: int = Field(default=25, ge=1, le=40, alias="REELESTATE_MAX_PHOTO_MB")
+    final_profile: str = Field(default="final", alias="REELESTATE_FINAL_PROFILE")
+    """`final`, or `preview` to render finished videos at preview size (tests, slow machines)."""
+    video_length_s: float = Field(default=30.0, ge=5, le=120, alias="REELESTATE_VIDEO_LENGTH_S")
+    """The length a new video aims at when the user does not say."""
+
     @property
     def cache_dir(self) -> Path:
         """Where reusable intermediate results (clips, narration, music beds) live."""

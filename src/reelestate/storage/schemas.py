@@ -99,6 +99,7 @@ class StoryboardVersionView(_View):
     author: str
     reason: str | None
     created_at: datetime
+    plan: dict[str, Any] | None = None
 
 
 class RenderJobView(_View):

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models; `Base.metadata` is what the migrations create."""
 
+from reelestate.storage.models import chat as chat
 from reelestate.storage.models.base import TENANT_TABLES, Base, utcnow
 from reelestate.storage.models.content import (
     BrandKitRow,
@@ -13,7 +14,14 @@ from reelestate.storage.models.content import (
 )
 from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
-from reelestate.storage.models.tenancy import ApiKey, Membership, Organization, Role, User
+from reelestate.storage.models.tenancy import (
+    ApiKey,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 
 __all__ = [
     "TENANT_TABLES",
@@ -21,6 +29,7 @@ __all__ = [
     "Base",
     "BrandKitRow",
     "CreditEntry",
+    "Invitation",
     "JobEventRow",
     "JobKind",
     "JobQueue",

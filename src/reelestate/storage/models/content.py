@@ -88,6 +88,9 @@ class StoryboardVersion(TenantMixin, Base):
     """The `RenderSpec` as JSON, with file paths replaced by blob keys of this organisation."""
     author: Mapped[str] = mapped_column(String(80), default="user")
     reason: Mapped[str | None] = mapped_column(String(400))
+    plan: Mapped[JSONDict | None]
+    """The editable storyboard behind `spec` (scenes, photos, script, facts), when the version
+    was planned by the product rather than imported as a finished spec."""
 
 
 class SceneRow(TenantMixin, Base):

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reelestate.storage.models.base import Base, IdMixin, TenantMixin
@@ -32,6 +32,10 @@ class User(IdMixin, Base):
     __tablename__ = "users"
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """Argon2id hash; None for people who only reach the product through a bot or an invitation
+    they have not accepted yet."""
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class Membership(TenantMixin, Base):
@@ -52,3 +56,19 @@ class ApiKey(TenantMixin, Base):
     key_hash: Mapped[str] = mapped_column(String(128))
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+def _role_enum() -> Enum:
+    return Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class Invitation(TenantMixin, Base):
+    """A link that lets one person join an organisation; only a hash of its secret is stored."""
+
+    __tablename__ = "invitations"
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_role_enum())
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]

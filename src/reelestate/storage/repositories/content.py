@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reelestate.core.errors import NotFoundError
+from reelestate.core.errors import NotFoundError, StaleVersionError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 from reelestate.storage.models import (
@@ -74,6 +74,50 @@ class ProjectsRepository:
                 .limit(limit)
             )
             return [ProjectView.model_validate(r) for r in rows]
+
+    def page(
+        self, ctx: TenantContext, *, offset: int = 0, limit: int = 20
+    ) -> tuple[list[ProjectView], int]:
+        """One page of the organisation's projects, newest first, and how many there are."""
+        where = Project.organization_id == ctx.org_id
+        with self._db.tenant(ctx) as session:
+            total = session.scalar(select(func.count()).select_from(Project).where(where)) or 0
+            rows = session.scalars(
+                select(Project)
+                .where(where)
+                .order_by(Project.created_at.desc(), Project.id)
+                .offset(offset)
+                .limit(limit)
+            )
+            return [ProjectView.model_validate(r) for r in rows], int(total)
+
+    def update(
+        self,
+        ctx: TenantContext,
+        project_id: uuid.UUID,
+        *,
+        title: str | None = None,
+        facts: dict[str, Any] | None = None,
+        brand_kit_id: uuid.UUID | None = None,
+        clear_brand_kit: bool = False,
+    ) -> ProjectView:
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, Project, ctx, project_id, "project")
+            if title is not None:
+                row.title = title
+            if facts is not None:
+                row.facts = facts
+            if brand_kit_id is not None:
+                _owned(session, BrandKitRow, ctx, brand_kit_id, "brand kit")
+                row.brand_kit_id = brand_kit_id
+            elif clear_brand_kit:
+                row.brand_kit_id = None
+            session.flush()
+            return ProjectView.model_validate(row)
+
+    def delete(self, ctx: TenantContext, project_id: uuid.UUID) -> None:
+        with self._db.tenant(ctx) as session:
+            session.delete(_owned(session, Project, ctx, project_id, "project"))
 
     def set_status(
         self, ctx: TenantContext, project_id: uuid.UUID, status: ProjectStatus
@@ -143,6 +187,15 @@ class MediaRepository:
             return [MediaView.model_validate(r) for r in rows]
 
 
+    def delete(self, ctx: TenantContext, media_id: uuid.UUID) -> MediaView:
+        """Forget a file; returns what it was so the caller can remove the blob."""
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, Media, ctx, media_id, "file")
+            view = MediaView.model_validate(row)
+            session.delete(row)
+            return view
+
+
 class StoryboardsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -168,10 +221,18 @@ class StoryboardsRepository:
         author: str = "user",
         reason: str | None = None,
         media_ids: list[uuid.UUID | None] | None = None,
+        plan: dict[str, Any] | None = None,
+        expect_version: int | None = None,
     ) -> StoryboardVersionView:
         """Append a new immutable version (scenes recorded as rows) and make it current."""
         with self._db.tenant(ctx) as session:
             board = _owned(session, Storyboard, ctx, storyboard_id, "storyboard")
+            if expect_version is not None and board.current_version != expect_version:
+                raise StaleVersionError(
+                    f"The storyboard is at version {board.current_version}, "
+                    f"not {expect_version}.",
+                    hint="Fetch the latest version and apply your change to it.",
+                )
             board.current_version += 1
             version = StoryboardVersion(
                 organization_id=ctx.org_id,
@@ -180,6 +241,7 @@ class StoryboardsRepository:
                 spec=spec,
                 author=author,
                 reason=reason,
+                plan=plan,
             )
             session.add(version)
             session.flush()
@@ -198,6 +260,36 @@ class StoryboardsRepository:
                 )
             session.flush()
             return StoryboardVersionView.model_validate(version)
+
+    def get(self, ctx: TenantContext, storyboard_id: uuid.UUID) -> StoryboardView:
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, Storyboard, ctx, storyboard_id, "storyboard")
+            return StoryboardView.model_validate(row)
+
+    def for_project(self, ctx: TenantContext, project_id: uuid.UUID) -> list[StoryboardView]:
+        with self._db.tenant(ctx) as session:
+            _owned(session, Project, ctx, project_id, "project")
+            rows = session.scalars(
+                select(Storyboard)
+                .where(Storyboard.organization_id == ctx.org_id, Storyboard.project_id == project_id)
+                .order_by(Storyboard.created_at)
+            )
+            return [StoryboardView.model_validate(r) for r in rows]
+
+    def numbered(
+        self, ctx: TenantContext, storyboard_id: uuid.UUID, number: int
+    ) -> StoryboardVersionView:
+        with self._db.tenant(ctx) as session:
+            row = session.scalars(
+                select(StoryboardVersion).where(
+                    StoryboardVersion.organization_id == ctx.org_id,
+                    StoryboardVersion.storyboard_id == storyboard_id,
+                    StoryboardVersion.version == number,
+                )
+            ).first()
+            if row is None:
+                raise NotFoundError("No such storyboard version.")
+            return StoryboardVersionView.model_validate(row)
 
     def version(self, ctx: TenantContext, version_id: uuid.UUID) -> StoryboardVersionView:
         with self._db.tenant(ctx) as session:
@@ -234,3 +326,27 @@ class BrandKitsRepository:
             return BrandKitView.model_validate(
                 _owned(session, BrandKitRow, ctx, kit_id, "brand kit")
             )
+
+    def all(self, ctx: TenantContext) -> list[BrandKitView]:
+        with self._db.tenant(ctx) as session:
+            rows = session.scalars(
+                select(BrandKitRow)
+                .where(BrandKitRow.organization_id == ctx.org_id)
+                .order_by(BrandKitRow.created_at, BrandKitRow.id)
+            )
+            return [BrandKitView.model_validate(r) for r in rows]
+
+    def update(
+        self, ctx: TenantContext, kit_id: uuid.UUID, *, name: str | None, data: dict[str, Any]
+    ) -> BrandKitView:
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, BrandKitRow, ctx, kit_id, "brand kit")
+            if name is not None:
+                row.name = name
+            row.data = data
+            session.flush()
+            return BrandKitView.model_validate(row)
+
+    def delete(self, ctx: TenantContext, kit_id: uuid.UUID) -> None:
+        with self._db.tenant(ctx) as session:
+            session.delete(_owned(session, BrandKitRow, ctx, kit_id, "brand kit"))

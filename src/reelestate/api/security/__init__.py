@@ -1,0 +1,1 @@
+"""Who is calling: passwords are checked in storage; tokens, keys and principals live here."""

@@ -1,0 +1,241 @@
+"""The Chainlit chat: sign-in, photos and facts in, storyboard and buttons, live renders, history.
+
+Loaded by Chainlit from this file (`mount_chainlit(target=__file__)`); everything it needs from
+the app comes through `reelestate.chat_ui.services`. It talks only to the runner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+from chainlit.types import ThreadDict
+
+from reelestate.agent.events import RunnerEvent
+from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
+from reelestate.chat_ui.photos import accept_photos
+from reelestate.chat_ui.present import TurnPresenter
+from reelestate.chat_ui.render_jobs import RenderOwner, render_owner
+from reelestate.chat_ui.services import services
+from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
+from reelestate.core.errors import ReelEstateError
+from reelestate.storage.context import TenantContext
+from reelestate.storage.models import Role
+from reelestate.storage.repositories.accounts import authenticate
+from reelestate.storage.repositories.content import BrandKitsRepository, ProjectsRepository
+
+WELCOME = (
+    "Hi! Drop **5 to 40 photos** of the listing here (drag them in, or use the paperclip), "
+    "and type its facts: beds, baths, price, size and address. I'll plan a storyboard with a "
+    "quick preview; you can change anything in plain words, then approve the final video."
+)
+
+
+@cl.data_layer
+def history_layer() -> ChatHistory:
+    chat = services()
+    return ChatHistory(
+        conninfo=chat.history_url, storage_provider=BlobElementStorage(chat.jobs.env.blobs)
+    )
+
+
+@cl.password_auth_callback
+async def sign_in(username: str, password: str) -> cl.User | None:
+    chat = services()
+    key = username.strip().lower()
+    try:
+        chat.login_limiter.hit(key, what="sign-in attempts")
+        user, ctx = await asyncio.to_thread(authenticate, chat.accounts, username, password)
+    except ReelEstateError:
+        return None
+    chat.login_limiter.reset(key)
+    return cl.User(
+        identifier=user.email,
+        display_name=user.display_name or user.email,
+        metadata={"org_id": str(ctx.org_id), "user_id": str(ctx.user_id), "role": ctx.role.value},
+    )
+
+
+def _tenant() -> TenantContext:
+    user = cl.user_session.get("user")
+    meta = user.metadata if user is not None else {}
+    return TenantContext(
+        org_id=uuid.UUID(meta["org_id"]),
+        user_id=uuid.UUID(meta["user_id"]),
+        role=Role(meta.get("role", "member")),
+    )
+
+
+def _identity() -> str:
+    user = cl.user_session.get("user")
+    return str(user.identifier) if user is not None else "anonymous"
+
+
+def _thread_id() -> str:
+    return str(cl.context.session.thread_id)
+
+
+def _workdir() -> Path:
+    path = services().settings.data_dir / "chat" / _thread_id()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def _project_id() -> uuid.UUID:
+    """The project this conversation fills in, created with its first message."""
+    known = cl.user_session.get("project_id")
+    if known:
+        return uuid.UUID(str(known))
+    db = services().jobs.env.db
+    project = await asyncio.to_thread(
+        ProjectsRepository(db).create, _tenant(), "New listing", {"source": "chat"}
+    )
+    cl.user_session.set("project_id", str(project.id))
+    return project.id
+
+
+async def _brand_kits() -> dict[str, dict[str, Any]]:
+    kits = await asyncio.to_thread(BrandKitsRepository(services().jobs.env.db).all, _tenant())
+    return {k.name: k.data for k in kits}
+
+
+async def _owner() -> RenderOwner:
+    prefs = cl.user_session.get("settings") or {}
+    kits = await _brand_kits() if prefs.get("brand_kit", NO_BRAND) != NO_BRAND else {}
+    return RenderOwner(
+        ctx=_tenant(),
+        project_id=await _project_id(),
+        brand=kits.get(str(prefs.get("brand_kit"))),
+        captions=prefs.get("captions"),
+    )
+
+
+async def _run_turn(events: AsyncIterator[RunnerEvent]) -> None:
+    chat = services()
+    presenter = TurnPresenter(_workdir(), await chat.runner.storyboard(_thread_id()))
+    async for event in events:
+        if event.type == "storyboard_ready":
+            presenter.use_history(await chat.runner.storyboard(_thread_id()))
+        await presenter.show(event)
+    await _remember_facts()
+
+
+async def _remember_facts() -> None:
+    """Keep the project's title and facts in step with what the conversation learned."""
+    state = await services().runner.state(_thread_id())
+    listing = state.get("listing") or {}
+    if not listing:
+        return
+    title = str(listing.get("address") or "New listing")[:160]
+    await asyncio.to_thread(
+        ProjectsRepository(services().jobs.env.db).update,
+        _tenant(),
+        await _project_id(),
+        title=title,
+        facts={**listing, "source": "chat"},
+    )
+
+
+async def _send(text: str, photos: list[Path] | None = None, *, approve: bool = False) -> None:
+    chat = services()
+    token = render_owner.set(await _owner())
+    try:
+        if approve:
+            events = chat.runner.approve(_thread_id(), _identity())
+        else:
+            events = chat.runner.send(_thread_id(), _identity(), text, photos or [])
+        await _run_turn(events)
+        await _apply_pending_settings()
+    finally:
+        render_owner.reset(token)
+
+
+@cl.on_chat_start
+async def start() -> None:
+    kits = await _brand_kits()
+    initial = await cl.ChatSettings(
+        widgets(sorted(kits), length=services().settings.video_length_s)
+    ).send()
+    cl.user_session.set("settings", initial)
+    await cl.Message(content=WELCOME).send()
+
+
+@cl.on_chat_resume
+async def resume(thread: ThreadDict) -> None:
+    pending = await services().runner.pending_approval(_thread_id())
+    if pending is not None:
+        await TurnPresenter(_workdir()).show(pending)
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    uploads = [e for e in message.elements or [] if (e.mime or "").startswith("image/")]
+    chat = services()
+    photos: list[Path] = []
+    if uploads:
+        have = len((await chat.runner.state(_thread_id())).get("photos") or [])
+        result = await asyncio.to_thread(
+            accept_photos,
+            [(str(e.name), Path(str(e.path))) for e in uploads if e.path],
+            _workdir() / "photos",
+            settings=chat.settings,
+            already=have,
+        )
+        if result.problem:
+            await cl.Message(content=result.problem).send()
+            return
+        if result.refused:
+            await cl.Message(content=result.refused_text()).send()
+        photos = result.accepted
+    await _send(message.content or "", photos)
+
+
+@cl.action_callback("approve")
+async def on_approve(action: cl.Action) -> None:
+    await action.remove()
+    await _send("", approve=True)
+
+
+@cl.action_callback("reply")
+async def on_reply(action: cl.Action) -> None:
+    text = str(action.payload.get("text") or "")
+    if text:
+        await cl.Message(content=text, author="You", type="user_message").send()
+        await _send(text)
+
+
+@cl.action_callback("revise")
+async def on_revise(action: cl.Action) -> None:
+    await cl.Message(
+        content="Tell me what to change, for example *swap scenes 2 and 3*, "
+        "*caption the kitchen Chef's kitchen*, *make it 20 seconds* or *no music*."
+    ).send()
+
+
+@cl.on_settings_update
+async def on_settings(new: dict[str, Any]) -> None:
+    old = cl.user_session.get("settings") or {}
+    cl.user_session.set("settings", new)
+    phrases = change_phrases(old, new)
+    if not phrases:
+        return
+    if await services().runner.storyboard(_thread_id()) is None:
+        cl.user_session.set("pending_phrases", phrases)
+        await cl.Message(content="Noted: I'll use these settings for the storyboard.").send()
+        return
+    for phrase in phrases:
+        await _send(phrase)
+
+
+async def _apply_pending_settings() -> None:
+    phrases: list[str] = cl.user_session.get("pending_phrases") or []
+    if not phrases or await services().runner.storyboard(_thread_id()) is None:
+        return
+    cl.user_session.set("pending_phrases", [])
+    for phrase in phrases:
+        await _send(phrase)
+

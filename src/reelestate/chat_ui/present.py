@@ -1,0 +1,223 @@
+"""Runner events as Chainlit messages: streamed text, the storyboard with its preview, buttons,
+one live progress message per render, the finished video with its downloads, plain errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import chainlit as cl
+
+from reelestate.agent.events import (
+    ApprovalRequest,
+    AssistantText,
+    ErrorEvent,
+    JobProgress,
+    Question,
+    RunnerEvent,
+    StoryboardReady,
+    VideoReady,
+)
+from reelestate.chat_ui.sheets import Tile, contact_sheet
+from reelestate.tools.storyboard import StoryboardHistory
+
+BAR_CELLS = 20
+STAGE_WORDS = {
+    "prepare": "getting the photos ready",
+    "voice": "recording the narration",
+    "music": "making the music",
+    "audio": "mixing the sound",
+    "frames": "animating the photos",
+    "mux": "putting it together",
+    "probe": "checking the video",
+    "done": "done",
+}
+QUICK_CHANGES = (
+    ("Shorter", "make it shorter"),
+    ("Change music", "more upbeat music"),
+    ("Square", "make it square"),
+    ("Vertical", "vertical for TikTok"),
+)
+
+
+def progress_text(kind: str, stage: str, percent: float) -> str:
+    filled = round(BAR_CELLS * percent / 100)
+    what = "preview" if kind == "preview" else "final video"
+    words = STAGE_WORDS.get(stage, stage)
+    bar = "█" * filled + "░" * (BAR_CELLS - filled)
+    return f"**Rendering the {what}:** {percent:.0f}% · {words}\n\n`{bar}`"
+
+
+def reply_action(label: str, text: str) -> cl.Action:
+    return cl.Action(name="reply", payload={"text": text}, label=label, tooltip=text)
+
+
+def storyboard_actions() -> list[cl.Action]:
+    return [
+        cl.Action(name="approve", payload={}, label="Approve", tooltip="Render the final video"),
+        cl.Action(name="revise", payload={}, label="Revise", tooltip="Say what to change"),
+        *(reply_action(label, text) for label, text in QUICK_CHANGES),
+    ]
+
+
+def storyboard_markdown(event: StoryboardReady) -> str:
+    lines = [
+        f"### Storyboard v{event.version}",
+        f"{len(event.scenes)} scenes · {event.total_seconds:g} s · {event.aspect} · "
+        f"{event.style} style · music {event.music} · voice {event.voice}",
+        "",
+        "| # | Room | Photo | Seconds | Motion | Caption |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in event.scenes:
+        caption = (s.caption or "").replace("|", "/")
+        room = s.room.replace("_", " ")
+        lines.append(
+            f"| {s.number} | {room} | {s.photo_number} | {s.seconds:g} | {s.motion} | {caption} |"
+        )
+    return "\n".join(lines)
+
+
+class TurnPresenter:
+    """Shows one turn's events; keeps the streamed message and each render's progress message."""
+
+    def __init__(self, workdir: Path, history: StoryboardHistory | None = None) -> None:
+        self._workdir = workdir
+        self._history = history
+        self._streams: dict[str, cl.Message] = {}
+        self._progress: dict[str, tuple[cl.Message, str]] = {}
+        self.shown_storyboard = False
+
+    def use_history(self, history: StoryboardHistory | None) -> None:
+        self._history = history
+
+    async def show(self, event: RunnerEvent) -> None:
+        match event:
+            case AssistantText():
+                await self._text(event)
+            case StoryboardReady():
+                await self._storyboard(event)
+            case Question():
+                actions = [reply_action(r, r) for r in event.suggested_replies[:6]]
+                await cl.Message(content=event.text, actions=actions).send()
+            case ApprovalRequest():
+                await cl.Message(content=event.text, actions=storyboard_actions()).send()
+            case JobProgress():
+                await self._job_progress(event)
+            case VideoReady():
+                await self._video(event)
+            case ErrorEvent():
+                text = event.message + (f" {event.hint}" if event.hint else "")
+                await cl.Message(content=text).send()
+
+    async def _text(self, event: AssistantText) -> None:
+        if event.partial:
+            message = self._streams.get(event.message_id)
+            if message is None:
+                message = cl.Message(content="")
+                self._streams[event.message_id] = message
+            await message.stream_token(event.text)
+            return
+        streamed = self._streams.pop(event.message_id, None) if event.message_id else None
+        if streamed is not None:
+            streamed.content = event.text
+            await streamed.send()
+        elif event.text.strip():
+            await cl.Message(content=event.text).send()
+
+    def _strip(self, event: StoryboardReady) -> Path | None:
+        if self._history is None:
+            return None
+        photos = {p.index + 1: p.path for p in self._history.photos}
+        tiles = [
+            Tile(
+                photo=photos[s.photo_number],
+                title=f"{s.number}. {s.room.replace('_', ' ')} · {s.seconds:g} s",
+                note=s.caption or "",
+            )
+            for s in event.scenes
+            if s.photo_number in photos
+        ]
+        if not tiles:
+            return None
+        return contact_sheet(tiles, self._workdir / f"storyboard-v{event.version}.png")
+
+    def _dropped_sheet(self) -> tuple[Path, str] | None:
+        if self._history is None or not self._history.dropped:
+            return None
+        tiles = [
+            Tile(
+                photo=Path(d.path),
+                title=f"Photo {d.photo_index + 1}",
+                note=", ".join(d.reasons) if d.rejected else "no room in this length",
+            )
+            for d in self._history.dropped
+        ]
+        rejected = sum(1 for d in self._history.dropped if d.rejected)
+        text = (
+            f"**Left out {len(tiles)} photo{'s' if len(tiles) != 1 else ''}** "
+            f"({rejected} not fit to show, {len(tiles) - rejected} for length)."
+        )
+        return contact_sheet(tiles, self._workdir / "left-out.png"), text
+
+    async def _storyboard(self, event: StoryboardReady) -> None:
+        elements: list[cl.Element] = []
+        strip = self._strip(event)
+        if strip is not None:
+            elements.append(cl.Image(path=str(strip), name=strip.name, display="inline",
+                                     size="large"))  # fmt: skip
+        if event.preview_video is not None:
+            elements.append(
+                cl.Video(
+                    path=str(event.preview_video),
+                    name=f"preview-v{event.version}.mp4",
+                    display="inline",
+                    mime="video/mp4",
+                )
+            )
+        await cl.Message(
+            content=storyboard_markdown(event), elements=elements, actions=storyboard_actions()
+        ).send()
+        if not self.shown_storyboard and event.version == 1:
+            dropped = self._dropped_sheet()
+            if dropped is not None:
+                sheet, text = dropped
+                image = cl.Image(path=str(sheet), name=sheet.name, display="inline", size="large")
+                await cl.Message(content=text, elements=[image]).send()
+        self.shown_storyboard = True
+
+    async def _job_progress(self, event: JobProgress) -> None:
+        text = progress_text(event.kind, event.stage, event.percent)
+        known = self._progress.get(event.job_id)
+        if known is None:
+            message = cl.Message(content=text)
+            await message.send()
+            self._progress[event.job_id] = (message, text)
+        elif known[1] != text:
+            message = known[0]
+            message.content = text
+            await message.update()
+            self._progress[event.job_id] = (message, text)
+
+    async def _video(self, event: VideoReady) -> None:
+        known = self._progress.get(event.job_id)
+        if known is not None:
+            known[0].content = progress_text("final", "done", 100.0)
+            await known[0].update()
+        base = f"listing-v{event.version}"
+        elements: list[cl.Element] = [
+            cl.Video(path=str(event.video), name=f"{base}.mp4", display="inline",
+                     mime="video/mp4"),  # fmt: skip
+            cl.File(path=str(event.video), name=f"{base}.mp4", display="inline",
+                    mime="video/mp4"),  # fmt: skip
+            cl.File(path=str(event.subtitles), name=f"{base}.srt", display="inline",
+                    mime="application/x-subrip"),  # fmt: skip
+            cl.File(path=str(event.thumbnail), name=f"{base}-thumbnail.jpg", display="inline",
+                    mime="image/jpeg"),  # fmt: skip
+        ]
+        await cl.Message(
+            content=(
+                f"**Your video is ready:** {event.duration:.1f} s, {event.width}×{event.height}. "
+                "Download the MP4, the subtitles (SRT) and the thumbnail below."
+            ),
+            elements=elements,
+        ).send()

@@ -1,0 +1,43 @@
+"""Chainlit's working folder: its config, its upload folder and our look, made before it loads.
+
+Chainlit reads `CHAINLIT_APP_ROOT` when it is first imported (and creates `.files` there at
+once), so `prepare_chainlit_root` must run before anything imports `chainlit`. The folder lives
+in the data dir, never in the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+from reelestate.core.settings import Settings
+
+ASSETS = Path(str(files("reelestate.chat_ui"))) / "assets"
+
+
+def chainlit_root(settings: Settings) -> Path:
+    return (settings.data_dir / "chainlit").resolve()
+
+
+def prepare_chainlit_root(settings: Settings, *, auth_secret: str) -> Path:
+    """Write Chainlit's config and public files and point its environment at them."""
+    root = chainlit_root(settings)
+    config_dir = root / ".chainlit"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    template = (ASSETS / "config.toml").read_text(encoding="utf-8")
+    config = template.replace("{max_files}", str(settings.max_photos)).replace(
+        "{max_size_mb}", str(settings.max_photo_mb)
+    )
+    (config_dir / "config.toml").write_text(config, encoding="utf-8")
+    shutil.copyfile(ASSETS / "chainlit.md", root / "chainlit.md")
+    public = root / "public"
+    public.mkdir(exist_ok=True)
+    for name in ("reelestate.css", "logo_light.svg", "logo_dark.svg", "favicon.svg"):
+        shutil.copyfile(ASSETS / name, public / name)
+    os.environ["CHAINLIT_APP_ROOT"] = str(root)
+    os.environ["CHAINLIT_AUTH_SECRET"] = auth_secret
+    os.environ.setdefault("CHAINLIT_COOKIE_SAMESITE", "lax")
+    os.environ.setdefault("CHAINLIT_HEADLESS", "true")
+    return root

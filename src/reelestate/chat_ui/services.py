@@ -1,0 +1,51 @@
+"""What the chat needs from the running app, handed over once at start-up.
+
+Chainlit loads the chat module by file path and calls its callbacks with no arguments of ours,
+so the app puts its services here (`configure`) before the first connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelestate.agent.runner import Runner
+from reelestate.core.errors import ConfigurationError
+from reelestate.core.ratelimit import RateLimiter
+from reelestate.core.settings import Settings
+from reelestate.render.jobs.service import JobsService
+from reelestate.storage.repositories.accounts import AccountsRepository
+
+
+@dataclass
+class ChatServices:
+    settings: Settings
+    runner: Runner
+    jobs: JobsService
+    accounts: AccountsRepository
+    login_limiter: RateLimiter
+    history_url: str
+    """The async SQLAlchemy URL of the chat history (the app's own database)."""
+
+
+_services: ChatServices | None = None
+
+
+def configure(services: ChatServices | None) -> None:
+    global _services  # noqa: PLW0603 - one app per process, set at start-up
+    _services = services
+
+
+def services() -> ChatServices:
+    if _services is None:
+        raise ConfigurationError("The chat is not connected to the app yet.", hint="Start it again.")
+    return _services
+
+
+def async_database_url(url: str) -> str:
+    """The async driver's URL for the same database (aiosqlite, or psycopg's async mode)."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url

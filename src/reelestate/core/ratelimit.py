@@ -1,0 +1,51 @@
+"""Sliding-window rate limits kept in this process (sign-in attempts, render requests).
+
+One app process serves the embedded product; behind several processes each keeps its own
+window, which still bounds guessing to N times the limit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from reelestate.core.errors import RateLimitedError
+
+
+class RateLimiter:
+    """At most `limit` events per `window_s` seconds for each key."""
+
+    def __init__(
+        self, limit: int, window_s: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._clock = clock
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, *, what: str = "attempts") -> None:
+        """Count one event for `key`; raises `RateLimitedError` when over the limit."""
+        now = self._clock()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self.window_s:
+                events.popleft()
+            if len(events) >= self.limit:
+                retry = max(1.0, events[0] + self.window_s - now)
+                raise RateLimitedError(
+                    f"Too many {what}; wait {retry:.0f} s and try again.", retry_after=retry
+                )
+            events.append(now)
+            if len(self._events) > 10_000:
+                self._forget_idle(now)
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            self._events.pop(key, None)
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window_s]:
+            del self._events[key]
