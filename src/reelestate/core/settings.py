@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     cdn_base_url: str | None = Field(default=None, alias="CDN_BASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    openai_vision_model: str = Field(default="gpt-4o-mini", alias="OPENAI_VISION_MODEL")
+    openai_timeout_s: float = Field(default=30.0, gt=0, alias="OPENAI_TIMEOUT_S")
     elevenlabs_api_key: SecretStr | None = Field(default=None, alias="ELEVENLABS_API_KEY")
     elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
