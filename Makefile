@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-SRC := src tests benchmarks
+SRC := src tests benchmarks training
 
 .PHONY: install system-deps chat test lint typecheck layers pytest bench demo clean train-rooms
 

@@ -28,5 +28,11 @@ def test_without_a_key_the_embedded_analyser_answers(monkeypatch: pytest.MonkeyP
     assert len(report.results) == 4
     assert report.failures == []
     assert {r.analyser for r in report.results} == {"embedded"}
-    assert {r.room for r in report.usable} <= {"exterior", "kitchen", "bedroom", "bathroom", "unsure"}
+    assert {r.room for r in report.usable} <= {
+        "exterior",
+        "kitchen",
+        "bedroom",
+        "bathroom",
+        "unsure",
+    }
     assert [row["index"] for row in report.rows()] == [0, 1, 2, 3]

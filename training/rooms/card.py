@@ -27,7 +27,10 @@ def _class_table(fig: Figures) -> str:
 
 
 def _confusion(fig: Figures) -> str:
-    rows = ["| true \\ predicted | " + " | ".join(LABELS) + " |", "| --- " * (len(LABELS) + 1) + "|"]
+    rows = [
+        "| true \\ predicted | " + " | ".join(LABELS) + " |",
+        "| --- " * (len(LABELS) + 1) + "|",
+    ]
     for i, label in enumerate(LABELS):
         rows.append(f"| {label} | " + " | ".join(str(v) for v in fig.confusion[i]) + " |")
     return "\n".join(rows)

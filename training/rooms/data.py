@@ -16,7 +16,12 @@ from reelestate.providers.vision.duplicates import duplicate_groups, fingerprint
 from reelestate.providers.vision.phash import dct_phash
 from reelestate.providers.vision.quality import ANALYSIS_SIDE, to_analysis_size
 
-FILE_LABELS = {"frontal": "exterior", "kitchen": "kitchen", "bedroom": "bedroom", "bathroom": "bathroom"}
+FILE_LABELS = {
+    "frontal": "exterior",
+    "kitchen": "kitchen",
+    "bedroom": "bedroom",
+    "bathroom": "bathroom",
+}
 LABELS = ["exterior", "kitchen", "bedroom", "bathroom"]
 
 TRAINING_CANDIDATE_DISTANCE = 16
@@ -93,5 +98,7 @@ def split_by_house(
 
 def prepare(data_dir: Path, *, seed: int, test_houses: int, val_houses: int) -> Split:
     kept, removed = remove_duplicates(list_photos(data_dir))
-    train, val, test = split_by_house(kept, seed=seed, test_houses=test_houses, val_houses=val_houses)
+    train, val, test = split_by_house(
+        kept, seed=seed, test_houses=test_houses, val_houses=val_houses
+    )
     return Split(train=train, val=val, test=test, removed=removed)

@@ -16,7 +16,12 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from reelestate.providers.vision.rooms import MODEL_INFO_FILE, RoomClassifier, RoomModelInfo, preprocess
+from reelestate.providers.vision.rooms import (
+    MODEL_INFO_FILE,
+    RoomClassifier,
+    RoomModelInfo,
+    preprocess,
+)
 
 MAX_INT8_ACCURACY_LOSS = 0.005
 """int8 is shipped (a quarter of the size) unless it loses more than this on validation."""
@@ -44,7 +49,9 @@ class _Photos(CalibrationDataReader):  # type: ignore[misc]
         return next(self._inputs, None)
 
 
-def quantize_int8(source: Path, target: Path, photos: list[np.ndarray], info: RoomModelInfo) -> None:  # type: ignore[type-arg]
+def quantize_int8(
+    source: Path, target: Path, photos: list[np.ndarray], info: RoomModelInfo
+) -> None:  # type: ignore[type-arg]
     """Static QDQ int8: per-channel weights, activation ranges from real listing photos."""
     prepared = target.with_suffix(".pre.onnx")
     quant_pre_process(str(source), str(prepared))
@@ -62,17 +69,26 @@ def quantize_int8(source: Path, target: Path, photos: list[np.ndarray], info: Ro
     prepared.unlink()
 
 
-def _accuracy(model: Path, photos: list[np.ndarray], labels: np.ndarray, info: RoomModelInfo, work: Path) -> float:  # type: ignore[type-arg]
+def _accuracy(
+    model: Path, photos: list[np.ndarray], labels: np.ndarray, info: RoomModelInfo, work: Path
+) -> float:  # type: ignore[type-arg]
     folder = work / model.stem
     folder.mkdir(exist_ok=True)
     shutil.copy(model, folder / "rooms.onnx")
-    (folder / MODEL_INFO_FILE).write_text(info.model_copy(update={"model_file": "rooms.onnx"}).model_dump_json())
+    (folder / MODEL_INFO_FILE).write_text(
+        info.model_copy(update={"model_file": "rooms.onnx"}).model_dump_json()
+    )
     logits = RoomClassifier(folder, threads=1).logits(photos)
     return float((logits.argmax(axis=1) == labels).mean())
 
 
 def choose_model(
-    fp32: Path, int8: Path, photos: list[np.ndarray], labels: np.ndarray, info: RoomModelInfo, work: Path  # type: ignore[type-arg]
+    fp32: Path,
+    int8: Path,
+    photos: list[np.ndarray],
+    labels: np.ndarray,
+    info: RoomModelInfo,
+    work: Path,  # type: ignore[type-arg]
 ) -> Path:
     full = _accuracy(fp32, photos, labels, info, work)
     small = _accuracy(int8, photos, labels, info, work)

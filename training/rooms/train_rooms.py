@@ -122,8 +122,8 @@ def _labels(photos: list[data.LabelledPhoto]) -> np.ndarray:  # type: ignore[typ
 
 def _fixture_copy(path: Path) -> bytes:
     """The photo as shipped in tests/fixtures/rooms: 400 px long side, JPEG quality 85."""
-    with Image.open(path) as img:
-        img = img.convert("RGB")
+    with Image.open(path) as source:
+        img = source.convert("RGB")
         img.thumbnail((FIXTURE_SIDE, FIXTURE_SIDE), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         img.save(buffer, "JPEG", quality=85)
@@ -145,7 +145,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/houses-dev"))
     parser.add_argument("--out", type=Path, default=Path("src/reelestate/providers/vision/models"))
     parser.add_argument("--cache", type=Path, default=Path("build/train-rooms"))
-    parser.add_argument("--fixtures", type=Path, default=None, help="also write the test fixture copies")
+    parser.add_argument(
+        "--fixtures", type=Path, default=None, help="also write the test fixture copies"
+    )
     parser.add_argument("--fixtures-only", action="store_true", help="write the fixtures and stop")
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--epochs", type=int, default=12)
@@ -202,10 +204,18 @@ def main() -> None:
         classifier = RoomClassifier(work, threads=1)
         test_logits = classifier.logits([_photo(p.path) for p in split.test]).astype(np.float64)
         test_labels = _labels(split.test)
-        raw = evaluate.figures(calibrated_probabilities(test_logits.astype(np.float32), 1.0),
-                               test_labels, unsure_below, len(data.LABELS))
-        test = evaluate.figures(calibrated_probabilities(test_logits.astype(np.float32), temperature),
-                                test_labels, unsure_below, len(data.LABELS))
+        raw = evaluate.figures(
+            calibrated_probabilities(test_logits.astype(np.float32), 1.0),
+            test_labels,
+            unsure_below,
+            len(data.LABELS),
+        )
+        test = evaluate.figures(
+            calibrated_probabilities(test_logits.astype(np.float32), temperature),
+            test_labels,
+            unsure_below,
+            len(data.LABELS),
+        )
         val = evaluate.figures(val_probs, val_labels, unsure_below, len(data.LABELS))
 
         fixture_set = _fixture_set(split)
@@ -220,8 +230,12 @@ def main() -> None:
                 args.fixtures.mkdir(parents=True, exist_ok=True)
                 (args.fixtures / copy.name).write_bytes(blob)
         fixture_logits = classifier.logits(fixture_photos).astype(np.float32)
-        fixture = evaluate.figures(calibrated_probabilities(fixture_logits, temperature),
-                                   _labels(fixture_set), unsure_below, len(data.LABELS))
+        fixture = evaluate.figures(
+            calibrated_probabilities(fixture_logits, temperature),
+            _labels(fixture_set),
+            unsure_below,
+            len(data.LABELS),
+        )
 
         args.out.mkdir(parents=True, exist_ok=True)
         shutil.copy(work / "rooms.onnx", args.out / "rooms.onnx")

@@ -125,12 +125,17 @@ def load_photo(
             if max_side is not None and fmt == "JPEG":
                 img.draft(img.mode, (max_side, max_side))
             if img.size[0] * img.size[1] > MAX_DECODED_PIXELS:
+                img.close()
                 raise PhotoError(
                     f"{path.name} is too large to process: {original_w}x{original_h} pixels.",
                     hint="Export it as a JPEG of at most 8,000 pixels on the long side.",
                 )
             ImageFile.LOAD_TRUNCATED_IMAGES = False
-            img.load()
+            try:
+                img.load()
+            except BaseException:
+                img.close()  # a failed load leaves the file open
+                raise
     except PhotoError:
         raise
     except UnidentifiedImageError as exc:

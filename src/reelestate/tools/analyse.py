@@ -69,7 +69,11 @@ def expand_photo_paths(paths: Sequence[Path]) -> list[Path]:
         if path.is_dir():
             expanded.extend(
                 sorted(
-                    (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES),
+                    (
+                        p
+                        for p in path.iterdir()
+                        if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES
+                    ),
                     key=lambda p: p.name,
                 )
             )
@@ -78,9 +82,7 @@ def expand_photo_paths(paths: Sequence[Path]) -> list[Path]:
     return expanded
 
 
-def analyse_photos(
-    paths: Sequence[Path], analyser: PhotoAnalyser | None = None
-) -> AnalysisReport:
+def analyse_photos(paths: Sequence[Path], analyser: PhotoAnalyser | None = None) -> AnalysisReport:
     """Analyse photos leniently: an unreadable one is reported, the others still analysed."""
     chosen = analyser or get_photo_analyser(get_settings())
     batch = chosen.analyse_batch(expand_photo_paths(paths))

@@ -14,8 +14,16 @@ from reelestate.core.settings import get_settings
 
 HOUSE = Path(__file__).parents[2] / "fixtures" / "photos" / "house5"
 REQUIRED = {
-    "path", "width", "height", "room", "room_confidence", "sharpness", "exposure",
-    "duplicate_of", "focal_point", "reject_reasons",
+    "path",
+    "width",
+    "height",
+    "room",
+    "room_confidence",
+    "sharpness",
+    "exposure",
+    "duplicate_of",
+    "focal_point",
+    "reject_reasons",
 }
 
 
@@ -48,16 +56,19 @@ def test_json_lists_every_photo_of_a_folder_with_the_required_fields(folder: Pat
     assert by_name["kitchen.jpg"]["room"] == "kitchen"
     assert 0 <= by_name["kitchen.jpg"]["focal_point"]["x"] <= 1
     copy = by_name["kitchen-copy.jpg"]
-    assert copy["duplicate_of"] == by_name["kitchen.jpg"]["index"] or by_name["kitchen.jpg"][
-        "duplicate_of"
-    ] == copy["index"]
+    assert (
+        copy["duplicate_of"] == by_name["kitchen.jpg"]["index"]
+        or by_name["kitchen.jpg"]["duplicate_of"] == copy["index"]
+    )
     assert by_name["broken.jpg"]["reject_reasons"][0].startswith("broken.jpg is")
     assert by_name["bedroom.jpg"]["reject_reasons"] == []
 
 
 def test_the_table_names_each_photo_and_its_verdict(folder: Path) -> None:
     result = CliRunner().invoke(
-        app, ["analyse", str(folder / "kitchen.jpg"), str(folder / "broken.jpg")], env={"COLUMNS": "200"}
+        app,
+        ["analyse", str(folder / "kitchen.jpg"), str(folder / "broken.jpg")],
+        env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
     assert "kitchen.jpg" in result.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,22 @@ from reelestate.tools.analyse import AnalysisReport, analyse_photos
 
 KITCHEN = Path(__file__).parents[2] / "fixtures" / "photos" / "house5" / "kitchen.jpg"
 BEDROOM = Path(__file__).parents[2] / "fixtures" / "photos" / "house5" / "bedroom.jpg"
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that announces a huge 8-bit grey image, as a decompression bomb does."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * (width + 1) * 4)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", pixels) + _chunk(b"IEND", b"")
+
+
+def _size(path: Path) -> tuple[int, int]:
+    with Image.open(path) as img:
+        return img.size
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +50,7 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     wide = Image.new("RGB", (20_000, 1_200), (120, 130, 140))
     wide.paste(good.resize((1_800, 1_200)), (9_000, 0))
     wide.save(folder / "panorama.jpg", "JPEG", quality=80)
-    Image.new("L", (20_000, 8_000), 90).save(folder / "giant.png", compress_level=1)
+    (folder / "giant.png").write_bytes(_png_header(20_000, 8_000))
     good.resize((50, 50)).save(folder / "tiny.jpg", "JPEG")
     (folder / "notes.txt").write_text("not a photo")
     return [
@@ -59,7 +77,9 @@ def _row(report: AnalysisReport, name: str) -> dict[str, object]:
     return next(r for r in report.rows() if Path(str(r["path"])).name == name)
 
 
-def test_every_upload_gets_a_row_in_input_order(report: AnalysisReport, uploads: list[Path]) -> None:
+def test_every_upload_gets_a_row_in_input_order(
+    report: AnalysisReport, uploads: list[Path]
+) -> None:
     rows = report.rows()
     assert [Path(str(r["path"])).name for r in rows] == [p.name for p in uploads]
     assert [r["index"] for r in rows] == list(range(len(uploads)))
@@ -89,14 +109,20 @@ def test_unreadable_uploads_fail_with_a_reason_naming_the_file(
 
 def test_readable_odd_formats_are_analysed(report: AnalysisReport) -> None:
     by_name = {r.path.name: r for r in report.results}
-    assert {"bedroom.jpg", "cmyk.jpg", "deep.png", "rotated.jpg", "panorama.jpg", "tiny.jpg"} == set(
-        by_name
-    )
-    assert (by_name["cmyk.jpg"].width, by_name["cmyk.jpg"].height) == (720, 480)
+    assert {
+        "bedroom.jpg",
+        "cmyk.jpg",
+        "deep.png",
+        "rotated.jpg",
+        "panorama.jpg",
+        "tiny.jpg",
+    } == set(by_name)
+    assert (by_name["cmyk.jpg"].width, by_name["cmyk.jpg"].height) == _size(KITCHEN)
     assert by_name["deep.png"].room_confidence > 0
     assert by_name["deep.png"].sharpness > 50
     rotated = by_name["rotated.jpg"]
-    assert (rotated.width, rotated.height, rotated.orientation) == (480, 720, "portrait")
+    width, height = _size(KITCHEN)
+    assert (rotated.width, rotated.height, rotated.orientation) == (height, width, "portrait")
     assert (by_name["panorama.jpg"].width, by_name["panorama.jpg"].height) == (20_000, 1_200)
 
 

@@ -24,7 +24,10 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], PhotoBa
     original = Image.open(PHOTOS / "house3" / "kitchen.jpg").convert("RGB")
     w, h = original.size
     paths = [
-        _save(original.resize((w * 3 // 5, h * 3 // 5), Image.Resampling.LANCZOS), folder / "small.jpg"),
+        _save(
+            original.resize((w * 3 // 5, h * 3 // 5), Image.Resampling.LANCZOS),
+            folder / "small.jpg",
+        ),
         PHOTOS / "house3" / "kitchen.jpg",
         _save(original, folder / "reencoded.jpg", quality=35),
         _save(original.crop((w // 20, h // 20, w - w // 20, h - h // 20)), folder / "cropped.jpg"),

@@ -15,7 +15,7 @@ from reelestate.providers.vision.factory import get_photo_analyser
 from reelestate.providers.vision.llm import LLMPhotoAnalyser
 
 sys.path.insert(0, str(Path(__file__).parent))
-from vision_fake_openai import completion, fake_openai  # noqa: E402
+from vision_fake_openai import completion, fake_openai
 
 PHOTOS = Path(__file__).parents[2] / "fixtures" / "photos" / "house107"
 PATHS = [PHOTOS / "kitchen.jpg", PHOTOS / "bedroom.jpg"]
@@ -56,7 +56,7 @@ def test_rooms_come_from_the_model_and_photos_travel_as_data_urls() -> None:
     image = request["messages"][1]["content"][1]
     assert image["type"] == "image_url"
     assert image["image_url"]["url"].startswith("data:image/jpeg;base64,/9j/")
-    assert server.headers[0]["Authorization"] == "Bearer sk-vision-secret"
+    assert server.headers[0]["authorization"] == "Bearer sk-vision-secret"
     local = EmbeddedPhotoAnalyser().analyse(PATHS)
     assert [r.sharpness for r in results] == [r.sharpness for r in local]
     assert [r.focal_point for r in results] == [r.focal_point for r in local]

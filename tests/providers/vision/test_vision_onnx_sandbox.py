@@ -27,10 +27,20 @@ def test_room_classification_writes_nothing_and_needs_no_network(tmp_path: Path)
     work = tmp_path / "work"
     home.mkdir()
     work.mkdir()
-    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmp_path / "tmp"), "XDG_CACHE_HOME": str(home)}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "TMPDIR": str(tmp_path / "tmp"),
+        "XDG_CACHE_HOME": str(home),
+    }
     (tmp_path / "tmp").mkdir()
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=work, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", SCRIPT],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "kitchen"

@@ -47,7 +47,9 @@ def test_top1_accuracy_on_unseen_houses_meets_the_card(
         [load_photo(p, max_side=ANALYSIS_SIDE).rgb for p in sorted(FIXTURES.glob("*.jpg"))]
     ).argmax(axis=1)
     truth = [t for t, _, _ in predictions]
-    top1 = sum(model.info.labels[i] == t for i, t in zip(probabilities, truth, strict=True)) / len(truth)
+    top1 = sum(model.info.labels[i] == t for i, t in zip(probabilities, truth, strict=True)) / len(
+        truth
+    )
     assert top1 >= metrics["fixture"]["accuracy"] - MARGIN
     assert top1 >= metrics["test"]["accuracy"] - MARGIN
 
@@ -62,7 +64,9 @@ def test_photos_not_marked_unsure_are_right_and_unsure_stays_rare(
     assert unsure_rate <= 0.10 + MARGIN
 
 
-def test_unsure_is_exactly_the_low_confidence_photos(predictions: list[tuple[str, str, float]]) -> None:
+def test_unsure_is_exactly_the_low_confidence_photos(
+    predictions: list[tuple[str, str, float]],
+) -> None:
     threshold = RoomClassifier().info.unsure_below
     for _, room, confidence in predictions:
         assert (room == "unsure") == (confidence < threshold)

@@ -54,7 +54,7 @@ def fake_openai(replies: list[tuple[int, str]]) -> Iterator[FakeOpenAI]:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             state.requests.append({"path": self.path, **body})
-            state.headers.append(dict(self.headers))
+            state.headers.append({k.lower(): v for k, v in self.headers.items()})
             status, payload = state.next_reply()
             data = payload.encode()
             self.send_response(status)

@@ -32,7 +32,9 @@ def _table(report: AnalysisReport) -> Table:
                 f"{focal['x']:.2f},{focal['y']:.2f}",
             ]
         reasons = row["reject_reasons"]
-        cells.append("[red]" + "; ".join(reasons) + "[/red]" if reasons else "[green]usable[/green]")
+        cells.append(
+            "[red]" + "; ".join(reasons) + "[/red]" if reasons else "[green]usable[/green]"
+        )
         table.add_row(*cells)
     return table
 

@@ -34,7 +34,9 @@ class PhotoAnalysis(BaseModel):
     room: RoomType
     room_confidence: float = Field(ge=0, le=1)
     sharpness: float = Field(ge=0, description="size-normalised variance of the Laplacian")
-    exposure: float = Field(ge=-1, le=1, description="-1 far too dark, 0 balanced, 1 far too bright")
+    exposure: float = Field(
+        ge=-1, le=1, description="-1 far too dark, 0 balanced, 1 far too bright"
+    )
     clipped_highlights: float = Field(ge=0, le=1)
     clipped_shadows: float = Field(ge=0, le=1)
     colour_cast: float = Field(ge=0, description="distance of the mean chroma from neutral")

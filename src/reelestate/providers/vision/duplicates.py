@@ -52,10 +52,11 @@ def fingerprint(rgb: RGBArray, phash: str) -> PhotoFingerprint:
     if scale < 1:
         size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    orb = cv2.ORB_create(nfeatures=_ORB_FEATURES)
+    orb = cv2.ORB.create(nfeatures=_ORB_FEATURES)
     keypoints, descriptors = orb.detectAndCompute(gray, None)
     points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
-    return PhotoFingerprint(phash=phash, points=points, descriptors=descriptors)
+    codes = None if descriptors is None else np.asarray(descriptors, dtype=np.uint8)
+    return PhotoFingerprint(phash=phash, points=points, descriptors=codes)
 
 
 def same_capture(first: PhotoFingerprint, second: PhotoFingerprint) -> bool:

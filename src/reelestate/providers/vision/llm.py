@@ -68,7 +68,9 @@ class LLMPhotoAnalyser:
         self.fallback = fallback
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, fallback: EmbeddedPhotoAnalyser) -> LLMPhotoAnalyser:
+    def from_settings(
+        cls, settings: Settings, *, fallback: EmbeddedPhotoAnalyser
+    ) -> LLMPhotoAnalyser:
         if settings.openai_api_key is None:
             raise ValueError("OPENAI_API_KEY is required for the LLM photo analyser")
         model = ChatOpenAI(
@@ -104,7 +106,7 @@ class LLMPhotoAnalyser:
         for position, photo in enumerate(measured):
             try:
                 calls.append(self._room(photo))
-            except Exception as exc:  # noqa: BLE001 - any client or parsing failure falls back
+            except Exception as exc:  # any client or parsing failure falls back
                 logger.warning(
                     "vision model failed on %s (%s); using the embedded classifier",
                     photo.path.name,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from reelestate.core.imaging import RGBArray
 
@@ -67,7 +68,7 @@ def to_analysis_size(rgb: RGBArray) -> RGBArray:
     return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
 
 
-def sharpness(gray: np.ndarray) -> float:  # type: ignore[type-arg]
+def sharpness(gray: npt.NDArray[np.uint8]) -> float:
     """Variance of the Laplacian of the analysis-size grey image (0-255 scale)."""
     return float(cv2.Laplacian(gray, cv2.CV_64F).var())
 
@@ -75,7 +76,7 @@ def sharpness(gray: np.ndarray) -> float:  # type: ignore[type-arg]
 def measure_quality(rgb: RGBArray) -> QualityMetrics:
     """All quality measures of an RGB photo."""
     small = to_analysis_size(rgb)
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    gray = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     total = float(gray.size)
     hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
     mean_luma = float((hist * np.arange(256)).sum() / total) / 255.0

@@ -9,6 +9,7 @@ scores are temperature-calibrated so that one threshold turns low confidence int
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,8 +77,14 @@ def calibrated_probabilities(
     return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
 
 
+ONNXRUNTIME_OPT_OUTS = {"ORT_DISABLE_TELEMETRY": "1", "ORT_TELEMETRY_DISABLED": "1"}
+"""onnxruntime 1.2x+ on Linux writes a device id and an event cache under ~/.cache/Microsoft and
+uploads usage events unless one of these is set before it is first imported."""
+
+
 @lru_cache(maxsize=2)
 def _load(model_dir: str, threads: int) -> tuple[RoomModelInfo, Any]:
+    os.environ.update(ONNXRUNTIME_OPT_OUTS)
     import onnxruntime as ort  # noqa: PLC0415 - heavy import, only when rooms are needed
 
     folder = Path(model_dir)
@@ -135,7 +142,9 @@ class RoomClassifier:
                 RoomPrediction(
                     room=room,
                     confidence=confidence,
-                    probabilities={label: float(p) for label, p in zip(info.labels, row, strict=True)},
+                    probabilities={
+                        label: float(p) for label, p in zip(info.labels, row, strict=True)
+                    },
                 )
             )
         return predictions
