@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelestate.api.cli import analyse_cmd, chat_cmd, render_cmd
+from reelestate.api.cli import analyse_cmd, chat_cmd, make_cmd, render_cmd
 
 app = typer.Typer(
     name="reelestate",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 render_cmd.register(app)
 analyse_cmd.register(app)
+make_cmd.register(app)
 chat_cmd.register(app)
 
 
