@@ -37,6 +37,7 @@ test: lint typecheck layers pytest
 
 bench: install
 	$(BIN)/python -m benchmarks.run_all
+	$(BIN)/python -m benchmarks.jobs_load >> benchmarks/RESULTS.md
 
 demo: install
 	$(BIN)/reelestate render tests/fixtures/demo/storyboard.json --out demo-output
