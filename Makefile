@@ -18,7 +18,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 chat: install
-	$(BIN)/reelestate chat-web
+	$(BIN)/reelestate db upgrade
+	$(BIN)/reelestate chat
 
 lint: install
 	$(BIN)/ruff check $(SRC)
