@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from reelestate.api.cli import chat_cmd, db_cmd, jobs_cmd, render_cmd, worker_cmd
+from reelestate.api.cli import (
+    analyse_cmd,
+    chat_cmd,
+    db_cmd,
+    jobs_cmd,
+    make_cmd,
+    render_cmd,
+    worker_cmd,
+)
 
 app = typer.Typer(
     name="reelestate",
@@ -13,6 +21,8 @@ app = typer.Typer(
     add_completion=False,
 )
 render_cmd.register(app)
+analyse_cmd.register(app)
+make_cmd.register(app)
 chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)
