@@ -11,6 +11,7 @@ from reelestate.api.cli import (
     jobs_cmd,
     make_cmd,
     render_cmd,
+    serve_cmd,
     worker_cmd,
 )
 
@@ -27,6 +28,7 @@ chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)
 jobs_cmd.register(app)
+serve_cmd.register(app)
 
 
 @app.callback()

@@ -1,0 +1,166 @@
+"""The web app: REST v1 under `/api/v1`, the Chainlit chat at `/chat`, health, signed media.
+
+`create_app` builds it; its lifespan opens the database, the blob store, the job queue (and an
+in-process worker on the embedded defaults), the conversation runner and the first admin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from reelestate.agent.brain import Brain
+from reelestate.agent.runner import Runner, default_photo_analyser
+from reelestate.api import health, media, problems
+from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
+from reelestate.api.services import AppServices
+from reelestate.api.security.tokens import TokenIssuer, app_secret
+from reelestate.api.v1 import accounts, catalogue, render_jobs, storyboards
+from reelestate.chat_ui.render_jobs import QueuedRenderBackend
+from reelestate.chat_ui.root import prepare_chainlit_root
+from reelestate.chat_ui.services import ChatServices, async_database_url, configure
+from reelestate.core.settings import Settings, get_settings
+from reelestate.providers.vision.base import PhotoAnalyser
+from reelestate.render.jobs.arq_worker import ArqDispatcher
+from reelestate.render.jobs.dispatch import Dispatcher
+from reelestate.render.jobs.inprocess import InProcessWorkerPool
+from reelestate.render.jobs.service import JobsService, open_env
+from reelestate.render.spec import Profile
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+CHAT_PATH = "/chat"
+CHAT_MODULE = Path(__file__).resolve().parents[1] / "chat_ui" / "app.py"
+
+
+@dataclass
+class AppOptions:
+    """What tests and the command line may choose; production uses the defaults."""
+
+    worker: bool = True
+    """Run render jobs in this process (embedded mode) rather than in `reelestate worker`."""
+    chat: bool = True
+    analyser: PhotoAnalyser | None = None
+    brain: Brain | None = None
+    on_admin: Callable[[AdminLogin], None] | None = None
+    admin: list[AdminLogin] = field(default_factory=list)
+
+
+def _profile(settings: Settings) -> Profile:
+    return "preview" if settings.final_profile == "preview" else "final"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> AsyncIterator[None]:
+    env = open_env(settings)
+    dispatcher: Dispatcher | None = None
+    pool: InProcessWorkerPool | None = None
+    arq: ArqDispatcher | None = None
+    if settings.redis_url:
+        arq = await ArqDispatcher.connect(settings.redis_url)
+        dispatcher = arq
+    elif options.worker:
+        pool = InProcessWorkerPool(env)
+        await pool.start()
+        dispatcher = pool
+    jobs = JobsService(env, dispatcher)
+    analyser_box: list[PhotoAnalyser] = [options.analyser] if options.analyser else []
+
+    def analyser() -> PhotoAnalyser:
+        if not analyser_box:
+            analyser_box.append(default_photo_analyser(settings))
+        return analyser_box[0]
+
+    services = AppServices(
+        settings=settings,
+        jobs=jobs,
+        tokens=TokenIssuer(
+            app_secret(settings),
+            access_ttl_s=settings.access_token_ttl_s,
+            refresh_ttl_s=settings.refresh_token_ttl_s,
+        ),
+        analyser=analyser,
+    )
+    app.state.services = services
+    admin = ensure_first_admin(settings, env.db)
+    options.admin.append(admin)
+    if options.on_admin is not None:
+        options.on_admin(admin)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if options.chat:
+                runner = await stack.enter_async_context(
+                    Runner.open(
+                        settings,
+                        brain=options.brain,
+                        analyser=options.analyser,
+                        renderer=QueuedRenderBackend(jobs),
+                        final_profile=_profile(settings),
+                        default_length=settings.video_length_s,
+                    )
+                )
+                configure(
+                    ChatServices(
+                        settings=settings,
+                        runner=runner,
+                        jobs=jobs,
+                        accounts=services.accounts,
+                        login_limiter=services.login_limiter,
+                        history_url=async_database_url(settings.effective_database_url),
+                    )
+                )
+            yield
+    finally:
+        configure(None)
+        if pool is not None:
+            await pool.stop()
+        if arq is not None:
+            await arq.close()
+        env.close()
+
+
+def create_app(settings: Settings | None = None, options: AppOptions | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    options = options or AppOptions()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with _lifespan(app, settings, options):
+            yield
+
+    app = FastAPI(
+        title="ReelEstate Studio API",
+        version="1.0.0",
+        description="Listing photos and facts in, marketing video out.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    for router in (accounts.router, catalogue.router, storyboards.router, render_jobs.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    app.include_router(media.router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse(f"{CHAT_PATH}/" if options.chat else f"{API_PREFIX}/docs")
+
+    if options.chat:
+        _mount_chat(app, settings)
+    return app
+
+
+def _mount_chat(app: FastAPI, settings: Settings) -> None:
+    prepare_chainlit_root(settings, auth_secret=app_secret(settings).decode())
+    from chainlit.utils import mount_chainlit  # noqa: PLC0415 - only after its folder is set
+
+    mount_chainlit(app=app, target=str(CHAT_MODULE), path=CHAT_PATH)

@@ -1,0 +1,50 @@
+"""The app's long-lived clients, opened once at start-up and shared by every request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reelestate.core.ratelimit import RateLimiter
+from reelestate.core.settings import Settings
+from reelestate.providers.vision.base import PhotoAnalyser
+from reelestate.render.jobs.execute import JobEnv
+from reelestate.render.jobs.service import JobsService
+from reelestate.storage.blobs import BlobStore
+from reelestate.storage.db import Database
+from reelestate.storage.repositories.accounts import AccountsRepository
+from reelestate.api.security.tokens import TokenIssuer
+
+LOGIN_WINDOW_S = 300.0
+RENDER_WINDOW_S = 3600.0
+
+
+@dataclass
+class AppServices:
+    settings: Settings
+    jobs: JobsService
+    tokens: TokenIssuer
+    analyser: Callable[[], PhotoAnalyser]
+    """Made on first use: the embedded analyser loads a model."""
+    login_limiter: RateLimiter = field(init=False)
+    render_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.login_limiter = RateLimiter(self.settings.login_attempts_per_window, LOGIN_WINDOW_S)
+        self.render_limiter = RateLimiter(self.settings.renders_per_hour, RENDER_WINDOW_S)
+
+    @property
+    def env(self) -> JobEnv:
+        return self.jobs.env
+
+    @property
+    def db(self) -> Database:
+        return self.jobs.env.db
+
+    @property
+    def blobs(self) -> BlobStore:
+        return self.jobs.env.blobs
+
+    @property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self.db)

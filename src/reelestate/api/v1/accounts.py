@@ -1,0 +1,225 @@
+"""Sign-in, sign-up, invitations, the caller and their organisation, API keys, credits."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import uuid
+
+from fastapi import APIRouter, Request, status
+
+from reelestate.api.deps import AdminTenant, Services, Tenant
+from reelestate.api.security.tokens import TokenPair
+from reelestate.api.v1.schemas import (
+    AcceptInvitationRequest,
+    ApiKeyCreated,
+    ApiKeyIn,
+    ApiKeyOut,
+    CreditsOut,
+    InvitationCreated,
+    InvitationIn,
+    InvitationOut,
+    LoginRequest,
+    MembershipOut,
+    MemberOut,
+    MeOut,
+    OrganizationOut,
+    RefreshRequest,
+    SignupRequest,
+    UserOut,
+)
+from reelestate.core.errors import AuthenticationError, InvalidInputError
+from reelestate.core.passwords import hash_password, verify_password
+from reelestate.storage.context import TenantContext
+from reelestate.storage.models import Role
+from reelestate.storage.repositories.accounts import authenticate, normalise_email
+from reelestate.storage.repositories.api_keys import ApiKeysRepository
+from reelestate.storage.repositories.credits import CreditsRepository
+from reelestate.storage.repositories.organisations import OrganisationsRepository
+
+router = APIRouter()
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/auth/login", response_model=TokenPair, tags=["auth"])
+async def login(body: LoginRequest, request: Request, services: Services) -> TokenPair:
+    """Trade an email and password for an access token (15 min) and a refresh token."""
+    key = f"{_client(request)}:{body.email.strip().lower()}"
+    services.login_limiter.hit(key, what="sign-in attempts")
+    _, ctx = await asyncio.to_thread(
+        authenticate,
+        services.accounts,
+        body.email,
+        body.password,
+        organization_id=body.organization_id,
+    )
+    services.login_limiter.reset(key)
+    return services.tokens.issue(ctx)
+
+
+@router.post("/auth/refresh", response_model=TokenPair, tags=["auth"])
+async def refresh(body: RefreshRequest, services: Services) -> TokenPair:
+    claims = services.tokens.verify(body.refresh_token, "refresh")
+    ctx = claims.context()
+    memberships = await asyncio.to_thread(services.accounts.memberships_of, claims.sub)
+    current = next((m for m in memberships if m.organization_id == ctx.org_id), None)
+    if current is None:
+        raise AuthenticationError("You are no longer a member here.", hint="Sign in again.")
+    return services.tokens.issue(ctx.model_copy(update={"role": current.role}))
+
+
+def _slug(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "team"
+    if len(base) < 2:
+        base = f"{base}-team"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+@router.post(
+    "/auth/signup", response_model=TokenPair, status_code=status.HTTP_201_CREATED, tags=["auth"]
+)
+async def signup(body: SignupRequest, request: Request, services: Services) -> TokenPair:
+    """A new person with a new organisation (they own it) and its starting credits."""
+    services.login_limiter.hit(f"signup:{_client(request)}", what="sign-ups")
+
+    def work() -> TenantContext:
+        email = normalise_email(body.email)
+        password_hash = hash_password(body.password)
+        user = services.accounts.create_user(
+            email, password_hash=password_hash, display_name=body.display_name
+        )
+        ctx = OrganisationsRepository(services.db).create(body.organization_name, _slug(body.organization_name))
+        ctx = ctx.model_copy(update={"user_id": user.id})
+        services.accounts.add_membership(ctx, user.id, Role.OWNER)
+        if services.settings.signup_credits:
+            CreditsRepository(services.db).grant(ctx, services.settings.signup_credits, "sign-up")
+        return ctx
+
+    return services.tokens.issue(await asyncio.to_thread(work))
+
+
+@router.post("/auth/accept-invitation", response_model=TokenPair, tags=["auth"])
+async def accept_invitation(
+    body: AcceptInvitationRequest, request: Request, services: Services
+) -> TokenPair:
+    """Join the inviting organisation: new people choose a password, members give theirs."""
+    services.login_limiter.hit(f"invite:{_client(request)}", what="attempts")
+
+    def work() -> TenantContext:
+        accounts = services.accounts
+        email = accounts.invitation_email(body.token)
+        existing = accounts.credentials(email)
+        if existing is None:
+            user_id = accounts.create_user(
+                email, password_hash=hash_password(body.password), display_name=body.display_name
+            ).id
+        else:
+            if not verify_password(existing.password_hash, body.password):
+                raise AuthenticationError(
+                    "The password is wrong for this account.",
+                    hint="Use the password you sign in with.",
+                )
+            user_id = existing.id
+        ctx, _ = accounts.accept(body.token, user_id)
+        return ctx
+
+    return services.tokens.issue(await asyncio.to_thread(work))
+
+
+@router.get("/users/me", response_model=MeOut, tags=["users"])
+async def me(ctx: Tenant, services: Services) -> MeOut:
+    if ctx.user_id is None:
+        raise InvalidInputError("An API key acts for the organisation, not for a person.")
+    user = await asyncio.to_thread(services.accounts.user, ctx.user_id)
+    org = await asyncio.to_thread(OrganisationsRepository(services.db).get, ctx)
+    memberships = await asyncio.to_thread(services.accounts.memberships_of, ctx.user_id)
+    return MeOut(
+        user=UserOut.model_validate(user),
+        organization=OrganizationOut.model_validate(org),
+        role=ctx.role,
+        memberships=[MembershipOut(organization_id=m.organization_id, role=m.role) for m in memberships],
+    )
+
+
+@router.get("/organizations/current", response_model=OrganizationOut, tags=["organizations"])
+async def organization(ctx: Tenant, services: Services) -> OrganizationOut:
+    org = await asyncio.to_thread(OrganisationsRepository(services.db).get, ctx)
+    return OrganizationOut.model_validate(org)
+
+
+@router.get(
+    "/organizations/current/members", response_model=list[MemberOut], tags=["organizations"]
+)
+async def members(ctx: Tenant, services: Services) -> list[MemberOut]:
+    rows = await asyncio.to_thread(OrganisationsRepository(services.db).members, ctx)
+    return [
+        MemberOut(user_id=u.id, email=u.email, display_name=u.display_name, role=m.role)
+        for u, m in rows
+    ]
+
+
+@router.post(
+    "/organizations/current/invitations",
+    response_model=InvitationCreated,
+    status_code=status.HTTP_201_CREATED,
+    tags=["organizations"],
+)
+async def invite(
+    body: InvitationIn, ctx: AdminTenant, services: Services, request: Request
+) -> InvitationCreated:
+    """An invitation link for one person (valid 7 days, usable once)."""
+    view, token = await asyncio.to_thread(
+        services.accounts.invite, ctx, body.email, Role(body.role)
+    )
+    url = str(request.base_url).rstrip("/") + f"/chat/?invitation={token}"
+    return InvitationCreated(
+        invitation=InvitationOut.model_validate(view), token=token, accept_url=url
+    )
+
+
+@router.get(
+    "/organizations/current/invitations",
+    response_model=list[InvitationOut],
+    tags=["organizations"],
+)
+async def invitations(ctx: AdminTenant, services: Services) -> list[InvitationOut]:
+    rows = await asyncio.to_thread(services.accounts.invitations, ctx)
+    return [InvitationOut.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/organizations/current/api-keys",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    tags=["organizations"],
+)
+async def create_api_key(body: ApiKeyIn, ctx: AdminTenant, services: Services) -> ApiKeyCreated:
+    view, secret = await asyncio.to_thread(ApiKeysRepository(services.db).create, ctx, body.name)
+    return ApiKeyCreated(key=ApiKeyOut.model_validate(view), secret=secret)
+
+
+@router.get(
+    "/organizations/current/api-keys", response_model=list[ApiKeyOut], tags=["organizations"]
+)
+async def api_keys(ctx: AdminTenant, services: Services) -> list[ApiKeyOut]:
+    rows = await asyncio.to_thread(ApiKeysRepository(services.db).all, ctx)
+    return [ApiKeyOut.model_validate(r) for r in rows]
+
+
+@router.delete(
+    "/organizations/current/api-keys/{key_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["organizations"],
+)
+async def revoke_api_key(key_id: uuid.UUID, ctx: AdminTenant, services: Services) -> None:
+    await asyncio.to_thread(ApiKeysRepository(services.db).revoke, ctx, key_id)
+
+
+@router.get("/organizations/current/credits", response_model=CreditsOut, tags=["organizations"])
+async def credits(ctx: Tenant, services: Services) -> CreditsOut:
+    balance = await asyncio.to_thread(CreditsRepository(services.db).balance, ctx)
+    return CreditsOut(available=balance.available, reserved=balance.reserved)

@@ -1,0 +1,322 @@
+"""What the REST API takes and returns (pydantic models: the OpenAPI schema is built from them)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from reelestate.prompts.styles import Style
+from reelestate.storage.models import JobKind, JobStatus, MediaKind, ProjectStatus, Role
+
+T = TypeVar("T")
+
+
+def _printable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _clean_json(value: Any, depth: int = 0) -> Any:
+    if depth > 8:
+        raise ValueError("is nested too deeply")
+    if isinstance(value, str):
+        return _printable(value)
+    if isinstance(value, dict):
+        return {_printable(str(k)): _clean_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(v, depth + 1) for v in value]
+    return value
+
+
+def _facts(value: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = _clean_json(value)
+    if len(str(cleaned)) > 20_000:
+        raise ValueError("are too long (20,000 characters at most)")
+    return cleaned
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+Facts = Annotated[dict[str, Any], AfterValidator(_facts)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Problem(BaseModel):
+    """An error (`application/problem+json`)."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str | None = None
+    hint: str | None = None
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+# -- auth ----------------------------------------------------------------------------------
+
+
+class LoginRequest(_In):
+    email: Annotated[Text, Field(max_length=254)]
+    password: Annotated[Text, Field(max_length=256)]
+    organization_id: uuid.UUID | None = None
+    """Sign in to this organisation (default: the first one the person joined)."""
+
+
+class RefreshRequest(_In):
+    refresh_token: Annotated[Text, Field(max_length=4096)]
+
+
+class SignupRequest(_In):
+    email: Annotated[Text, Field(max_length=254)]
+    password: Annotated[Text, Field(min_length=10, max_length=256)]
+    organization_name: Annotated[Text, Field(min_length=1, max_length=120)]
+    display_name: Annotated[Text, Field(max_length=120)] | None = None
+
+
+class AcceptInvitationRequest(_In):
+    token: Annotated[Text, Field(max_length=200)]
+    password: Annotated[Text, Field(max_length=256)]
+    display_name: Annotated[Text, Field(max_length=120)] | None = None
+
+
+# -- people and organisations --------------------------------------------------------------
+
+
+class UserOut(_Out):
+    id: uuid.UUID
+    email: str
+    display_name: str | None
+
+
+class OrganizationOut(_Out):
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class MembershipOut(BaseModel):
+    organization_id: uuid.UUID
+    role: Role
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    organization: OrganizationOut
+    role: Role
+    memberships: list[MembershipOut]
+
+
+class MemberOut(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    display_name: str | None
+    role: Role
+
+
+class InvitationIn(_In):
+    email: Annotated[Text, Field(max_length=254)]
+    role: Literal["admin", "member"] = "member"
+
+
+class InvitationOut(_Out):
+    id: uuid.UUID
+    email: str
+    role: Role
+    expires_at: datetime
+    accepted_at: datetime | None
+
+
+class InvitationCreated(BaseModel):
+    invitation: InvitationOut
+    token: str
+    accept_url: str
+
+
+class ApiKeyIn(_In):
+    name: Annotated[Text, Field(min_length=1, max_length=80)]
+
+
+class ApiKeyOut(_Out):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(BaseModel):
+    key: ApiKeyOut
+    secret: str
+    """Shown once; store it now."""
+
+
+class CreditsOut(BaseModel):
+    available: int
+    reserved: int
+
+
+# -- brand kits ----------------------------------------------------------------------------
+
+Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class BrandKitIn(_In):
+    name: Annotated[Text, Field(min_length=1, max_length=80)]
+    primary_color: Colour = "#1F3A5F"
+    accent_color: Colour = "#F2B134"
+    text_color: Colour = "#FFFFFF"
+    agent_name: Annotated[Text, Field(max_length=80)] | None = None
+    agent_phone: Annotated[Text, Field(max_length=40)] | None = None
+    intro_card: bool = True
+    outro_card: bool = True
+
+
+class BrandKitOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    primary_color: str
+    accent_color: str
+    text_color: str
+    agent_name: str | None
+    agent_phone: str | None
+    intro_card: bool
+    outro_card: bool
+    logo_url: str | None
+
+
+# -- projects and media --------------------------------------------------------------------
+
+
+class ProjectIn(_In):
+    title: Annotated[Text, Field(min_length=1, max_length=160)]
+    facts: Facts = {}
+    brand_kit_id: uuid.UUID | None = None
+
+
+class ProjectPatch(_In):
+    title: Annotated[Text, Field(min_length=1, max_length=160)] | None = None
+    brand_kit_id: uuid.UUID | None = None
+    clear_brand_kit: bool = False
+
+
+class ProjectOut(_Out):
+    id: uuid.UUID
+    title: str
+    facts: dict[str, Any]
+    status: ProjectStatus
+    brand_kit_id: uuid.UUID | None
+    created_at: datetime
+
+
+class MediaOut(BaseModel):
+    id: uuid.UUID
+    kind: MediaKind
+    filename: str | None
+    content_type: str
+    size_bytes: int
+    sha256: str
+    analysis: dict[str, Any] | None
+    url: str
+
+
+class MediaUploadOut(BaseModel):
+    items: list[MediaOut]
+
+
+# -- storyboards ---------------------------------------------------------------------------
+
+
+class StoryboardIn(_In):
+    length_seconds: Annotated[float, Field(ge=10, le=90)] = 30.0
+    style: Style = "modern"
+    title: Annotated[Text, Field(max_length=160)] | None = None
+
+
+class SceneOut(BaseModel):
+    number: int
+    photo: str
+    room: str
+    duration: float
+    motion: str
+    caption: str | None
+
+
+class StoryboardVersionOut(BaseModel):
+    id: uuid.UUID
+    version: int
+    author: str
+    reason: str | None
+    created_at: datetime
+    total_seconds: float
+    aspect: str
+    style: str | None
+    scenes: list[SceneOut]
+
+
+class StoryboardOut(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    title: str | None
+    current_version: int
+    current: StoryboardVersionOut | None
+
+
+class OperationsIn(_In):
+    operations: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=20)]
+    """Revision operations, e.g. `{"op": "swap", "scene": 1, "with_scene": 2}`."""
+    reason: Annotated[Text, Field(max_length=400)] | None = None
+
+
+class ApproveIn(_In):
+    preview: bool = False
+    """Render at preview size (quick and cheap) instead of the final profile."""
+
+
+# -- render jobs ---------------------------------------------------------------------------
+
+
+class RenderJobIn(_In):
+    storyboard_version_id: uuid.UUID
+    preview: bool = False
+
+
+class RenderJobOut(BaseModel):
+    id: uuid.UUID
+    kind: JobKind
+    status: JobStatus
+    stage: str
+    percent: float
+    attempts: int
+    error_code: str | None
+    error_message: str | None
+    project_id: uuid.UUID | None
+    storyboard_version_id: uuid.UUID | None
+    credits: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    downloads: dict[str, str] = {}
+    """Short-lived URLs of the outputs (video, subtitles, thumbnail) once the job succeeded."""
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    checks: dict[str, str] = {}
