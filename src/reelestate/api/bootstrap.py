@@ -52,7 +52,7 @@ def ensure_first_admin(settings: Settings, db: Database) -> AdminLogin:
         return AdminLogin(email=email, password=password, created=True)
     if given is not None:
         if not verify_password(creds.password_hash, given):
-            accounts.set_password(creds.id, hash_password(given))
+            accounts.set_password(ctx, creds.id, hash_password(given))
         return AdminLogin(email=email, password=given, created=False)
     path = _password_file(settings)
     kept = path.read_text(encoding="utf-8").strip() if path.exists() else None

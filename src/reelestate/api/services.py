@@ -28,10 +28,12 @@ class AppServices:
     """Made on first use: the embedded analyser loads a model."""
     login_limiter: RateLimiter = field(init=False)
     render_limiter: RateLimiter = field(init=False)
+    signup_limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.login_limiter = RateLimiter(self.settings.login_attempts_per_window, LOGIN_WINDOW_S)
         self.render_limiter = RateLimiter(self.settings.renders_per_hour, RENDER_WINDOW_S)
+        self.signup_limiter = RateLimiter(self.settings.signups_per_hour, RENDER_WINDOW_S)
 
     @property
     def env(self) -> JobEnv:

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
         default=30 * 86400, ge=60, alias="REELESTATE_REFRESH_TOKEN_TTL_S"
     )
     login_attempts_per_window: int = Field(default=10, ge=1, alias="REELESTATE_LOGIN_LIMIT")
+    signups_per_hour: int = Field(default=20, ge=1, alias="REELESTATE_SIGNUP_LIMIT")
+    """Sign-ups and invitation acceptances from one address per hour."""
     renders_per_hour: int = Field(default=60, ge=1, alias="REELESTATE_RENDER_LIMIT")
     signup_credits: int = Field(default=50, ge=0, alias="REELESTATE_SIGNUP_CREDITS")
     min_photos: int = Field(default=5, ge=1, alias="REELESTATE_MIN_PHOTOS")

@@ -84,7 +84,7 @@ def _slug(name: str) -> str:
 )
 async def signup(body: SignupRequest, request: Request, services: Services) -> TokenPair:
     """A new person with a new organisation (they own it) and its starting credits."""
-    services.login_limiter.hit(f"signup:{_client(request)}", what="sign-ups")
+    services.signup_limiter.hit(_client(request), what="sign-ups")
 
     def work() -> TenantContext:
         email = normalise_email(body.email)
@@ -107,7 +107,7 @@ async def accept_invitation(
     body: AcceptInvitationRequest, request: Request, services: Services
 ) -> TokenPair:
     """Join the inviting organisation: new people choose a password, members give theirs."""
-    services.login_limiter.hit(f"invite:{_client(request)}", what="attempts")
+    services.signup_limiter.hit(_client(request), what="attempts")
 
     def work() -> TenantContext:
         accounts = services.accounts
@@ -134,7 +134,7 @@ async def accept_invitation(
 async def me(ctx: Tenant, services: Services) -> MeOut:
     if ctx.user_id is None:
         raise InvalidInputError("An API key acts for the organisation, not for a person.")
-    user = await asyncio.to_thread(services.accounts.user, ctx.user_id)
+    user = await asyncio.to_thread(services.accounts.user, ctx, ctx.user_id)
     org = await asyncio.to_thread(OrganisationsRepository(services.db).get, ctx)
     memberships = await asyncio.to_thread(services.accounts.memberships_of, ctx.user_id)
     return MeOut(

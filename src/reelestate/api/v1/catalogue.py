@@ -129,7 +129,8 @@ async def upload_logo(
     kit = await asyncio.to_thread(repo.get, ctx, kit_id)
     with tempfile.TemporaryDirectory() as tmp:
         stored = await asyncio.to_thread(
-            _store_photo, services, ctx, file, Path(tmp), limit_mb=5, types=("image/png", "image/jpeg")
+            _store_photo, services, ctx, file, Path(tmp), limit_mb=5,
+            types=("image/png", "image/jpeg"), min_side=16,
         )
     data = {**kit.data, "logo": stored[0]}
     kit = await asyncio.to_thread(repo.update, ctx, kit_id, name=None, data=data)
@@ -234,6 +235,7 @@ def _store_photo(
     *,
     limit_mb: int,
     types: tuple[str, ...] = tuple(PHOTO_TYPES),
+    min_side: int = 240,
 ) -> tuple[str, str, int, str]:
     """Check one uploaded photo and put it in the blob store; (key, type, size, sha256)."""
     name = upload.filename or "photo"
@@ -253,9 +255,10 @@ def _store_photo(
             digest.update(chunk)
             out.write(chunk)
     try:
-        load_photo(path, max_side=256)
+        load_photo(path, max_side=256, min_short_side=min_side)
     except PhotoError as exc:
-        raise PhotoError(f"{name}: {exc.message}", hint=exc.hint) from exc
+        message = exc.message.replace(path.name, name)
+        raise PhotoError(message if name in message else f"{name}: {message}", hint=exc.hint) from exc
     sha = digest.hexdigest()
     key = blob_key(ctx, "media", sha[:40] + PHOTO_TYPES[content_type])
     if services.blobs.stat(ctx, key) is None:

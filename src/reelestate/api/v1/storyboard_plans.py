@@ -7,6 +7,7 @@ script, listing), so an operation can make the next version without any local fi
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import uuid
@@ -31,6 +32,9 @@ from reelestate.tools.script import write_script
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory, plan_storyboard, to_render_spec
 from reelestate.tools.storyboard_ops import parse_op
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def _replace_paths(value: Any, keys: dict[str, str]) -> Any:
@@ -119,7 +123,9 @@ def _plan(
     local: dict[str, str] = {}
     paths: list[Path] = []
     for i, photo in enumerate(photos):
-        path = services.blobs.download(ctx, photo.blob_key, folder / f"{i:03d}-{photo.blob_key.rsplit('/', 1)[-1]}")
+        suffix = Path(photo.blob_key).suffix
+        stem = _SAFE.sub("-", Path(photo.filename or "photo").stem)[:60]
+        path = services.blobs.download(ctx, photo.blob_key, folder / f"{i:03d}-{stem}{suffix}")
         local[str(path)] = photo.blob_key
         paths.append(path)
     analyses = services.analyser().analyse(paths)

@@ -98,18 +98,32 @@ class AccountsRepository:
         except InvalidInputError:
             return None
         with self._db.system() as session:
+            if self._db.is_postgres:
+                found = session.execute(
+                    text("SELECT * FROM reelestate_user_credentials(:a)"), {"a": email}
+                ).first()
+                if found is None:
+                    return None
+                return UserCredentials.model_validate(found._mapping)
             row = session.scalars(select(User).where(User.email == email)).first()
             return UserCredentials.model_validate(row) if row is not None else None
 
-    def user(self, user_id: uuid.UUID) -> UserView:
-        with self._db.system() as session:
+    def user(self, ctx: TenantContext, user_id: uuid.UUID) -> UserView:
+        """A member of `ctx`'s organisation (people of other organisations are not found)."""
+        with self._db.tenant(ctx) as session:
             row = session.get(User, user_id)
-            if row is None or not row.is_active:
+            member = session.scalars(
+                select(Membership).where(
+                    Membership.organization_id == ctx.org_id, Membership.user_id == user_id
+                )
+            ).first()
+            if row is None or member is None or not row.is_active:
                 raise NotFoundError("No such user.")
             return UserView.model_validate(row)
 
-    def set_password(self, user_id: uuid.UUID, password_hash: str) -> None:
-        with self._db.system() as session:
+    def set_password(self, ctx: TenantContext, user_id: uuid.UUID, password_hash: str) -> None:
+        """Change the password of a member of `ctx`'s organisation."""
+        with self._db.tenant(ctx) as session:
             row = session.get(User, user_id)
             if row is None:
                 raise NotFoundError("No such user.")
@@ -247,13 +261,14 @@ def authenticate(
         raise wrong
     if not verify_password(creds.password_hash, password):
         raise wrong
-    if creds.password_hash and needs_rehash(creds.password_hash):
-        accounts.set_password(creds.id, hash_password(password))
     memberships = accounts.memberships_of(creds.id)
     if organization_id is not None:
         memberships = [m for m in memberships if m.organization_id == organization_id]
     if not memberships:
         raise wrong
     chosen = memberships[0]
+    ctx = TenantContext(org_id=chosen.organization_id, user_id=creds.id, role=chosen.role)
+    if creds.password_hash and needs_rehash(creds.password_hash):
+        accounts.set_password(ctx, creds.id, hash_password(password))
     user = UserView(id=creds.id, email=creds.email, display_name=creds.display_name)
-    return user, TenantContext(org_id=chosen.organization_id, user_id=creds.id, role=chosen.role)
+    return user, ctx

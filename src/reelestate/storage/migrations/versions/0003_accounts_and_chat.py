@@ -5,8 +5,10 @@
 - `storyboard_versions.plan`: the editable storyboard a spec was resolved from;
 - `chat_users`, `chat_threads`, `chat_steps`, `chat_elements`, `chat_feedbacks`: Chainlit's
   data layer schema (including `autoCollapse`, which Chainlit writes but does not document);
-- on PostgreSQL, `reelestate_user_memberships(user)`: the organisations a person belongs to
-  (ids and roles only), which sign-in needs before it knows the organisation.
+- on PostgreSQL, `reelestate_user_memberships(user)` (the organisations a person belongs to,
+  ids and roles only) and `reelestate_user_credentials(email)` (one person and their password
+  hash): sign-in needs both before it knows the organisation, and `users` has row-level
+  security.
 
 Revision ID: 0003
 Revises: 0002
@@ -27,6 +29,7 @@ branch_labels = None
 depends_on = None
 
 _MEMBERSHIPS_FN = "reelestate_user_memberships(uuid)"
+_CREDENTIALS_FN = "reelestate_user_credentials(varchar)"
 _CHAT_TABLES = ("chat_feedbacks", "chat_elements", "chat_steps", "chat_threads", "chat_users")
 
 
@@ -194,11 +197,22 @@ def _secure_postgres() -> None:
         "SELECT organization_id, role, created_at FROM memberships WHERE user_id = person "
         "ORDER BY created_at $$"
     )
-    op.execute(f"REVOKE ALL ON FUNCTION {_MEMBERSHIPS_FN} FROM PUBLIC")
+    # Sign-in reads one person by email before any organisation is known (users has RLS).
+    op.execute(
+        "CREATE FUNCTION reelestate_user_credentials(address varchar) "
+        "RETURNS TABLE(id uuid, email varchar, display_name varchar, password_hash varchar, "
+        "is_active boolean) "
+        "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+        "SELECT id, email, display_name, password_hash, is_active FROM users "
+        "WHERE email = address $$"
+    )
+    for fn in (_MEMBERSHIPS_FN, _CREDENTIALS_FN):
+        op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
     role = _app_role()
     if role:
         op.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON invitations TO "{role}"')
-        op.execute(f'GRANT EXECUTE ON FUNCTION {_MEMBERSHIPS_FN} TO "{role}"')
+        for fn in (_MEMBERSHIPS_FN, _CREDENTIALS_FN):
+            op.execute(f'GRANT EXECUTE ON FUNCTION {fn} TO "{role}"')
         # The storyboard plan column is written once, with its row, like the rest of the row.
         for table in _CHAT_TABLES:
             op.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO "{role}"')
@@ -207,6 +221,7 @@ def _secure_postgres() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP FUNCTION IF EXISTS {_MEMBERSHIPS_FN}")
+        op.execute(f"DROP FUNCTION IF EXISTS {_CREDENTIALS_FN}")
         op.execute("DROP POLICY IF EXISTS tenant_isolation ON invitations")
     for table in _CHAT_TABLES:
         op.drop_table(table)
