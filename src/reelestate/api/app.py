@@ -161,6 +161,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
 
 def _mount_chat(app: FastAPI, settings: Settings) -> None:
     prepare_chainlit_root(settings, auth_secret=app_secret(settings).decode())
+    logging.getLogger("chainlit").setLevel(logging.WARNING)
     from chainlit.utils import mount_chainlit  # noqa: PLC0415 - only after its folder is set
 
     mount_chainlit(app=app, target=str(CHAT_MODULE), path=CHAT_PATH)

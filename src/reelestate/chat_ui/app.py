@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 from chainlit.types import ThreadDict
 
 from reelestate.agent.events import RunnerEvent
@@ -131,6 +132,9 @@ async def _remember_facts() -> None:
     if not listing:
         return
     title = str(listing.get("address") or "New listing")[:160]
+    layer = get_data_layer()
+    if layer is not None and listing.get("address"):
+        await layer.update_thread(_thread_id(), name=title)
     await asyncio.to_thread(
         ProjectsRepository(services().jobs.env.db).update,
         _tenant(),

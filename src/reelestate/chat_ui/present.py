@@ -43,8 +43,8 @@ def progress_text(kind: str, stage: str, percent: float) -> str:
     filled = round(BAR_CELLS * percent / 100)
     what = "preview" if kind == "preview" else "final video"
     words = STAGE_WORDS.get(stage, stage)
-    bar = "█" * filled + "░" * (BAR_CELLS - filled)
-    return f"**Rendering the {what}:** {percent:.0f}% · {words}\n\n`{bar}`"
+    bar = "▰" * filled + "▱" * (BAR_CELLS - filled)
+    return f"**Rendering the {what}:** {percent:.0f}% · {words}\n\n{bar}"
 
 
 def reply_action(label: str, text: str) -> cl.Action:
@@ -174,9 +174,7 @@ class TurnPresenter:
                     mime="video/mp4",
                 )
             )
-        await cl.Message(
-            content=storyboard_markdown(event), elements=elements, actions=storyboard_actions()
-        ).send()
+        await cl.Message(content=storyboard_markdown(event), elements=elements).send()
         if not self.shown_storyboard and event.version == 1:
             dropped = self._dropped_sheet()
             if dropped is not None:
