@@ -3,6 +3,7 @@ one live progress message per render, the finished video with its downloads, pla
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import chainlit as cl
@@ -21,6 +22,7 @@ from reelestate.chat_ui.sheets import Tile, contact_sheet
 from reelestate.tools.storyboard import StoryboardHistory
 
 BAR_CELLS = 20
+_SERVER_PATH = re.compile(r"(?<![\w:/])/(?:[\w.\-]+/)+([\w.\-]+)")
 STAGE_WORDS = {
     "prepare": "getting the photos ready",
     "voice": "recording the narration",
@@ -45,6 +47,11 @@ def progress_text(kind: str, stage: str, percent: float) -> str:
     words = STAGE_WORDS.get(stage, stage)
     bar = "▰" * filled + "▱" * (BAR_CELLS - filled)
     return f"**Rendering the {what}:** {percent:.0f}% · {words}\n\n{bar}"
+
+
+def scrub_paths(text: str) -> str:
+    """The text without this server's folders: a file is named by its file name only."""
+    return _SERVER_PATH.sub(r"\1", text)
 
 
 def reply_action(label: str, text: str) -> cl.Action:
@@ -86,6 +93,7 @@ class TurnPresenter:
         self._streams: dict[str, cl.Message] = {}
         self._progress: dict[str, tuple[cl.Message, str]] = {}
         self.shown_storyboard = False
+        self.video_shown = False
 
     def use_history(self, history: StoryboardHistory | None) -> None:
         self._history = history
@@ -107,7 +115,7 @@ class TurnPresenter:
                 await self._video(event)
             case ErrorEvent():
                 text = event.message + (f" {event.hint}" if event.hint else "")
-                await cl.Message(content=text).send()
+                await cl.Message(content=scrub_paths(text)).send()
 
     async def _text(self, event: AssistantText) -> None:
         if event.partial:
@@ -118,11 +126,12 @@ class TurnPresenter:
             await message.stream_token(event.text)
             return
         streamed = self._streams.pop(event.message_id, None) if event.message_id else None
+        text = scrub_paths(event.text)
         if streamed is not None:
-            streamed.content = event.text
+            streamed.content = text
             await streamed.send()
-        elif event.text.strip():
-            await cl.Message(content=event.text).send()
+        elif text.strip() and not (self.video_shown and text.startswith("Your video is ready")):
+            await cl.Message(content=text).send()
 
     def _strip(self, event: StoryboardReady) -> Path | None:
         if self._history is None:
@@ -197,6 +206,7 @@ class TurnPresenter:
             self._progress[event.job_id] = (message, text)
 
     async def _video(self, event: VideoReady) -> None:
+        self.video_shown = True
         known = self._progress.get(event.job_id)
         if known is not None:
             known[0].content = progress_text("final", "done", 100.0)

@@ -15,13 +15,15 @@ from reelestate.core.errors import PhotoError
 from reelestate.core.imaging import load_photo
 from reelestate.render.fonts import pil_font
 
-TILE_HEIGHT = 150
-GAP = 8
-LABEL_HEIGHT = 40
+# Drawn at twice the size the chat shows it (about 600 px wide), so it stays sharp.
+TILE_WIDTH = 380
+TILE_HEIGHT = 250
+GAP = 14
+LABEL_HEIGHT = 76
 BACKGROUND = (247, 248, 250)
 TEXT = (31, 58, 95)
 MUTED = (96, 104, 116)
-PER_ROW = 6
+PER_ROW = 3
 
 
 class Tile(BaseModel):
@@ -45,7 +47,7 @@ def _thumbnail(path: Path, width: int) -> Image.Image:
     return image.crop((left, top, left + width, top + TILE_HEIGHT))
 
 
-def contact_sheet(tiles: Sequence[Tile], out: Path, *, tile_width: int = 200) -> Path:
+def contact_sheet(tiles: Sequence[Tile], out: Path, *, tile_width: int = TILE_WIDTH) -> Path:
     """A grid of cropped thumbnails, each with a bold title and a muted note under it."""
     if not tiles:
         raise ValueError("a contact sheet needs at least one tile")
@@ -58,15 +60,15 @@ def contact_sheet(tiles: Sequence[Tile], out: Path, *, tile_width: int = 200) ->
         BACKGROUND,
     )
     draw = ImageDraw.Draw(sheet)
-    title_font, note_font = pil_font(15, bold=True), pil_font(12, bold=False)
+    title_font, note_font = pil_font(28, bold=True), pil_font(24, bold=False)
     for i, tile in enumerate(tiles):
         x = GAP + (i % columns) * (tile_width + GAP)
         y = GAP + (i // columns) * (cell_h + GAP)
         sheet.paste(_thumbnail(tile.photo, tile_width), (x, y))
-        draw.text((x + 2, y + TILE_HEIGHT + 3), _fit(draw, tile.title, title_font, tile_width),
+        draw.text((x + 4, y + TILE_HEIGHT + 6), _fit(draw, tile.title, title_font, tile_width),
                   fill=TEXT, font=title_font)  # fmt: skip
         if tile.note:
-            draw.text((x + 2, y + TILE_HEIGHT + 22), _fit(draw, tile.note, note_font, tile_width),
+            draw.text((x + 4, y + TILE_HEIGHT + 42), _fit(draw, tile.note, note_font, tile_width),
                       fill=MUTED, font=note_font)  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(out, "PNG", optimize=True)

@@ -1,0 +1,3 @@
+from tests.web.conftest import chat_server
+
+__all__ = ["chat_server"]
