@@ -17,9 +17,14 @@ install: system-deps $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The web product on the embedded defaults (SQLite, in-process worker, local files): prints the
+# URL and the first admin's sign-in. `reelestate chat` is the same assistant in a terminal.
 chat: install
 	$(BIN)/reelestate db upgrade
-	$(BIN)/reelestate chat
+	$(BIN)/reelestate serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check $(SRC)

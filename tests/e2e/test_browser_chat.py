@@ -47,10 +47,14 @@ RECORD_PROGRESS = """
 PLAY_VIDEO = """
 async (video) => {
   video.muted = true;
-  if (video.readyState < 1) await new Promise(r => video.addEventListener('loadedmetadata', r, {once: true}));
+  if (video.readyState < 1) {
+    await new Promise(r => video.addEventListener('loadedmetadata', r, {once: true}));
+  }
   await video.play();
   const start = Date.now();
-  while (video.currentTime < 0.3 && Date.now() - start < 15000) await new Promise(r => setTimeout(r, 100));
+  while (video.currentTime < 0.3 && Date.now() - start < 15000) {
+    await new Promise(r => setTimeout(r, 100));
+  }
   video.pause();
   return {duration: video.duration, played: video.currentTime};
 }
@@ -96,7 +100,9 @@ def test_listing_to_video_in_the_browser(
 
     page.set_input_files("#upload-button-input", [str(p) for p in listing_photos()[:5]])
     page.fill("#chat-input", FACTS)
-    page.wait_for_function("document.querySelectorAll('#attachments img, #attachments > *').length >= 5")
+    page.wait_for_function(
+        "document.querySelectorAll('#attachments img, #attachments > *').length >= 5"
+    )
     shot(page, "03-photos-attached")
     page.click("#chat-submit")
 

@@ -26,7 +26,9 @@ class ChatClient:
             self.events.append((event, data))
 
     async def sign_in(self, email: str, password: str) -> int:
-        response = await self.http.post("/chat/login", data={"username": email, "password": password})
+        response = await self.http.post(
+            "/chat/login", data={"username": email, "password": password}
+        )
         self.token = response.cookies.get("access_token")
         return response.status_code
 
@@ -59,7 +61,9 @@ class ChatClient:
             refs.append({"id": response.json()["id"]})
         return refs
 
-    async def say(self, text: str, files: list[dict[str, str]] | None = None) -> list[tuple[str, Any]]:
+    async def say(
+        self, text: str, files: list[dict[str, str]] | None = None
+    ) -> list[tuple[str, Any]]:
         """Send a message; the events until its task ends."""
         mark = len(self.events)
         await self.sio.emit(
@@ -90,12 +94,13 @@ class ChatClient:
         await asyncio.sleep(0.2)  # the last socket.io frames may trail the HTTP answer
         return self.events[mark:]
 
-    async def wait_for(self, name: str, *, after: int, timeout: float = 180) -> list[tuple[str, Any]]:
-        async def seen() -> None:
-            while not any(e == name for e, _ in self.events[after:]):
+    async def wait_for(
+        self, name: str, *, after: int, limit_s: float = 180
+    ) -> list[tuple[str, Any]]:
+        """The events from `after` up to the first `name` event (waiting up to `limit_s`)."""
+        async with asyncio.timeout(limit_s):
+            while not any(e == name for e, _ in self.events[after:]):  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
-
-        await asyncio.wait_for(seen(), timeout)
         end = next(i for i, (e, _) in enumerate(self.events) if i >= after and e == name)
         return self.events[after : end + 1]
 
@@ -107,7 +112,9 @@ class ChatClient:
 
 def messages(events: list[tuple[str, Any]]) -> list[str]:
     """The text of every message sent or updated, in order."""
-    return [d["output"] for e, d in events if e in {"new_message", "update_message"} and d.get("output")]
+    return [
+        d["output"] for e, d in events if e in {"new_message", "update_message"} and d.get("output")
+    ]
 
 
 def actions(events: list[tuple[str, Any]]) -> list[dict[str, Any]]:

@@ -37,9 +37,11 @@ def web_settings(data_dir: Path, database_url: str | None = None, **extra: objec
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     data = tmp_path_factory.mktemp("web")
-    with fresh_postgres_database() if request.param == "postgresql" else _no_database() as url:
+    with fresh_postgres_database() if request.param == "postgresql" else _NoDatabase() as url:
         settings = web_settings(data, url)
         migrate.upgrade(settings)
         app = create_app(settings, AppOptions(chat=False, analyser=FileNameAnalyser()))
@@ -47,7 +49,7 @@ def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             yield test_client
 
 
-class _no_database:
+class _NoDatabase:
     def __enter__(self) -> None:
         return None
 

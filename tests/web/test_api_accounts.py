@@ -21,19 +21,27 @@ def test_signup_gives_tokens_that_open_the_new_organisation(client: TestClient) 
 
 def test_login_and_refresh(client: TestClient) -> None:
     me = Account(client)
-    login = client.post("/api/v1/auth/login", json={"email": me.email.upper(), "password": PASSWORD})
+    login = client.post(
+        "/api/v1/auth/login", json={"email": me.email.upper(), "password": PASSWORD}
+    )
     assert login.status_code == 200
     tokens = login.json()
     refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refreshed.status_code == 200
     access = refreshed.json()["access_token"]
-    assert client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {access}"}).status_code == 200
+    assert (
+        client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {access}"}).status_code
+        == 200
+    )
     # An access token is not a refresh token, and a refresh token opens no route.
     wrong = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["access_token"]})
     assert wrong.status_code == 401
-    assert client.get(
-        "/api/v1/users/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}
-    ).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/users/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}
+        ).status_code
+        == 401
+    )
 
 
 def test_auth_failures_are_problems(client: TestClient) -> None:
@@ -42,7 +50,9 @@ def test_auth_failures_are_problems(client: TestClient) -> None:
     assert wrong.status_code == 401
     assert wrong.headers["content-type"] == "application/problem+json"
     assert wrong.json()["code"] == "unauthenticated"
-    unknown = client.post("/api/v1/auth/login", json={"email": "nobody@example.com", "password": PASSWORD})
+    unknown = client.post(
+        "/api/v1/auth/login", json={"email": "nobody@example.com", "password": PASSWORD}
+    )
     assert unknown.json()["title"] == wrong.json()["title"]  # no hint which emails exist
     missing = client.get("/api/v1/users/me")
     assert missing.status_code == 401
@@ -54,7 +64,9 @@ def test_auth_failures_are_problems(client: TestClient) -> None:
 def test_login_is_rate_limited(client: TestClient) -> None:
     me = Account(client)
     statuses = [
-        client.post("/api/v1/auth/login", json={"email": me.email, "password": "wrong password!"}).status_code
+        client.post(
+            "/api/v1/auth/login", json={"email": me.email, "password": "wrong password!"}
+        ).status_code
         for _ in range(6)
     ]
     assert statuses[:5] == [401] * 5
@@ -108,7 +120,9 @@ def test_invitation_adds_a_member_who_cannot_manage_keys(client: TestClient) -> 
     me = client.get("/api/v1/users/me", headers=member).json()
     assert me["role"] == "member"
     assert me["organization"]["id"] == owner.get("/api/v1/users/me").json()["organization"]["id"]
-    refused = client.post("/api/v1/organizations/current/api-keys", json={"name": "x"}, headers=member)
+    refused = client.post(
+        "/api/v1/organizations/current/api-keys", json={"name": "x"}, headers=member
+    )
     assert refused.status_code == 403
     assert refused.json()["code"] == "forbidden"
     emails = {m["email"] for m in owner.get("/api/v1/organizations/current/members").json()}

@@ -152,6 +152,11 @@ def test_health(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "checks": {}}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "blobs": "ok", "ffmpeg": "ok", "queue": "ok"}
+    assert ready.json()["checks"] == {
+        "database": "ok",
+        "blobs": "ok",
+        "ffmpeg": "ok",
+        "queue": "ok",
+    }
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/render-jobs" in spec["paths"]

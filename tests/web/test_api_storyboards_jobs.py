@@ -107,7 +107,9 @@ def test_render_jobs_idempotency_and_isolation(client: TestClient) -> None:
     assert first.status_code == second.status_code == 202
     assert first.json()["id"] == second.json()["id"]
     clash = me.post(
-        "/api/v1/render-jobs", json={**body, "preview": False}, headers={"Idempotency-Key": "order-17"}
+        "/api/v1/render-jobs",
+        json={**body, "preview": False},
+        headers={"Idempotency-Key": "order-17"},
     )
     assert clash.status_code == 409
     job_id = first.json()["id"]

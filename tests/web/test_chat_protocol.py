@@ -48,7 +48,9 @@ async def test_photos_to_video_over_socketio(chat_server: ChatServer) -> None:
         assert "storyboard-v1.png" in shown
         assert "preview-v1.mp4" in shown
         buttons = {a["label"]: a for a in actions(turn)}
-        assert {"Approve", "Revise", "Shorter", "Change music", "Square", "Vertical"} <= set(buttons)
+        assert {"Approve", "Revise", "Shorter", "Change music", "Square", "Vertical"} <= set(
+            buttons
+        )
 
         final = await client.click(buttons["Approve"])
         progress = [
@@ -93,9 +95,7 @@ async def test_history_is_kept_per_organisation(chat_server: ChatServer) -> None
             json={"pagination": {"first": 20}, "filter": {}},
         )
         assert theirs.json()["data"] == []
-        peek = await other.http.get(
-            f"/chat/project/thread/{mine[0]}"
-        )
+        peek = await other.http.get(f"/chat/project/thread/{mine[0]}")
         assert peek.status_code in {401, 403, 404}
     finally:
         await admin.close()

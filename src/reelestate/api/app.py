@@ -20,8 +20,8 @@ from reelestate.agent.brain import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
-from reelestate.api.services import AppServices
 from reelestate.api.security.tokens import TokenIssuer, app_secret
+from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, catalogue, render_jobs, storyboards
 from reelestate.chat_ui.render_jobs import QueuedRenderBackend
 from reelestate.chat_ui.root import prepare_chainlit_root

@@ -20,7 +20,7 @@ from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import AccountsRepository
 from reelestate.storage.repositories.organisations import ensure_local_organisation
 
-PASSWORD_FILE = "first-admin-password"
+PASSWORD_FILE = "first-admin-password"  # noqa: S105 - a file name, not a password
 
 
 class AdminLogin(BaseModel):
@@ -42,7 +42,9 @@ def ensure_first_admin(settings: Settings, db: Database) -> AdminLogin:
     creds = accounts.credentials(email)
     if creds is None:
         password = given or secrets.token_urlsafe(12)
-        user = accounts.create_user(email, password_hash=hash_password(password), display_name="Admin")
+        user = accounts.create_user(
+            email, password_hash=hash_password(password), display_name="Admin"
+        )
         accounts.add_membership(ctx, user.id, Role.OWNER)
         if given is None:
             path = _password_file(settings)

@@ -9,7 +9,12 @@ from fastapi.responses import FileResponse
 
 from reelestate.api.deps import Services
 from reelestate.core.errors import NotFoundError
-from reelestate.storage.blobs import LocalBlobStore, blob_url_secret, org_of_key, verify_blob_signature
+from reelestate.storage.blobs import (
+    LocalBlobStore,
+    blob_url_secret,
+    org_of_key,
+    verify_blob_signature,
+)
 from reelestate.storage.context import TenantContext
 
 router = APIRouter(tags=["media"], include_in_schema=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reelestate.api.security.tokens import TokenIssuer
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings
 from reelestate.providers.vision.base import PhotoAnalyser
@@ -13,7 +14,6 @@ from reelestate.render.jobs.service import JobsService
 from reelestate.storage.blobs import BlobStore
 from reelestate.storage.db import Database
 from reelestate.storage.repositories.accounts import AccountsRepository
-from reelestate.api.security.tokens import TokenIssuer
 
 LOGIN_WINDOW_S = 300.0
 RENDER_WINDOW_S = 3600.0

@@ -242,4 +242,3 @@ async def _apply_pending_settings() -> None:
     cl.user_session.set("pending_phrases", [])
     for phrase in phrases:
         await _send(phrase)
-

@@ -53,7 +53,9 @@ def accept_photos(
         try:
             size = path.stat().st_size
             if size > settings.max_photo_mb * MB:
-                raise PhotoError(f"it is {size / MB:.0f} MB; the limit is {settings.max_photo_mb} MB")
+                raise PhotoError(
+                    f"it is {size / MB:.0f} MB; the limit is {settings.max_photo_mb} MB"
+                )
             load_photo(path, max_side=256)
         except PhotoError as exc:
             batch.refused.append((name, exc.message))

@@ -172,8 +172,9 @@ class TurnPresenter:
         elements: list[cl.Element] = []
         strip = self._strip(event)
         if strip is not None:
-            elements.append(cl.Image(path=str(strip), name=strip.name, display="inline",
-                                     size="large"))  # fmt: skip
+            elements.append(
+                cl.Image(path=str(strip), name=strip.name, display="inline", size="large")
+            )
         if event.preview_video is not None:
             elements.append(
                 cl.Video(
@@ -213,14 +214,20 @@ class TurnPresenter:
             await known[0].update()
         base = f"listing-v{event.version}"
         elements: list[cl.Element] = [
-            cl.Video(path=str(event.video), name=f"{base}.mp4", display="inline",
-                     mime="video/mp4"),  # fmt: skip
-            cl.File(path=str(event.video), name=f"{base}.mp4", display="inline",
-                    mime="video/mp4"),  # fmt: skip
-            cl.File(path=str(event.subtitles), name=f"{base}.srt", display="inline",
-                    mime="application/x-subrip"),  # fmt: skip
-            cl.File(path=str(event.thumbnail), name=f"{base}-thumbnail.jpg", display="inline",
-                    mime="image/jpeg"),  # fmt: skip
+            cl.Video(path=str(event.video), name=f"{base}.mp4", display="inline", mime="video/mp4"),
+            cl.File(path=str(event.video), name=f"{base}.mp4", display="inline", mime="video/mp4"),
+            cl.File(
+                path=str(event.subtitles),
+                name=f"{base}.srt",
+                display="inline",
+                mime="application/x-subrip",
+            ),
+            cl.File(
+                path=str(event.thumbnail),
+                name=f"{base}-thumbnail.jpg",
+                display="inline",
+                mime="image/jpeg",
+            ),
         ]
         await cl.Message(
             content=(

@@ -18,9 +18,9 @@ from typing import Any, get_args
 from reelestate.agent.render_backend import ProgressSink, RenderOutputs, RenderRequest
 from reelestate.core.errors import (
     ConfigurationError,
+    ReelEstateError,
     RenderCancelledError,
     RenderError,
-    ReelEstateError,
 )
 from reelestate.render.jobs.assets import store_spec_files
 from reelestate.render.jobs.service import JobsService

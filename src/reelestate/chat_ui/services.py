@@ -37,7 +37,9 @@ def configure(services: ChatServices | None) -> None:
 
 def services() -> ChatServices:
     if _services is None:
-        raise ConfigurationError("The chat is not connected to the app yet.", hint="Start it again.")
+        raise ConfigurationError(
+            "The chat is not connected to the app yet.", hint="Start it again."
+        )
     return _services
 
 

@@ -47,12 +47,17 @@ def widgets(brand_kits: list[str], *, length: float) -> list[InputWidget]:
         Select(id="style", label="Style", values=STYLES, initial_value="modern"),
         Select(id="voice", label="Voice", values=list(VOICE_PHRASES), initial_value="American"),
         Select(id="music", label="Music", values=list(MUSIC_PHRASES), initial_value="calm"),
-        Select(id="aspect", label="Shape", values=list(ASPECT_PHRASES),
-               initial_value="9:16 vertical"),  # fmt: skip
+        Select(
+            id="aspect", label="Shape", values=list(ASPECT_PHRASES), initial_value="9:16 vertical"
+        ),
         Slider(id="length", label="Length (seconds)", initial=length, min=15, max=60, step=5),
         Switch(id="captions", label="Captions", initial=True),
-        Select(id="brand_kit", label="Brand kit", values=[NO_BRAND, *brand_kits],
-               initial_value=NO_BRAND),  # fmt: skip
+        Select(
+            id="brand_kit",
+            label="Brand kit",
+            values=[NO_BRAND, *brand_kits],
+            initial_value=NO_BRAND,
+        ),
     ]
 
 

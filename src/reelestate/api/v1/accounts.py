@@ -21,8 +21,8 @@ from reelestate.api.v1.schemas import (
     InvitationIn,
     InvitationOut,
     LoginRequest,
-    MembershipOut,
     MemberOut,
+    MembershipOut,
     MeOut,
     OrganizationOut,
     RefreshRequest,
@@ -92,7 +92,9 @@ async def signup(body: SignupRequest, request: Request, services: Services) -> T
         user = services.accounts.create_user(
             email, password_hash=password_hash, display_name=body.display_name
         )
-        ctx = OrganisationsRepository(services.db).create(body.organization_name, _slug(body.organization_name))
+        ctx = OrganisationsRepository(services.db).create(
+            body.organization_name, _slug(body.organization_name)
+        )
         ctx = ctx.model_copy(update={"user_id": user.id})
         services.accounts.add_membership(ctx, user.id, Role.OWNER)
         if services.settings.signup_credits:
@@ -141,7 +143,9 @@ async def me(ctx: Tenant, services: Services) -> MeOut:
         user=UserOut.model_validate(user),
         organization=OrganizationOut.model_validate(org),
         role=ctx.role,
-        memberships=[MembershipOut(organization_id=m.organization_id, role=m.role) for m in memberships],
+        memberships=[
+            MembershipOut(organization_id=m.organization_id, role=m.role) for m in memberships
+        ],
     )
 
 

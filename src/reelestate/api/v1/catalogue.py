@@ -113,9 +113,7 @@ async def update_brand_kit(
     return _kit_out(services, ctx, await asyncio.to_thread(work))
 
 
-@router.delete(
-    "/brand-kits/{kit_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["brand-kits"]
-)
+@router.delete("/brand-kits/{kit_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["brand-kits"])
 async def delete_brand_kit(kit_id: uuid.UUID, ctx: Tenant, services: Services) -> None:
     await asyncio.to_thread(BrandKitsRepository(services.db).delete, ctx, kit_id)
 
@@ -129,8 +127,14 @@ async def upload_logo(
     kit = await asyncio.to_thread(repo.get, ctx, kit_id)
     with tempfile.TemporaryDirectory() as tmp:
         stored = await asyncio.to_thread(
-            _store_photo, services, ctx, file, Path(tmp), limit_mb=5,
-            types=("image/png", "image/jpeg"), min_side=16,
+            _store_photo,
+            services,
+            ctx,
+            file,
+            Path(tmp),
+            limit_mb=5,
+            types=("image/png", "image/jpeg"),
+            min_side=16,
         )
     data = {**kit.data, "logo": stored[0]}
     kit = await asyncio.to_thread(repo.update, ctx, kit_id, name=None, data=data)
@@ -204,9 +208,7 @@ async def set_facts(
     return ProjectOut.model_validate(row)
 
 
-@router.delete(
-    "/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["projects"]
-)
+@router.delete("/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["projects"])
 async def delete_project(project_id: uuid.UUID, ctx: Tenant, services: Services) -> None:
     await asyncio.to_thread(ProjectsRepository(services.db).delete, ctx, project_id)
 
@@ -251,14 +253,18 @@ def _store_photo(
         while chunk := upload.file.read(MB):
             size += len(chunk)
             if size > limit_mb * MB:
-                raise PhotoError(f"{name} is larger than {limit_mb} MB.", hint="Send a smaller file.")
+                raise PhotoError(
+                    f"{name} is larger than {limit_mb} MB.", hint="Send a smaller file."
+                )
             digest.update(chunk)
             out.write(chunk)
     try:
         load_photo(path, max_side=256, min_short_side=min_side)
     except PhotoError as exc:
         message = exc.message.replace(path.name, name)
-        raise PhotoError(message if name in message else f"{name}: {message}", hint=exc.hint) from exc
+        raise PhotoError(
+            message if name in message else f"{name}: {message}", hint=exc.hint
+        ) from exc
     sha = digest.hexdigest()
     key = blob_key(ctx, "media", sha[:40] + PHOTO_TYPES[content_type])
     if services.blobs.stat(ctx, key) is None:

@@ -58,9 +58,7 @@ async def submit(
     )
 
 
-async def _job_for_key(
-    services: AppServices, ctx: TenantContext, key: str
-) -> RenderJobView | None:
+async def _job_for_key(services: AppServices, ctx: TenantContext, key: str) -> RenderJobView | None:
     jobs = await asyncio.to_thread(services.env.jobs.recent, ctx, limit=500)
     return next((j for j in jobs if j.idempotency_key == key), None)
 

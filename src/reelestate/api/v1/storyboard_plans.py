@@ -33,7 +33,6 @@ from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory, plan_storyboard, to_render_spec
 from reelestate.tools.storyboard_ops import parse_op
 
-
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -63,7 +62,9 @@ def _spec(
     return data
 
 
-def _brand(services: AppServices, ctx: TenantContext, kit_id: uuid.UUID | None) -> dict[str, Any] | None:
+def _brand(
+    services: AppServices, ctx: TenantContext, kit_id: uuid.UUID | None
+) -> dict[str, Any] | None:
     if kit_id is None:
         return None
     return BrandKitsRepository(services.db).get(ctx, kit_id).data
@@ -97,7 +98,9 @@ def plan_from_project(
         shutil.rmtree(folder, ignore_errors=True)
     boards = StoryboardsRepository(services.db)
     board = boards.create(ctx, project_id, title or project.title)
-    spec = _spec(services, ctx, history, listing, script, _brand(services, ctx, project.brand_kit_id))
+    spec = _spec(
+        services, ctx, history, listing, script, _brand(services, ctx, project.brand_kit_id)
+    )
     by_key = {m.blob_key: m.id for m in photos}
     return boards.add_version(
         ctx,
@@ -155,7 +158,7 @@ def revise(
     author: str,
     reason: str | None,
 ) -> StoryboardVersionView:
-    """The next version: the current one changed by `operations`, if it is still `expect_version`."""
+    """The next version: the current one changed by `operations`, if it is `expect_version`."""
     boards = StoryboardsRepository(services.db)
     board = boards.get(ctx, storyboard_id)
     if board.current_version != expect_version:
@@ -176,8 +179,12 @@ def revise(
     for op in parsed:
         history = history.apply(op, author=author, reason=reason)
     project = ProjectsRepository(services.db).get(ctx, board.project_id)
-    spec = _spec(services, ctx, history, listing, script, _brand(services, ctx, project.brand_kit_id))
-    photos = {m.blob_key: m.id for m in MediaRepository(services.db).for_project(ctx, board.project_id)}
+    spec = _spec(
+        services, ctx, history, listing, script, _brand(services, ctx, project.brand_kit_id)
+    )
+    photos = {
+        m.blob_key: m.id for m in MediaRepository(services.db).for_project(ctx, board.project_id)
+    }
     return boards.add_version(
         ctx,
         storyboard_id,

@@ -127,7 +127,9 @@ async def create_storyboard(
         title=body.title,
         author=str(ctx.user_id or "api-key"),
     )
-    board = await asyncio.to_thread(StoryboardsRepository(services.db).get, ctx, version.storyboard_id)
+    board = await asyncio.to_thread(
+        StoryboardsRepository(services.db).get, ctx, version.storyboard_id
+    )
     response.headers["ETag"] = etag(board.current_version)
     return await asyncio.to_thread(_board_out, ctx, board, services)
 
@@ -172,8 +174,10 @@ async def versions(
     "/storyboards/{storyboard_id}/operations",
     response_model=StoryboardOut,
     tags=["storyboards"],
-    responses={409: {"description": "The storyboard changed since you read it."},
-               428: {"description": "If-Match is missing."}},  # fmt: skip
+    responses={
+        409: {"description": "The storyboard changed since you read it."},
+        428: {"description": "If-Match is missing."},
+    },
 )
 async def apply_operations(
     storyboard_id: uuid.UUID,

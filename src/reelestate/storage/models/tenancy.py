@@ -69,6 +69,8 @@ class Invitation(TenantMixin, Base):
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[Role] = mapped_column(_role_enum())
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    invited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]

@@ -186,7 +186,6 @@ class MediaRepository:
             )
             return [MediaView.model_validate(r) for r in rows]
 
-
     def delete(self, ctx: TenantContext, media_id: uuid.UUID) -> MediaView:
         """Forget a file; returns what it was so the caller can remove the blob."""
         with self._db.tenant(ctx) as session:
@@ -229,8 +228,7 @@ class StoryboardsRepository:
             board = _owned(session, Storyboard, ctx, storyboard_id, "storyboard")
             if expect_version is not None and board.current_version != expect_version:
                 raise StaleVersionError(
-                    f"The storyboard is at version {board.current_version}, "
-                    f"not {expect_version}.",
+                    f"The storyboard is at version {board.current_version}, not {expect_version}.",
                     hint="Fetch the latest version and apply your change to it.",
                 )
             board.current_version += 1
@@ -271,7 +269,9 @@ class StoryboardsRepository:
             _owned(session, Project, ctx, project_id, "project")
             rows = session.scalars(
                 select(Storyboard)
-                .where(Storyboard.organization_id == ctx.org_id, Storyboard.project_id == project_id)
+                .where(
+                    Storyboard.organization_id == ctx.org_id, Storyboard.project_id == project_id
+                )
                 .order_by(Storyboard.created_at)
             )
             return [StoryboardView.model_validate(r) for r in rows]

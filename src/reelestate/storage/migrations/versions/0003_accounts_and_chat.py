@@ -41,9 +41,7 @@ def _app_role() -> str | None:
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     op.add_column("users", sa.Column("password_hash", sa.String(length=255), nullable=True))
-    op.add_column(
-        "users", sa.Column("is_active", sa.Boolean(), nullable=False, server_default="1")
-    )
+    op.add_column("users", sa.Column("is_active", sa.Boolean(), nullable=False, server_default="1"))
     op.add_column("storyboard_versions", sa.Column("plan", sa.JSON(), nullable=True))
     op.create_table(
         "invitations",
