@@ -9,6 +9,8 @@ import pytest
 
 from reelestate.core.settings import get_settings
 
+pytest_plugins = ["tests.support.web"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PHOTOS = FIXTURES / "photos"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from tests.web.conftest import ChatServer
+from tests.support.web import ChatServer
 from tests.web.helpers import FACTS, listing_photos
 
 CHROMIUM = "/usr/bin/chromium"

@@ -14,7 +14,6 @@ from reelestate.core.settings import Settings
 from reelestate.storage import migrate
 from tests.agent.helpers import FileNameAnalyser
 from tests.support.services import fresh_postgres_database
-from tests.web.live_server import live_server
 
 FAKE_ENGINE = "tests.render_jobs.fake_engine:render_video"
 
@@ -55,31 +54,3 @@ class _NoDatabase:
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-
-@pytest.fixture(scope="session")
-def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer]:
-    """The whole app, chat included, on SQLite, with the real render engine at preview size.
-
-    Chainlit is one app per process, so every chat test shares this server.
-    """
-    data = tmp_path_factory.mktemp("chat")
-    settings = web_settings(
-        data,
-        REELESTATE_RENDER_ENGINE="reelestate.render.engine:render_video",
-        REELESTATE_FINAL_PROFILE="preview",
-        REELESTATE_VIDEO_LENGTH_S=15,
-        REELESTATE_JOB_HEARTBEAT_S=1.0,
-    )
-    migrate.upgrade(settings)
-    app = create_app(settings, AppOptions(chat=True, analyser=FileNameAnalyser()))
-    with live_server(app) as base:
-        yield ChatServer(base=base, settings=settings)
-
-
-class ChatServer:
-    def __init__(self, base: str, settings: Settings) -> None:
-        self.base = base
-        self.settings = settings
-        self.admin_email = settings.admin_email
-        self.admin_password = "admin password 123"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from tests.support.web import ChatServer
 from tests.web.chat_client import ChatClient, actions, elements, messages
-from tests.web.conftest import ChatServer
 from tests.web.helpers import FACTS, PASSWORD, listing_photos
 
 

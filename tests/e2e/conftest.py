@@ -1,3 +1,0 @@
-from tests.web.conftest import chat_server
-
-__all__ = ["chat_server"]

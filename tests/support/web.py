@@ -1,0 +1,44 @@
+"""The whole web app with the chat, shared by every test that needs it (tests/web, tests/e2e).
+
+Chainlit is one app per process, so this is one session fixture, registered from the root
+conftest; the app is imported only when a test asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from reelestate.core.settings import Settings
+
+
+class ChatServer:
+    def __init__(self, base: str, settings: Settings) -> None:
+        self.base = base
+        self.settings = settings
+        self.admin_email = settings.admin_email
+        self.admin_password = "admin password 123"
+
+
+@pytest.fixture(scope="session")
+def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer]:
+    """The whole app, chat included, on SQLite, with the real render engine at preview size."""
+    from reelestate.api.app import AppOptions, create_app  # noqa: PLC0415
+    from reelestate.storage import migrate  # noqa: PLC0415
+    from tests.agent.helpers import FileNameAnalyser  # noqa: PLC0415
+    from tests.web.conftest import web_settings  # noqa: PLC0415
+    from tests.web.live_server import live_server  # noqa: PLC0415
+
+    data = tmp_path_factory.mktemp("chat")
+    settings = web_settings(
+        data,
+        REELESTATE_RENDER_ENGINE="reelestate.render.engine:render_video",
+        REELESTATE_FINAL_PROFILE="preview",
+        REELESTATE_VIDEO_LENGTH_S=15,
+        REELESTATE_JOB_HEARTBEAT_S=1.0,
+    )
+    migrate.upgrade(settings)
+    app = create_app(settings, AppOptions(chat=True, analyser=FileNameAnalyser()))
+    with live_server(app) as base:
+        yield ChatServer(base=base, settings=settings)
