@@ -15,12 +15,13 @@ from typing import Literal
 import jwt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from reelestate.core.errors import AuthenticationError
+from reelestate.core.errors import AuthenticationError, ConfigurationError
 from reelestate.core.settings import Settings
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 
 ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
 ISSUER = "reelestate"
 TokenUse = Literal["access", "refresh"]
 
@@ -51,7 +52,13 @@ class TokenPair(BaseModel):
 def app_secret(settings: Settings) -> bytes:
     """`REELESTATE_JWT_SECRET`, or a random one made once and kept (0600) in the data folder."""
     if settings.jwt_secret is not None and settings.jwt_secret.get_secret_value():
-        return settings.jwt_secret.get_secret_value().encode()
+        secret = settings.jwt_secret.get_secret_value().encode()
+        if len(secret) < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"REELESTATE_JWT_SECRET is too short: use at least {MIN_SECRET_BYTES} bytes.",
+                hint="For example the output of `openssl rand -hex 32`.",
+            )
+        return secret
     path: Path = settings.data_dir / "jwt-secret"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
