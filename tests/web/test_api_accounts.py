@@ -153,3 +153,38 @@ def test_signup_refuses_bad_input(client: TestClient) -> None:
     )
     assert taken.status_code == 422
     assert "exists" in taken.json()["title"]
+
+
+def test_invitation_link_opens_a_join_page(client: TestClient) -> None:
+    owner = Account(client)
+    invited = owner.post(
+        "/api/v1/organizations/current/invitations",
+        json={"email": "new.hire@example.com", "role": "admin"},
+    ).json()
+    link = invited["accept_url"]
+    path = link[link.index("/join") :]
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "new.hire@example.com" in page.text
+    short = client.post("/join", data={"token": invited["token"], "password": "short"})
+    assert short.status_code == 422
+    assert "too short" in short.text
+    joined = client.post(
+        "/join",
+        data={"token": invited["token"], "password": "new hire password", "display_name": "Ann"},
+        follow_redirects=False,
+    )
+    assert joined.status_code == 303
+    assert joined.headers["location"] == "/chat/login"
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": "new.hire@example.com", "password": "new hire password"},
+    )
+    me = client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+    ).json()
+    assert me["role"] == "admin"
+    assert me["user"]["display_name"] == "Ann"
+    used = client.get(path)
+    assert used.status_code == 404
+    assert "not valid any more" in used.text

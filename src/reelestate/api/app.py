@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 
 from reelestate.agent.brain import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
-from reelestate.api import health, media, problems
+from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
@@ -118,7 +118,8 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                 )
             yield
     finally:
-        configure(None)
+        if options.chat:
+            configure(None)
         if pool is not None:
             await pool.stop()
         if arq is not None:
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(media.router)
+    app.include_router(join.router)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

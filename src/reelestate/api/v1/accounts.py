@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, status
 
 from reelestate.api.deps import AdminTenant, Services, Tenant
 from reelestate.api.security.tokens import TokenPair
+from reelestate.api.services import AppServices
 from reelestate.api.v1.schemas import (
     AcceptInvitationRequest,
     ApiKeyCreated,
@@ -111,25 +112,33 @@ async def accept_invitation(
     """Join the inviting organisation: new people choose a password, members give theirs."""
     services.signup_limiter.hit(_client(request), what="attempts")
 
-    def work() -> TenantContext:
-        accounts = services.accounts
-        email = accounts.invitation_email(body.token)
-        existing = accounts.credentials(email)
-        if existing is None:
-            user_id = accounts.create_user(
-                email, password_hash=hash_password(body.password), display_name=body.display_name
-            ).id
-        else:
-            if not verify_password(existing.password_hash, body.password):
-                raise AuthenticationError(
-                    "The password is wrong for this account.",
-                    hint="Use the password you sign in with.",
-                )
-            user_id = existing.id
-        ctx, _ = accounts.accept(body.token, user_id)
-        return ctx
+    ctx = await asyncio.to_thread(
+        join_with_invitation, services, body.token, body.password, body.display_name
+    )
+    return services.tokens.issue(ctx)
 
-    return services.tokens.issue(await asyncio.to_thread(work))
+
+def join_with_invitation(
+    services: AppServices, token: str, password: str, display_name: str | None
+) -> TenantContext:
+    """Use an invitation: new people get an account with `password`; people who have one
+    prove it with theirs."""
+    accounts = services.accounts
+    email = accounts.invitation_email(token)
+    existing = accounts.credentials(email)
+    if existing is None:
+        user_id = accounts.create_user(
+            email, password_hash=hash_password(password), display_name=display_name
+        ).id
+    else:
+        if not verify_password(existing.password_hash, password):
+            raise AuthenticationError(
+                "The password is wrong for this account.",
+                hint="Use the password you sign in with.",
+            )
+        user_id = existing.id
+    ctx, _ = accounts.accept(token, user_id)
+    return ctx
 
 
 @router.get("/users/me", response_model=MeOut, tags=["users"])
@@ -179,7 +188,7 @@ async def invite(
     view, token = await asyncio.to_thread(
         services.accounts.invite, ctx, body.email, Role(body.role)
     )
-    url = str(request.base_url).rstrip("/") + f"/chat/?invitation={token}"
+    url = str(request.base_url).rstrip("/") + f"/join?token={token}"
     return InvitationCreated(
         invitation=InvitationOut.model_validate(view), token=token, accept_url=url
     )
