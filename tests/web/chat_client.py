@@ -104,6 +104,18 @@ class ChatClient:
         end = next(i for i, (e, _) in enumerate(self.events) if i >= after and e == name)
         return self.events[after : end + 1]
 
+    async def change_settings(
+        self, settings: dict[str, Any], *, expect: str
+    ) -> list[tuple[str, Any]]:
+        """Submit the settings panel; the events until a message containing `expect`."""
+        mark = len(self.events)
+        await self.sio.emit("chat_settings_change", settings)
+        async with asyncio.timeout(180):
+            while not any(expect in t for t in messages(self.events[mark:])):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        return self.events[mark:]
+
     async def close(self) -> None:
         if self.sio.connected:
             await self.sio.disconnect()

@@ -5,6 +5,8 @@ plain-language errors, and history kept per organisation."""
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from tests.support.web import ChatServer
 from tests.web.chat_client import ChatClient, actions, elements, messages
@@ -33,14 +35,18 @@ async def test_too_few_photos_get_a_plain_answer(chat_server: ChatServer) -> Non
         await client.close()
 
 
-async def test_photos_to_video_over_socketio(chat_server: ChatServer) -> None:
+async def test_photos_to_video_over_socketio(chat_server: ChatServer, tmp_path: Path) -> None:
     client = ChatClient(chat_server.base)
+    blurry = tmp_path / "6-blurry-kitchen.jpg"
+    shutil.copyfile(listing_photos()[1], blurry)
     try:
         assert await client.sign_in(chat_server.admin_email, chat_server.admin_password) == 200
         await client.connect()
         assert any(e == "chat_settings" for e, _ in client.events)
-        refs = await client.upload(listing_photos()[:5])
+        refs = await client.upload([*listing_photos()[:5], blurry])
         turn = await client.say(FACTS, refs)
+        assert any(t.startswith("**Left out 1 photo**") for t in messages(turn))
+        assert "left-out.png" in {e["name"] for e in elements(turn)}
         texts = messages(turn)
         assert any(t.startswith("### Storyboard v1") for t in texts)
         assert any("Rendering the preview" in t for t in texts)
@@ -52,6 +58,17 @@ async def test_photos_to_video_over_socketio(chat_server: ChatServer) -> None:
             buttons
         )
 
+        shorter = await client.click(buttons["Shorter"])
+        assert "make it shorter" in messages(shorter)
+        assert any(t.startswith("### Storyboard v2") for t in messages(shorter))
+        styled = await client.change_settings(
+            {"style": "luxury", "voice": "American", "music": "calm", "aspect": "9:16 vertical",
+             "length": 15, "captions": False, "brand_kit": "No brand kit"},
+            expect="### Storyboard v3",
+        )  # fmt: skip
+        assert any("luxury style" in t for t in messages(styled))
+        buttons = {a["label"]: a for a in actions(styled)}
+
         final = await client.click(buttons["Approve"])
         progress = [
             int(m.group(1))
@@ -62,7 +79,7 @@ async def test_photos_to_video_over_socketio(chat_server: ChatServer) -> None:
         assert progress == sorted(progress)
         assert progress[-1] == 100
         names = {e["name"] for e in elements(final)}
-        assert {"listing-v1.mp4", "listing-v1.srt", "listing-v1-thumbnail.jpg"} <= names
+        assert {"listing-v3.mp4", "listing-v3.srt", "listing-v3-thumbnail.jpg"} <= names
         assert any(t.startswith("**Your video is ready:**") for t in messages(final))
     finally:
         await client.close()

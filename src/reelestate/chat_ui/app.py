@@ -164,7 +164,8 @@ async def start() -> None:
     initial = await cl.ChatSettings(
         widgets(sorted(kits), length=services().settings.video_length_s)
     ).send()
-    cl.user_session.set("settings", initial)
+    # A copy: Chainlit updates its own settings dict in place before telling us of a change.
+    cl.user_session.set("settings", dict(initial))
     await cl.Message(content=WELCOME).send()
 
 
@@ -208,7 +209,7 @@ async def on_approve(action: cl.Action) -> None:
 async def on_reply(action: cl.Action) -> None:
     text = str(action.payload.get("text") or "")
     if text:
-        await cl.Message(content=text, author="You", type="user_message").send()
+        await _echo(text)
         await _send(text)
 
 
@@ -223,7 +224,7 @@ async def on_revise(action: cl.Action) -> None:
 @cl.on_settings_update
 async def on_settings(new: dict[str, Any]) -> None:
     old = cl.user_session.get("settings") or {}
-    cl.user_session.set("settings", new)
+    cl.user_session.set("settings", dict(new))
     phrases = change_phrases(old, new)
     if not phrases:
         return
@@ -232,7 +233,13 @@ async def on_settings(new: dict[str, Any]) -> None:
         await cl.Message(content="Noted: I'll use these settings for the storyboard.").send()
         return
     for phrase in phrases:
+        await _echo(phrase)
         await _send(phrase)
+
+
+async def _echo(text: str) -> None:
+    """Show a change asked for by a button or a setting as if the person had typed it."""
+    await cl.Message(content=text, author="You", type="user_message").send()
 
 
 async def _apply_pending_settings() -> None:
