@@ -97,6 +97,11 @@ def test_listing_to_video_in_the_browser(
     page.wait_for_selector("#chat-input")
     page.get_by_text("Drop 5 to 40 photos").wait_for()
     shot(page, "02-welcome")
+    page.click("#chat-settings-open-modal")
+    page.get_by_text("Brand kit").first.wait_for()
+    page.wait_for_timeout(500)  # let the dialog finish fading in before the picture
+    shot(page, "02b-settings")
+    page.keyboard.press("Escape")
 
     page.set_input_files("#upload-button-input", [str(p) for p in listing_photos()[:5]])
     page.fill("#chat-input", FACTS)
