@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -159,6 +160,9 @@ def write_report(results: dict[str, object], path: Path) -> str:
             f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
             f"{binary_version(find_tools().ffmpeg)}.",
             "",
+            f"Load average (1 min) before/after the run: {results.get('load_before', '?')} / "
+            f"{results.get('load_after', '?')} (other work on the machine skews the ratios).",
+            "",
             "Workload: 30 s, 1080x1920, 30 fps, 12 photos, crossfades, burned captions, espeak-ng "
             "narration, ducked music, loudness-normalised; every number below comes from one run.",
             "",
@@ -185,7 +189,10 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="reelestate-bench-"))
     try:
+        before = round(os.getloadavg()[0], 2)
         results = run(work, moviepy=not args.no_moviepy)
+        results["load_before"] = before
+        results["load_after"] = round(os.getloadavg()[0], 2)
         print(write_report(results, args.out))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -68,8 +68,9 @@ class RenderResult(BaseModel):
     height: int
     fps: int
     frames: int
-    loudness_lufs: float
-    true_peak_dbtp: float
+    loudness_lufs: float | None
+    """Integrated loudness of the final's soundtrack; None for previews, which are not measured."""
+    true_peak_dbtp: float | None
     segments_rendered: int
     segments_reused: int
     narration: Narration | None = None
@@ -271,13 +272,14 @@ def render_video(
             progress=progress,
         )
         watch.lap("frames")
-        sound.wait()
+        mixed = sound.wait()
         watch.lap("audio_wait")
         final, loudness = publish(
             spec,
             timeline,
             clips=clips.paths,
             sound=sound,
+            mixed=mixed,
             srt_text=srt_document(narration_cues or title_cues),
             thumbnail=lambda path: _write_thumbnail(spec, timeline, loader, overlays, path),
             work=work,
@@ -296,8 +298,8 @@ def render_video(
         height=h,
         fps=spec.fps,
         frames=timeline.total_frames,
-        loudness_lufs=loudness.integrated_lufs,
-        true_peak_dbtp=loudness.true_peak_dbtp,
+        loudness_lufs=loudness.integrated_lufs if loudness else None,
+        true_peak_dbtp=loudness.true_peak_dbtp if loudness else None,
         segments_rendered=clips.rendered,
         segments_reused=clips.reused,
         narration=sound.narration,
