@@ -25,6 +25,7 @@ from reelestate.agent.queued_render import open_queued_backend
 from reelestate.agent.runner import Runner
 from reelestate.api.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
+from reelestate.core.settings import get_settings
 
 BAR_WIDTH = 30
 RunnerFactory = Callable[[], AbstractAsyncContextManager[Runner]]
@@ -153,17 +154,20 @@ def register(app: typer.Typer) -> None:
         ] = None,
         user: Annotated[str, typer.Option("--user", help="Who is talking.")] = "terminal",
         queue: Annotated[
-            bool,
+            bool | None,
             typer.Option(
                 "--queue/--direct",
                 help="Render through the job queue (credits, retries, history; needs "
-                "`reelestate db upgrade`) or directly in this process.",
+                "`reelestate db upgrade`) or directly in this process. "
+                "Default: the queue when REDIS_URL is set.",
             ),
-        ] = False,
+        ] = None,
     ) -> None:
         """Talk to the assistant: photos, facts, changes, /approve, /quit (one line each)."""
         thread_id = thread or f"chat-{uuid.uuid4().hex[:10]}"
         try:
+            if queue is None:
+                queue = get_settings().redis_url is not None
             factory = _queued_runner if queue else Runner.open
             asyncio.run(run_chat(sys.stdin, sys.stdout, factory, thread=thread_id, user=user))
         except ReelEstateError as exc:
