@@ -90,3 +90,39 @@ class RenderCancelledError(ReelEstateError):
     """The render was cancelled before it finished."""
 
     code = "cancelled"
+
+
+class NotFoundError(InvalidInputError):
+    """The thing asked for does not exist or belongs to another organisation (never said which)."""
+
+    code = "not_found"
+
+
+class InsufficientCreditsError(InvalidInputError):
+    """The organisation has too few credits left for this job."""
+
+    code = "insufficient_credits"
+
+
+class FeatureUnavailableError(InvalidInputError):
+    """The product cannot do this yet; retrying will not help."""
+
+    code = "not_available"
+
+
+class BlobRejectedError(InvalidInputError):
+    """A file was refused by the blob store (type, size or key)."""
+
+    code = "blob_rejected"
+
+
+class StorageError(ReelEstateError):
+    """The database or blob store failed for a reason on our side; retrying may help."""
+
+    code = "storage_failed"
+
+
+class JobStateError(InvalidInputError):
+    """The job is in a state that does not allow this (for example cancelling a finished job)."""
+
+    code = "job_state"

@@ -41,6 +41,28 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     jwt_secret: SecretStr | None = Field(default=None, alias="REELESTATE_JWT_SECRET")
 
+    database_admin_url: str | None = Field(default=None, alias="DATABASE_ADMIN_URL")
+    """Owner connection used only by migrations; `DATABASE_URL` is used when unset."""
+    database_app_role: str | None = Field(default="reelestate_app", alias="REELESTATE_DB_APP_ROLE")
+    """PostgreSQL role the application switches to on every connection (row-level security applies
+    to it); empty to use the login role as it is."""
+    blob_url_secret: SecretStr | None = Field(default=None, alias="REELESTATE_BLOB_URL_SECRET")
+    s3_region: str = Field(default="us-east-1", alias="S3_REGION")
+    render_engine: str = Field(
+        default="reelestate.render.engine:render_video", alias="REELESTATE_RENDER_ENGINE"
+    )
+    """Import path (`module:function`) of the render function a render job runs."""
+    cpu_concurrency: int = Field(default=2, ge=1, alias="REELESTATE_CPU_CONCURRENCY")
+    gpu_concurrency: int = Field(default=4, ge=1, alias="REELESTATE_GPU_CONCURRENCY")
+    job_heartbeat_s: float = Field(default=2.0, gt=0, alias="REELESTATE_JOB_HEARTBEAT_S")
+    job_stale_after_s: float = Field(default=30.0, gt=0, alias="REELESTATE_JOB_STALE_AFTER_S")
+    """A running job whose heartbeat is older than this is taken to have lost its worker."""
+    job_recovery_interval_s: float = Field(
+        default=10.0, gt=0, alias="REELESTATE_JOB_RECOVERY_INTERVAL_S"
+    )
+    job_retry_base_s: float = Field(default=5.0, ge=0, alias="REELESTATE_JOB_RETRY_BASE_S")
+    job_max_attempts: int = Field(default=3, ge=1, alias="REELESTATE_JOB_MAX_ATTEMPTS")
+
     @property
     def cache_dir(self) -> Path:
         """Where reusable intermediate results (clips, narration, music beds) live."""
@@ -50,6 +72,13 @@ class Settings(BaseSettings):
     def blobs_dir(self) -> Path:
         """The embedded blob store's folder."""
         return self.data_dir / "blobs"
+
+    @property
+    def effective_database_url(self) -> str:
+        """`DATABASE_URL`, or the embedded SQLite file when it is unset."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path.resolve()}"
 
     @property
     def sqlite_path(self) -> Path:

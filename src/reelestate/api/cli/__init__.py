@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelestate.api.cli import chat_cmd, render_cmd
+from reelestate.api.cli import chat_cmd, db_cmd, jobs_cmd, render_cmd, worker_cmd
 
 app = typer.Typer(
     name="reelestate",
@@ -14,6 +14,9 @@ app = typer.Typer(
 )
 render_cmd.register(app)
 chat_cmd.register(app)
+db_cmd.register(app)
+worker_cmd.register(app)
+jobs_cmd.register(app)
 
 
 @app.callback()

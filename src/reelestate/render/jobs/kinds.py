@@ -1,0 +1,33 @@
+"""What each job kind costs, which queue runs it, and how often it may be tried."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelestate.storage.models import JobKind, JobQueue
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    queue: JobQueue
+    credits: int
+    """Reserved when the job is queued, captured on success, released otherwise."""
+
+
+POLICIES: dict[JobKind, KindPolicy] = {
+    JobKind.RENDER_VIDEO: KindPolicy(JobQueue.CPU, credits=10),
+    JobKind.RENDER_PREVIEW: KindPolicy(JobQueue.CPU, credits=1),
+    JobKind.RENDER_INFOGRAPHIC: KindPolicy(JobQueue.CPU, credits=2),
+    JobKind.ANALYSE_PHOTOS: KindPolicy(JobQueue.CPU, credits=0),
+    JobKind.GENERATE_AVATAR: KindPolicy(JobQueue.GPU, credits=20),
+}
+
+ARQ_QUEUE_NAMES: dict[JobQueue, str] = {
+    JobQueue.CPU: "reelestate:queue:cpu",
+    JobQueue.GPU: "reelestate:queue:gpu",
+}
+
+
+def retry_delay(attempt: int, base_s: float) -> float:
+    """Exponential backoff after failed attempt `attempt` (1, 2, ...), capped at ten minutes."""
+    return float(min(base_s * 2 ** (attempt - 1), 600.0))

@@ -1,0 +1,42 @@
+"""Typed SQLAlchemy models; `Base.metadata` is what the migrations create."""
+
+from reelestate.storage.models.base import TENANT_TABLES, Base, utcnow
+from reelestate.storage.models.content import (
+    BrandKitRow,
+    Media,
+    MediaKind,
+    Project,
+    ProjectStatus,
+    SceneRow,
+    Storyboard,
+    StoryboardVersion,
+)
+from reelestate.storage.models.credits import CreditEntry, LedgerKind
+from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
+from reelestate.storage.models.tenancy import ApiKey, Membership, Organization, Role, User
+
+__all__ = [
+    "TENANT_TABLES",
+    "ApiKey",
+    "Base",
+    "BrandKitRow",
+    "CreditEntry",
+    "JobEventRow",
+    "JobKind",
+    "JobQueue",
+    "JobStatus",
+    "LedgerKind",
+    "Media",
+    "MediaKind",
+    "Membership",
+    "Organization",
+    "Project",
+    "ProjectStatus",
+    "RenderJob",
+    "Role",
+    "SceneRow",
+    "Storyboard",
+    "StoryboardVersion",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Repositories: every method takes the organisation from a `TenantContext`, not its input."""

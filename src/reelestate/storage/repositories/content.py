@@ -1,0 +1,236 @@
+"""Projects, media, storyboards (with immutable versions) and brand kits of one organisation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelestate.core.errors import NotFoundError
+from reelestate.storage.context import TenantContext
+from reelestate.storage.db import Database
+from reelestate.storage.models import (
+    BrandKitRow,
+    Media,
+    MediaKind,
+    Project,
+    ProjectStatus,
+    SceneRow,
+    Storyboard,
+    StoryboardVersion,
+)
+from reelestate.storage.schemas import (
+    BrandKitView,
+    MediaView,
+    ProjectView,
+    StoryboardVersionView,
+    StoryboardView,
+)
+
+_Owned = TypeVar("_Owned", Project, Storyboard, StoryboardVersion, Media, BrandKitRow)
+
+
+def _owned(
+    session: Session, model: type[_Owned], ctx: TenantContext, row_id: uuid.UUID, what: str
+) -> _Owned:
+    row = session.scalars(
+        select(model).where(model.id == row_id, model.organization_id == ctx.org_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"No such {what}.")
+    return row
+
+
+class ProjectsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(
+        self, ctx: TenantContext, title: str, facts: dict[str, Any] | None = None
+    ) -> ProjectView:
+        with self._db.tenant(ctx) as session:
+            row = Project(
+                organization_id=ctx.org_id,
+                title=title,
+                facts=facts or {},
+                status=ProjectStatus.DRAFT,
+            )
+            session.add(row)
+            session.flush()
+            return ProjectView.model_validate(row)
+
+    def get(self, ctx: TenantContext, project_id: uuid.UUID) -> ProjectView:
+        with self._db.tenant(ctx) as session:
+            return ProjectView.model_validate(_owned(session, Project, ctx, project_id, "project"))
+
+    def recent(self, ctx: TenantContext, *, limit: int = 100) -> list[ProjectView]:
+        with self._db.tenant(ctx) as session:
+            rows = session.scalars(
+                select(Project)
+                .where(Project.organization_id == ctx.org_id)
+                .order_by(Project.created_at.desc())
+                .limit(limit)
+            )
+            return [ProjectView.model_validate(r) for r in rows]
+
+    def set_status(
+        self, ctx: TenantContext, project_id: uuid.UUID, status: ProjectStatus
+    ) -> ProjectView:
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, Project, ctx, project_id, "project")
+            row.status = status
+            return ProjectView.model_validate(row)
+
+
+class MediaRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def register(
+        self,
+        ctx: TenantContext,
+        *,
+        kind: MediaKind,
+        blob_key: str,
+        content_type: str,
+        size_bytes: int,
+        sha256: str,
+        filename: str | None = None,
+        project_id: uuid.UUID | None = None,
+    ) -> MediaView:
+        """Record a stored blob; registering the same key again returns the first record."""
+        with self._db.tenant(ctx) as session:
+            existing = session.scalars(
+                select(Media).where(Media.organization_id == ctx.org_id, Media.blob_key == blob_key)
+            ).first()
+            if existing is not None:
+                return MediaView.model_validate(existing)
+            row = Media(
+                organization_id=ctx.org_id,
+                project_id=project_id,
+                kind=kind,
+                blob_key=blob_key,
+                content_type=content_type,
+                size_bytes=size_bytes,
+                sha256=sha256,
+                filename=filename,
+            )
+            session.add(row)
+            session.flush()
+            return MediaView.model_validate(row)
+
+    def get(self, ctx: TenantContext, media_id: uuid.UUID) -> MediaView:
+        with self._db.tenant(ctx) as session:
+            return MediaView.model_validate(_owned(session, Media, ctx, media_id, "file"))
+
+    def set_analysis(
+        self, ctx: TenantContext, media_id: uuid.UUID, analysis: dict[str, Any]
+    ) -> MediaView:
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, Media, ctx, media_id, "file")
+            row.analysis = analysis
+            return MediaView.model_validate(row)
+
+    def for_project(self, ctx: TenantContext, project_id: uuid.UUID) -> list[MediaView]:
+        with self._db.tenant(ctx) as session:
+            rows = session.scalars(
+                select(Media)
+                .where(Media.organization_id == ctx.org_id, Media.project_id == project_id)
+                .order_by(Media.created_at)
+            )
+            return [MediaView.model_validate(r) for r in rows]
+
+
+class StoryboardsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(
+        self, ctx: TenantContext, project_id: uuid.UUID, title: str | None = None
+    ) -> StoryboardView:
+        with self._db.tenant(ctx) as session:
+            _owned(session, Project, ctx, project_id, "project")
+            row = Storyboard(
+                organization_id=ctx.org_id, project_id=project_id, title=title, current_version=0
+            )
+            session.add(row)
+            session.flush()
+            return StoryboardView.model_validate(row)
+
+    def add_version(
+        self,
+        ctx: TenantContext,
+        storyboard_id: uuid.UUID,
+        spec: dict[str, Any],
+        *,
+        author: str = "user",
+        reason: str | None = None,
+        media_ids: list[uuid.UUID | None] | None = None,
+    ) -> StoryboardVersionView:
+        """Append a new immutable version (scenes recorded as rows) and make it current."""
+        with self._db.tenant(ctx) as session:
+            board = _owned(session, Storyboard, ctx, storyboard_id, "storyboard")
+            board.current_version += 1
+            version = StoryboardVersion(
+                organization_id=ctx.org_id,
+                storyboard_id=board.id,
+                version=board.current_version,
+                spec=spec,
+                author=author,
+                reason=reason,
+            )
+            session.add(version)
+            session.flush()
+            scenes = spec.get("scenes", [])
+            for position, scene in enumerate(scenes):
+                media_id = media_ids[position] if media_ids and position < len(media_ids) else None
+                session.add(
+                    SceneRow(
+                        organization_id=ctx.org_id,
+                        storyboard_version_id=version.id,
+                        position=position,
+                        media_id=media_id,
+                        duration=float(scene.get("duration", 0)),
+                        data=scene,
+                    )
+                )
+            session.flush()
+            return StoryboardVersionView.model_validate(version)
+
+    def version(self, ctx: TenantContext, version_id: uuid.UUID) -> StoryboardVersionView:
+        with self._db.tenant(ctx) as session:
+            row = _owned(session, StoryboardVersion, ctx, version_id, "storyboard version")
+            return StoryboardVersionView.model_validate(row)
+
+    def versions(self, ctx: TenantContext, storyboard_id: uuid.UUID) -> list[StoryboardVersionView]:
+        with self._db.tenant(ctx) as session:
+            _owned(session, Storyboard, ctx, storyboard_id, "storyboard")
+            rows = session.scalars(
+                select(StoryboardVersion)
+                .where(
+                    StoryboardVersion.organization_id == ctx.org_id,
+                    StoryboardVersion.storyboard_id == storyboard_id,
+                )
+                .order_by(StoryboardVersion.version)
+            )
+            return [StoryboardVersionView.model_validate(r) for r in rows]
+
+
+class BrandKitsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(self, ctx: TenantContext, name: str, data: dict[str, Any]) -> BrandKitView:
+        with self._db.tenant(ctx) as session:
+            row = BrandKitRow(organization_id=ctx.org_id, name=name, data=data)
+            session.add(row)
+            session.flush()
+            return BrandKitView.model_validate(row)
+
+    def get(self, ctx: TenantContext, kit_id: uuid.UUID) -> BrandKitView:
+        with self._db.tenant(ctx) as session:
+            return BrandKitView.model_validate(
+                _owned(session, BrandKitRow, ctx, kit_id, "brand kit")
+            )

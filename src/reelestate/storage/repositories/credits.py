@@ -1,0 +1,151 @@
+"""The credit ledger: reserve when a job is queued, capture on success, release otherwise.
+
+Every change appends one entry carrying the organisation's running balances. The organisation row
+is locked (PostgreSQL) or the database is (SQLite `BEGIN IMMEDIATE`) while the next entry is
+written; the unique (organisation, seq) pair and the non-negative CHECKs are the database's own
+guarantee should any code path skip that lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelestate.core.errors import InsufficientCreditsError, InvalidInputError
+from reelestate.storage.context import TenantContext
+from reelestate.storage.db import Database
+from reelestate.storage.models import CreditEntry, LedgerKind, Organization
+from reelestate.storage.schemas import CreditBalance, CreditEntryView
+
+
+def _last_entry(session: Session, org_id: uuid.UUID) -> CreditEntry | None:
+    return session.scalars(
+        select(CreditEntry)
+        .where(CreditEntry.organization_id == org_id)
+        .order_by(CreditEntry.seq.desc())
+        .limit(1)
+    ).first()
+
+
+def append_entry(
+    session: Session,
+    org_id: uuid.UUID,
+    kind: LedgerKind,
+    *,
+    available_delta: int = 0,
+    reserved_delta: int = 0,
+    job_id: uuid.UUID | None = None,
+    note: str | None = None,
+    lock: bool = True,
+) -> CreditEntry:
+    """Append one entry inside the caller's transaction; raises when credits would go negative."""
+    if lock:
+        session.execute(
+            select(Organization.id).where(Organization.id == org_id).with_for_update(key_share=True)
+        )
+    last = _last_entry(session, org_id)
+    available = (last.available_after if last else 0) + available_delta
+    reserved = (last.reserved_after if last else 0) + reserved_delta
+    if available < 0:
+        raise InsufficientCreditsError(
+            f"This needs {-available_delta} credits and {available - available_delta} are left.",
+            hint="Add credits to your plan, or render a preview first.",
+        )
+    entry = CreditEntry(
+        organization_id=org_id,
+        seq=(last.seq if last else 0) + 1,
+        kind=kind,
+        available_delta=available_delta,
+        reserved_delta=reserved_delta,
+        available_after=available,
+        reserved_after=reserved,
+        job_id=job_id,
+        note=note,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def job_entries(session: Session, job_id: uuid.UUID) -> dict[LedgerKind, CreditEntry]:
+    rows = session.scalars(select(CreditEntry).where(CreditEntry.job_id == job_id)).all()
+    return {row.kind: row for row in rows}
+
+
+def reserve(
+    session: Session, org_id: uuid.UUID, job_id: uuid.UUID, amount: int, lock: bool
+) -> None:
+    if amount > 0:
+        append_entry(
+            session,
+            org_id,
+            LedgerKind.RESERVE,
+            available_delta=-amount,
+            reserved_delta=amount,
+            job_id=job_id,
+            lock=lock,
+        )
+
+
+def settle(
+    session: Session, org_id: uuid.UUID, job_id: uuid.UUID, *, capture: bool, lock: bool
+) -> None:
+    """Capture (success) or release (failure, cancel) a job's reservation, at most once."""
+    entries = job_entries(session, job_id)
+    held = entries.get(LedgerKind.RESERVE)
+    if held is None or LedgerKind.CAPTURE in entries or LedgerKind.RELEASE in entries:
+        return
+    amount = held.reserved_delta
+    if capture:
+        append_entry(
+            session, org_id, LedgerKind.CAPTURE, reserved_delta=-amount, job_id=job_id, lock=lock
+        )
+    else:
+        append_entry(
+            session,
+            org_id,
+            LedgerKind.RELEASE,
+            available_delta=amount,
+            reserved_delta=-amount,
+            job_id=job_id,
+            lock=lock,
+        )
+
+
+class CreditsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def balance(self, ctx: TenantContext) -> CreditBalance:
+        with self._db.tenant(ctx) as session:
+            last = _last_entry(session, ctx.org_id)
+            if last is None:
+                return CreditBalance(available=0, reserved=0)
+            return CreditBalance(available=last.available_after, reserved=last.reserved_after)
+
+    def grant(self, ctx: TenantContext, amount: int, note: str) -> CreditBalance:
+        """Add credits (a purchase, a plan renewal, a goodwill gesture)."""
+        if amount <= 0:
+            raise InvalidInputError("A grant adds a positive number of credits.")
+        with self._db.tenant(ctx) as session:
+            entry = append_entry(
+                session,
+                ctx.org_id,
+                LedgerKind.GRANT,
+                available_delta=amount,
+                note=note,
+                lock=self._db.is_postgres,
+            )
+            return CreditBalance(available=entry.available_after, reserved=entry.reserved_after)
+
+    def entries(self, ctx: TenantContext, *, limit: int = 100) -> list[CreditEntryView]:
+        with self._db.tenant(ctx) as session:
+            rows = session.scalars(
+                select(CreditEntry)
+                .where(CreditEntry.organization_id == ctx.org_id)
+                .order_by(CreditEntry.seq.desc())
+                .limit(limit)
+            ).all()
+            return [CreditEntryView.model_validate(r) for r in rows]
