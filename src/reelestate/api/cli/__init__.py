@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from reelestate.api.cli import chat_cmd, db_cmd, jobs_cmd, render_cmd, worker_cmd
+from reelestate.api.cli import (
+    bot_cmd,
+    chat_cmd,
+    db_cmd,
+    jobs_cmd,
+    render_cmd,
+    users_cmd,
+    worker_cmd,
+)
 
 app = typer.Typer(
     name="reelestate",
@@ -17,6 +25,8 @@ chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)
 jobs_cmd.register(app)
+users_cmd.register(app)
+bot_cmd.register(app)
 
 
 @app.callback()
