@@ -187,6 +187,8 @@ class FakeBotApi:
                 length = int(self.headers.get("Content-Length", "0"))
                 if length > api.upload_limit:
                     self.rfile.read(length)
+                    method = self.path.rsplit("/", 1)[-1]
+                    api.calls.append(Call(method, {"status": "413"}, {}))
                     self._reply(413, b"Request Entity Too Large", "text/plain")
                     return
                 body = self.rfile.read(length)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from reelestate.core.errors import ProviderError
 
@@ -60,7 +62,10 @@ def classify(exc: BaseException) -> Failure:
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    wait = exc.retry_after
+    """Seconds to wait; PTB 22 gives an int (with a deprecation warning) or a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = exc.retry_after
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
