@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
             raise report_error(InvalidInputError(f"{email} is already a member of {org}.")) from exc
         finally:
             db.dispose()
-        typer.echo(f"{email.lower()} is a {member.role.value} of {org} ({ctx.org_id}).")
+        typer.echo(f"{email.lower()} added to {org} as {member.role.value} ({ctx.org_id}).")
 
     @users.command("link-telegram")
     def link_telegram(
