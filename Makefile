@@ -2,9 +2,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-SRC := src tests benchmarks
+SRC := src tests benchmarks training
 
-.PHONY: install system-deps chat test lint typecheck layers pytest bench demo clean
+.PHONY: install system-deps chat test lint typecheck layers pytest bench demo clean train-rooms
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 chat: install
-	$(BIN)/reelestate chat-web
+	$(BIN)/reelestate db upgrade
+	$(BIN)/reelestate chat
 
 lint: install
 	$(BIN)/ruff check $(SRC)
@@ -37,9 +38,23 @@ test: lint typecheck layers pytest
 
 bench: install
 	$(BIN)/python -m benchmarks.run_all
+	$(BIN)/python -m benchmarks.jobs_load >> benchmarks/RESULTS.md
 
 demo: install
 	$(BIN)/reelestate render tests/fixtures/demo/storyboard.json --out demo-output
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage demo-output
+
+TRAIN_STAMP := $(VENV)/.installed-train-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+ROOMS_DATA ?= ../shared/data/houses-dev
+
+$(TRAIN_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[dev,train]'
+	@rm -f $(VENV)/.installed-train-* && touch $(TRAIN_STAMP)
+
+train-rooms: $(TRAIN_STAMP)
+	nice -n 10 $(BIN)/python -m training.rooms.train_rooms \
+		--data $(ROOMS_DATA) --out src/reelestate/providers/vision/models \
+		--seed 20240611 --epochs 12

@@ -49,6 +49,7 @@ from reelestate.prompts.styles import STYLE_MUSIC, Style
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Profile, RenderSpec
 from reelestate.tools.listing import parse_listing, require_facts
+from reelestate.tools.narration_fit import fit_to_narration
 from reelestate.tools.script import write_script
 from reelestate.tools.storyboard import (
     StoryboardHistory,
@@ -233,7 +234,7 @@ def render_spec_for(ctx: ToolContext, profile: Profile) -> tuple[StoryboardHisto
     )
     if ctx.state.get("music_on") is False:
         spec = spec.model_copy(update={"music": None})
-    return history, spec
+    return history, fit_to_narration(spec)
 
 
 async def run_render(

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     llm_model: str = Field(default="gpt-4o-mini", alias="REELESTATE_LLM_MODEL")
     llm_timeout_s: float = Field(default=30.0, gt=0, alias="REELESTATE_LLM_TIMEOUT")
+    openai_vision_model: str = Field(default="gpt-4o-mini", alias="OPENAI_VISION_MODEL")
     elevenlabs_api_key: SecretStr | None = Field(default=None, alias="ELEVENLABS_API_KEY")
     elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")

@@ -47,6 +47,7 @@ from reelestate.render.progress import ProgressHandler, ProgressReporter, Render
 from reelestate.render.publish import publish
 from reelestate.render.segments import (
     SegmentRenderer,
+    ShotJob,
     ShotOverlay,
     SourceLoader,
     segment_key,
@@ -172,10 +173,12 @@ def _render_clips(
     work: Path,
     progress: ProgressReporter,
 ) -> _Clips:
-    """One clip per shot, rendered only when no clip with the same key exists."""
+    """One clip per shot; shots without a cached clip are encoded in consecutive runs."""
     memo: dict[Path, str] = {}
     result = _Clips(paths=[], rendered=0, reused=0)
+    runs: list[list[ShotJob]] = []
     progress.stage("frames")
+    previous_missing = False
     for i, shot in enumerate(timeline.shots):
         nxt = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
         next_overlays = overlays[nxt.index] if nxt else []
@@ -188,15 +191,23 @@ def _render_clips(
         if clip.exists():
             result.reused += 1
             progress.frames(shot.frames)
+            previous_missing = False
             continue
+        job = ShotJob(shot, nxt, overlays[shot.index], next_overlays, clip)
+        if previous_missing:
+            runs[-1].append(job)
+        else:
+            runs.append([job])
+        previous_missing = True
+    for run in runs:
+        start = timeline.seconds(run[0].shot.start_frame)
+        events = ass_events(cues, window=(start, timeline.seconds(run[-1].shot.end_frame)))
         ass_path = None
-        if ass_text is not None:
-            ass_path = work / f"shot-{i:03d}.ass"
-            ass_path.write_text(ass_text, encoding="utf-8")
-        renderer.render(
-            shot, nxt, overlays[shot.index], next_overlays, ass_path, clip, progress.frames
-        )
-        result.rendered += 1
+        if events:
+            ass_path = work / f"run-{run[0].shot.index:03d}.ass"
+            ass_path.write_text(ass_header(layout) + events, encoding="utf-8")
+        renderer.render_run(run, ass_path, work, progress.frames)
+        result.rendered += len(run)
     return result
 
 

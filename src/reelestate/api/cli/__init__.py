@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 
 from reelestate.api.cli import (
+    analyse_cmd,
     bot_cmd,
     chat_cmd,
     db_cmd,
     jobs_cmd,
+    make_cmd,
     render_cmd,
     users_cmd,
     worker_cmd,
@@ -21,6 +23,8 @@ app = typer.Typer(
     add_completion=False,
 )
 render_cmd.register(app)
+analyse_cmd.register(app)
+make_cmd.register(app)
 chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)

@@ -7,6 +7,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelestate.core.errors import PhotoError
+
 RoomType = Literal["exterior", "kitchen", "bedroom", "bathroom", "living_room", "other", "unsure"]
 Orientation = Literal["landscape", "portrait", "square"]
 
@@ -24,6 +26,8 @@ class PhotoAnalysis(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     path: Path
+    index: int = Field(default=0, ge=0)
+    """Position of this photo in the batch it was analysed with (`duplicate_of` refers to it)."""
     width: int
     height: int
     orientation: Orientation
@@ -48,9 +52,47 @@ class PhotoAnalysis(BaseModel):
         return not self.reject_reasons
 
 
+class PhotoFailure(BaseModel):
+    """A photo that could not be analysed at all (missing, empty, damaged, too large)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    index: int = Field(ge=0)
+    code: str
+    message: str
+    hint: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The failure as one sentence a user can act on."""
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class PhotoBatch(BaseModel):
+    """A batch analysed leniently: one bad photo does not cost the others."""
+
+    model_config = ConfigDict(frozen=True)
+
+    results: list[PhotoAnalysis]
+    failures: list[PhotoFailure] = []
+
+    def raise_for_failures(self) -> None:
+        """Raise `PhotoError` naming the first photo that could not be analysed."""
+        if self.failures:
+            first = self.failures[0]
+            raise PhotoError(first.message, hint=first.hint)
+
+
 class PhotoAnalyser(Protocol):
     """Analyses a batch, so duplicates can be found across it."""
 
     name: str
 
-    def analyse(self, paths: list[Path]) -> list[PhotoAnalysis]: ...
+    def analyse(self, paths: list[Path]) -> list[PhotoAnalysis]:
+        """One analysis per path, in order; raises `PhotoError` for the first unreadable photo."""
+        ...
+
+    def analyse_batch(self, paths: list[Path]) -> PhotoBatch:
+        """Results for the readable photos and a failure for each other one."""
+        ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from reelestate.core.errors import InvalidInputError, NotFoundError
@@ -51,13 +51,20 @@ class OrganisationsRepository:
 
     def add_member(self, ctx: TenantContext, email: str, role: Role) -> MembershipView:
         """Add a person (created on first sight) to the caller's organisation."""
+        address = email.strip().lower()
         with self._db.tenant(ctx) as session:
-            user = session.scalars(select(User).where(User.email == email.lower())).first()
-            if user is None:
-                user = User(email=email.lower())
-                session.add(user)
+            if self._db.is_postgres:
+                # Other organisations' members are invisible here; ask for the id only.
+                user_id = session.execute(
+                    text("SELECT reelestate_user_id(:address)"), {"address": address}
+                ).scalar_one_or_none()
+            else:
+                user_id = session.scalars(select(User.id).where(User.email == address)).first()
+            if user_id is None:
+                user_id = uuid.uuid4()
+                session.add(User(id=user_id, email=address))
                 session.flush()
-            member = Membership(organization_id=ctx.org_id, user_id=user.id, role=role)
+            member = Membership(organization_id=ctx.org_id, user_id=user_id, role=role)
             session.add(member)
             session.flush()
             return MembershipView.model_validate(member)

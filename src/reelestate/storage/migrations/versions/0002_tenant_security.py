@@ -7,8 +7,10 @@ On PostgreSQL:
   otherwise) is created NOLOGIN NOSUPERUSER NOBYPASSRLS when missing. It owns nothing, so the
   policies apply to it; it may only read and append storyboard versions, job events and ledger
   entries;
-- four SECURITY DEFINER functions give workers the cross-tenant facts they need (which jobs need
-  recovery, queue statistics, recent run times, the organisation of a job) and no tenant data.
+- five SECURITY DEFINER functions give workers the cross-tenant facts they need (which jobs need
+  recovery, queue statistics, recent run times, the organisation of a job, the id of a user by
+  e-mail) and no tenant data;
+- `users` is global, but an organisation reads only its own members.
 
 On SQLite (one process, one tenant on the machine in practice) triggers keep the same tables
 append-only; isolation there rests on the repositories alone.
@@ -36,6 +38,7 @@ _SYSTEM_FUNCTIONS = (
     "reelestate_queue_stats()",
     "reelestate_run_times(timestamptz)",
     "reelestate_job_org(uuid)",
+    "reelestate_user_id(varchar)",
 )
 
 
@@ -61,6 +64,15 @@ def upgrade() -> None:
         "CREATE POLICY tenant_isolation ON organizations "
         "USING (id = reelestate_current_org()) WITH CHECK (id = reelestate_current_org())"
     )
+    # People are global (one person, several agencies), but an organisation only sees its members.
+    op.execute("ALTER TABLE users ENABLE ROW LEVEL SECURITY")
+    member = (
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id "
+        "AND m.organization_id = reelestate_current_org())"
+    )
+    op.execute(f"CREATE POLICY members_read ON users FOR SELECT USING ({member})")
+    op.execute(f"CREATE POLICY members_update ON users FOR UPDATE USING ({member})")
+    op.execute("CREATE POLICY anyone_signs_up ON users FOR INSERT WITH CHECK (true)")
     for table in TENANT_TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(
@@ -99,6 +111,10 @@ def _create_system_functions() -> None:
         "SELECT queue, count(*), avg(extract(epoch FROM finished_at - started_at)) "
         "FROM render_jobs WHERE status = 'succeeded' AND finished_at >= since "
         "AND started_at IS NOT NULL GROUP BY queue $$"
+    )
+    op.execute(
+        f"CREATE FUNCTION reelestate_user_id(address varchar) RETURNS uuid {definer} AS $$ "
+        "SELECT id FROM users WHERE email = address $$"
     )
     op.execute(
         f"CREATE FUNCTION reelestate_job_org(job uuid) RETURNS uuid {definer} AS $$ "
@@ -142,6 +158,9 @@ def downgrade() -> None:
         )
     for fn in _SYSTEM_FUNCTIONS:
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
+    for policy in ("members_read", "members_update", "anyone_signs_up"):
+        op.execute(f"DROP POLICY IF EXISTS {policy} ON users")
+    op.execute("ALTER TABLE users DISABLE ROW LEVEL SECURITY")
     for table in ("organizations", *TENANT_TABLES):
         op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

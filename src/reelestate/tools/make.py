@@ -1,0 +1,172 @@
+"""`reelestate make`: photos and facts in, a finished video and its report out, with no chat.
+
+Everything a user can get wrong is checked before the first frame: the photo count, the
+facts, the photos themselves (unreadable or rejected ones are dropped with their reason,
+and fewer than five usable ones stop the run).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reelestate.core.errors import InvalidInputError
+from reelestate.prompts.styles import Style
+from reelestate.render.engine import RenderResult, render_video
+from reelestate.render.progress import RenderProgress
+from reelestate.render.spec import Aspect, BrandKit
+from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
+from reelestate.tools.listing import Listing, require_facts
+from reelestate.tools.narration_fit import fit_to_narration
+from reelestate.tools.script import Script, write_script
+from reelestate.tools.script_llm import default_script_writer
+from reelestate.tools.storyboard import plan_storyboard, to_render_spec, write_render_spec
+from reelestate.tools.storyboard_model import StoryboardSettings
+
+MIN_PHOTOS = 5
+MAX_PHOTOS = 40
+
+
+class MakeRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    photos: list[Path]
+    listing: Listing
+    style: Style = "modern"
+    aspect: Aspect = "9:16"
+    length_seconds: float = 30
+    preview: bool = False
+    seed: int = 0
+    brand: BrandKit | None = None
+
+
+class MakeOutputs(BaseModel):
+    video: Path
+    subtitles: Path
+    thumbnail: Path
+    storyboard: Path
+    report: Path
+    result: RenderResult
+
+
+def check_photo_count(photos: Sequence[Path]) -> None:
+    if len(photos) < MIN_PHOTOS:
+        raise InvalidInputError(
+            f"Found {len(photos)} photo(s); a video needs at least {MIN_PHOTOS}.",
+            hint="Add photos or point to the folder that holds them all.",
+        )
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInputError(
+            f"Found {len(photos)} photos; a video takes at most {MAX_PHOTOS}.",
+            hint="Choose the best 40 and try again.",
+        )
+
+
+def _report(
+    request: MakeRequest,
+    analysis: AnalysisReport,
+    script: Script,
+    dropped: list[dict[str, Any]],
+    timings: dict[str, float],
+    result: RenderResult,
+) -> dict[str, Any]:
+    return {
+        "listing": request.listing.model_dump(mode="json"),
+        "settings": {
+            "style": request.style,
+            "aspect": request.aspect,
+            "length_seconds": request.length_seconds,
+            "preview": request.preview,
+        },
+        "analysis": analysis.rows(),
+        "script": [
+            {"text": line.text, "facts": sorted(line.facts), "photo_index": line.photo_index}
+            for line in script.lines
+        ],
+        "script_writer": script.writer,
+        "dropped_photos": dropped,
+        "timings": {**timings, "render_stages": result.timings},
+        "video": {
+            "duration": result.duration,
+            "width": result.width,
+            "height": result.height,
+            "fps": result.fps,
+            "loudness_lufs": result.loudness_lufs,
+        },
+    }
+
+
+def make_video(
+    request: MakeRequest,
+    out_dir: Path,
+    *,
+    on_stage: Callable[[str], None] | None = None,
+    on_progress: Callable[[RenderProgress], None] | None = None,
+) -> MakeOutputs:
+    """Analyse, script, plan and render; write video, captions, thumbnail, storyboard, report."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+        if on_stage is not None:
+            on_stage(name)
+
+    photos = expand_photo_paths(request.photos)
+    check_photo_count(photos)
+    listing = require_facts(request.listing)
+    stage("checked")
+    analysis = analyse_photos(photos)
+    stage("analysed")
+    script = write_script(
+        listing,
+        analysis.results,
+        style=request.style,
+        length_seconds=request.length_seconds,
+        seed=request.seed,
+        writer=default_script_writer(),
+    )
+    stage("scripted")
+    settings = StoryboardSettings(
+        style=request.style, aspect=request.aspect, length_seconds=request.length_seconds
+    )
+    history = plan_storyboard(listing, analysis.results, script, settings=settings)
+    spec = to_render_spec(
+        history.current,
+        listing,
+        script,
+        profile="preview" if request.preview else "final",
+        brand=request.brand,
+    )
+    spec = fit_to_narration(spec)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    storyboard = write_render_spec(spec, out_dir / "storyboard.json")
+    stage("planned")
+    result = render_video(spec, out_dir, on_progress=on_progress)
+    stage("rendered")
+    dropped = [{"path": d.path, "reasons": list(d.reasons)} for d in history.dropped] + [
+        {"path": str(f.path), "reasons": [f.message]} for f in analysis.failures
+    ]
+    report_path = out_dir / "report.json"
+    tmp = report_path.with_name(".report.json.part")
+    tmp.write_text(
+        json.dumps(_report(request, analysis, script, dropped, timings, result), indent=2),
+        encoding="utf-8",
+    )
+    tmp.replace(report_path)
+    return MakeOutputs(
+        video=result.video,
+        subtitles=result.subtitles,
+        thumbnail=result.thumbnail,
+        storyboard=storyboard,
+        report=report_path,
+        result=result,
+    )
