@@ -139,9 +139,9 @@ class FakeBotApi:
                 out.append(call.fields["caption"])
         return out
 
-    async def wait_for(self, check: Callable[[], bool], timeout: float = 60.0) -> None:
+    async def wait_for(self, check: Callable[[], bool], within_s: float = 60.0) -> None:
         """Let the bot work until `check()` holds (a generous deadline, not a timing test)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within_s
         while not check():
             if time.monotonic() > deadline:
                 methods = [(c.method, c.fields.get("text", "")[:60]) for c in self.calls[-15:]]

@@ -63,14 +63,14 @@ class BotUnderTest:
     def texts(self, user: int) -> list[str]:
         return self.api.texts(user)
 
-    async def wait_for_text(self, user: int, fragment: str, timeout: float = 120.0) -> str:
+    async def wait_for_text(self, user: int, fragment: str, within_s: float = 120.0) -> str:
         found: list[str] = []
 
         def check() -> bool:
             found[:] = [t for t in self.texts(user) if fragment in t]
             return bool(found)
 
-        await self.api.wait_for(check, timeout)
+        await self.api.wait_for(check, within_s)
         return found[0]
 
 

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from reelestate.agent.render_backend import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.bots.telegram.delivery import size_of
 from reelestate.render.ffmpeg import find_tools
 from reelestate.render.probe import ffprobe_json
 from reelestate.storage.blobs import verify_blob_signature
@@ -58,7 +59,9 @@ async def test_whole_conversation_ends_with_a_probed_video(tmp_path: Path) -> No
         media = album.json("media")
         assert 2 <= len(media) <= 10 and media[0]["caption"].startswith("*Storyboard v1:")
         assert all(m["media"].startswith("attach://") for m in media)
-        assert len(album.files) == len(media) and all(f[:2] == b"\xff\xd8" for f in album.files.values())
+        assert len(album.files) == len(media) and all(
+            f[:2] == b"\xff\xd8" for f in album.files.values()
+        )
         preview = t.api.calls_of("sendVideo", ANN)[-1]
         assert preview.fields["supports_streaming"] == "true"
 
@@ -68,7 +71,9 @@ async def test_whole_conversation_ends_with_a_probed_video(tmp_path: Path) -> No
 
         assert t.api.calls_of("answerCallbackQuery")
         assert t.api.calls_of("editMessageReplyMarkup", ANN), "buttons removed after approval"
-        progress = [c for c in t.api.calls_of("editMessageText", ANN) if "Final video" in c.fields["text"]]
+        progress = [
+            c for c in t.api.calls_of("editMessageText", ANN) if "Final video" in c.fields["text"]
+        ]
         assert progress, "final progress is edited in place"
         assert len({c.fields["message_id"] for c in progress}) == 1
         assert "100%" in progress[-1].fields["text"]
@@ -141,7 +146,7 @@ async def test_60_mb_result_is_reencoded_to_fit(tmp_path: Path, big_video: Path)
         await approve_and_wait(t)
         final = t.api.calls_of("sendVideo", ANN)[-1]
         data = final.files["video"]
-        assert len(data) < 50 * 1024 * 1024 < big_video.stat().st_size
+        assert len(data) < 50 * 1024 * 1024 < size_of(big_video)
         received = tmp_path / "fitted.mp4"
         received.write_bytes(data)
         assert float(ffprobe_json(received)["format"]["duration"]) == pytest.approx(3, abs=0.2)
@@ -151,9 +156,7 @@ async def test_60_mb_result_is_reencoded_to_fit(tmp_path: Path, big_video: Path)
 async def test_60_mb_result_that_cannot_fit_is_sent_as_a_signed_link(
     tmp_path: Path, big_video: Path
 ) -> None:
-    async with bot_under_test(
-        tmp_path, BigFinalRenderer(big_video), upload_limit=100 * 1024
-    ) as t:
+    async with bot_under_test(tmp_path, BigFinalRenderer(big_video), upload_limit=100 * 1024) as t:
         await approve_and_wait(t)
         link_text = await t.wait_for_text(ANN, "too large for Telegram")
         url = re.search(r"\((https://studio\.example/blobs/[^)]+)\)", link_text)
@@ -162,8 +165,12 @@ async def test_60_mb_result_that_cannot_fit_is_sent_as_a_signed_link(
         key = unquote(parsed.path.removeprefix("/blobs/"))
         query = dict(parse_qsl(parsed.query))
         assert verify_blob_signature(key, int(query["expires"]), query["signature"], b"s" * 32)
-        assert (tmp_path / "blobs" / key).stat().st_size == big_video.stat().st_size
-        finals = [c for c in t.api.calls_of("sendVideo", ANN) if "Your video" in c.fields.get("caption", "")]
+        assert size_of(tmp_path / "blobs" / key) == size_of(big_video)
+        finals = [
+            c
+            for c in t.api.calls_of("sendVideo", ANN)
+            if "Your video" in c.fields.get("caption", "")
+        ]
         assert finals == [], "nothing over the limit is uploaded"
 
 
@@ -175,5 +182,7 @@ async def test_413_from_the_server_is_not_retried_and_falls_back_to_a_link(
     ) as t:
         await approve_and_wait(t)
         await t.wait_for_text(ANN, "too large for Telegram")
-        refused = [c for c in t.api.calls if c.method == "sendVideo" and c.fields.get("status") == "413"]
+        refused = [
+            c for c in t.api.calls if c.method == "sendVideo" and c.fields.get("status") == "413"
+        ]
         assert len(refused) == 1, "the re-encoded final: one try, never retried as a blip"

@@ -24,7 +24,10 @@ from tests.bots.harness import ANN, bot_under_test
     ("error", "failure"),
     [
         (RetryAfter(3), Failure.RETRY_AFTER),
-        (BadRequest("Message is not modified: specified new message content"), Failure.NOT_MODIFIED),
+        (
+            BadRequest("Message is not modified: specified new message content"),
+            Failure.NOT_MODIFIED,
+        ),
         (BadRequest("MESSAGE IS NOT MODIFIED"), Failure.NOT_MODIFIED),
         (BadRequest("Chat not found"), Failure.FATAL),
         (BadRequest("Request entity too large"), Failure.TOO_LARGE),

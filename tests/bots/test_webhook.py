@@ -80,7 +80,9 @@ def test_good_secret_is_handled_bad_secret_is_refused(
     client, api = served
     update = {"update_id": 42, **updates.text(ANN, "/help")}
     assert client.post(WEBHOOK_PATH, json=update).status_code == 403
-    assert client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: "guess"}).status_code == 403
+    assert (
+        client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: "guess"}).status_code == 403
+    )
     time.sleep(0.3)
     assert api.calls_of("sendMessage") == [], "a refused update is never processed"
 
@@ -96,6 +98,8 @@ def test_good_secret_is_handled_bad_secret_is_refused(
 def test_a_body_that_is_no_update_is_a_400(served: tuple[TestClient, FakeBotApi]) -> None:
     client, _ = served
     bad = client.post(
-        WEBHOOK_PATH, content=b"not json", headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+        WEBHOOK_PATH,
+        content=b"not json",
+        headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"},
     )
     assert bad.status_code == 400

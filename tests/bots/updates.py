@@ -28,7 +28,7 @@ def message(user_id: int, **content: Any) -> dict[str, Any]:
 def text(user_id: int, words: str) -> dict[str, Any]:
     content: dict[str, Any] = {"text": words}
     if words.startswith("/"):
-        command = words.split()[0]
+        command = words.split(maxsplit=1)[0]
         content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return message(user_id, **content)
 
