@@ -63,6 +63,39 @@ def parse_body(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
     return {}, {}
 
 
+def describe(call: Call) -> str:
+    """One line for a transcript: the method, the chat, what was shown."""
+    parts = [call.method]
+    if call.chat_id is not None:
+        parts.append(f"chat={call.chat_id}")
+    for name in ("text", "caption", "callback_query_id", "status"):
+        if name in call.fields:
+            parts.append(f"{name}={call.fields[name]!r}")
+    if call.method == "sendMediaGroup":
+        media = call.json("media")
+        parts.append(f"{len(media)} items, caption={media[0].get('caption', '')!r}")
+    if "reply_markup" in call.fields:
+        markup = json.loads(call.fields["reply_markup"]) or {}
+        labels = [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+        parts.append(f"buttons={labels}")
+    parts += [f"{name}: {len(data)} bytes" for name, data in call.files.items()]
+    return " ".join(parts)
+
+
+def describe_update(update: dict[str, Any]) -> str:
+    if "callback_query" in update:
+        query = update["callback_query"]
+        return f"chat={query['from']['id']} pressed {query['data']!r}"
+    message = update.get("message", {})
+    chat = message.get("chat", {}).get("id")
+    for kind in ("text", "voice", "photo", "document"):
+        if kind in message:
+            detail = message[kind] if kind == "text" else message.get("media_group_id", "")
+            name = message[kind].get("file_name", "") if kind == "document" else ""
+            return f"chat={chat} {kind} {name} {detail!r}".replace("  ", " ")
+    return f"chat={chat} update"
+
+
 class FakeBotApi:
     def __init__(self, *, upload_limit: int = 50 * 1024 * 1024, token: str = TOKEN) -> None:
         self.token = token
@@ -71,6 +104,7 @@ class FakeBotApi:
         self.files: dict[str, tuple[bytes, str]] = {}  # file_id -> (data, path)
         self.faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.webhook: dict[str, str] = {}
+        self.transcript: list[str] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
@@ -103,8 +137,13 @@ class FakeBotApi:
         self.files[file_id] = (data, f"documents/{n}-{name}")
         return {"file_id": file_id, "file_unique_id": f"U{n:06d}", "file_size": len(data)}
 
+    def record(self, call: Call) -> None:
+        self.calls.append(call)
+        self.transcript.append(f"bot> {describe(call)}")
+
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update for `getUpdates`; returns its id."""
+        self.transcript.append(f"user> {describe_update(update)}")
         with self._cond:
             update = {"update_id": update.get("update_id") or next(self._update_ids), **update}
             self._updates.append(update)
@@ -188,7 +227,7 @@ class FakeBotApi:
                 if length > api.upload_limit:
                     self.rfile.read(length)
                     method = self.path.rsplit("/", 1)[-1]
-                    api.calls.append(Call(method, {"status": "413"}, {}))
+                    api.record(Call(method, {"status": "413"}, {}))
                     self._reply(413, b"Request Entity Too Large", "text/plain")
                     return
                 body = self.rfile.read(length)
@@ -201,12 +240,12 @@ class FakeBotApi:
                 faults = api.faults.get(method)
                 if faults:
                     status, parameters = faults.pop(0)
-                    api.calls.append(Call(method, fields, files))
+                    api.record(Call(method, fields, files))
                     self._reply(status, api.error(status, parameters))
                     return
                 result = api.answer(method, fields, files)
                 if method != "getUpdates":
-                    api.calls.append(Call(method, fields, files))
+                    api.record(Call(method, fields, files))
                 self._reply(200, {"ok": True, "result": result})
 
         return Handler

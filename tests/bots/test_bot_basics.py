@@ -112,3 +112,58 @@ async def test_two_chats_at_once_do_not_block_each_other(tmp_path: Path) -> None
         ben_thread = await t.bot.channel.runner.state(f"tg-{BEN}")
         assert ann_thread["photos"] != ben_thread["photos"]
         assert {a.chat_id for a in t.api.calls_of("sendMediaGroup")} == {ANN, BEN}
+
+
+async def test_buttons_and_commands_reach_the_runner(tmp_path: Path) -> None:
+    renderer = RecordingRenderer()
+    async with bot_under_test(tmp_path, renderer) as t:
+        t.send_photos(ANN, listing_photos(), group="g")
+        t.send(updates.text(ANN, FACTS))
+        await t.wait_for_text(ANN, "Render the final video from storyboard version 1")
+        t.send(updates.button(ANN, "say:shorter", message_id=1))
+        await t.wait_for_text(ANN, "Render the final video from storyboard version 2")
+        t.send(updates.button(ANN, "music", message_id=1))
+        await t.api.wait_for(lambda: any("Which music" in x for x in t.texts(ANN)))
+        t.send(updates.button(ANN, "mood:calm", message_id=1))
+        await t.wait_for_text(ANN, "Render the final video from storyboard version 3")
+        t.send(updates.button(ANN, "revise", message_id=1))
+        await t.wait_for_text(ANN, "Tell me what to change")
+        t.send(updates.button(ANN, "approve:1", message_id=1))
+        await t.wait_for_text(ANN, "no longer waiting for approval")
+        assert renderer.finals == [], "a stale button renders nothing"
+        t.send(updates.text(ANN, "/versions"))
+        await t.wait_for_text(ANN, "version 3")
+        t.send(updates.text(ANN, "/undo"))
+        t.send(updates.text(ANN, "/status"))
+        t.send(updates.text(ANN, "/new"))
+        await t.wait_for_text(ANN, "New video started")
+        account = t.bot.channel.accounts.account(ANN)
+        assert account is not None and account.conversation is not None
+        assert account.conversation.startswith(f"tg-{ANN}-")
+        state = await t.bot.channel.runner.state(account.conversation)
+        assert not state.get("photos")
+        t.send(updates.text(ANN, "/start"))
+        await t.api.wait_for(lambda: sum("Send 5 to 40" in x for x in t.texts(ANN)) >= 1)
+
+
+async def test_other_files_and_too_many_photos_get_clear_answers(tmp_path: Path) -> None:
+    renderer = RecordingRenderer()
+    async with bot_under_test(tmp_path, renderer) as t:
+        pdf = t.api.host_file(b"%PDF-1.4", "listing.pdf")
+        update = updates.document(ANN, pdf, "listing.pdf")
+        update["message"]["document"]["mime_type"] = "application/pdf"
+        t.send(update)
+        await t.wait_for_text(ANN, "listing\\.pdf is not one")
+        big = {**t.api.host_file(b"x", "huge.jpg"), "file_size": 30 * 1024 * 1024}
+        t.send(updates.document(ANN, big, "huge.jpg"))
+        await t.wait_for_text(ANN, "huge\\.jpg is 30 MB; the bot can fetch files up to 20 MB")
+        photos = listing_photos()
+        for i in range(41):
+            path = photos[i % len(photos)]
+            t.send(
+                updates.document(
+                    ANN, t.api.host_file(path.read_bytes(), path.name), f"{i}-{path.name}"
+                )
+            )
+        await t.wait_for_text(ANN, "That's 41 photos; a video uses at most 40")
+        assert not t.api.calls_of("getFile")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from reelestate.bots.telegram.calls import (
     classify,
     retry_after_seconds,
 )
+from reelestate.bots.telegram.delivery import VideoDelivery, fit_bitrate_kbps
+from reelestate.storage.blobs import LocalBlobStore
+from reelestate.storage.context import TenantContext
 from tests.agent.helpers import RecordingRenderer
 from tests.bots import updates
 from tests.bots.harness import ANN, bot_under_test
@@ -98,4 +102,44 @@ async def test_blocked_user_is_logged_not_retried(tmp_path: Path) -> None:
         await t.api.wait_for(lambda: bool(t.api.calls_of("sendMessage", ANN)))
         t.send(updates.text(ANN, "/help"))
         await t.api.wait_for(lambda: len(t.api.calls_of("sendMessage", ANN)) == 2)
+        assert "Commands:" in t.api.calls_of("sendMessage", ANN)[1].fields["text"]
         assert t.bot.channel.calls.flood_waits == 0, "a 403 is not waited on or retried"
+
+
+async def test_a_failed_update_is_told_plainly_by_the_one_error_handler(tmp_path: Path) -> None:
+    async with bot_under_test(tmp_path, RecordingRenderer()) as t:
+        t.api.fail("sendMessage", 400, description="Bad Request: can't parse entities")
+        t.send(updates.text(ANN, "/help"))
+        await t.wait_for_text(ANN, "Something went wrong on our side")
+        assert len(t.api.calls_of("sendMessage", ANN)) == 2, "a 400 is not retried"
+
+
+async def test_a_video_that_cannot_be_sent_or_linked_is_still_announced(tmp_path: Path) -> None:
+    video = tmp_path / "video.mp4"
+    video.write_bytes(b"\0" * 4096)
+    told: list[str] = []
+    uploads: list[Path] = []
+
+    async def upload(path: Path) -> None:
+        uploads.append(path)
+
+    async def send_text(markdown: str) -> None:
+        told.append(markdown)
+
+    delivery = VideoDelivery(
+        upload_limit=1024, blobs=None, public_base_url=None, work_dir=tmp_path / "out"
+    )
+    ctx = TenantContext(org_id=uuid.uuid4())
+    how = await delivery.deliver(video, ctx, upload, send_text, "video")
+    assert how == "unavailable" and uploads == []
+    assert "Download it from your projects in the web app" in told[0]
+
+    linked = VideoDelivery(
+        upload_limit=1024,
+        blobs=LocalBlobStore(tmp_path / "blobs", b"k" * 32),
+        public_base_url=None,
+        work_dir=tmp_path / "out",
+    )
+    assert await linked.deliver(video, ctx, upload, send_text, "video") == "unavailable"
+    assert fit_bitrate_kbps(50 * 1024 * 1024, 30) is not None
+    assert fit_bitrate_kbps(1024, 30) is None and fit_bitrate_kbps(10**9, 0) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,14 +20,14 @@ from reelestate.core.settings import get_settings
 console = Console(stderr=True)
 
 
-async def _serve() -> None:
+async def _serve(*, trial: bool) -> None:
     settings = get_settings()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     webhook = bool(settings.telegram_webhook_url)
-    async with open_telegram_bot(settings, polling=not webhook) as bot:
+    async with open_telegram_bot(settings, polling=not webhook, trial=trial) as bot:
         if webhook:
             await register_webhook(bot)
             console.print(
@@ -40,11 +41,15 @@ async def _serve() -> None:
 
 def register(app: typer.Typer) -> None:
     @app.command("bot")
-    def bot() -> None:
+    def bot(
+        trial: Annotated[
+            bool, typer.Option("--trial", help="Render finals at preview size, 12 s long.")
+        ] = False,
+    ) -> None:
         """Run the Telegram bot (TELEGRAM_BOT_TOKEN; TELEGRAM_WEBHOOK_URL registers a webhook)."""
         configure_logging(get_settings())
         logging.getLogger("httpx").setLevel(logging.WARNING)
         try:
-            asyncio.run(_serve())
+            asyncio.run(_serve(trial=trial))
         except ReelEstateError as exc:
             raise report_error(exc) from exc

@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
@@ -78,13 +79,20 @@ async def open_telegram_bot(
     blobs: BlobStore | None = None,
     polling: bool = True,
     calls: TelegramCalls | None = None,
+    trial: bool = False,
 ) -> AsyncIterator[TelegramBot]:
-    """A started bot (its application initialised and processing updates) until exit."""
+    """A started bot (its application initialised and processing updates) until exit.
+
+    `trial` renders final videos at preview size and 12 s long, for trying the bot out.
+    """
     settings = settings or get_settings()
     config = TelegramConfig.from_settings(settings)
     async with AsyncExitStack() as stack:
         if runner is None:
-            runner = await stack.enter_async_context(Runner.open(settings))
+            options: dict[str, Any] = (
+                {"final_profile": "preview", "default_length": 12.0} if trial else {}
+            )
+            runner = await stack.enter_async_context(Runner.open(settings, **options))
         if accounts is None:
             db = open_database(settings)
             stack.callback(db.dispose)

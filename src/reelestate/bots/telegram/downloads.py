@@ -10,6 +10,7 @@ from telegram import Bot, Document, Message, PhotoSize
 
 from reelestate.bots.telegram.albums import IncomingPhoto
 from reelestate.bots.telegram.calls import TelegramCalls
+from reelestate.bots.telegram.config import MB
 from reelestate.core.errors import PhotoError
 
 IMAGE_TYPES = {
@@ -58,8 +59,8 @@ def photo_of(message: Message) -> IncomingPhoto | None:
 def check_size(photo: IncomingPhoto, limit: int) -> None:
     if photo.file_size is not None and photo.file_size > limit:
         raise PhotoError(
-            f"{photo.file_name} is {photo.file_size / 1e6:.0f} MB; the bot can fetch files up "
-            f"to {limit / 1e6:.0f} MB.",
+            f"{photo.file_name} is {photo.file_size / MB:.0f} MB; the bot can fetch files up "
+            f"to {limit / MB:.0f} MB.",
             hint="Send it as a smaller photo (not as a file), or upload it in the web app.",
         )
 

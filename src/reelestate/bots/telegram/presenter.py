@@ -2,7 +2,7 @@
 
 Text and questions become messages (questions with buttons); a storyboard becomes an album of
 its scenes' photos plus the preview video; progress is ONE message edited in place, at most once
-per `progress_interval_s` unless the stage changes or the job ends; the final video goes out
+per `progress_interval_s`, and always when the job ends; the final video goes out
 with `supports_streaming`, followed by its subtitles as a document.
 """
 
@@ -114,7 +114,7 @@ class ChatPresenter:
             case StoryboardReady():
                 await self._storyboard(event)
             case Question():
-                await self.say(tx.md(event.text), tx.question_keyboard(event))
+                await self.say(tx.question_text(event), tx.question_keyboard(event))
             case ApprovalRequest():
                 await self.say(tx.approval_text(event), tx.approval_keyboard(event.version))
             case JobProgress():
@@ -159,7 +159,7 @@ class ChatPresenter:
                 self._progress[job_id] = _Progress(sent.message_id, body, now, stage)
             return
         finished = percent >= 100
-        due = now - current.at >= self.progress_interval_s or stage != current.stage
+        due = now - current.at >= self.progress_interval_s
         if body == current.text or not (due or finished):
             return
         current.text, current.at, current.stage = body, now, stage

@@ -109,8 +109,19 @@ def music_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row[:3], row[3:]])
 
 
+def question_text(event: Question) -> str:
+    """The question; when it asks for missing facts its suggestions are examples, not answers,
+    so they are shown as such instead of as buttons that would state them."""
+    if event.missing and event.suggested_replies:
+        return md(f"{event.text}\nFor example: " + "; ".join(event.suggested_replies))
+    return md(event.text)
+
+
 def question_keyboard(event: Question) -> InlineKeyboardMarkup | None:
-    """Suggested replies as buttons; a reply too long for button data is left to be typed."""
+    """Suggested replies as buttons (not for missing facts, see `question_text`); a reply too
+    long for button data is left to be typed."""
+    if event.missing:
+        return None
     buttons = [
         InlineKeyboardButton(reply[:40], callback_data=f"reply:{reply}")
         for reply in event.suggested_replies
