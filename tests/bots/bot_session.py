@@ -76,10 +76,10 @@ async def play(api: FakeBotApi, bot: subprocess.Popen[bytes]) -> None:
     await until(lambda: shown("voice messages"), "no answer to the voice note")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="where to write the logs")
-    out: Path = parser.parse_args().out or Path(tempfile.mkdtemp(prefix="bot-session-"))
+    out: Path = parser.parse_args(argv).out or Path(tempfile.mkdtemp(prefix="bot-session-"))
     out.mkdir(parents=True, exist_ok=True)
     with FakeBotApi() as api:
         env = {

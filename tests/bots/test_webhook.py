@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
-from reelestate.bots.telegram.config import derive_webhook_secret
+from reelestate.bots.telegram.config import TelegramConfig, derive_webhook_secret
 from reelestate.bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, telegram_webhook_router
 from reelestate.core.settings import Settings
 from reelestate.storage import migrate
@@ -57,10 +58,13 @@ def served(tmp_path: Path) -> Iterator[tuple[TestClient, FakeBotApi]]:
                     )
                 )
                 await register_webhook(bot)
-                app.include_router(telegram_webhook_router(bot.application, bot.config))
+                started["bot"] = bot.application
                 yield
 
+        started: dict[str, Any] = {}
         app = FastAPI(lifespan=lifespan)
+        config = TelegramConfig.from_settings(settings)
+        app.include_router(telegram_webhook_router(lambda: started.get("bot"), config))
         try:
             with TestClient(app) as client:
                 yield client, api
@@ -103,3 +107,17 @@ def test_a_body_that_is_no_update_is_a_400(served: tuple[TestClient, FakeBotApi]
         headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"},
     )
     assert bad.status_code == 400
+
+
+def test_the_route_answers_503_until_the_bot_has_started() -> None:
+    settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN)
+    app = FastAPI()
+    app.include_router(
+        telegram_webhook_router(lambda: None, TelegramConfig.from_settings(settings))
+    )
+    client = TestClient(app)
+    update = {"update_id": 1, **updates.text(ANN, "/help")}
+    assert (
+        client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: SECRET}).status_code == 503
+    )
+    assert client.post(WEBHOOK_PATH, json=update).status_code == 403

@@ -4,8 +4,9 @@
 - Timeouts and network errors: a few retries with backoff.
 - 413 arrives as a plain `NetworkError("Request Entity Too Large")` that looks transient; it is
   never retried: it becomes `UploadTooLargeError` so the caller can re-encode or send a link.
-- 400 "message is not modified" (an edit to the same text) is absorbed; PTB drops the
-  "Bad Request: " prefix and re-cases the rest, so texts are matched case-insensitively.
+- 400 "message is not modified" (an edit to the same text) and "query is too old" (a button
+  answered after a long render in the same chat) are absorbed; PTB drops the "Bad Request: "
+  prefix and re-cases the rest, so texts are matched case-insensitively.
 - Anything else (other 400s, 403 blocked by the user) is raised at once.
 """
 
@@ -47,7 +48,7 @@ def classify(exc: BaseException) -> Failure:
     if isinstance(exc, RetryAfter):
         return Failure.RETRY_AFTER
     if isinstance(exc, BadRequest):
-        if "message is not modified" in message:
+        if "message is not modified" in message or "query is too old" in message:
             return Failure.NOT_MODIFIED
         if "too large" in message or "too big" in message:
             return Failure.TOO_LARGE
