@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from typer.testing import CliRunner
 
@@ -61,6 +63,10 @@ def test_scripted_setup_on_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_bot_without_a_token_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    root = logging.getLogger()
+    # The command installs its log handler on the runner's stream; put the test's back.
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
     code, out = run("bot")
     assert code == 1
     assert "no token" in out and "TELEGRAM_BOT_TOKEN" in out

@@ -90,6 +90,8 @@ async def test_whole_conversation_ends_with_a_probed_video(tmp_path: Path) -> No
         assert float(probe["format"]["duration"]) > 5
         subtitles = t.api.calls_of("sendDocument", ANN)[-1].files["document"].decode()
         assert "-->" in subtitles
+        await t.wait_for_text(ANN, "Your video is ready")
+        assert not [x for x in t.texts(ANN) if str(tmp_path) in x], "no server paths in the chat"
 
 
 def padded_video(path: Path, megabytes: int) -> Path:

@@ -271,6 +271,7 @@ class TelegramChannel:
         if account is None or not isinstance(message, Message):
             return
         chat_id = message.chat_id
+        await self._flush(chat_id, account)
         kind, _sep, value = query.data.partition(":")
         if kind == "approve":
             await self.calls(lambda: message.edit_reply_markup(None), "remove buttons")

@@ -86,6 +86,7 @@ class ChatPresenter:
         self.delivery = delivery
         self.progress_interval_s = progress_interval_s
         self._progress: dict[str, _Progress] = {}
+        self._sent: dict[str, str] = {}
 
     async def say(self, markdown: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
         await self.calls(
@@ -123,11 +124,20 @@ class ChatPresenter:
                 await self._video(event)
             case AssistantText():
                 if not event.partial:
-                    await self.say(tx.md(event.text))
+                    await self.say(tx.md(self._without_paths(event.text)))
             case ErrorEvent():
                 await self.say(tx.error_text(event.message, event.hint))
 
+    def _without_paths(self, text: str) -> str:
+        """Server paths of files already sent mean nothing in a chat: name them instead."""
+        for path, name in self._sent.items():
+            text = text.replace(path, name)
+        return text
+
     async def _storyboard(self, event: StoryboardReady) -> None:
+        self._sent[str(event.storyboard_file)] = "the storyboard above"
+        if event.preview_video is not None:
+            self._sent[str(event.preview_video)] = "the preview above"
         caption = tx.clip(tx.storyboard_text(event), tx.MAX_CAPTION_CHARS)
         photos = scene_photos(event)[:MAX_ALBUM]
         if len(photos) >= 2:
@@ -171,6 +181,11 @@ class ChatPresenter:
         )
 
     async def _video(self, event: VideoReady) -> None:
+        self._sent |= {
+            str(event.video): "the video above",
+            str(event.subtitles): "the subtitles above",
+            str(event.thumbnail): "the thumbnail",
+        }
         await self._progress_of(event.job_id, "final", "done", 100.0)
         caption = tx.md(f"Your video (v{event.version}, {event.duration:.0f} s)")
         await self._send_video(
