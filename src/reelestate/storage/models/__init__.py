@@ -13,9 +13,11 @@ from reelestate.storage.models.content import (
 )
 from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
+from reelestate.storage.models.telegram import TELEGRAM_TABLES, TelegramLink, TelegramLinkCode
 from reelestate.storage.models.tenancy import ApiKey, Membership, Organization, Role, User
 
 __all__ = [
+    "TELEGRAM_TABLES",
     "TENANT_TABLES",
     "ApiKey",
     "Base",
@@ -37,6 +39,8 @@ __all__ = [
     "SceneRow",
     "Storyboard",
     "StoryboardVersion",
+    "TelegramLink",
+    "TelegramLinkCode",
     "User",
     "utcnow",
 ]
