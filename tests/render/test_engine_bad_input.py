@@ -185,8 +185,8 @@ def test_killed_ffmpeg_leaves_no_video(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    clips = tmp_path / "data" / "cache" / "clips"
-    _wait_for(lambda: clips.exists() and any(clips.glob("*.part")), proc)
+    cache = tmp_path / "data" / "cache"
+    _wait_for(lambda: any(cache.glob("render-*/run-*.mp4")), proc)
     encoders = [
         c for c in psutil.Process(proc.pid).children(recursive=True) if "ffmpeg" in c.name()
     ]
@@ -197,4 +197,7 @@ def test_killed_ffmpeg_leaves_no_video(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert b"FFmpeg" in stderr and b"Traceback" not in stderr
     assert not (tmp_path / "out" / "video.mp4").exists()
-    assert not list(clips.glob("*.part"))
+    assert list((tmp_path / "out").glob("*")) == []
+    # Half-encoded clips stay in the render's scratch folder, which is removed: none is cached.
+    assert list((cache / "clips").iterdir()) == []
+    assert list(cache.glob("render-*")) == []

@@ -122,3 +122,15 @@ def test_second_render_reuses_every_clip_and_one_change_renders_few(tmp_path: Pa
     )
     assert changed.segments_rendered == 1
     assert changed.segments_reused == first.segments_rendered - 1
+
+
+def test_a_rerender_reuses_the_measured_soundtrack(
+    rendered: tuple[RenderResult, list[RenderProgress]], tmp_path: Path
+) -> None:
+    first, _ = rendered
+    cache = first.video.parent.parent / "cache"
+    again = render_video(small_spec(), tmp_path / "again", cache_dir=cache)
+    assert again.segments_rendered == 0
+    assert again.loudness_lufs == first.loudness_lufs
+    assert again.true_peak_dbtp == first.true_peak_dbtp
+    assert abs(measure_loudness(again.video).integrated_lufs - (again.loudness_lufs or 0)) < 0.2

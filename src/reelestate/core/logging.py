@@ -7,6 +7,7 @@ an exception message or a URL still never reaches a log file.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from reelestate.core.settings import Settings, get_settings
 
@@ -15,6 +16,7 @@ _SECRET_FIELDS = (
     "elevenlabs_api_key",
     "fal_key",
     "telegram_bot_token",
+    "telegram_webhook_secret",
     "jwt_secret",
 )
 
@@ -44,7 +46,11 @@ def secrets_of(settings: Settings) -> list[str]:
     for name in _SECRET_FIELDS:
         value = getattr(settings, name)
         if value is not None:
-            values.append(value.get_secret_value())
+            secret = value.get_secret_value()
+            values.append(secret)
+            quoted = quote(secret, safe="")
+            if quoted != secret:  # as it appears in URLs (a bot token's ':' becomes %3A)
+                values.append(quoted)
     return values
 
 

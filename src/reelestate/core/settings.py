@@ -40,6 +40,17 @@ class Settings(BaseSettings):
     elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str | None = Field(default=None, alias="TELEGRAM_API_BASE_URL")
+    """A self-hosted Bot API server; the bot calls `{base}/bot<token>/<method>`."""
+    telegram_local_mode: bool = Field(default=False, alias="TELEGRAM_LOCAL_MODE")
+    """True when that server runs with `--local`: uploads up to 2000 MB instead of 50 MB."""
+    telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
+    """Checked against `X-Telegram-Bot-Api-Secret-Token`; derived from the token when unset."""
+    telegram_album_wait_s: float = Field(default=1.5, gt=0, alias="TELEGRAM_ALBUM_WAIT_S")
+    """How long the bot waits after a photo for more photos of the same batch."""
+    public_base_url: str | None = Field(default=None, alias="REELESTATE_PUBLIC_URL")
+    """Where the web app is reachable from outside; makes relative download links absolute."""
     jwt_secret: SecretStr | None = Field(default=None, alias="REELESTATE_JWT_SECRET")
 
     database_admin_url: str | None = Field(default=None, alias="DATABASE_ADMIN_URL")

@@ -257,11 +257,11 @@ def mix_audio(
     out: Path,
     cancel: CancelToken | None = None,
     draft: bool = False,
-) -> Loudness:
+) -> Loudness | None:
     """Mix, normalise to -14 LUFS / -1 dBTP and write `out` (.m4a); returns its loudness.
 
-    `draft` (for previews) skips the measuring pass and uses loudnorm's single-pass mode:
-    about a third of the work, within a couple of LU of the target.
+    `draft` (for previews) skips both measurements and uses loudnorm's single-pass mode:
+    about a third of the work, within a couple of LU of the target; it returns None.
 
     The file appears at `out` only when complete: it is written under a temporary name in
     the same folder and renamed, so a cancelled or failed mix leaves nothing behind.
@@ -291,6 +291,10 @@ def mix_audio(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp{out.suffix}")
     try:
+        if draft:
+            _encode(mix, loudnorm, tmp, cancel, limit, measure=False)
+            tmp.replace(out)
+            return None
         loudness = _encode(mix, loudnorm, tmp, cancel, limit)
         miss = loudness.integrated_lufs - loudnorm.integrated
         if loudnorm.measured and not loudnorm.linear and abs(miss) > RETRY_LU:
@@ -305,7 +309,13 @@ def mix_audio(
 
 
 def _encode(
-    mix: _Mix, loudnorm: LoudnormParams, out: Path, cancel: CancelToken | None, limit: float
+    mix: _Mix,
+    loudnorm: LoudnormParams,
+    out: Path,
+    cancel: CancelToken | None,
+    limit: float,
+    *,
+    measure: bool = True,
 ) -> Loudness:
     _stop_if_cancelled(cancel)
     args = build_mix_args(
@@ -319,4 +329,4 @@ def _encode(
         loudnorm=loudnorm,
     )
     run_ffmpeg(args, cancel=cancel, timeout=limit)
-    return measure_loudness(out, cancel=cancel)
+    return measure_loudness(out, cancel=cancel) if measure else Loudness(0.0, 0.0, 0.0)

@@ -42,8 +42,13 @@ def segment_args(
     out: Path,
     subtitles: Path | None = None,
     fonts_dir: Path | None = None,
+    split_at: list[int] | None = None,
 ) -> list[str]:
-    """Raw yuv420p frames on stdin -> one H.264 segment, captions burned in by libass."""
+    """Raw yuv420p frames on stdin -> H.264 clips, captions burned in by libass.
+
+    With `split_at` (frame numbers), `out` is a `%03d` pattern: an IDR frame is forced at each
+    split and the segment muxer starts a new clip there, each with timestamps from zero.
+    """
     enc = ENCODERS[profile]
     args = [
         "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
@@ -59,11 +64,20 @@ def segment_args(
     args += ["-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf)]
     if enc.profile:
         args += ["-profile:v", enc.profile]
-    args += [
-        "-pix_fmt", "yuv420p", "-g", str(fps * 2), *COLOUR_TAGS,
-        "-an", "-f", "mp4", str(out),
+    args += ["-pix_fmt", "yuv420p", "-g", str(fps * 2), *COLOUR_TAGS, "-an"]
+    if not split_at:
+        return [*args, "-f", "mp4", str(out).replace("%03d", "000")]
+    keyframes = "+".join(f"eq(n,{n})" for n in split_at)
+    return [
+        *args,
+        "-force_key_frames", f"expr:{keyframes}", "-forced-idr", "1",
+        # Left on, the shift for B-frame delay lands in the first clip alone and the joined
+        # video grows by two frames; off, every clip starts at zero with an edit list.
+        "-avoid_negative_ts", "disabled",
+        "-f", "segment", "-segment_format", "mp4",
+        "-segment_frames", ",".join(str(n) for n in split_at),
+        "-reset_timestamps", "1", str(out),
     ]  # fmt: skip
-    return args
 
 
 def concat_list(segments: list[Path]) -> str:

@@ -47,6 +47,7 @@ from reelestate.render.progress import ProgressHandler, ProgressReporter, Render
 from reelestate.render.publish import publish
 from reelestate.render.segments import (
     SegmentRenderer,
+    ShotJob,
     ShotOverlay,
     SourceLoader,
     segment_key,
@@ -67,8 +68,9 @@ class RenderResult(BaseModel):
     height: int
     fps: int
     frames: int
-    loudness_lufs: float
-    true_peak_dbtp: float
+    loudness_lufs: float | None
+    """Integrated loudness of the final's soundtrack; None for previews, which are not measured."""
+    true_peak_dbtp: float | None
     segments_rendered: int
     segments_reused: int
     narration: Narration | None = None
@@ -172,10 +174,12 @@ def _render_clips(
     work: Path,
     progress: ProgressReporter,
 ) -> _Clips:
-    """One clip per shot, rendered only when no clip with the same key exists."""
+    """One clip per shot; shots without a cached clip are encoded in consecutive runs."""
     memo: dict[Path, str] = {}
     result = _Clips(paths=[], rendered=0, reused=0)
+    runs: list[list[ShotJob]] = []
     progress.stage("frames")
+    previous_missing = False
     for i, shot in enumerate(timeline.shots):
         nxt = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
         next_overlays = overlays[nxt.index] if nxt else []
@@ -188,15 +192,23 @@ def _render_clips(
         if clip.exists():
             result.reused += 1
             progress.frames(shot.frames)
+            previous_missing = False
             continue
+        job = ShotJob(shot, nxt, overlays[shot.index], next_overlays, clip)
+        if previous_missing:
+            runs[-1].append(job)
+        else:
+            runs.append([job])
+        previous_missing = True
+    for run in runs:
+        start = timeline.seconds(run[0].shot.start_frame)
+        events = ass_events(cues, window=(start, timeline.seconds(run[-1].shot.end_frame)))
         ass_path = None
-        if ass_text is not None:
-            ass_path = work / f"shot-{i:03d}.ass"
-            ass_path.write_text(ass_text, encoding="utf-8")
-        renderer.render(
-            shot, nxt, overlays[shot.index], next_overlays, ass_path, clip, progress.frames
-        )
-        result.rendered += 1
+        if events:
+            ass_path = work / f"run-{run[0].shot.index:03d}.ass"
+            ass_path.write_text(ass_header(layout) + events, encoding="utf-8")
+        renderer.render_run(run, ass_path, work, progress.frames)
+        result.rendered += len(run)
     return result
 
 
@@ -260,13 +272,14 @@ def render_video(
             progress=progress,
         )
         watch.lap("frames")
-        sound.wait()
+        mixed = sound.wait()
         watch.lap("audio_wait")
         final, loudness = publish(
             spec,
             timeline,
             clips=clips.paths,
             sound=sound,
+            mixed=mixed,
             srt_text=srt_document(narration_cues or title_cues),
             thumbnail=lambda path: _write_thumbnail(spec, timeline, loader, overlays, path),
             work=work,
@@ -285,8 +298,8 @@ def render_video(
         height=h,
         fps=spec.fps,
         frames=timeline.total_frames,
-        loudness_lufs=loudness.integrated_lufs,
-        true_peak_dbtp=loudness.true_peak_dbtp,
+        loudness_lufs=loudness.integrated_lufs if loudness else None,
+        true_peak_dbtp=loudness.true_peak_dbtp if loudness else None,
         segments_rendered=clips.rendered,
         segments_reused=clips.reused,
         narration=sound.narration,

@@ -19,9 +19,18 @@ TRUE_PEAK_LIMIT = -1.0
 
 
 def validate_output(
-    spec: RenderSpec, timeline: Timeline, video: Path, sound: Soundtrack, cancel: CancelToken | None
-) -> Loudness:
-    """Probe the joined file; raise with every problem found."""
+    spec: RenderSpec,
+    timeline: Timeline,
+    video: Path,
+    sound: Soundtrack,
+    mixed: Loudness | None,
+    cancel: CancelToken | None,
+) -> Loudness | None:
+    """Probe the joined file; raise with every problem found.
+
+    The final's loudness is the mix's measurement (the join copies that stream unchanged),
+    measured again here only when no measurement was kept; previews are not held to it.
+    """
     w, h = spec.size
     expected = ExpectedVideo(
         width=w,
@@ -31,8 +40,13 @@ def validate_output(
         require_high_profile=spec.profile == "final",
     )
     problems = check_report(inspect_video(video), expected)
-    loudness = measure_loudness(video, cancel=cancel)
-    if spec.profile == "final" and (sound.voice is not None or sound.music is not None):
+    if spec.profile != "final":
+        loudness = None
+    elif mixed is not None:
+        loudness = mixed
+    else:
+        loudness = measure_loudness(video, cancel=cancel)
+    if loudness is not None and (sound.voice is not None or sound.music is not None):
         if abs(loudness.integrated_lufs + 14.0) > 1.0:
             problems.append(f"loudness {loudness.integrated_lufs:.1f} LUFS, expected -14 ±1")
         if loudness.true_peak_dbtp > TRUE_PEAK_LIMIT + 0.05:
@@ -52,13 +66,14 @@ def publish(
     *,
     clips: list[Path],
     sound: Soundtrack,
+    mixed: Loudness | None,
     srt_text: str,
     thumbnail: Callable[[Path], None],
     work: Path,
     out_dir: Path,
     cancel: CancelToken | None,
     progress: ProgressReporter,
-) -> tuple[dict[str, Path], Loudness]:
+) -> tuple[dict[str, Path], Loudness | None]:
     """Join clips and audio, write captions and thumbnail, probe; rename only if all is well."""
     final = {
         "video": out_dir / "video.mp4",
@@ -76,7 +91,7 @@ def publish(
         temps["srt"].write_text(srt_text, encoding="utf-8")
         thumbnail(temps["thumb"])
         progress.stage("probe")
-        loudness = validate_output(spec, timeline, temps["video"], sound, cancel)
+        loudness = validate_output(spec, timeline, temps["video"], sound, mixed, cancel)
         for name in ("srt", "thumb", "video"):
             temps[name].replace(final[name])
     finally:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelestate.core.errors import RenderError
 from reelestate.core.imaging import load_photo
 from reelestate.render.cards import intro_card, outro_card
 from reelestate.render.encode import segment_args
@@ -146,76 +147,109 @@ def _opacity(item: ShotOverlay, shot: Shot, frame: int, fps: int) -> float:
     return max(0.0, min(1.0, into, left))
 
 
+@dataclass(frozen=True)
+class ShotJob:
+    """One shot to encode, with the neighbour it blends into and where its clip goes."""
+
+    shot: Shot
+    next_shot: Shot | None
+    overlays: list[ShotOverlay]
+    next_overlays: list[ShotOverlay]
+    out: Path
+
+
 @dataclass
 class SegmentRenderer:
+    """Encodes runs of consecutive shots: one encoder per run, split into one clip per shot.
+
+    One encoder for the whole run keeps x264's threads busy across shot boundaries (a new
+    process per shot would drain and refill its pipeline every few seconds); forced IDR frames
+    at each boundary let the run be cut into independent clips for the cache.
+    """
+
     spec: RenderSpec
     sources: SourceLoader
     fonts_dir: Path
     cancel: CancelToken | None
 
-    def render(
+    def render_run(
         self,
-        shot: Shot,
-        next_shot: Shot | None,
-        overlays: list[ShotOverlay],
-        next_overlays: list[ShotOverlay],
+        jobs: list[ShotJob],
         ass_path: Path | None,
-        out: Path,
+        work: Path,
         on_frame: Callable[[], None],
     ) -> None:
-        """Encode `shot`'s frames to `out`, writing a temporary file first."""
+        """Encode `jobs` (consecutive shots) and move each clip to its `out` path."""
         w, h = self.spec.size
-        fps = self.spec.fps
-        main, other, mixed, black = (FrameBuffer(w, h) for _ in range(4))
-        black.fill_black()
-        source = self.sources.get(shot)
-        transition_start = shot.end_frame - shot.transition_frames
-        tmp = out.with_name(out.name + ".part")
+        first = jobs[0].shot.start_frame
+        stem = f"run-{first:06d}"
+        splits = [job.shot.end_frame - first for job in jobs[:-1]]
         args = segment_args(
             width=w,
             height=h,
-            fps=fps,
+            fps=self.spec.fps,
             profile=self.spec.profile,
-            out=tmp,
+            out=work / f"{stem}-%03d.mp4",
             subtitles=ass_path,
             fonts_dir=self.fonts_dir,
+            split_at=splits,
         )
-        try:
-            with FFmpegPipe(args) as pipe:
-                for frame in range(shot.start_frame, shot.end_frame):
-                    if self.cancel is not None:
-                        self.cancel.raise_if_cancelled()
-                    render_shot_frame(source, shot.progress(frame), main)
-                    target = main
-                    weight = 0.0
-                    if (
-                        next_shot is not None
-                        and frame >= transition_start
-                        and shot.transition_frames
-                    ):
-                        render_shot_frame(
-                            self.sources.get(next_shot), next_shot.progress(frame), other
-                        )
-                        weight = (frame - transition_start + 1) / (shot.transition_frames + 1)
-                        blend(
-                            shot.transition.kind, main, other, alpha=weight, out=mixed, black=black
-                        )
-                        target = mixed
-                    layers: dict[str, tuple[Overlay, float]] = {}
-                    for item in overlays:
-                        layers[item.overlay.key] = (
-                            item.overlay,
-                            _opacity(item, shot, frame, fps) * (1 - weight),
-                        )
-                    for item in next_overlays if weight else []:
-                        # An overlay on both shots (the logo) stays solid through the transition.
-                        _, before = layers.get(item.overlay.key, (item.overlay, 0.0))
-                        layers[item.overlay.key] = (item.overlay, min(1.0, before + weight))
-                    for overlay, opacity in layers.values():
-                        blend_overlay(target, overlay, opacity)
-                    pipe.write(target.data.data)
-                    on_frame()
-                pipe.close()
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        buffers = _Buffers(w, h)
+        with FFmpegPipe(args) as pipe:
+            for job in jobs:
+                self._write_shot(pipe, job, buffers, on_frame)
+            pipe.close()
+        parts = [work / f"{stem}-{i:03d}.mp4" for i in range(len(jobs))]
+        missing = [p.name for p in parts if not p.exists()]
+        if missing:
+            raise RenderError(f"The encoder wrote {len(jobs) - len(missing)} of {len(jobs)} clips.")
+        for part, job in zip(parts, jobs, strict=True):
+            part.replace(job.out)
+
+    def _write_shot(
+        self, pipe: FFmpegPipe, job: ShotJob, buf: _Buffers, on_frame: Callable[[], None]
+    ) -> None:
+        shot, next_shot = job.shot, job.next_shot
+        fps = self.spec.fps
+        source = self.sources.get(shot)
+        transition_start = shot.end_frame - shot.transition_frames
+        for frame in range(shot.start_frame, shot.end_frame):
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+            render_shot_frame(source, shot.progress(frame), buf.main)
+            target = buf.main
+            weight = 0.0
+            if next_shot is not None and frame >= transition_start and shot.transition_frames:
+                render_shot_frame(self.sources.get(next_shot), next_shot.progress(frame), buf.other)
+                weight = (frame - transition_start + 1) / (shot.transition_frames + 1)
+                blend(
+                    shot.transition.kind,
+                    buf.main,
+                    buf.other,
+                    alpha=weight,
+                    out=buf.mixed,
+                    black=buf.black,
+                )
+                target = buf.mixed
+            layers: dict[str, tuple[Overlay, float]] = {}
+            for item in job.overlays:
+                opacity = _opacity(item, shot, frame, fps) * (1 - weight)
+                layers[item.overlay.key] = (item.overlay, opacity)
+            for item in job.next_overlays if weight else []:
+                # An overlay on both shots (the logo) stays solid through the transition.
+                _, before = layers.get(item.overlay.key, (item.overlay, 0.0))
+                layers[item.overlay.key] = (item.overlay, min(1.0, before + weight))
+            for overlay, opacity in layers.values():
+                blend_overlay(target, overlay, opacity)
+            pipe.write(target.data.data)
+            on_frame()
+
+
+class _Buffers:
+    """The frames one run reuses: the shot, the next shot, their blend, and black."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.main, self.other, self.mixed, self.black = (
+            FrameBuffer(width, height) for _ in range(4)
+        )
+        self.black.fill_black()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from reelestate.core.errors import InvalidSpecError, OutputValidationError
 from reelestate.providers.music.procedural import make_music_bed
@@ -80,12 +81,17 @@ class Soundtrack:
     words: list[WordTiming]
     voice_start: float
     narration: Narration | None
-    mixing: Future[Loudness] | None
+    mixing: Future[Loudness | None] | None
 
-    def wait(self) -> None:
-        """Block until the background mix is written; re-raise its error."""
+    def wait(self) -> Loudness | None:
+        """Block until the mix is written (re-raising its error); its measured loudness.
+
+        The final join copies this audio stream bit for bit, so its loudness is the video's.
+        None for draft mixes, which are not measured.
+        """
         if self.mixing is not None:
-            self.mixing.result()
+            return self.mixing.result()
+        return read_loudness(self.audio)
 
 
 def prepare_soundtrack(
@@ -130,11 +136,11 @@ def prepare_soundtrack(
         }
     )
     audio = cache / "audio" / f"{key}-{spec.profile}.m4a"
-    mixing: Future[Loudness] | None = None
+    mixing: Future[Loudness | None] | None = None
     if not audio.exists():
         # The mix runs in FFmpeg beside the frame encoder; the result is awaited before muxing.
         mixing = _AUDIO_POOL.submit(
-            mix_audio,
+            _mix_and_record,
             voice=voice,
             voice_offset=voice_start,
             music=music,
@@ -146,3 +152,27 @@ def prepare_soundtrack(
             draft=spec.profile == "preview",
         )
     return Soundtrack(audio, voice, music, words, voice_start, narration, mixing)
+
+
+def _loudness_file(audio: Path) -> Path:
+    return audio.with_name(audio.name + ".loudness.json")
+
+
+def _mix_and_record(**kwargs: Any) -> Loudness | None:
+    """Mix, then keep the measured loudness beside the cached file for later renders."""
+    loudness = mix_audio(**kwargs)
+    if loudness is not None:
+        target = _loudness_file(kwargs["out"])
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(json.dumps(asdict(loudness)), encoding="utf-8")
+        tmp.replace(target)
+    return loudness
+
+
+def read_loudness(audio: Path) -> Loudness | None:
+    """The loudness recorded when `audio` was mixed, if it was measured."""
+    try:
+        data = json.loads(_loudness_file(audio).read_text(encoding="utf-8"))
+        return Loudness(**data)
+    except (FileNotFoundError, json.JSONDecodeError, TypeError):
+        return None

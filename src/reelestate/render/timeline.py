@@ -78,9 +78,6 @@ def _plan(spec: RenderSpec) -> list[_Planned]:
         plan.append(_Planned("intro", INTRO_SECONDS, CARD_TRANSITION))
     plan.extend(_Planned("photo", s.duration, s.transition, s) for s in spec.scenes)
     if spec.brand.outro_card and not spec.flags.unbranded:
-        # The last photo hands over to the outro with the card's own transition.
-        last = plan[-1]
-        plan[-1] = _Planned(last.kind, last.duration, CARD_TRANSITION, last.scene)
         plan.append(_Planned("outro", OUTRO_SECONDS, CARD_TRANSITION))
     return plan
 

@@ -6,12 +6,14 @@ import typer
 
 from reelestate.api.cli import (
     analyse_cmd,
+    bot_cmd,
     chat_cmd,
     db_cmd,
     jobs_cmd,
     make_cmd,
     render_cmd,
     serve_cmd,
+    users_cmd,
     worker_cmd,
 )
 
@@ -28,6 +30,8 @@ chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)
 jobs_cmd.register(app)
+users_cmd.register(app)
+bot_cmd.register(app)
 serve_cmd.register(app)
 
 

@@ -13,7 +13,7 @@ import shlex
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -21,9 +21,11 @@ import typer
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.nodes import PHOTO_SUFFIXES
+from reelestate.agent.queued_render import open_queued_backend
 from reelestate.agent.runner import Runner
 from reelestate.api.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
+from reelestate.core.settings import get_settings
 
 BAR_WIDTH = 30
 RunnerFactory = Callable[[], AbstractAsyncContextManager[Runner]]
@@ -138,6 +140,12 @@ async def run_chat(
                 printer.show(event)
 
 
+@asynccontextmanager
+async def _queued_runner() -> AsyncIterator[Runner]:
+    async with open_queued_backend() as backend, Runner.open(renderer=backend) as runner:
+        yield runner
+
+
 def register(app: typer.Typer) -> None:
     @app.command("chat")
     def chat(
@@ -145,10 +153,22 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--thread", help="Conversation id, to continue one.")
         ] = None,
         user: Annotated[str, typer.Option("--user", help="Who is talking.")] = "terminal",
+        queue: Annotated[
+            bool | None,
+            typer.Option(
+                "--queue/--direct",
+                help="Render through the job queue (credits, retries, history; needs "
+                "`reelestate db upgrade`) or directly in this process. "
+                "Default: the queue when REDIS_URL is set.",
+            ),
+        ] = None,
     ) -> None:
         """Talk to the assistant: photos, facts, changes, /approve, /quit (one line each)."""
         thread_id = thread or f"chat-{uuid.uuid4().hex[:10]}"
         try:
-            asyncio.run(run_chat(sys.stdin, sys.stdout, Runner.open, thread=thread_id, user=user))
+            if queue is None:
+                queue = get_settings().redis_url is not None
+            factory = _queued_runner if queue else Runner.open
+            asyncio.run(run_chat(sys.stdin, sys.stdout, factory, thread=thread_id, user=user))
         except ReelEstateError as exc:
             raise report_error(exc) from exc

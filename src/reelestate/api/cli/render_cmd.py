@@ -70,10 +70,10 @@ def register(app: typer.Typer) -> None:
         except ReelEstateError as exc:
             raise report_error(exc) from None
         typer.echo(str(result.video.resolve()))
+        loudness = f", {result.loudness_lufs:.1f} LUFS" if result.loudness_lufs is not None else ""
         console.print(
-            f"{result.width}x{result.height} {result.fps} fps, {result.duration:.2f} s, "
-            f"{result.loudness_lufs:.1f} LUFS; clips rendered {result.segments_rendered}, "
-            f"reused {result.segments_reused}"
+            f"{result.width}x{result.height} {result.fps} fps, {result.duration:.2f} s{loudness}; "
+            f"clips rendered {result.segments_rendered}, reused {result.segments_reused}"
         )
         console.print(
             f"captions: {result.subtitles.resolve()}\nthumbnail: {result.thumbnail.resolve()}"

@@ -14,6 +14,7 @@ from reelestate.storage.models.content import (
 )
 from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
+from reelestate.storage.models.telegram import TELEGRAM_TABLES, TelegramLink, TelegramLinkCode
 from reelestate.storage.models.tenancy import (
     ApiKey,
     Invitation,
@@ -24,6 +25,7 @@ from reelestate.storage.models.tenancy import (
 )
 
 __all__ = [
+    "TELEGRAM_TABLES",
     "TENANT_TABLES",
     "ApiKey",
     "Base",
@@ -46,6 +48,8 @@ __all__ = [
     "SceneRow",
     "Storyboard",
     "StoryboardVersion",
+    "TelegramLink",
+    "TelegramLinkCode",
     "User",
     "utcnow",
 ]

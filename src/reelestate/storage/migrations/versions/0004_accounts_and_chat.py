@@ -10,8 +10,8 @@
   hash): sign-in needs both before it knows the organisation, and `users` has row-level
   security.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-27 09:00:00
 """
 
@@ -23,8 +23,8 @@ from alembic import context, op
 from reelestate.storage.db import check_role_name
 from reelestate.storage.models.base import UTCDateTime
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

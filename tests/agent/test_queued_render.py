@@ -1,0 +1,72 @@
+"""A conversation whose renders go through the job queue (SQLite, in-process workers)."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from reelestate.agent.queued_render import _stage, open_queued_backend
+from reelestate.agent.runner import Runner
+from reelestate.api.cli.chat_cmd import run_chat
+from reelestate.core.settings import get_settings
+from reelestate.render.jobs.service import open_env
+from reelestate.render.probe import ffprobe_json
+from reelestate.storage import migrate
+from reelestate.storage.context import TenantContext
+from reelestate.storage.models import JobStatus
+from reelestate.storage.repositories.credits import CreditsRepository
+from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
+
+
+@asynccontextmanager
+async def queued_runner() -> AsyncIterator[Runner]:
+    async with (
+        open_queued_backend() as backend,
+        Runner.open(
+            analyser=FileNameAnalyser(),
+            renderer=backend,
+            final_profile="preview",
+            default_length=12,
+        ) as runner,
+    ):
+        yield runner
+
+
+def test_job_stages_map_to_engine_stages() -> None:
+    assert _stage("frames") == "frames"
+    assert _stage("fetch") == "prepare"
+    assert _stage("upload") == "probe"
+
+
+@pytest.mark.slow
+async def test_renders_run_as_jobs_with_credits_and_history() -> None:
+    settings = get_settings()
+    migrate.upgrade(settings)
+    ctx = TenantContext.local()
+    env = open_env(settings)
+    try:
+        before = CreditsRepository(env.db).balance(ctx)
+    finally:
+        env.close()
+    out = io.StringIO()
+    lines = [f"photos {LISTING1}", FACTS, "/approve", "/quit"]
+    await run_chat(lines, out, queued_runner, thread=f"q-{uuid.uuid4().hex[:6]}", user="ann")
+    text = out.getvalue()
+    video = Path(re.findall(r"^video> (.+)$", text, re.MULTILINE)[-1])
+    streams = {s["codec_type"]: s for s in ffprobe_json(video)["streams"]}
+    assert (streams["video"]["width"], streams["video"]["height"]) == (540, 960)
+    env = open_env(settings)
+    try:
+        jobs = env.jobs.recent(ctx)
+        assert len(jobs) == 2  # the automatic preview and the approved final
+        assert all(job.status == JobStatus.SUCCEEDED for job in jobs)
+        after = CreditsRepository(env.db).balance(ctx)
+    finally:
+        env.close()
+    assert after != before  # both renders were billed
