@@ -23,6 +23,9 @@ from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, catalogue, render_jobs, storyboards
+from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
+from reelestate.bots.telegram.config import TelegramConfig
+from reelestate.bots.telegram.webhook import telegram_webhook_router
 from reelestate.chat_ui.render_jobs import QueuedRenderBackend
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
@@ -116,6 +119,14 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         history_url=async_database_url(settings.effective_database_url),
                     )
                 )
+            if _telegram_webhook_enabled(settings):
+                # The bot keeps its own runner: chat renders are billed to the signed-in
+                # organisation, which a Telegram turn does not carry.
+                bot = await stack.enter_async_context(
+                    open_telegram_bot(settings, blobs=env.blobs, polling=False)
+                )
+                await register_webhook(bot)
+                app.state.telegram_application = bot.application
             yield
     finally:
         if options.chat:
@@ -125,6 +136,11 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
         if arq is not None:
             await arq.close()
         env.close()
+
+
+def _telegram_webhook_enabled(settings: Settings) -> bool:
+    """The bot answers through this app when it has a token and a public webhook URL."""
+    return settings.telegram_bot_token is not None and settings.telegram_webhook_url is not None
 
 
 def create_app(settings: Settings | None = None, options: AppOptions | None = None) -> FastAPI:
@@ -151,6 +167,13 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(join.router)
+    if _telegram_webhook_enabled(settings):
+        app.include_router(
+            telegram_webhook_router(
+                lambda: getattr(app.state, "telegram_application", None),
+                TelegramConfig.from_settings(settings),
+            )
+        )
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
