@@ -12,10 +12,9 @@ import shutil
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from types import TracebackType
 from typing import IO
 
@@ -214,13 +213,10 @@ class FFmpegPipe:
             self.close()
 
 
-ProgressCallback = Callable[[int], None]
-
 __all__ = [
     "CancelToken",
     "FFmpegPipe",
     "FFmpegTools",
-    "ProgressCallback",
     "escape_filter_value",
     "find_tools",
     "run_ffmpeg",
@@ -231,8 +227,3 @@ def binary_version(path: str) -> str:
     """First line of `ffmpeg -version`, for reports and benchmarks."""
     out = subprocess.run([path, "-version"], capture_output=True, text=True, check=False).stdout
     return out.splitlines()[0] if out else "unknown"
-
-
-def ensure_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
