@@ -84,6 +84,35 @@ class ProviderError(ReelEstateError):
     """An external service failed or timed out; a fallback or retry may help."""
 
     code = "provider_failed"
+    retryable: ClassVar[bool] = True
+    """True when the same call may succeed later (a 5xx, a 429, a dropped connection)."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+        """Seconds the service asked us to wait before trying again (a 429's `Retry-After`)."""
+
+
+class ProviderTimeoutError(ProviderError):
+    """The service did not answer, or did not finish, within the time we allow it."""
+
+    code = "provider_timeout"
+
+
+class ProviderRejectedError(ProviderError):
+    """The service refused the request itself (a 4xx, a content flag): the same call fails again."""
+
+    code = "provider_rejected"
+    retryable = False
+
+
+class ProviderNotConfiguredError(ProviderError):
+    """The provider has no key or endpoint in the settings, so it cannot be called at all."""
+
+    code = "provider_not_configured"
+    retryable = False
 
 
 class RenderCancelledError(ReelEstateError):

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reelestate.core.errors import InvalidSpecError
-from reelestate.providers.tts.base import WordTiming
+from reelestate.providers.tts.base import TtsProvider, VoiceStyle, WordTiming
 
 Aspect = Literal["9:16", "1:1", "16:9", "4:5"]
 Profile = Literal["preview", "final"]
@@ -66,6 +66,17 @@ class Transition(_Model):
     duration: float = Field(default=0.5, ge=0, le=2.0)
 
 
+class AiMotion(_Model):
+    """Motion to generate with an image-to-video model; the scene's `motion` is the fallback.
+
+    The model key names an entry of the video model registry (`kling-1.6-standard`, ...);
+    the prompt describes camera movement only, so the model adds nothing that is not there.
+    """
+
+    model: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]{1,48}$")
+    prompt: str = Field(min_length=1, max_length=800)
+
+
 class Scene(_Model):
     photo: Path
     duration: float
@@ -77,6 +88,10 @@ class Scene(_Model):
     fit: FitMode = "auto"
     ai_generated: bool = False
     """True when the visual was produced by a generative model; drives the disclosure label."""
+    ai_motion: AiMotion | None = None
+    """Generated motion asked for; made into `clip` before rendering, or dropped with a reason."""
+    clip: Path | None = None
+    """A generated video shown instead of the photo; the engine crops, retimes and conforms it."""
 
     @field_validator("duration")
     @classmethod
@@ -102,7 +117,11 @@ class NarrationRequest(_Model):
     """Narration to synthesise at render time when no `VoiceTrack` is given."""
 
     text: str = Field(min_length=1, max_length=4000)
-    voice: str = "en-us"
+    provider: TtsProvider = "espeak"
+    voice: str = Field(default="en-us", min_length=1, max_length=80)
+    model: str | None = Field(default=None, max_length=80)
+    """The provider's model id (`eleven_multilingual_v2`, `gpt-4o-mini-tts`); `None`: default."""
+    style: VoiceStyle | None = None
     rate: float = Field(default=1.0, ge=0.5, le=2.0)
     offset: float = Field(default=0.3, ge=0)
 

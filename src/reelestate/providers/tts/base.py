@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+TtsProvider = Literal["espeak", "elevenlabs", "openai"]
+
+
+class VoiceStyle(BaseModel):
+    """Provider voice settings (ElevenLabs' names); a provider ignores what it has no use for."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stability: float | None = Field(default=None, ge=0, le=1)
+    similarity_boost: float | None = Field(default=None, ge=0, le=1)
+    style: float | None = Field(default=None, ge=0, le=1)
+    use_speaker_boost: bool | None = None
+    speed: float | None = Field(default=None, ge=0.7, le=1.2)
 
 
 class WordTiming(BaseModel):
