@@ -138,3 +138,37 @@ def parse_srt(text: str) -> list[tuple[float, float, str]]:
         end = g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000
         cues.append((start, end, " ".join(lines[2:])))
     return cues
+
+
+def make_clip(
+    path: Path,
+    *,
+    size: tuple[int, int] = (640, 360),
+    fps: int = 24,
+    seconds: float = 2.0,
+    source: str = "testsrc2",
+) -> Path:
+    """A real H.264 clip like an image-to-video model returns (its own size, rate, length)."""
+    w, h = size
+    sep = "" if source.endswith(":") else "="
+    subprocess.run(
+        [
+            find_tools().ffmpeg,
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"{source}{sep}size={w}x{h}:rate={fps}:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+    )
+    return path

@@ -34,7 +34,7 @@ from reelestate.render.captions import (
 from reelestate.render.colour import yuv420_to_rgb
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.fonts import DEFAULT_FAMILY, FONTS_DIR, family_name
-from reelestate.render.frames import FrameBuffer, render_shot_frame
+from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import caption_layout
 from reelestate.render.overlays import (
     blend_overlay,
@@ -50,6 +50,7 @@ from reelestate.render.segments import (
     ShotJob,
     ShotOverlay,
     SourceLoader,
+    draw_frame,
     segment_key,
 )
 from reelestate.render.soundtrack import prepare_soundtrack
@@ -149,7 +150,8 @@ def _write_thumbnail(
     shot: Shot = next((s for s in timeline.shots if s.kind == "photo"), timeline.shots[0])
     w, h = spec.size
     frame = FrameBuffer(w, h)
-    render_shot_frame(loader.get(shot), 0.5, frame)
+    middle = (shot.visible_start + shot.end_frame - 1) // 2
+    draw_frame(loader.get(shot), shot, middle, frame)
     for item in overlays[shot.index]:
         blend_overlay(frame, item.overlay)
     Image.fromarray(yuv420_to_rgb(*frame.planes())).save(out, format="JPEG", quality=90)
@@ -260,33 +262,38 @@ def render_video(
         title_cues = _title_cues(timeline)
         overlays = _shot_overlays(spec, timeline)
         loader = SourceLoader(spec, (w, h))
-        clips = _render_clips(
-            spec,
-            timeline,
-            cues=[*narration_cues, *title_cues] if spec.flags.captions else [],
-            layout=layout,
-            overlays=overlays,
-            renderer=SegmentRenderer(spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel),
-            clips_dir=cache / "clips",
-            work=work,
-            progress=progress,
-        )
-        watch.lap("frames")
-        mixed = sound.wait()
-        watch.lap("audio_wait")
-        final, loudness = publish(
-            spec,
-            timeline,
-            clips=clips.paths,
-            sound=sound,
-            mixed=mixed,
-            srt_text=srt_document(narration_cues or title_cues),
-            thumbnail=lambda path: _write_thumbnail(spec, timeline, loader, overlays, path),
-            work=work,
-            out_dir=out_dir,
-            cancel=cancel,
-            progress=progress,
-        )
+        try:
+            clips = _render_clips(
+                spec,
+                timeline,
+                cues=[*narration_cues, *title_cues] if spec.flags.captions else [],
+                layout=layout,
+                overlays=overlays,
+                renderer=SegmentRenderer(
+                    spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel
+                ),
+                clips_dir=cache / "clips",
+                work=work,
+                progress=progress,
+            )
+            watch.lap("frames")
+            mixed = sound.wait()
+            watch.lap("audio_wait")
+            final, loudness = publish(
+                spec,
+                timeline,
+                clips=clips.paths,
+                sound=sound,
+                mixed=mixed,
+                srt_text=srt_document(narration_cues or title_cues),
+                thumbnail=lambda path: _write_thumbnail(spec, timeline, loader, overlays, path),
+                work=work,
+                out_dir=out_dir,
+                cancel=cancel,
+                progress=progress,
+            )
+        finally:
+            loader.close()
     watch.lap("mux_and_probe")
     progress.stage("done", 1.0)
     return RenderResult(

@@ -17,6 +17,7 @@ from pathlib import Path
 from reelestate.core.errors import RenderError
 from reelestate.core.imaging import load_photo
 from reelestate.render.cards import intro_card, outro_card
+from reelestate.render.clip_source import ClipSource
 from reelestate.render.encode import segment_args
 from reelestate.render.ffmpeg import CancelToken, FFmpegPipe
 from reelestate.render.frames import FrameBuffer, render_shot_frame
@@ -37,28 +38,52 @@ class ShotOverlay:
     """Fade in after the shot starts and out before it ends (the facts panel), or stay solid."""
 
 
+Source = ShotSource | ClipSource
+
+
 class SourceLoader:
-    """Shot sources kept ready, a few at a time: a shot appears in its clip and the one before."""
+    """Shot sources kept ready, a few at a time: a shot appears in its clip and the one before.
+
+    Clip sources hold a decoder process: `close()` (the engine calls it whatever happens)
+    stops every one still open.
+    """
 
     def __init__(self, spec: RenderSpec, size: tuple[int, int], capacity: int = 3) -> None:
         self._spec = spec
         self._size = size
-        self._cache: OrderedDict[int, ShotSource] = OrderedDict()
+        self._cache: OrderedDict[int, Source] = OrderedDict()
         self._capacity = capacity
 
-    def get(self, shot: Shot) -> ShotSource:
+    def get(self, shot: Shot) -> Source:
         if shot.index in self._cache:
             self._cache.move_to_end(shot.index)
             return self._cache[shot.index]
         source = self._prepare(shot)
         self._cache[shot.index] = source
         if len(self._cache) > self._capacity:
-            self._cache.popitem(last=False)
+            _, evicted = self._cache.popitem(last=False)
+            if isinstance(evicted, ClipSource):
+                evicted.close()
         return source
 
-    def _prepare(self, shot: Shot) -> ShotSource:
+    def close(self) -> None:
+        for source in self._cache.values():
+            if isinstance(source, ClipSource):
+                source.close()
+        self._cache.clear()
+
+    def _prepare(self, shot: Shot) -> Source:
         w, h = self._size
         spec = self._spec
+        if shot.clip is not None:
+            return ClipSource(
+                shot.clip,
+                out_w=w,
+                out_h=h,
+                fps=spec.fps,
+                frames=shot.end_frame - shot.visible_start,
+                focal=shot.focal,
+            )
         if shot.kind == "intro":
             rgb = intro_card(
                 w, h, spec.brand, spec.facts, spec.title, branded=not spec.flags.unbranded
@@ -92,7 +117,9 @@ def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[s
         "fit": shot.fit,
         "span": shot.end_frame - shot.visible_start,
     }
-    if shot.photo is not None:
+    if shot.clip is not None:
+        ident["clip"] = file_digest(shot.clip, memo)
+    elif shot.photo is not None:
         ident["photo"] = file_digest(shot.photo, memo)
     else:
         ident["card"] = {
@@ -216,11 +243,11 @@ class SegmentRenderer:
         for frame in range(shot.start_frame, shot.end_frame):
             if self.cancel is not None:
                 self.cancel.raise_if_cancelled()
-            render_shot_frame(source, shot.progress(frame), buf.main)
+            draw_frame(source, shot, frame, buf.main)
             target = buf.main
             weight = 0.0
             if next_shot is not None and frame >= transition_start and shot.transition_frames:
-                render_shot_frame(self.sources.get(next_shot), next_shot.progress(frame), buf.other)
+                draw_frame(self.sources.get(next_shot), next_shot, frame, buf.other)
                 weight = (frame - transition_start + 1) / (shot.transition_frames + 1)
                 blend(
                     shot.transition.kind,
@@ -243,6 +270,14 @@ class SegmentRenderer:
                 blend_overlay(target, overlay, opacity)
             pipe.write(target.data.data)
             on_frame()
+
+
+def draw_frame(source: Source, shot: Shot, frame: int, out: FrameBuffer) -> None:
+    """Global frame `frame` of `shot` into `out`: a camera move over a photo, or a clip frame."""
+    if isinstance(source, ClipSource):
+        source.read(frame - shot.visible_start, out)
+    else:
+        render_shot_frame(source, shot.progress(frame), out)
 
 
 class _Buffers:

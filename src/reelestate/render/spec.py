@@ -223,7 +223,7 @@ class RenderSpec(_Model):
 
     @property
     def has_ai_visuals(self) -> bool:
-        return any(s.ai_generated for s in self.scenes)
+        return any(s.ai_generated or s.clip is not None for s in self.scenes)
 
 
 def _format_validation_error(exc: ValidationError) -> str:

@@ -24,6 +24,8 @@ class Shot:
     index: int
     kind: Literal["photo", "intro", "outro"]
     photo: Path | None
+    clip: Path | None
+    """A generated video shown instead of the photo's camera motion."""
     motion: Motion
     focal: tuple[float, float]
     fit: FitMode
@@ -110,6 +112,7 @@ def build_timeline(spec: RenderSpec) -> Timeline:
                 index=i,
                 kind=item.kind,
                 photo=scene.photo if scene else None,
+                clip=scene.clip if scene else None,
                 motion=scene.motion if scene else CARD_MOTION,
                 focal=(scene.focal_point.x, scene.focal_point.y)
                 if scene and scene.focal_point
@@ -118,7 +121,7 @@ def build_timeline(spec: RenderSpec) -> Timeline:
                 caption=scene.caption if scene else None,
                 overlay=scene.overlay if scene else "none",
                 transition=item.transition,
-                ai_generated=scene.ai_generated if scene else False,
+                ai_generated=bool(scene and (scene.ai_generated or scene.clip is not None)),
                 start_frame=start,
                 end_frame=end,
                 visible_start=start - previous_overlap,
