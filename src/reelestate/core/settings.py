@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     """`final`, or `preview` to render finished videos at preview size (tests, slow machines)."""
     video_length_s: float = Field(default=30.0, ge=5, le=120, alias="REELESTATE_VIDEO_LENGTH_S")
     """The length a new video aims at when the user does not say."""
+    video_gen_attempts: int = Field(default=3, ge=1, le=10, alias="REELESTATE_VIDEO_GEN_ATTEMPTS")
+    """Tries per AI clip (a 429, a 5xx, a dropped connection) before the scene falls back."""
+    video_gen_concurrency: int = Field(
+        default=2, ge=1, le=16, alias="REELESTATE_VIDEO_GEN_CONCURRENCY"
+    )
+    """AI clips generated at once by one process (`reelestate make`, direct chat renders)."""
 
     @property
     def cache_dir(self) -> Path:

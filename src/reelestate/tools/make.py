@@ -7,19 +7,26 @@ and fewer than five usable ones stop the run).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.retry import RetryPolicy
+from reelestate.core.settings import get_settings
 from reelestate.prompts.styles import Style
+from reelestate.providers.video_gen.factory import video_generator
+from reelestate.providers.video_gen.registry import video_models
+from reelestate.render.ai_clips import AiClipOutcome, ai_requests, resolve_clips
 from reelestate.render.engine import RenderResult, render_video
 from reelestate.render.progress import RenderProgress
-from reelestate.render.spec import Aspect, BrandKit
+from reelestate.render.spec import Aspect, BrandKit, RenderSpec
+from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, with_ai_motion
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
 from reelestate.tools.narration_fit import fit_to_narration
@@ -43,6 +50,11 @@ class MakeRequest(BaseModel):
     preview: bool = False
     seed: int = 0
     brand: BrandKit | None = None
+    ai_video: str | None = None
+    """Video model key (`kling-1.6-standard`, ...) for the scenes best suited to AI motion."""
+    ai_scenes: int = Field(default=DEFAULT_AI_SCENES, ge=0, le=40)
+    voice: str | None = None
+    """`provider:voice` (`elevenlabs:Rachel`, `openai:alloy`, `espeak:en-us`)."""
 
 
 class MakeOutputs(BaseModel):
@@ -67,6 +79,43 @@ def check_photo_count(photos: Sequence[Path]) -> None:
         )
 
 
+def _voice_report(result: RenderResult) -> dict[str, Any] | None:
+    narration = result.narration
+    if narration is None:
+        return None
+    return {
+        "provider": narration.provider,
+        "voice": narration.voice,
+        "requested_provider": narration.requested_provider or narration.provider,
+        "cost_usd": narration.cost_usd,
+        "fallbacks": list(narration.notes),
+    }
+
+
+def _scenes_report(spec: RenderSpec, outcomes: Sequence[AiClipOutcome]) -> list[dict[str, Any]]:
+    by_scene = {o.scene: o for o in outcomes}
+    rows: list[dict[str, Any]] = []
+    for i, scene in enumerate(spec.scenes):
+        outcome = by_scene.get(i)
+        row: dict[str, Any] = {
+            "scene": i + 1,
+            "photo": str(scene.photo),
+            "made_by": "ken_burns",
+            "motion": scene.motion.kind,
+            "cost_usd": 0.0,
+        }
+        if outcome is not None:
+            row.update(
+                made_by=f"ai:{outcome.model}" if outcome.made_by == "ai" else "ken_burns",
+                ai_model_requested=outcome.model,
+                cost_usd=outcome.cost_usd,
+                cached=outcome.cached,
+                fallback_reason=outcome.fallback_reason,
+            )
+        rows.append(row)
+    return rows
+
+
 def _report(
     request: MakeRequest,
     analysis: AnalysisReport,
@@ -74,7 +123,11 @@ def _report(
     dropped: list[dict[str, Any]],
     timings: dict[str, float],
     result: RenderResult,
+    spec: RenderSpec,
+    outcomes: Sequence[AiClipOutcome],
 ) -> dict[str, Any]:
+    voice = _voice_report(result)
+    ai_cost = sum(o.cost_usd for o in outcomes)
     return {
         "listing": request.listing.model_dump(mode="json"),
         "settings": {
@@ -82,7 +135,13 @@ def _report(
             "aspect": request.aspect,
             "length_seconds": request.length_seconds,
             "preview": request.preview,
+            "ai_video": request.ai_video,
+            "ai_scenes": request.ai_scenes if request.ai_video else 0,
+            "voice": request.voice,
         },
+        "scenes": _scenes_report(spec, outcomes),
+        "voice": voice,
+        "cost_usd": round(ai_cost + (voice["cost_usd"] if voice else 0.0), 4),
         "analysis": analysis.rows(),
         "script": [
             {"text": line.text, "facts": sorted(line.facts), "photo_index": line.photo_index}
@@ -99,6 +158,23 @@ def _report(
             "loudness_lufs": result.loudness_lufs,
         },
     }
+
+
+def make_ai_clips(spec: RenderSpec) -> tuple[RenderSpec, list[AiClipOutcome]]:
+    """Generate the spec's AI clips in this process; scenes that fail keep photo motion."""
+    if not ai_requests(spec):
+        return spec, []
+    settings = get_settings()
+    return asyncio.run(
+        resolve_clips(
+            spec,
+            video_generator(settings),
+            video_models(settings),
+            settings.cache_dir,
+            concurrency=settings.video_gen_concurrency,
+            policy=RetryPolicy(attempts=settings.video_gen_attempts),
+        )
+    )
 
 
 def make_video(
@@ -123,6 +199,8 @@ def make_video(
     photos = expand_photo_paths(request.photos)
     check_photo_count(photos)
     listing = require_facts(request.listing)
+    if request.ai_video:
+        video_models(get_settings()).get(request.ai_video)  # unknown keys fail before any work
     stage("checked")
     analysis = analyse_photos(photos)
     stage("analysed")
@@ -136,9 +214,14 @@ def make_video(
     )
     stage("scripted")
     settings = StoryboardSettings(
-        style=request.style, aspect=request.aspect, length_seconds=request.length_seconds
+        style=request.style,
+        aspect=request.aspect,
+        length_seconds=request.length_seconds,
+        **({"voice": request.voice} if request.voice else {}),
     )
     history = plan_storyboard(listing, analysis.results, script, settings=settings)
+    if request.ai_video:
+        history = with_ai_motion(history, request.ai_video, request.ai_scenes, author="make")
     spec = to_render_spec(
         history.current,
         listing,
@@ -150,6 +233,8 @@ def make_video(
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")
+    spec, outcomes = make_ai_clips(spec)
+    stage("ai_clips")
     result = render_video(spec, out_dir, on_progress=on_progress)
     stage("rendered")
     dropped = [{"path": d.path, "reasons": list(d.reasons)} for d in history.dropped] + [
@@ -158,7 +243,10 @@ def make_video(
     report_path = out_dir / "report.json"
     tmp = report_path.with_name(".report.json.part")
     tmp.write_text(
-        json.dumps(_report(request, analysis, script, dropped, timings, result), indent=2),
+        json.dumps(
+            _report(request, analysis, script, dropped, timings, result, spec, outcomes),
+            indent=2,
+        ),
         encoding="utf-8",
     )
     tmp.replace(report_path)

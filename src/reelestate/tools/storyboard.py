@@ -243,6 +243,7 @@ def to_render_spec(
                 caption=s.caption,
                 overlay=s.overlay,
                 transition=s.transition,
+                ai_motion=s.ai_motion,
             ).model_dump()
             for s in version.scenes
         ],

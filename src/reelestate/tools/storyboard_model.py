@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelestate.prompts.styles import Style
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
 from reelestate.render.spec import (
+    AiMotion,
     Aspect,
     FocalPoint,
     Motion,
@@ -73,6 +74,8 @@ class StoryboardScene(_Frozen):
     caption: str | None = None
     overlay: OverlayKind = "none"
     transition: Transition = Transition()
+    ai_motion: AiMotion | None = None
+    """Generated motion asked for this scene; `motion` stays as its fallback."""
 
 
 class StoryboardSettings(_Frozen):

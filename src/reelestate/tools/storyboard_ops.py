@@ -14,8 +14,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from reelestate.core.errors import InvalidInputError, InvalidRevisionError
+from reelestate.core.settings import get_settings
+from reelestate.prompts.motion import motion_prompt
 from reelestate.prompts.styles import STYLE_MUSIC, Style
-from reelestate.render.spec import Aspect, MotionKind, MusicMood
+from reelestate.providers.video_gen.registry import video_models
+from reelestate.render.spec import AiMotion, Aspect, MotionKind, MusicMood
 from reelestate.tools.fair_housing import lint
 from reelestate.tools.storyboard_model import (
     MAX_CAPTION_CHARS,
@@ -84,6 +87,14 @@ class SetMotionOp(_Op):
     strength: float | None = Field(default=None, ge=0, le=0.4)
 
 
+class SetAiMotionOp(_Op):
+    """Ask for generated motion on a scene (`model` is a registry key), or go back to photo motion."""
+
+    op: Literal["set_ai_motion"] = "set_ai_motion"
+    scene: int
+    model: str | None = None
+
+
 class SetVoiceOp(_Op):
     op: Literal["set_voice"] = "set_voice"
     voice: str
@@ -119,6 +130,7 @@ RevisionOp = Annotated[
     | RetimeOp
     | SetCaptionOp
     | SetMotionOp
+    | SetAiMotionOp
     | SetVoiceOp
     | SetMusicOp
     | SetStyleOp
@@ -161,6 +173,10 @@ def describe(op: RevisionOp) -> str:
             return f"caption of scene {op.scene}"
         case SetMotionOp():
             return f"scene {op.scene} motion {op.motion}"
+        case SetAiMotionOp():
+            if op.model is None:
+                return f"scene {op.scene} back to photo motion"
+            return f"scene {op.scene} AI motion ({op.model})"
         case SetVoiceOp():
             return f"voice {op.voice}"
         case SetMusicOp():
@@ -345,6 +361,11 @@ def _apply(
             strength = scenes[i].motion.strength if op.strength is None else op.strength
             motion = scenes[i].motion.model_copy(update={"kind": op.motion, "strength": strength})
             scenes[i] = scenes[i].model_copy(update={"motion": motion, "motion_locked": True})
+        case SetAiMotionOp():
+            i = _scene_index(op.scene, scenes)
+            scenes[i] = scenes[i].model_copy(
+                update={"ai_motion": _ai_motion(op.model, scenes[i].room)}
+            )
         case SetLengthOp():
             if not MIN_TOTAL_SECONDS <= op.seconds <= MAX_TOTAL_SECONDS:
                 raise InvalidRevisionError(
@@ -353,6 +374,19 @@ def _apply(
                 )
             scenes = scale_durations(scenes, op.seconds)
     return scenes, settings
+
+
+def _ai_motion(model: str | None, room: str) -> AiMotion | None:
+    """The scene's AI motion request: a known model and a camera-only prompt for its room."""
+    if model is None:
+        return None
+    try:
+        video_models(get_settings()).get(model)
+    except InvalidInputError as exc:
+        raise InvalidRevisionError(
+            f"Cannot use AI motion: {exc.message}", reasons=[exc.message], hint=exc.hint
+        ) from None
+    return AiMotion(model=model, prompt=motion_prompt(room))
 
 
 def scale_durations(scenes: Sequence[StoryboardScene], total: float) -> list[StoryboardScene]:

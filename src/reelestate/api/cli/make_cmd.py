@@ -15,7 +15,13 @@ from reelestate.render.progress import RenderProgress
 from reelestate.tools.listing import parse_listing
 from reelestate.tools.make import MakeRequest, make_video
 
-STAGE_PERCENT = {"checked": 2.0, "analysed": 6.0, "scripted": 7.0, "planned": 9.0}
+STAGE_PERCENT = {
+    "checked": 2.0,
+    "analysed": 6.0,
+    "scripted": 7.0,
+    "planned": 8.0,
+    "ai_clips": 9.0,
+}
 
 
 def _listing_data(listing_file: Path | None, fields: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +62,24 @@ def register(app: typer.Typer) -> None:
         aspect: Annotated[str, typer.Option(help="9:16, 1:1, 16:9 or 4:5.")] = "9:16",
         length: Annotated[float, typer.Option(help="Target length in seconds (15, 30, 60).")] = 30,
         preview: Annotated[bool, typer.Option("--preview", help="Fast 540-wide draft.")] = False,
+        ai_video: Annotated[
+            str | None,
+            typer.Option(
+                "--ai-video",
+                help="AI motion model for the best-suited scenes: kling-1.6-standard, "
+                "kling-1.6-pro, luma-dream-machine, runway-gen3-turbo, fast-svd-lcm, "
+                "minimax-video-01.",
+            ),
+        ] = None,
+        ai_scenes: Annotated[
+            int, typer.Option("--ai-scenes", help="How many scenes get AI motion.")
+        ] = 3,
+        voice: Annotated[
+            str | None,
+            typer.Option(
+                "--voice", help="Narrator: elevenlabs:VOICE, openai:VOICE or espeak:VOICE."
+            ),
+        ] = None,
     ) -> None:
         """Analyse the photos, write the script, plan the storyboard and render the video."""
         try:
@@ -78,6 +102,9 @@ def register(app: typer.Typer) -> None:
                     "aspect": aspect,
                     "length_seconds": length,
                     "preview": preview,
+                    "ai_video": ai_video,
+                    "ai_scenes": ai_scenes,
+                    "voice": voice,
                 }
             )
         except ReelEstateError as exc:

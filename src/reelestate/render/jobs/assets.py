@@ -26,6 +26,8 @@ def file_fields(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
     """Every (container, field) of a spec dict that names a file."""
     for scene in data.get("scenes") or []:
         yield scene, "photo"
+        if scene.get("clip"):
+            yield scene, "clip"
     voice = data.get("voice")
     if isinstance(voice, dict):
         yield voice, "audio"

@@ -12,7 +12,9 @@ import shutil
 from typing import Any
 
 from reelestate.core.errors import FeatureUnavailableError, InvalidSpecError
+from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
 from reelestate.render.jobs.assets import fetch_spec_files
+from reelestate.render.jobs.clip_jobs import generate_clip_job, resolve_clips_by_jobs
 from reelestate.render.jobs.execute import Handler, JobRun
 from reelestate.render.jobs.render_process import ChildProgress, run_render_subprocess
 from reelestate.storage.blobs import BlobInfo, blob_key
@@ -26,6 +28,8 @@ OUTPUT_FILES: dict[str, tuple[str, str]] = {
 }
 # Share of the job's percent each stage covers.
 FETCH, RENDER, UPLOAD = (0.0, 5.0), (5.0, 95.0), (95.0, 100.0)
+AI_CLIPS = (5.0, 40.0)
+"""When scenes ask for AI motion, waiting for their clips takes this share before rendering."""
 
 
 def output_prefix(run: JobRun) -> str:
@@ -64,12 +68,21 @@ def render_storyboard(run: JobRun) -> dict[str, Any]:
             preview=run.job.kind == JobKind.RENDER_PREVIEW,
         )
         run.cancel.raise_if_cancelled()
+        render_span = RENDER
+        ai_outcomes: list[AiClipOutcome] = []
+        if run.job.kind == JobKind.RENDER_PREVIEW:
+            spec = without_ai_motion(spec)  # previews show photo motion: clips cost money
+        elif ai_requests(spec):
+            spec, ai_outcomes = resolve_clips_by_jobs(
+                run, spec, version.spec, run.workdir / "assets", percent=AI_CLIPS
+            )
+            render_span = (AI_CLIPS[1], RENDER[1])
 
         def on_progress(event: ChildProgress) -> None:
-            span = RENDER[1] - RENDER[0]
-            run.progress("render", RENDER[0] + span * event.percent / 100.0, event.stage)
+            span = render_span[1] - render_span[0]
+            run.progress("render", render_span[0] + span * event.percent / 100.0, event.stage)
 
-        run.progress("render", RENDER[0], None)
+        run.progress("render", render_span[0], None)
         result = run_render_subprocess(
             spec,
             run.workdir / "out",
@@ -89,6 +102,8 @@ def render_storyboard(run: JobRun) -> dict[str, Any]:
             run.cancel.raise_if_cancelled()
             files[name] = blobs.put_file(run.ctx, f"{prefix}/{file}", paths[name], content_type)
         meta = result.model_dump(mode="json", exclude={"video", "subtitles", "thumbnail"})
+        meta["ai_clips"] = [o.model_dump(mode="json", exclude={"clip"}) for o in ai_outcomes]
+        meta["ai_cost_usd"] = round(sum(o.cost_usd for o in ai_outcomes), 4)
         blobs.put_bytes(
             run.ctx, meta_key, json_bytes(meta), "application/json"
         )  # written last: its presence means every output is in place
@@ -113,6 +128,7 @@ def not_available(feature: str) -> Handler:
 HANDLERS: dict[str, Handler] = {
     JobKind.RENDER_VIDEO.value: render_storyboard,
     JobKind.RENDER_PREVIEW.value: render_storyboard,
+    JobKind.GENERATE_CLIP.value: generate_clip_job,
     JobKind.RENDER_INFOGRAPHIC.value: not_available("Infographic videos"),
     JobKind.GENERATE_AVATAR.value: not_available("Presenter avatars"),
     JobKind.ANALYSE_PHOTOS.value: not_available("Photo analysis as a background job"),

@@ -20,6 +20,7 @@ POLICIES: dict[JobKind, KindPolicy] = {
     JobKind.RENDER_INFOGRAPHIC: KindPolicy(JobQueue.CPU, credits=2),
     JobKind.ANALYSE_PHOTOS: KindPolicy(JobQueue.CPU, credits=0),
     JobKind.GENERATE_AVATAR: KindPolicy(JobQueue.GPU, credits=20),
+    JobKind.GENERATE_CLIP: KindPolicy(JobQueue.GPU, credits=5),
 }
 
 ARQ_QUEUE_NAMES: dict[JobQueue, str] = {

@@ -27,6 +27,7 @@ class JobKind(enum.StrEnum):
     RENDER_PREVIEW = "render_preview"
     RENDER_INFOGRAPHIC = "render_infographic"
     GENERATE_AVATAR = "generate_avatar"
+    GENERATE_CLIP = "generate_clip"
     ANALYSE_PHOTOS = "analyse_photos"
 
 
