@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 from reelestate.agent.rules_facts import _STYLE_WORDS
 from reelestate.agent.rules_scenes import SceneNotFoundError, resolve_scene
+from reelestate.core.settings import get_settings
 from reelestate.render.spec import Aspect, MotionKind, MusicMood
+from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, choose_ai_scenes
 from reelestate.tools.storyboard_model import (
     MAX_TOTAL_SECONDS,
     MIN_SCENE_SECONDS,
@@ -28,6 +30,7 @@ from reelestate.tools.storyboard_ops import (
     RemoveOp,
     RetimeOp,
     RevisionOp,
+    SetAiMotionOp,
     SetAspectOp,
     SetCaptionOp,
     SetLengthOp,
@@ -451,6 +454,59 @@ def _timing(c: _Clause) -> bool:
     return c.add(SetLengthOp(seconds=total))
 
 
+_AI_MOTION = re.compile(
+    r"\b(?:ai|a\.i\.|generated|generative)[\s-]+(?:motion|video|movement|clips?|animation)\b"
+    r"|\banimate\b",
+    _I,
+)
+_AI_OFF = re.compile(r"\b(?:no|remove|drop|without|stop|turn\s+off|disable)\b", _I)
+_AI_MODELS: tuple[tuple[str, str], ...] = (
+    (r"kling(?:\s*1\.6)?\s+pro", "kling-1.6-pro"),
+    (r"kling", "kling-1.6-standard"),
+    (r"luma|dream\s*machine", "luma-dream-machine"),
+    (r"runway|gen-?3", "runway-gen3-turbo"),
+    (r"svd|stable\s+video", "fast-svd-lcm"),
+    (r"minimax|hailuo", "minimax-video-01"),
+)
+
+
+def _ai_motion(c: _Clause) -> bool:
+    """ "Use AI motion on the kitchen", "animate scene 2 with Luma", "no AI video on the bath"."""
+    match = _AI_MOTION.search(c.text)
+    if match is None:
+        return False
+    off = _AI_OFF.search(c.text) is not None
+    model: str | None = None
+    rest = c.text[: match.start()] + " " + c.text[match.end() :]
+    if not off:
+        model = get_settings().ai_video_model
+        for words, key in _AI_MODELS:
+            found = re.search(rf"\b(?:{words})\b", rest, _I)
+            if found is not None:
+                model = key
+                rest = rest[: found.start()] + " " + rest[found.end() :]
+                break
+    rest = re.sub(
+        r"\b(?:use|add|put|give|make|let|have|apply|try|no|remove|drop|without|stop|turn|off|"
+        r"disable|a|an|the|on|for|in|to|of|with|please|some|model|scenes?|best|photos?)\b",
+        " ",
+        rest,
+        flags=_I,
+    )
+    rest = " ".join(rest.replace(",", " ").split())
+    if not rest:
+        targets = (
+            [i + 1 for i, s in enumerate(c.scenes) if s.ai_motion is not None]
+            if off
+            else choose_ai_scenes(c.scenes, DEFAULT_AI_SCENES)
+        )
+        for scene in targets:
+            c.add(SetAiMotionOp(scene=scene, model=model))
+        return bool(targets)
+    scene = c.scene(rest)
+    return scene is not None and c.add(SetAiMotionOp(scene=scene, model=model))
+
+
 def _motion(c: _Clause) -> bool:
     for words, kind in _MOTIONS:
         match = re.search(rf"\b(?:{words})\b", c.text, _I)
@@ -482,6 +538,7 @@ _READERS: tuple[Callable[[_Clause], bool], ...] = (
     _move,
     _remove,
     _timing,
+    _ai_motion,
     _motion,
     _style,
 )

@@ -102,6 +102,8 @@ class Settings(BaseSettings):
         default=2, ge=1, le=16, alias="REELESTATE_VIDEO_GEN_CONCURRENCY"
     )
     """AI clips generated at once by one process (`reelestate make`, direct chat renders)."""
+    ai_video_model: str = Field(default="kling-1.6-standard", alias="REELESTATE_AI_VIDEO_MODEL")
+    """The model used when someone asks for AI motion without naming one."""
 
     @property
     def cache_dir(self) -> Path:

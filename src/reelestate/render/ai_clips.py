@@ -148,7 +148,9 @@ def apply_outcomes(spec: RenderSpec, outcomes: Sequence[AiClipOutcome]) -> Rende
 
 def without_ai_motion(spec: RenderSpec) -> RenderSpec:
     """`spec` with photo motion wherever no clip is made yet (previews: clips cost money)."""
-    scenes = [s.model_copy(update={"ai_motion": None}) if s.clip is None else s for s in spec.scenes]
+    scenes = [
+        s.model_copy(update={"ai_motion": None}) if s.clip is None else s for s in spec.scenes
+    ]
     return spec.model_copy(update={"scenes": scenes})
 
 
@@ -188,14 +190,14 @@ async def generate_clip(
         duration_s=request.duration_s,
         aspect=request.aspect,
     )
-    work.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
     made = await retry_async(
         lambda: generator.generate(
             clip_request, work, on_progress=on_progress, should_cancel=should_cancel
         ),
         policy,
     )
-    read_clip_info(made.path)  # a truncated or empty download is refused here
+    await asyncio.to_thread(read_clip_info, made.path)  # a truncated download is refused here
     return made.path, made.cost_usd, made.request_id
 
 

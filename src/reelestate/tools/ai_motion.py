@@ -7,13 +7,15 @@ the classifier is unsure of are never picked, so no prompt names a room that is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import get_settings
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.ai_clips import CostEstimate, estimate_spec_cost
 from reelestate.render.spec import RenderSpec
 from reelestate.tools.storyboard import StoryboardHistory
-from reelestate.tools.storyboard_model import StoryboardVersion
+from reelestate.tools.storyboard_model import StoryboardScene
 from reelestate.tools.storyboard_ops import SetAiMotionOp
 
 ROOM_PREFERENCE = {"exterior": 0, "kitchen": 1, "living_room": 2, "bedroom": 3, "bathroom": 4}
@@ -21,14 +23,14 @@ ROOM_PREFERENCE = {"exterior": 0, "kitchen": 1, "living_room": 2, "bedroom": 3, 
 DEFAULT_AI_SCENES = 3
 
 
-def choose_ai_scenes(version: StoryboardVersion, count: int) -> list[int]:
+def choose_ai_scenes(scenes: Sequence[StoryboardScene], count: int) -> list[int]:
     """Up to `count` scene numbers (from 1) best suited to generated motion, in video order."""
     if count < 0:
         raise InvalidInputError("The number of AI scenes cannot be negative.")
     ranked = sorted(
         (
             (ROOM_PREFERENCE[scene.room], -scene.duration, position)
-            for position, scene in enumerate(version.scenes)
+            for position, scene in enumerate(scenes)
             if scene.room in ROOM_PREFERENCE and scene.ai_motion is None
         ),
     )
@@ -40,7 +42,7 @@ def with_ai_motion(
 ) -> StoryboardHistory:
     """`history` with one new version per chosen scene asking for `model`'s motion."""
     video_models(get_settings()).get(model)  # an unknown key is refused before any change
-    for scene in choose_ai_scenes(history.current, count):
+    for scene in choose_ai_scenes(history.current.scenes, count):
         history = history.apply(SetAiMotionOp(scene=scene, model=model), author=author)
     return history
 

@@ -88,7 +88,7 @@ class SetMotionOp(_Op):
 
 
 class SetAiMotionOp(_Op):
-    """Ask for generated motion on a scene (`model` is a registry key), or go back to photo motion."""
+    """Ask for generated motion on a scene (`model`: a registry key), or back to photo motion."""
 
     op: Literal["set_ai_motion"] = "set_ai_motion"
     scene: int

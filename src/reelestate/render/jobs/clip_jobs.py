@@ -97,7 +97,9 @@ def generate_clip_job(run: JobRun) -> dict[str, Any]:
     spec = registry.get(payload.model)
     run.workdir.mkdir(parents=True, exist_ok=True)
     photo = blobs.download(
-        run.ctx, check_key(run.ctx, payload.photo), run.workdir / f"photo{Path(payload.photo).suffix}"
+        run.ctx,
+        check_key(run.ctx, payload.photo),
+        run.workdir / f"photo{Path(payload.photo).suffix}",
     )
     request = AiSceneRequest(
         scene=payload.scene,
@@ -111,7 +113,9 @@ def generate_clip_job(run: JobRun) -> dict[str, Any]:
 
     def on_progress(update: ClipProgress) -> None:
         run.progress(
-            "generating", _progress_percent(update, started, spec.typical_latency_s), _message(update)
+            "generating",
+            _progress_percent(update, started, spec.typical_latency_s),
+            _message(update),
         )
 
     path, cost, request_id = asyncio.run(
