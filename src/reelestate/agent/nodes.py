@@ -264,6 +264,8 @@ class AgentNodes:
         )
         text = f"Your video is ready: {outputs.video.resolve()}"
         emit(AssistantText(text=text))
+        if outputs.notes:
+            emit(AssistantText(text="Good to know:\n" + "\n".join(outputs.notes)))
         return {
             "jobs": with_job(state, job),
             "delivered_version": job.version,

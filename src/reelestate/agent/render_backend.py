@@ -14,9 +14,11 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.render.ai_clips import without_ai_motion
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import RenderSpec
+from reelestate.tools.ai_motion import generate_ai_clips, outcome_notes
 
 ProgressSink = Callable[[RenderProgress], None]
 """Called with each progress event; may be called from another thread."""
@@ -40,6 +42,8 @@ class RenderOutputs(BaseModel):
     duration: float
     width: int
     height: int
+    notes: tuple[str, ...] = ()
+    """What did not go as asked (a scene that kept photo motion, a voice that fell back)."""
 
 
 class RenderBackend(Protocol):
@@ -53,7 +57,11 @@ class InProcessRenderBackend:
         self._cache_dir = cache_dir
 
     def _run(
-        self, request: RenderRequest, on_progress: ProgressSink, cancel: CancelToken
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        cancel: CancelToken,
+        notes: list[str],
     ) -> RenderOutputs:
         from reelestate.render.engine import render_video  # noqa: PLC0415 - heavy, load on first render
 
@@ -71,12 +79,20 @@ class InProcessRenderBackend:
             duration=result.duration,
             width=result.width,
             height=result.height,
+            notes=(*notes, *(result.narration.notes if result.narration else ())),
         )
 
     async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
         cancel = CancelToken()
+        notes: list[str] = []
+        if request.kind == "preview":
+            request = request.model_copy(update={"spec": without_ai_motion(request.spec)})
+        else:
+            spec, outcomes = await generate_ai_clips(request.spec)
+            request = request.model_copy(update={"spec": spec})
+            notes = outcome_notes(outcomes)
         try:
-            return await asyncio.to_thread(self._run, request, on_progress, cancel)
+            return await asyncio.to_thread(self._run, request, on_progress, cancel, notes)
         except asyncio.CancelledError:
             cancel.cancel()
             raise

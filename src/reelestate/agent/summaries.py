@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelestate.agent.events import ApprovalRequest, SceneSummary, StoryboardReady
 from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.tools.ai_motion import version_cost
 from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import StoryboardVersion
@@ -107,12 +108,23 @@ def storyboard_event(
                 room=s.room,
                 seconds=s.duration,
                 caption=s.caption,
-                motion=s.motion.kind,
+                motion=f"ai:{s.ai_motion.model}" if s.ai_motion else s.motion.kind,
             )
             for i, s in enumerate(version.scenes, start=1)
         ],
         storyboard_file=storyboard_file.resolve(),
         preview_video=preview.resolve() if preview else None,
+    )
+
+
+def ai_cost_line(version: StoryboardVersion) -> str:
+    """What the asked-for AI motion should cost, or "" when the version has none."""
+    estimate = version_cost(version.scenes)
+    if not estimate.scenes:
+        return ""
+    return (
+        f"{estimate.summary()} A scene whose clip cannot be made keeps its photo motion. "
+        "The preview shows photo motion. "
     )
 
 
@@ -122,7 +134,8 @@ def approval_request(version: StoryboardVersion) -> ApprovalRequest:
         text=(
             f"Render the final video from storyboard version {version.number} "
             f"({version.total_seconds:g} s, {version.settings.aspect})? "
-            "Say approve, or tell me what to change."
+            + ai_cost_line(version)
+            + "Say approve, or tell me what to change."
         ),
         total_seconds=version.total_seconds,
         aspect=version.settings.aspect,

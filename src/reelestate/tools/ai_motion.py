@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.retry import RetryPolicy
 from reelestate.core.settings import get_settings
+from reelestate.providers.video_gen.base import estimate_cost
+from reelestate.providers.video_gen.factory import video_generator
 from reelestate.providers.video_gen.registry import video_models
-from reelestate.render.ai_clips import CostEstimate, estimate_spec_cost
+from reelestate.render.ai_clips import (
+    AiClipOutcome,
+    CostEstimate,
+    ai_requests,
+    estimate_spec_cost,
+    resolve_clips,
+)
 from reelestate.render.spec import RenderSpec
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import StoryboardScene
@@ -47,6 +56,43 @@ def with_ai_motion(
     return history
 
 
+def version_cost(scenes: Sequence[StoryboardScene]) -> CostEstimate:
+    """The provider cost of a storyboard version's AI scenes, before anything is generated."""
+    registry = video_models(get_settings())
+    per_scene = [
+        (i, s.ai_motion.model, estimate_cost(registry.get(s.ai_motion.model), s.duration))
+        for i, s in enumerate(scenes)
+        if s.ai_motion is not None
+    ]
+    return CostEstimate(
+        scenes=len(per_scene), usd=round(sum(c for _, _, c in per_scene), 4), per_scene=per_scene
+    )
+
+
 def cost_estimate(spec: RenderSpec) -> CostEstimate:
     """The provider cost of the spec's AI scenes with the configured price list."""
     return estimate_spec_cost(spec, video_models(get_settings()))
+
+
+async def generate_ai_clips(spec: RenderSpec) -> tuple[RenderSpec, list[AiClipOutcome]]:
+    """Make the spec's AI clips in this process; scenes that fail keep photo motion."""
+    if not ai_requests(spec):
+        return spec, []
+    settings = get_settings()
+    return await resolve_clips(
+        spec,
+        video_generator(settings),
+        video_models(settings),
+        settings.cache_dir,
+        concurrency=settings.video_gen_concurrency,
+        policy=RetryPolicy(attempts=settings.video_gen_attempts),
+    )
+
+
+def outcome_notes(outcomes: Sequence[AiClipOutcome]) -> list[str]:
+    """One line per scene that asked for AI motion and did not get it, for the user."""
+    return [
+        f"Scene {o.scene + 1} kept photo motion: {o.fallback_reason}"
+        for o in outcomes
+        if o.made_by == "ken_burns" and o.fallback_reason
+    ]

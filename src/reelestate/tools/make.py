@@ -17,16 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import InvalidInputError
-from reelestate.core.retry import RetryPolicy
 from reelestate.core.settings import get_settings
 from reelestate.prompts.styles import Style
-from reelestate.providers.video_gen.factory import video_generator
 from reelestate.providers.video_gen.registry import video_models
-from reelestate.render.ai_clips import AiClipOutcome, ai_requests, resolve_clips
+from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.engine import RenderResult, render_video
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Aspect, BrandKit, RenderSpec
-from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, with_ai_motion
+from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips, with_ai_motion
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
 from reelestate.tools.narration_fit import fit_to_narration
@@ -160,23 +158,6 @@ def _report(
     }
 
 
-def make_ai_clips(spec: RenderSpec) -> tuple[RenderSpec, list[AiClipOutcome]]:
-    """Generate the spec's AI clips in this process; scenes that fail keep photo motion."""
-    if not ai_requests(spec):
-        return spec, []
-    settings = get_settings()
-    return asyncio.run(
-        resolve_clips(
-            spec,
-            video_generator(settings),
-            video_models(settings),
-            settings.cache_dir,
-            concurrency=settings.video_gen_concurrency,
-            policy=RetryPolicy(attempts=settings.video_gen_attempts),
-        )
-    )
-
-
 def make_video(
     request: MakeRequest,
     out_dir: Path,
@@ -233,7 +214,7 @@ def make_video(
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")
-    spec, outcomes = make_ai_clips(spec)
+    spec, outcomes = asyncio.run(generate_ai_clips(spec))
     stage("ai_clips")
     result = render_video(spec, out_dir, on_progress=on_progress)
     stage("rendered")
