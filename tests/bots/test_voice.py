@@ -91,6 +91,9 @@ async def test_recordings_too_long_or_too_big_are_not_fetched(
         t.send(updates.voice(ANN, big))
         await t.wait_for_text(ANN, tx.md("the bot can fetch files up to 20 MB"))
         assert not t.api.calls_of("getFile")
+        t.api.fail("getFile", 400, description="Bad Request: invalid file_id")
+        send_voice(t)
+        await t.wait_for_text(ANN, tx.md("Telegram did not hand the recording over"))
         assert cloud.requests == []
 
 
