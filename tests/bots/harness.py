@@ -15,6 +15,7 @@ from reelestate.agent.runner import Runner
 from reelestate.bots.telegram.app import TelegramBot, open_telegram_bot, run_polling
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.core.settings import Settings
+from reelestate.providers.stt.base import Transcriber
 from reelestate.storage import migrate
 from reelestate.storage.blobs import LocalBlobStore
 from reelestate.storage.db import Database, open_database
@@ -83,6 +84,7 @@ async def bot_under_test(
     server_upload_limit: int = 50 * 1024 * 1024,
     album_wait_s: float = 0.4,
     public_url: str | None = "https://studio.example",
+    transcriber: Transcriber | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     with FakeBotApi(upload_limit=server_upload_limit) as api:
         settings = Settings(
@@ -111,6 +113,7 @@ async def bot_under_test(
                     accounts=accounts,
                     blobs=blobs,
                     calls=TelegramCalls(backoff_s=0.05),
+                    transcriber=transcriber,
                 ) as bot,
             ):
                 if upload_limit is not None:

@@ -53,10 +53,15 @@ def photo(user_id: int, file: dict[str, Any], group: str | None = None) -> dict[
     return message(user_id, **content)
 
 
-def voice(user_id: int) -> dict[str, Any]:
-    return message(
-        user_id, voice={"file_id": "V1", "file_unique_id": "V1", "duration": 2, "file_size": 10}
-    )
+def voice(user_id: int, file: dict[str, Any] | None = None, duration: int = 2) -> dict[str, Any]:
+    """A voice note; `file` is one hosted on the fake Bot API (`FakeBotApi.host_file`)."""
+    hosted = file or {"file_id": "V1", "file_unique_id": "V1", "file_size": 10}
+    return message(user_id, voice={**hosted, "duration": duration, "mime_type": "audio/ogg"})
+
+
+def audio(user_id: int, file: dict[str, Any], name: str, mime: str) -> dict[str, Any]:
+    """A music/audio file (sent with the paper clip, not recorded in the chat)."""
+    return message(user_id, audio={**file, "duration": 3, "file_name": name, "mime_type": mime})
 
 
 def button(user_id: int, data: str, message_id: int) -> dict[str, Any]:

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="gpt-4o-mini", alias="REELESTATE_LLM_MODEL")
     llm_timeout_s: float = Field(default=30.0, gt=0, alias="REELESTATE_LLM_TIMEOUT")
     openai_vision_model: str = Field(default="gpt-4o-mini", alias="OPENAI_VISION_MODEL")
+    openai_transcribe_model: str = Field(
+        default="gpt-4o-mini-transcribe", alias="OPENAI_TRANSCRIBE_MODEL"
+    )
+    """Speech-to-text model at the OpenAI-compatible server (`whisper-1` on most local ones)."""
+    transcribe_voice: bool = Field(default=True, alias="REELESTATE_TRANSCRIBE_VOICE")
+    """Transcribe voice messages when an OpenAI-compatible server is configured; false makes
+    the bot ask for typed text even then (a server without an audio endpoint, say)."""
+    transcribe_timeout_s: float = Field(default=60.0, gt=0, alias="REELESTATE_TRANSCRIBE_TIMEOUT")
     elevenlabs_api_key: SecretStr | None = Field(default=None, alias="ELEVENLABS_API_KEY")
     elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")

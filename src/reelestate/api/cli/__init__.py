@@ -11,6 +11,7 @@ from reelestate.api.cli import (
     db_cmd,
     jobs_cmd,
     make_cmd,
+    providers_cmd,
     render_cmd,
     serve_cmd,
     users_cmd,
@@ -33,6 +34,7 @@ jobs_cmd.register(app)
 users_cmd.register(app)
 bot_cmd.register(app)
 serve_cmd.register(app)
+providers_cmd.register(app)
 
 
 @app.callback()

@@ -25,6 +25,8 @@ from reelestate.bots.telegram.chats import ChatLocks, PerChatUpdateProcessor
 from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.delivery import VideoDelivery
 from reelestate.core.settings import Settings, get_settings
+from reelestate.providers.stt.base import Transcriber
+from reelestate.providers.stt.factory import open_transcriber
 from reelestate.storage.blobs import BlobStore, open_blob_store
 from reelestate.storage.db import open_database
 from reelestate.storage.repositories.telegram_links import TelegramLinksRepository
@@ -80,10 +82,13 @@ async def open_telegram_bot(
     polling: bool = True,
     calls: TelegramCalls | None = None,
     trial: bool = False,
+    transcriber: Transcriber | None = None,
 ) -> AsyncIterator[TelegramBot]:
     """A started bot (its application initialised and processing updates) until exit.
 
     `trial` renders final videos at preview size and 12 s long, for trying the bot out.
+    `transcriber` hears voice messages; by default the settings' one (none without an
+    OpenAI-compatible server, and then the bot asks for typed text).
     """
     settings = settings or get_settings()
     config = TelegramConfig.from_settings(settings)
@@ -115,6 +120,7 @@ async def open_telegram_bot(
             work_dir=work_dir,
             locks=locks,
             calls=calls,
+            transcriber=transcriber if transcriber is not None else open_transcriber(settings),
         )
         channel.install(application)
         async with application:

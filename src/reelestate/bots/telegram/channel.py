@@ -36,7 +36,9 @@ from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.delivery import VideoDelivery
 from reelestate.bots.telegram.downloads import check_size, download_photos, photo_of
 from reelestate.bots.telegram.presenter import ChatPresenter
+from reelestate.bots.telegram.voice import audio_of, hear
 from reelestate.core.errors import ReelEstateError
+from reelestate.providers.stt.base import Transcriber
 from reelestate.storage.repositories.telegram_links import LinkedAccount
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
@@ -65,6 +67,7 @@ class TelegramChannel:
         work_dir: Path,
         locks: ChatLocks,
         calls: TelegramCalls | None = None,
+        transcriber: Transcriber | None = None,
     ) -> None:
         self.runner = runner
         self.accounts = accounts
@@ -73,6 +76,8 @@ class TelegramChannel:
         self.work_dir = work_dir
         self.locks = locks
         self.calls = calls or TelegramCalls()
+        self.transcriber = transcriber
+        """Hears voice messages; without one the bot asks for typed text."""
         self.batcher = PhotoBatcher(config.album_wait_s, locks, self._on_batch)
         self._bot: Bot | None = None
         self._accounts_by_chat: dict[int, LinkedAccount] = {}
@@ -198,8 +203,49 @@ class TelegramChannel:
         await self._send(message.chat_id, account, message.text)
 
     async def on_voice(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._account(update) is not None and update.effective_chat is not None:
-            await self._say(update.effective_chat.id, tx.md(tx.VOICE_TEXT))
+        """A recording becomes text, echoed back, then handled exactly like a typed message."""
+        account = await self._account(update)
+        message = update.effective_message
+        if account is None or message is None:
+            return
+        if self.transcriber is None:
+            await self._say(message.chat_id, tx.md(tx.VOICE_TEXT))
+            return
+        words = await self._hear(message, self.transcriber)
+        if words:
+            await self._say(message.chat_id, tx.heard_text(words))
+            await self._send(message.chat_id, account, words)
+
+    async def _hear(self, message: Message, transcriber: Transcriber) -> str | None:
+        """The words in the message's recording, or None after telling the chat why not."""
+        audio = audio_of(message)
+        reason: str
+        if audio is None:
+            reason = "I can only read OGG, MP3, M4A, WAV, FLAC or WebM recordings"
+        else:
+            folder = self.work_dir / "incoming" / f"{message.chat_id}-{uuid.uuid4().hex[:8]}"
+            try:
+                heard = await hear(
+                    self.bot,
+                    audio,
+                    folder,
+                    transcriber=transcriber,
+                    limit=self.config.download_limit,
+                    calls=self.calls,
+                )
+                if heard.text:
+                    return heard.text
+                reason = "I couldn't make out any words"
+            except ReelEstateError as exc:
+                _log.info("voice message not transcribed: %s", exc.code)
+                reason = exc.message
+            except TelegramError as exc:
+                _log.warning("voice message not fetched: %s", type(exc).__name__)
+                reason = "Telegram did not hand the recording over"
+            finally:
+                await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
+        await self._say(message.chat_id, tx.voice_failed_text(reason))
+        return None
 
     async def on_photo(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         account = await self._account(update)

@@ -30,6 +30,7 @@ UNLINKED_TEXT = (
     "/start CODE (or ask your admin to link you)."
 )
 VOICE_TEXT = "I can't listen to voice messages yet. Please type what you'd like to change."
+PLEASE_TYPE = "Please type what you'd like to change."
 
 MUSIC_CHOICES: dict[str, tuple[str, str]] = {
     "calm": ("Calm", "calmer music"),
@@ -160,3 +161,14 @@ def too_many_text(count: int, room: int, maximum: int) -> str:
 
 def error_text(message: str, hint: str | None) -> str:
     return md(f"⚠️ {message}" + (f" {hint}" if hint else ""))
+
+
+def heard_text(words: str) -> str:
+    """The transcript echoed back, so a misheard instruction is noticed before it runs."""
+    return md(clip(f"I heard: “{words}”"))
+
+
+def voice_failed_text(reason: str) -> str:
+    """The plain fallback when a recording could not be heard; `reason` is safe to show."""
+    reason = reason.rstrip(".")
+    return md(f"I couldn't transcribe that voice message: {reason}. {PLEASE_TYPE}")
