@@ -23,6 +23,7 @@ from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, catalogue, render_jobs, storyboards
+from reelestate.api.v1.webhooks import fal_webhook_router
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.webhook import telegram_webhook_router
@@ -30,6 +31,8 @@ from reelestate.chat_ui.render_jobs import QueuedRenderBackend
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
 from reelestate.core.settings import Settings, get_settings
+from reelestate.providers.video_gen.inbox import RedisWebhookInbox, webhook_inbox
+from reelestate.providers.video_gen.webhook import JwksCache
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.jobs.arq_worker import ArqDispatcher
 from reelestate.render.jobs.dispatch import Dispatcher
@@ -135,6 +138,9 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
             await pool.stop()
         if arq is not None:
             await arq.close()
+        inbox = getattr(app.state, "fal_inbox", None)
+        if isinstance(inbox, RedisWebhookInbox):
+            await inbox.aclose()
         env.close()
 
 
@@ -164,6 +170,11 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     problems.install(app)
     for router in (accounts.router, catalogue.router, storyboards.router, render_jobs.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.state.fal_inbox = webhook_inbox(settings)
+    app.include_router(
+        fal_webhook_router(app.state.fal_inbox, JwksCache(settings.fal_webhook_jwks_url)),
+        prefix=API_PREFIX,
+    )
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(join.router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,27 @@ class Settings(BaseSettings):
     elevenlabs_api_key: SecretStr | None = Field(default=None, alias="ELEVENLABS_API_KEY")
     elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
+    fal_timeout_s: float = Field(default=600.0, gt=1, alias="REELESTATE_FAL_TIMEOUT")
+    """Longest one generated clip may take, upload to download; fal-client itself waits forever."""
+    fal_base_url: str | None = Field(default=None, alias="REELESTATE_FAL_BASE_URL")
+    """One base URL for fal's queue, run, REST and CDN hosts (a self-hosted gateway, or a fake
+    server in tests). fal-client has no base-URL argument, and `FAL_RUN_HOST` moves only the
+    queue and run calls, not uploads; unset, the real fal hosts are used."""
+    fal_upload: Literal["storage", "data_url"] = Field(
+        default="storage", alias="REELESTATE_FAL_UPLOAD"
+    )
+    """How a photo reaches fal: uploaded to fal storage, or inlined as a `data:` URL."""
+    fal_webhooks: bool = Field(default=True, alias="REELESTATE_FAL_WEBHOOKS")
+    """Ask fal to call `{REELESTATE_PUBLIC_URL}/api/v1/webhooks/fal` when a clip is done (status
+    is still polled slowly as a backstop); off, or without a public URL, status is polled."""
+    fal_webhook_jwks_url: str = Field(
+        default="https://rest.alpha.fal.ai/.well-known/jwks.json",
+        alias="REELESTATE_FAL_WEBHOOK_JWKS_URL",
+    )
+    """Where fal publishes the ED25519 public keys its webhook signatures are checked against."""
+    fal_max_clip_mb: int = Field(default=200, ge=1, alias="REELESTATE_FAL_MAX_CLIP_MB")
+    video_models_file: Path | None = Field(default=None, alias="REELESTATE_VIDEO_MODELS")
+    """A JSON file that replaces the built-in image-to-video model registry."""
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str | None = Field(default=None, alias="TELEGRAM_API_BASE_URL")
     """A self-hosted Bot API server; the bot calls `{base}/bot<token>/<method>`."""
