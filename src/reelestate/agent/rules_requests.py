@@ -500,8 +500,8 @@ def _ai_motion(c: _Clause) -> bool:
             if off
             else choose_ai_scenes(c.scenes, DEFAULT_AI_SCENES)
         )
-        for scene in targets:
-            c.add(SetAiMotionOp(scene=scene, model=model))
+        for number in targets:
+            c.add(SetAiMotionOp(scene=number, model=model))
         return bool(targets)
     scene = c.scene(rest)
     return scene is not None and c.add(SetAiMotionOp(scene=scene, model=model))

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.retry import RetryPolicy
 from reelestate.core.settings import get_settings
+from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import estimate_cost
-from reelestate.providers.video_gen.factory import video_generator
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.ai_clips import (
     AiClipOutcome,

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import FeatureUnavailableError, ReelEstateError
 from reelestate.core.retry import RetryPolicy
+from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import ClipProgress
-from reelestate.providers.video_gen.factory import video_generator
-from reelestate.providers.video_gen.registry import load_registry
+from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.ai_clips import (
     AiClipOutcome,
     AiSceneRequest,
@@ -93,7 +93,7 @@ def generate_clip_job(run: JobRun) -> dict[str, Any]:
     generator = video_generator(run.env.settings)
     if generator is None:
         raise FeatureUnavailableError("AI video is not configured (FAL_KEY is not set).")
-    registry = load_registry(run.env.settings)
+    registry = video_models(run.env.settings)
     spec = registry.get(payload.model)
     run.workdir.mkdir(parents=True, exist_ok=True)
     photo = blobs.download(
