@@ -220,3 +220,38 @@ def test_empty_or_oversized_text_is_refused(
         with pytest.raises(InvalidInputError):
             tts.synthesize(text, voice=RACHEL, out_dir=tmp_path)
     assert elevenlabs.requests == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "error"),
+    [
+        ({"audio_base64": "@@not base64@@", "alignment": None}, "could not decode"),
+        ({"audio_base64": "", "alignment": None}, "no audio or no timings"),
+        ({"no_audio": True}, "could not read"),
+        (
+            {
+                "audio_base64": "AAAAAA==",
+                "alignment": {
+                    "characters": ["x"],
+                    "character_start_times_seconds": [0.0],
+                    "character_end_times_seconds": [0.1],
+                },
+            },
+            "match none of the words",
+        ),
+    ],
+)
+def test_a_reply_that_cannot_be_used_is_a_provider_error(
+    elevenlabs: FakeElevenLabs,
+    tts_settings: SettingsFactory,
+    sleeps: Sleeps,
+    tmp_path: Path,
+    payload: object,
+    error: str,
+) -> None:
+    elevenlabs.faults = [Fault(status=200, payload=payload)]
+    tts = ElevenLabsTTS(
+        tts_settings(elevenlabs=elevenlabs), policy=RetryPolicy(attempts=1), sleep=sleeps
+    )
+    with pytest.raises(ProviderError, match=error):
+        tts.synthesize("Hello there.", voice=RACHEL, out_dir=tmp_path)

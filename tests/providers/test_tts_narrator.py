@@ -211,3 +211,10 @@ def test_parse_voice_choice_refuses_unknown_providers(choice: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         parse_voice_choice(choice)
     assert caught.value.hint
+
+
+def test_text_espeak_cannot_speak_is_an_error_after_a_fallback(
+    tts_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidInputError, match="no words that can be spoken"):
+        narrator_for("openai", tts_settings()).synthesize("— — —", voice="alloy", out_dir=tmp_path)

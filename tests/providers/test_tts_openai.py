@@ -160,3 +160,26 @@ def test_text_over_the_input_limit_is_refused(
             "word " * 900, voice="alloy", out_dir=tmp_path
         )
     assert openai_speech.requests == []
+
+
+def test_a_reply_that_is_not_a_wav_is_a_provider_error(
+    openai_speech: FakeOpenAiSpeech, tts_settings: SettingsFactory, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    openai_speech.faults = [Fault(status=200, payload={"audio": "none"})]
+    tts = OpenAiTTS(
+        tts_settings(openai=openai_speech), policy=RetryPolicy(attempts=1), sleep=sleeps
+    )
+    with pytest.raises(ProviderError, match="not a WAV file"):
+        tts.synthesize("Hello there.", voice="alloy", out_dir=tmp_path)
+
+
+def test_an_unreachable_server_is_a_retryable_error(
+    tts_settings: SettingsFactory, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    with FakeOpenAiSpeech().running("/v1") as gone:
+        settings = tts_settings(openai=gone)
+    with pytest.raises(ProviderError, match="could not be reached") as caught:
+        OpenAiTTS(settings, policy=QUICK_RETRIES, sleep=sleeps).synthesize(
+            "Hello.", voice="alloy", out_dir=tmp_path
+        )
+    assert caught.value.retryable and len(sleeps) == 2

@@ -44,6 +44,8 @@ class Fault:
     status: int | None = None
     retry_after: str | None = None
     delay_s: float = 0.0
+    payload: object = None
+    """The JSON body to answer with instead of a scripted error."""
 
 
 class FakeHttpService:
@@ -73,7 +75,9 @@ class FakeHttpService:
         if fault.status is None:
             return None
         headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-        body = {"detail": {"status": "fault", "message": f"scripted {fault.status}"}}
+        body = fault.payload or {
+            "detail": {"status": "fault", "message": f"scripted {fault.status}"}
+        }
         return Response.of_json(fault.status, body, **headers)
 
     @contextmanager

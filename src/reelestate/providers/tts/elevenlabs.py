@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import numpy as np
+import numpy.typing as npt
 from elevenlabs import AudioWithTimestampsResponse, GetVoicesV2Response, VoiceSettings
 from elevenlabs.client import ElevenLabs
 from elevenlabs.core.api_error import ApiError
@@ -33,7 +35,7 @@ from reelestate.core.errors import InvalidInputError, ProviderError, ProviderNot
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.tts.audio_io import pcm16_samples
-from reelestate.providers.tts.base import Narration, VoiceStyle
+from reelestate.providers.tts.base import Narration, VoiceStyle, WordTiming
 from reelestate.providers.tts.char_timing import CharAlignment, words_from_characters
 from reelestate.providers.tts.espeak import MAX_TEXT_CHARS
 from reelestate.providers.tts.narration_cache import (
@@ -60,8 +62,8 @@ _VOICE_ID = re.compile(r"^[A-Za-z0-9]{20}$")
 T = TypeVar("T")
 
 
-def _mapped(error: Exception, timeout_s: float) -> Exception:
-    """The SDK's or httpx's exception as one of our provider errors (others pass through)."""
+def _mapped(error: ApiError | ParsingError | httpx.HTTPError, timeout_s: float) -> ProviderError:
+    """The SDK's or httpx's exception as one of our provider errors."""
     if isinstance(error, ApiError):
         return status_error(
             SERVICE,
@@ -70,13 +72,31 @@ def _mapped(error: Exception, timeout_s: float) -> Exception:
             retry_after=parse_retry_after(error.headers),
             detail=short_detail(error.body),
         )
-    if isinstance(error, ParsingError):
-        return ProviderError(f"{SERVICE} sent a reply we could not read.")
     if isinstance(error, httpx.TimeoutException):
         return timeout_error(SERVICE, timeout_s)
     if isinstance(error, httpx.TransportError):
         return connection_error(SERVICE)
-    return error
+    return ProviderError(f"{SERVICE} sent a reply we could not read.")
+
+
+def _decoded(
+    reply: AudioWithTimestampsResponse, text: str
+) -> tuple[npt.NDArray[np.int16], list[WordTiming]]:
+    """The reply's audio samples and the words of `text` timed by its character alignment."""
+    try:
+        samples = pcm16_samples(base64.b64decode(reply.audio_base_64, validate=True))
+        chars = reply.alignment
+        if len(samples) == 0 or chars is None:
+            raise ProviderError(f"{SERVICE} sent no audio or no timings for the narration.")
+        alignment = CharAlignment(
+            chars.characters, chars.character_start_times_seconds, chars.character_end_times_seconds
+        )
+        return samples, words_from_characters(text, alignment, len(samples) / SAMPLE_RATE)
+    except binascii.Error as exc:
+        raise ProviderError(f"{SERVICE} sent audio we could not decode.") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        # The SDK builds replies without validating them, so a field may be missing or None.
+        raise ProviderError(f"{SERVICE} sent a reply we could not read.") from exc
 
 
 def voice_settings(style: VoiceStyle | None, rate: float) -> VoiceSettings | None:
@@ -216,22 +236,7 @@ class ElevenLabsTTS:
         voice_id = self.resolve_voice(voice)
         settings = voice_settings(style, rate)
         reply = self._call(lambda: self._convert(voice_id, text, model_id, settings))
-        try:
-            samples = pcm16_samples(base64.b64decode(reply.audio_base_64, validate=True))
-        except (binascii.Error, ValueError) as exc:
-            raise ProviderError(f"{SERVICE} sent audio we could not decode.") from exc
-        if len(samples) == 0 or reply.alignment is None:
-            raise ProviderError(f"{SERVICE} sent no audio or no timings for the narration.")
-        chars = reply.alignment
-        words = words_from_characters(
-            text,
-            CharAlignment(
-                chars.characters,
-                chars.character_start_times_seconds,
-                chars.character_end_times_seconds,
-            ),
-            len(samples) / SAMPLE_RATE,
-        )
+        samples, words = _decoded(reply, text)
         if not words:
             raise ProviderError(f"{SERVICE} sent timings that match none of the words.")
         return store_narration(

@@ -156,7 +156,7 @@ class Narrator:
                 logger.warning("narration fell back from %s: %s", label, exc.message)
                 continue
             except InvalidInputError as exc:
-                if asked:
+                if asked or provider == "espeak":
                     raise
                 notes.append(exc.message)
                 continue
