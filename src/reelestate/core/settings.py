@@ -47,6 +47,28 @@ class Settings(BaseSettings):
     transcribe_timeout_s: float = Field(default=60.0, gt=0, alias="REELESTATE_TRANSCRIBE_TIMEOUT")
     elevenlabs_api_key: SecretStr | None = Field(default=None, alias="ELEVENLABS_API_KEY")
     elevenlabs_base_url: str | None = Field(default=None, alias="ELEVENLABS_BASE_URL")
+    tts_timeout_s: float = Field(default=60.0, gt=0, alias="REELESTATE_TTS_TIMEOUT")
+    """Seconds one narration request (ElevenLabs, OpenAI) may take before it counts as failed."""
+    tts_attempts: int = Field(default=3, ge=1, le=10, alias="REELESTATE_TTS_ATTEMPTS")
+    """Tries per narration provider for a retryable failure (429, 5xx, timeout) before falling
+    back to the next voice."""
+    elevenlabs_voice: str = Field(
+        default="JBFqnCBsd6RMkjVDRZzb", alias="REELESTATE_ELEVENLABS_VOICE"
+    )
+    """The ElevenLabs voice (id or name) used when none is asked for or when falling back."""
+    elevenlabs_model: str = Field(
+        default="eleven_multilingual_v2", alias="REELESTATE_ELEVENLABS_MODEL"
+    )
+    elevenlabs_usd_per_1k_chars: float = Field(
+        default=0.10, ge=0, alias="REELESTATE_ELEVENLABS_USD_PER_1K_CHARS"
+    )
+    """ElevenLabs' API price for Multilingual v2/v3 (Flash/Turbo is half); set your plan's rate."""
+    openai_tts_voice: str = Field(default="alloy", alias="REELESTATE_OPENAI_TTS_VOICE")
+    openai_tts_model: str = Field(default="gpt-4o-mini-tts", alias="REELESTATE_OPENAI_TTS_MODEL")
+    openai_tts_usd_per_1m_chars: float = Field(
+        default=15.0, ge=0, alias="REELESTATE_OPENAI_TTS_USD_PER_1M_CHARS"
+    )
+    """OpenAI's `tts-1` price; `gpt-4o-mini-tts` (billed by tokens) comes to about the same."""
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
     fal_timeout_s: float = Field(default=600.0, gt=1, alias="REELESTATE_FAL_TIMEOUT")
     """Longest one generated clip may take, upload to download; fal-client itself waits forever."""

@@ -16,7 +16,7 @@ from typing import Any
 from reelestate.core.errors import InvalidSpecError, OutputValidationError
 from reelestate.providers.music.procedural import make_music_bed
 from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
-from reelestate.providers.tts.espeak import EspeakTTS
+from reelestate.providers.tts.narrator import narrator_for
 from reelestate.render.audio import Loudness, mix_audio
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.probe import ffprobe_json
@@ -52,12 +52,14 @@ def _narration(
             None,
         )
     if spec.narration is not None:
-        engine = tts or EspeakTTS()
+        engine = tts or narrator_for(spec.narration.provider)
         narration = engine.synthesize(
             spec.narration.text,
             voice=spec.narration.voice,
             out_dir=cache / "narration",
             rate=spec.narration.rate,
+            model=spec.narration.model,
+            style=spec.narration.style,
         )
         return (
             narration.audio,

@@ -13,7 +13,7 @@ from pathlib import Path
 from reelestate.core.errors import InvalidSpecError
 from reelestate.core.settings import get_settings
 from reelestate.providers.tts.base import TextToSpeech
-from reelestate.providers.tts.espeak import EspeakTTS
+from reelestate.providers.tts.narrator import narrator_for
 from reelestate.render.spec import MAX_SCENE_SECONDS, RenderSpec, VoiceTrack
 from reelestate.render.timeline import OUTRO_SECONDS
 
@@ -50,8 +50,13 @@ def fit_to_narration(
         return spec
     request = spec.narration
     folder = (cache_dir or get_settings().cache_dir) / "narration"
-    narration = (tts or EspeakTTS()).synthesize(
-        request.text, voice=request.voice, out_dir=folder, rate=request.rate
+    narration = (tts or narrator_for(request.provider)).synthesize(
+        request.text,
+        voice=request.voice,
+        out_dir=folder,
+        rate=request.rate,
+        model=request.model,
+        style=request.style,
     )
     voice = VoiceTrack(audio=narration.audio, words=narration.words, offset=request.offset)
     fitted = spec.model_copy(update={"voice": voice, "narration": None})

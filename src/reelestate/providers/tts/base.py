@@ -51,6 +51,13 @@ class Narration(BaseModel):
     provider: str
     voice: str
     words_per_minute: float | None = None
+    cost_usd: float = Field(default=0.0, ge=0)
+    """What this call paid the provider; 0 for the embedded voice and for a cache hit."""
+    requested_provider: str | None = None
+    """The provider that was asked for, when a narrator chose one; differs from `provider`
+    after a fallback."""
+    notes: tuple[str, ...] = ()
+    """Why a fallback happened, worded for the user; never a key or a raw service reply."""
 
 
 class TextToSpeech(Protocol):
@@ -58,6 +65,19 @@ class TextToSpeech(Protocol):
 
     name: str
 
-    def synthesize(self, text: str, *, voice: str, out_dir: Path, rate: float = 1.0) -> Narration:
-        """Speak `text` into a WAV/MP3 under `out_dir`; `rate` 1.0 is the voice's natural pace."""
+    def synthesize(
+        self,
+        text: str,
+        *,
+        voice: str,
+        out_dir: Path,
+        rate: float = 1.0,
+        model: str | None = None,
+        style: VoiceStyle | None = None,
+    ) -> Narration:
+        """Speak `text` into a WAV under `out_dir`; `rate` 1.0 is the voice's natural pace.
+
+        `model` picks the provider's model (`None`: its default); `style` is applied as far
+        as the provider supports it and ignored otherwise.
+        """
         ...

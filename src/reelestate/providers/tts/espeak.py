@@ -11,6 +11,7 @@ import json
 import os
 import re
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import get_settings
-from reelestate.providers.tts.base import Narration, WordTiming
+from reelestate.providers.tts.base import Narration, VoiceStyle, WordTiming
 from reelestate.providers.tts.espeak_lib import EspeakVoice, load_library
 from reelestate.providers.tts.word_alignment import align
 
@@ -95,6 +96,34 @@ def _read_cached(wav: Path, sidecar: Path) -> Narration | None:
         return None
 
 
+@dataclass(frozen=True)
+class SpokenText:
+    """espeak-ng's audio for a text, cut after the last word, with the text's word timings."""
+
+    samples: npt.NDArray[np.int16]
+    sample_rate: int
+    words: list[WordTiming]
+
+
+def speak(text: str, *, voice: str, words_per_minute: int, library: str) -> SpokenText:
+    """Synthesise without touching the disk (also the reference voice for forced alignment)."""
+    spoken = _speakable(text)
+    speech = load_library(library).synthesize(
+        spoken, voice=voice, words_per_minute=words_per_minute
+    )
+    aligned = align(spoken, speech.events, speech.samples, speech.sample_rate)
+    if not aligned.words:
+        raise InvalidInputError(
+            "The narration has no words that can be spoken.",
+            hint="Use letters or numbers; symbols and emoji alone are not read out.",
+        )
+    rate_hz = speech.sample_rate
+    keep = min(
+        len(speech.samples), round((aligned.speech_end + TRAILING_SILENCE_SECONDS) * rate_hz)
+    )
+    return SpokenText(speech.samples[:keep], rate_hz, aligned.words)
+
+
 class EspeakTTS:
     """`TextToSpeech` on the espeak-ng library; `rate` 1.0 is about 165 words per minute."""
 
@@ -104,9 +133,19 @@ class EspeakTTS:
         self._library = library or get_settings().espeak_library
 
     def synthesize(
-        self, text: str, *, voice: str = "en-us", out_dir: Path, rate: float = 1.0
+        self,
+        text: str,
+        *,
+        voice: str = "en-us",
+        out_dir: Path,
+        rate: float = 1.0,
+        model: str | None = None,
+        style: VoiceStyle | None = None,
     ) -> Narration:
-        """Speak `text` into `out_dir/espeak-<hash>.wav` (16-bit mono) with its word timings."""
+        """Speak `text` into `out_dir/espeak-<hash>.wav` (16-bit mono) with its word timings.
+
+        espeak-ng has one model and no voice settings, so `model` and `style` are ignored.
+        """
         spoken = _speakable(text)
         if not MIN_RATE <= rate <= MAX_RATE:
             raise InvalidInputError(
@@ -118,27 +157,17 @@ class EspeakTTS:
         if cached is not None:
             return cached
         wpm = round(WORDS_PER_MINUTE_AT_RATE_1 * rate)
-        speech = load_library(self._library).synthesize(spoken, voice=voice, words_per_minute=wpm)
-        aligned = align(spoken, speech.events, speech.samples, speech.sample_rate)
-        if not aligned.words:
-            raise InvalidInputError(
-                "The narration has no words that can be spoken.",
-                hint="Use letters or numbers; symbols and emoji alone are not read out.",
-            )
-        rate_hz = speech.sample_rate
-        keep = min(
-            len(speech.samples), round((aligned.speech_end + TRAILING_SILENCE_SECONDS) * rate_hz)
-        )
+        speech = speak(spoken, voice=voice, words_per_minute=wpm, library=self._library)
         narration = Narration(
             audio=wav,
-            words=aligned.words,
-            duration=keep / rate_hz,
+            words=speech.words,
+            duration=len(speech.samples) / speech.sample_rate,
             provider=self.name,
             voice=voice,
             words_per_minute=float(wpm),
         )
         out_dir.mkdir(parents=True, exist_ok=True)
-        _write_wav(speech.samples[:keep], rate_hz, wav)
+        _write_wav(speech.samples, speech.sample_rate, wav)
         sidecar_data = {
             "format": _CACHE_FORMAT,
             "voice": voice,
