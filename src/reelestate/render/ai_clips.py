@@ -21,7 +21,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import InvalidSpecError, ProviderError, ReelEstateError
-from reelestate.core.retry import RetryPolicy, retry_async
 from reelestate.providers.video_gen.base import (
     ClipProgress,
     ClipRequest,
@@ -163,7 +162,7 @@ def fallback(request: AiSceneRequest, reason: str) -> AiClipOutcome:
 def describe_failure(error: BaseException) -> str:
     """A reason a user can read; never a key or a stack trace."""
     if isinstance(error, ReelEstateError):
-        return error.message
+        return str(error)  # the message and its hint
     return "the provider failed unexpectedly"
 
 
@@ -173,14 +172,13 @@ async def generate_clip(
     registry: VideoModelRegistry,
     work: Path,
     *,
-    policy: RetryPolicy,
     on_progress: Callable[[ClipProgress], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> tuple[Path, float, str]:
     """Make one checked clip in `work`: (path, USD cost, provider request id).
 
-    Raises `ProviderError` once the policy's attempts are spent, and `InvalidSpecError` when
-    the provider returned something that is not a usable video.
+    The generator retries by its own policy (`REELESTATE_VIDEO_GEN_ATTEMPTS`); what is left
+    is a `ProviderError`, or an `InvalidSpecError` when the clip is not a usable video.
     """
     registry.get(request.model)  # an unknown key fails here, before any call is paid for
     clip_request = ClipRequest(
@@ -191,11 +189,8 @@ async def generate_clip(
         aspect=request.aspect,
     )
     await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
-    made = await retry_async(
-        lambda: generator.generate(
-            clip_request, work, on_progress=on_progress, should_cancel=should_cancel
-        ),
-        policy,
+    made = await generator.generate(
+        clip_request, work, on_progress=on_progress, should_cancel=should_cancel
     )
     await asyncio.to_thread(read_clip_info, made.path)  # a truncated download is refused here
     return made.path, made.cost_usd, made.request_id
@@ -208,7 +203,6 @@ async def resolve_clips(
     cache_dir: Path,
     *,
     concurrency: int = 2,
-    policy: RetryPolicy | None = None,
     unavailable_reason: str = "AI video is not configured (FAL_KEY is not set)",
     on_progress: Callable[[int, ClipProgress], None] | None = None,
 ) -> tuple[RenderSpec, list[AiClipOutcome]]:
@@ -216,7 +210,6 @@ async def resolve_clips(
     requests = ai_requests(spec)
     if not requests:
         return spec, []
-    policy = policy or RetryPolicy()
     store = cache_dir / "ai-clips"
     store.mkdir(parents=True, exist_ok=True)
     gate = asyncio.Semaphore(concurrency)
@@ -225,7 +218,7 @@ async def resolve_clips(
         try:
             registry.get(request.model)
         except ReelEstateError as exc:
-            return fallback(request, exc.message)
+            return fallback(request, describe_failure(exc))
         key = clip_cache_key(request, file_sha256(request.photo))
         cached = store / f"{key}.mp4"
         if cached.exists():
@@ -241,7 +234,6 @@ async def resolve_clips(
                     generator,
                     registry,
                     store / f".work-{key}",
-                    policy=policy,
                     on_progress=(lambda p: on_progress(request.scene, p)) if on_progress else None,
                 )
             except (ProviderError, InvalidSpecError) as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reelestate.core.errors import InvalidInputError
-from reelestate.core.retry import RetryPolicy
 from reelestate.core.settings import get_settings
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import estimate_cost
@@ -85,7 +84,6 @@ async def generate_ai_clips(spec: RenderSpec) -> tuple[RenderSpec, list[AiClipOu
         video_models(settings),
         settings.cache_dir,
         concurrency=settings.video_gen_concurrency,
-        policy=RetryPolicy(attempts=settings.video_gen_attempts),
     )
 
 

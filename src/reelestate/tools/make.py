@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import get_settings
 from reelestate.prompts.styles import Style
+from reelestate.providers.tts.base import Narration
+from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.engine import RenderResult, render_video
@@ -27,7 +29,7 @@ from reelestate.render.spec import Aspect, BrandKit, RenderSpec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips, with_ai_motion
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
-from reelestate.tools.narration_fit import fit_to_narration
+from reelestate.tools.narration_fit import speak_and_fit
 from reelestate.tools.script import Script, write_script
 from reelestate.tools.script_llm import default_script_writer
 from reelestate.tools.storyboard import plan_storyboard, to_render_spec, write_render_spec
@@ -77,8 +79,7 @@ def check_photo_count(photos: Sequence[Path]) -> None:
         )
 
 
-def _voice_report(result: RenderResult) -> dict[str, Any] | None:
-    narration = result.narration
+def _voice_report(narration: Narration | None) -> dict[str, Any] | None:
     if narration is None:
         return None
     return {
@@ -123,8 +124,9 @@ def _report(
     result: RenderResult,
     spec: RenderSpec,
     outcomes: Sequence[AiClipOutcome],
+    narration: Narration | None,
 ) -> dict[str, Any]:
-    voice = _voice_report(result)
+    voice = _voice_report(narration or result.narration)
     ai_cost = sum(o.cost_usd for o in outcomes)
     return {
         "listing": request.listing.model_dump(mode="json"),
@@ -182,6 +184,8 @@ def make_video(
     listing = require_facts(request.listing)
     if request.ai_video:
         video_models(get_settings()).get(request.ai_video)  # unknown keys fail before any work
+    if request.voice:
+        parse_voice_choice(request.voice)
     stage("checked")
     analysis = analyse_photos(photos)
     stage("analysed")
@@ -210,7 +214,7 @@ def make_video(
         profile="preview" if request.preview else "final",
         brand=request.brand,
     )
-    spec = fit_to_narration(spec)
+    spec, narration = speak_and_fit(spec)
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")
@@ -225,7 +229,7 @@ def make_video(
     tmp = report_path.with_name(".report.json.part")
     tmp.write_text(
         json.dumps(
-            _report(request, analysis, script, dropped, timings, result, spec, outcomes),
+            _report(request, analysis, script, dropped, timings, result, spec, outcomes, narration),
             indent=2,
         ),
         encoding="utf-8",

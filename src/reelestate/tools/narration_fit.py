@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reelestate.core.errors import InvalidSpecError
 from reelestate.core.settings import get_settings
-from reelestate.providers.tts.base import TextToSpeech
+from reelestate.providers.tts.base import Narration, TextToSpeech
 from reelestate.providers.tts.narrator import narrator_for
 from reelestate.render.spec import MAX_SCENE_SECONDS, RenderSpec, VoiceTrack
 from reelestate.render.timeline import OUTRO_SECONDS
@@ -46,8 +46,15 @@ def fit_to_narration(
     spec: RenderSpec, *, tts: TextToSpeech | None = None, cache_dir: Path | None = None
 ) -> RenderSpec:
     """Synthesise the spec's narration once and make the scenes fit it."""
+    return speak_and_fit(spec, tts=tts, cache_dir=cache_dir)[0]
+
+
+def speak_and_fit(
+    spec: RenderSpec, *, tts: TextToSpeech | None = None, cache_dir: Path | None = None
+) -> tuple[RenderSpec, Narration | None]:
+    """`fit_to_narration`, also returning the narration (its provider, cost and fallbacks)."""
     if spec.narration is None or spec.voice is not None:
-        return spec
+        return spec, None
     request = spec.narration
     folder = (cache_dir or get_settings().cache_dir) / "narration"
     narration = (tts or narrator_for(request.provider)).synthesize(
@@ -61,4 +68,4 @@ def fit_to_narration(
     voice = VoiceTrack(audio=narration.audio, words=narration.words, offset=request.offset)
     fitted = spec.model_copy(update={"voice": voice, "narration": None})
     needed = required_scene_seconds(spec, narration.duration, request.offset)
-    return stretch_scenes(fitted, needed)
+    return stretch_scenes(fitted, needed), narration

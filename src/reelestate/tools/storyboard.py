@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reelestate.core.errors import InvalidInputError, InvalidRevisionError
 from reelestate.prompts.features import ROOM_LABELS, ROOM_TERMS
 from reelestate.prompts.styles import STYLE_MUSIC
+from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.spec import (
     BrandKit,
@@ -220,6 +221,12 @@ def narration_text(version: StoryboardVersion, script: Script) -> str:
     return " ".join(line.text for line in [*shown, *loose])
 
 
+def narration_request(text: str, voice_choice: str) -> NarrationRequest:
+    """The narration for a storyboard's voice setting (`en-us`, `elevenlabs:Rachel`, ...)."""
+    provider, voice = parse_voice_choice(voice_choice)
+    return NarrationRequest(text=text, provider=provider, voice=voice)
+
+
 def to_render_spec(
     version: StoryboardVersion,
     listing: Listing,
@@ -247,9 +254,7 @@ def to_render_spec(
             ).model_dump()
             for s in version.scenes
         ],
-        "narration": NarrationRequest(text=text, voice=settings.voice).model_dump()
-        if text
-        else None,
+        "narration": narration_request(text, settings.voice).model_dump() if text else None,
         "music": MusicTrack(mood=settings.music_mood).model_dump(),
         "brand": (brand or BrandKit()).model_dump(),
         "facts": ListingFacts(

@@ -120,6 +120,7 @@ class FalVideoGenerator:
             "webhook_url": webhook_url,
             "inbox": inbox if webhook_url else None,
             "max_clip_bytes": settings.fal_max_clip_mb * 1024 * 1024,
+            "retry": RetryPolicy(attempts=settings.video_gen_attempts),
         }
         return cls(key, **{**chosen, **options})
 

@@ -20,7 +20,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import FeatureUnavailableError, ReelEstateError
-from reelestate.core.retry import RetryPolicy
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import ClipProgress
 from reelestate.providers.video_gen.registry import video_models
@@ -124,7 +123,6 @@ def generate_clip_job(run: JobRun) -> dict[str, Any]:
             generator,
             registry,
             run.workdir / "clip",
-            policy=RetryPolicy(attempts=run.env.settings.video_gen_attempts),
             on_progress=on_progress,
             should_cancel=lambda: run.cancel.cancelled,
         )
