@@ -1,0 +1,133 @@
+"""AI clips through the job system: one GPU job per scene, awaited by the render job.
+
+Real engine, real fal-client against the fake fal, embedded SQLite and in-process workers for
+both queues.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from reelestate.core.settings import Settings
+from reelestate.providers.video_gen.fal_hosts import point_fal_client_at
+from reelestate.render.jobs.execute import JobEnv
+from reelestate.render.jobs.inprocess import InProcessWorkerPool
+from reelestate.render.jobs.service import JobsService, open_env, open_jobs_service
+from reelestate.render.probe import inspect_video
+from reelestate.storage.context import TenantContext
+from reelestate.storage.models import JobKind, JobQueue, JobStatus, RenderJob
+from tests.render_jobs.conftest import PHOTO, job_settings, wait_status
+from tests.storage.factories import new_org
+from tests.support.fake_fal import FakeFal, run_fake_fal
+from tests.support.fal_clips import FalClips, make_fal_clips
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> FalClips:
+    return make_fal_clips(tmp_path_factory.mktemp("clips"))
+
+
+@pytest.fixture
+def fal(clips: FalClips) -> Iterator[FakeFal]:
+    with run_fake_fal(clip=clips.good, queue_positions=(1, 0), running_polls=1) as fake:
+        yield fake
+    point_fal_client_at(None)
+
+
+@dataclass
+class Jobs:
+    env: JobEnv
+    service: JobsService
+    ctx: TenantContext
+
+
+@pytest.fixture
+async def jobs(tmp_path: Path, sqlite_settings: Settings, fal: FakeFal) -> AsyncIterator[Jobs]:
+    settings = job_settings(
+        sqlite_settings.effective_database_url,
+        tmp_path / "data",
+        REELESTATE_RENDER_ENGINE="reelestate.render.engine:render_video",
+        FAL_KEY=fal.key,
+        REELESTATE_FAL_BASE_URL=fal.base_url,
+        REELESTATE_VIDEO_GEN_ATTEMPTS=1,
+    )
+    env = open_env(settings)
+    pool = InProcessWorkerPool(env, concurrency={JobQueue.CPU: 1, JobQueue.GPU: 2}, poll_s=0.2)
+    await pool.start()
+    try:
+        async with open_jobs_service(settings, env=env, dispatcher=pool) as service:
+            yield Jobs(env, service, new_org(env.db, credits=100))
+    finally:
+        await pool.stop()
+        env.close()
+
+
+def storyboard(tmp_path: Path) -> Path:
+    path = tmp_path / "ai.json"
+    scene: dict[str, Any] = {"photo": str(PHOTO), "duration": 1.5, "transition": {"kind": "cut"}}
+    ai = {"model": "kling-1.6-standard", "prompt": "Slow dolly-in through the kitchen."}
+    path.write_text(
+        json.dumps(
+            {
+                "profile": "preview",
+                "fps": 24,
+                "music": None,
+                "flags": {"captions": False},
+                "brand": {"intro_card": False, "outro_card": False},
+                "scenes": [{**scene, "ai_motion": ai}, scene],
+            }
+        )
+    )
+    return path
+
+
+def clip_jobs(jobs: Jobs) -> list[RenderJob]:
+    with jobs.env.db.system() as session:
+        query = select(RenderJob).where(
+            RenderJob.kind == JobKind.GENERATE_CLIP,
+            RenderJob.organization_id == jobs.ctx.org_id,
+        )
+        return list(session.scalars(query))
+
+
+async def render(jobs: Jobs, tmp_path: Path) -> dict[str, Any]:
+    version = await jobs.service.import_storyboard(jobs.ctx, storyboard(tmp_path))
+    job = await jobs.service.submit_render(jobs.ctx, version.id)
+    done = await wait_status(jobs.service, jobs.ctx, job.id, "succeeded", "failed", within_s=180)
+    assert done.status == JobStatus.SUCCEEDED, done.error_message
+    outputs = done.outputs or {}
+    video = jobs.env.blobs.download(jobs.ctx, outputs["video"]["key"], tmp_path / "v.mp4")
+    assert inspect_video(video).video_duration == pytest.approx(3.0, abs=0.1)
+    return outputs
+
+
+async def test_a_render_job_waits_for_its_clip_job_on_the_gpu_queue(
+    jobs: Jobs, fal: FakeFal, tmp_path: Path
+) -> None:
+    outputs = await render(jobs, tmp_path)
+    [outcome] = outputs["ai_clips"]
+    assert outcome["made_by"] == "ai" and outcome["scene"] == 0
+    assert outcome["cost_usd"] > 0 and outputs["ai_cost_usd"] == outcome["cost_usd"]
+    [child] = clip_jobs(jobs)
+    assert child.queue == JobQueue.GPU and child.status == JobStatus.SUCCEEDED
+    assert len(fal.of("submit")) == 1
+
+
+async def test_with_fal_failing_the_render_completes_with_photo_motion_and_the_reason(
+    jobs: Jobs, fal: FakeFal, tmp_path: Path
+) -> None:
+    fal.fail_next("submit", 500, {"detail": "Model overloaded"}, times=5)
+    outputs = await render(jobs, tmp_path)
+    [outcome] = outputs["ai_clips"]
+    assert outcome["made_by"] == "ken_burns"
+    assert "Model overloaded" in outcome["fallback_reason"]
+    assert outputs["ai_cost_usd"] == 0
+    [child] = clip_jobs(jobs)
+    assert child.status == JobStatus.FAILED
