@@ -39,6 +39,7 @@ from reelestate.render.spec import RenderSpec
 from reelestate.storage.blobs import blob_key, check_key
 from reelestate.storage.models import JobKind, JobStatus
 from reelestate.storage.repositories.jobs import NewJob
+from reelestate.storage.schemas import RenderJobView
 
 POLL_S = 1.0
 
@@ -178,6 +179,27 @@ def _submit_children(
     return children, refused
 
 
+def _outcome(
+    run: JobRun, request: AiSceneRequest, child: RenderJobView, folder: Path
+) -> AiClipOutcome:
+    """What a finished clip job means for its scene: a local clip, or a reason to fall back."""
+    outputs = child.outputs or {}
+    if child.status != JobStatus.SUCCEEDED or not outputs.get("clip"):
+        return fallback(request, child.error_message or f"the clip job ended {child.status.value}")
+    local = run.env.blobs.download(
+        run.ctx, str(outputs["clip"]), folder / f"ai-clip-{request.scene:03d}.mp4"
+    )
+    return AiClipOutcome(
+        scene=request.scene,
+        model=request.model,
+        made_by="ai",
+        clip=local,
+        cost_usd=float(outputs.get("cost_usd") or 0.0),
+        cached=bool(outputs.get("cached")),
+        request_id=outputs.get("request_id"),
+    )
+
+
 def resolve_clips_by_jobs(
     run: JobRun,
     spec: RenderSpec,
@@ -203,36 +225,18 @@ def resolve_clips_by_jobs(
             for job_id in pending.values():
                 run.env.jobs.request_cancel(run.ctx, job_id)
             run.cancel.raise_if_cancelled()
+        share = 0.0
         for scene, job_id in list(pending.items()):
             child = run.env.jobs.get(run.ctx, job_id)
             if not child.status.terminal:
+                share += child.percent / 100.0
                 continue
             del pending[scene]
-            request = by_scene[scene]
-            outputs = child.outputs or {}
-            if child.status == JobStatus.SUCCEEDED and outputs.get("clip"):
-                local = run.env.blobs.download(
-                    run.ctx, str(outputs["clip"]), folder / f"ai-clip-{scene:03d}.mp4"
-                )
-                outcomes.append(
-                    AiClipOutcome(
-                        scene=scene,
-                        model=request.model,
-                        made_by="ai",
-                        clip=local,
-                        cost_usd=float(outputs.get("cost_usd") or 0.0),
-                        cached=bool(outputs.get("cached")),
-                        request_id=outputs.get("request_id"),
-                    )
-                )
-            else:
-                reason = child.error_message or f"the clip job ended {child.status.value}"
-                outcomes.append(fallback(request, reason))
+            outcomes.append(_outcome(run, by_scene[scene], child, folder))
         done = len(requests) - len(pending)
-        span = percent[1] - percent[0]
         run.progress(
             "ai_clips",
-            percent[0] + span * done / len(requests),
+            percent[0] + (percent[1] - percent[0]) * (done + share) / len(requests),
             f"{done} of {len(requests)} AI clips ready",
         )
         if pending:
