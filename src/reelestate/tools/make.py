@@ -16,17 +16,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import InvalidInputError
-from reelestate.prompts.styles import Style
+from reelestate.prompts.styles import STYLE_MUSIC, Style
 from reelestate.render.engine import RenderResult, render_video
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Aspect, BrandKit
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
+from reelestate.tools.music import music_track_from_file
 from reelestate.tools.narration_fit import fit_to_narration
 from reelestate.tools.script import Script, write_script
 from reelestate.tools.script_llm import default_script_writer
 from reelestate.tools.storyboard import plan_storyboard, to_render_spec, write_render_spec
-from reelestate.tools.storyboard_model import StoryboardSettings
+from reelestate.tools.storyboard_model import MusicTrackRef, StoryboardSettings
 
 MIN_PHOTOS = 5
 MAX_PHOTOS = 40
@@ -43,6 +44,8 @@ class MakeRequest(BaseModel):
     preview: bool = False
     seed: int = 0
     brand: BrandKit | None = None
+    music: Path | None = None
+    """The user's own music bed; `None` plays the style's generated bed."""
 
 
 class MakeOutputs(BaseModel):
@@ -74,6 +77,7 @@ def _report(
     dropped: list[dict[str, Any]],
     timings: dict[str, float],
     result: RenderResult,
+    music: MusicTrackRef | None,
 ) -> dict[str, Any]:
     return {
         "listing": request.listing.model_dump(mode="json"),
@@ -82,6 +86,9 @@ def _report(
             "aspect": request.aspect,
             "length_seconds": request.length_seconds,
             "preview": request.preview,
+            "music": {"track": music.name, **music.info.model_dump(mode="json")}
+            if music
+            else {"mood": STYLE_MUSIC[request.style]},
         },
         "analysis": analysis.rows(),
         "script": [
@@ -123,6 +130,7 @@ def make_video(
     photos = expand_photo_paths(request.photos)
     check_photo_count(photos)
     listing = require_facts(request.listing)
+    music = music_track_from_file(request.music) if request.music is not None else None
     stage("checked")
     analysis = analyse_photos(photos)
     stage("analysed")
@@ -136,7 +144,11 @@ def make_video(
     )
     stage("scripted")
     settings = StoryboardSettings(
-        style=request.style, aspect=request.aspect, length_seconds=request.length_seconds
+        style=request.style,
+        aspect=request.aspect,
+        length_seconds=request.length_seconds,
+        music_mood=STYLE_MUSIC[request.style],
+        music_track=music,
     )
     history = plan_storyboard(listing, analysis.results, script, settings=settings)
     spec = to_render_spec(
@@ -158,7 +170,7 @@ def make_video(
     report_path = out_dir / "report.json"
     tmp = report_path.with_name(".report.json.part")
     tmp.write_text(
-        json.dumps(_report(request, analysis, script, dropped, timings, result), indent=2),
+        json.dumps(_report(request, analysis, script, dropped, timings, result, music), indent=2),
         encoding="utf-8",
     )
     tmp.replace(report_path)

@@ -249,7 +249,10 @@ def to_render_spec(
         "narration": NarrationRequest(text=text, voice=settings.voice).model_dump()
         if text
         else None,
-        "music": MusicTrack(mood=settings.music_mood).model_dump(),
+        "music": MusicTrack(
+            path=settings.music_track.path if settings.music_track else None,
+            mood=settings.music_mood,
+        ).model_dump(),
         "brand": (brand or BrandKit()).model_dump(),
         "facts": ListingFacts(
             address=listing.address,

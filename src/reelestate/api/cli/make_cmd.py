@@ -56,6 +56,12 @@ def register(app: typer.Typer) -> None:
         aspect: Annotated[str, typer.Option(help="9:16, 1:1, 16:9 or 4:5.")] = "9:16",
         length: Annotated[float, typer.Option(help="Target length in seconds (15, 30, 60).")] = 30,
         preview: Annotated[bool, typer.Option("--preview", help="Fast 540-wide draft.")] = False,
+        music: Annotated[
+            Path | None,
+            typer.Option(
+                "--music", help="Your own music bed (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min)."
+            ),
+        ] = None,
     ) -> None:
         """Analyse the photos, write the script, plan the storyboard and render the video."""
         try:
@@ -78,6 +84,7 @@ def register(app: typer.Typer) -> None:
                     "aspect": aspect,
                     "length_seconds": length,
                     "preview": preview,
+                    "music": music,
                 }
             )
         except ReelEstateError as exc:
