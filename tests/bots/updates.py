@@ -34,10 +34,15 @@ def text(user_id: int, words: str) -> dict[str, Any]:
 
 
 def document(
-    user_id: int, file: dict[str, Any], name: str, group: str | None = None
+    user_id: int,
+    file: dict[str, Any],
+    name: str,
+    group: str | None = None,
+    *,
+    mime_type: str = "image/jpeg",
 ) -> dict[str, Any]:
     content: dict[str, Any] = {
-        "document": {**file, "file_name": name, "mime_type": "image/jpeg"},
+        "document": {**file, "file_name": name, "mime_type": mime_type},
     }
     if group:
         content["media_group_id"] = group
@@ -51,6 +56,16 @@ def photo(user_id: int, file: dict[str, Any], group: str | None = None) -> dict[
     if group:
         content["media_group_id"] = group
     return message(user_id, **content)
+
+
+def audio(
+    user_id: int, file: dict[str, Any], name: str, *, mime_type: str = "audio/mpeg"
+) -> dict[str, Any]:
+    """A music file sent as audio (Telegram shows it in its player)."""
+    return message(
+        user_id,
+        audio={**file, "duration": 12, "file_name": name, "mime_type": mime_type, "title": name},
+    )
 
 
 def voice(user_id: int) -> dict[str, Any]:
