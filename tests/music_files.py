@@ -33,7 +33,8 @@ def music(
     )
     ffmpeg(
         *("-f", "lavfi", "-i", sources[0], "-f", "lavfi", "-i", sources[1]),
-        *("-filter_complex", f"amix=inputs=2:normalize=0,volume={volume_db}dB,aformat=channel_layouts=stereo"),
+        "-filter_complex",
+        f"amix=inputs=2:normalize=0,volume={volume_db}dB,aformat=channel_layouts=stereo",
         *extra,
         str(path),
     )
@@ -41,7 +42,8 @@ def music(
 
 
 def silence(path: Path, seconds: float = 12.0) -> Path:
-    ffmpeg("-f", "lavfi", "-i", f"anullsrc=r=44100:cl=stereo:d={seconds}", "-t", str(seconds), str(path))
+    source = f"anullsrc=r=44100:cl=stereo:d={seconds}"
+    ffmpeg("-f", "lavfi", "-i", source, "-t", str(seconds), str(path))
     return path
 
 
@@ -75,9 +77,9 @@ def truncated(source: Path, path: Path, keep_bytes: int = 6000) -> Path:
 
 def samples_48k(path: Path) -> npt.NDArray[np.float64]:
     """The first audio track of `path` as mono float samples at 48 kHz."""
+    argv = [find_tools().ffmpeg, "-v", "error", "-i", str(path), "-map", "0:a:0"]
     raw = subprocess.run(
-        [find_tools().ffmpeg, "-v", "error", "-i", str(path), "-map", "0:a:0", "-ar", "48000"]
-        + ["-ac", "1", "-f", "f32le", "-"],
+        [*argv, "-ar", "48000", "-ac", "1", "-f", "f32le", "-"],
         capture_output=True,
         check=True,
     ).stdout

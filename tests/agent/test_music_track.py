@@ -71,7 +71,8 @@ async def test_a_track_at_the_approval_makes_a_new_version(tracks: dict[str, Pat
         await say(runner, FACTS, listing_photos())
         history = await runner.storyboard("t1")
         assert history is not None and history.current.settings.music_track is None
-        assert renderer.requests[-1].spec.music.path is None  # type: ignore[union-attr]
+        first = renderer.requests[-1].spec.music
+        assert first is not None and first.path is None
 
         events = await send_music(runner, tracks["other"], "approve")
         history = await runner.storyboard("t1")
@@ -82,7 +83,8 @@ async def test_a_track_at_the_approval_makes_a_new_version(tracks: dict[str, Pat
         assert isinstance(approval, ApprovalRequest) and approval.version == 2
         track = history.current.settings.music_track
         assert track is not None and track.info.codec == "vorbis"
-        assert renderer.requests[-1].spec.music.path == track.path  # type: ignore[union-attr]
+        played = renderer.requests[-1].spec.music
+        assert played is not None and played.path == track.path
 
         refused = await send_music(runner, tracks["short"])
         assert of_type(refused, "error")
@@ -95,7 +97,8 @@ async def test_a_track_at_the_approval_makes_a_new_version(tracks: dict[str, Pat
         assert history.current.settings.music_mood == "calm"
 
         await say(runner, "/approve")
-        assert renderer.finals[-1].spec.music.path is None  # type: ignore[union-attr]
+        final = renderer.finals[-1].spec.music
+        assert final is not None and final.path is None
 
 
 async def test_the_language_model_is_told_of_the_track_but_not_its_path(
@@ -112,4 +115,3 @@ async def test_the_language_model_is_told_of_the_track_but_not_its_path(
     assert "conversations" not in str(data)
     human = [m for m in model_messages(state) if isinstance(m, HumanMessage)]
     assert "sent a music track" in str(human[-1].content)
-

@@ -89,5 +89,5 @@ def test_a_long_track_is_used_as_it_is_and_levelled_on_the_part_that_plays(
 
 def test_an_unreadable_track_is_a_spec_error(tmp_path: Path) -> None:
     text = mf.text_as_mp3(tmp_path / "lyrics.mp3")
-    with pytest.raises(InvalidSpecError, match="lyrics.mp3 cannot be read"):
+    with pytest.raises(InvalidSpecError, match=r"lyrics\.mp3 cannot be read"):
         prepare_uploaded_bed(text, "text", 20.0, tmp_path / "cache", None)

@@ -219,4 +219,3 @@ def test_make_refuses_a_bad_track_before_any_work(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "4 s long; music beds need at least 10 s" in result.output
     assert not out.exists()
-
