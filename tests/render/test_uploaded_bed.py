@@ -9,6 +9,7 @@ import pytest
 
 from reelestate.core.errors import InvalidSpecError
 from reelestate.render.audio import LoudnormParams, build_mix_args
+from reelestate.render.engine import render_video
 from reelestate.render.loudness import measure_loudness
 from reelestate.render.music_bed import (
     MAX_GAIN_DB,
@@ -19,6 +20,7 @@ from reelestate.render.music_bed import (
 )
 from reelestate.render.probe import ffprobe_json
 from tests import music_files as mf
+from tests.render.helpers import small_spec
 from tests.render.test_audio_mix import decode
 
 
@@ -91,3 +93,10 @@ def test_an_unreadable_track_is_a_spec_error(tmp_path: Path) -> None:
     text = mf.text_as_mp3(tmp_path / "lyrics.mp3")
     with pytest.raises(InvalidSpecError, match=r"lyrics\.mp3 cannot be read"):
         prepare_uploaded_bed(text, "text", 20.0, tmp_path / "cache", None)
+
+
+def test_a_render_whose_track_is_gone_says_so_and_leaves_nothing(tmp_path: Path) -> None:
+    spec = small_spec(profile="preview", music={"path": str(tmp_path / "gone.mp3")})
+    with pytest.raises(InvalidSpecError, match=r"Music track not found: gone\.mp3"):
+        render_video(spec, tmp_path / "out", cache_dir=tmp_path / "c")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
