@@ -212,7 +212,11 @@ async def on_message(message: cl.Message) -> None:
         music = await asyncio.to_thread(
             keep_upload, str(tracks[0].name), Path(str(tracks[0].path)), _workdir() / "music"
         )
-    await _send(message.content or "", photos, music=music)
+    try:
+        await _send(message.content or "", photos, music=music)
+    finally:
+        if music is not None:  # the conversation kept its own copy if it took the track
+            await asyncio.to_thread(music.unlink, missing_ok=True)
 
 
 @cl.action_callback("approve")
