@@ -34,10 +34,15 @@ def text(user_id: int, words: str) -> dict[str, Any]:
 
 
 def document(
-    user_id: int, file: dict[str, Any], name: str, group: str | None = None
+    user_id: int,
+    file: dict[str, Any],
+    name: str,
+    group: str | None = None,
+    *,
+    mime_type: str = "image/jpeg",
 ) -> dict[str, Any]:
     content: dict[str, Any] = {
-        "document": {**file, "file_name": name, "mime_type": "image/jpeg"},
+        "document": {**file, "file_name": name, "mime_type": mime_type},
     }
     if group:
         content["media_group_id"] = group
@@ -59,9 +64,14 @@ def voice(user_id: int, file: dict[str, Any] | None = None, duration: int = 2) -
     return message(user_id, voice={**hosted, "duration": duration, "mime_type": "audio/ogg"})
 
 
-def audio(user_id: int, file: dict[str, Any], name: str, mime: str) -> dict[str, Any]:
-    """A music/audio file (sent with the paper clip, not recorded in the chat)."""
-    return message(user_id, audio={**file, "duration": 3, "file_name": name, "mime_type": mime})
+def audio(
+    user_id: int, file: dict[str, Any], name: str, *, mime_type: str = "audio/mpeg"
+) -> dict[str, Any]:
+    """A music file sent as audio (Telegram shows it in its player)."""
+    return message(
+        user_id,
+        audio={**file, "duration": 12, "file_name": name, "mime_type": mime_type, "title": name},
+    )
 
 
 def button(user_id: int, data: str, message_id: int) -> dict[str, Any]:

@@ -63,6 +63,8 @@ def render_video(
             fh.write(f"{os.getpid()} {spec.profile}\n")
     for scene in spec.scenes:
         assert scene.photo.is_file(), scene.photo
+    if spec.music is not None and spec.music.path is not None:
+        assert spec.music.path.is_file(), spec.music.path
     if mode == "user_error":
         raise InvalidSpecError("Scene 1 has no photo we can use.")
     if mode == "fail_once":

@@ -49,13 +49,13 @@ class ChatClient:
         await self.sio.emit("connection_successful")
         await self.wait_for("task_end", after=mark)
 
-    async def upload(self, photos: list[Path]) -> list[dict[str, str]]:
+    async def upload(self, photos: list[Path], mime: str = "image/jpeg") -> list[dict[str, str]]:
         refs = []
         for photo in photos:
             response = await self.http.post(
                 "/chat/project/file",
                 params={"session_id": self.session_id},
-                files={"file": (photo.name, photo.read_bytes(), "image/jpeg")},
+                files={"file": (photo.name, photo.read_bytes(), mime)},
             )
             assert response.status_code == 200, response.text
             refs.append({"id": response.json()["id"]})

@@ -66,7 +66,8 @@ def conversation_data(state: AgentState) -> dict[str, Any]:
         data["storyboard"] = {
             "version": current.number,
             "versions": [v.number for v in history.versions],
-            "settings": current.settings.model_dump(mode="json"),
+            "settings": current.settings.model_dump(mode="json", exclude={"music_track"}),
+            "own_music_track": current.settings.music_track is not None,
             "scenes": [
                 {
                     "number": i,
@@ -100,6 +101,8 @@ def model_messages(state: AgentState) -> list[BaseMessage]:
             text = message.content if isinstance(message.content, str) else ""
             photos = message.additional_kwargs.get("photos", 0)
             note = f"\n(The user sent {photos} photos.)" if photos else ""
+            if message.additional_kwargs.get("music"):
+                note += "\n(The user sent a music track; it is now the music bed.)"
             out.append(HumanMessage(as_user_data(text) + note))
         else:
             out.append(message)

@@ -7,6 +7,7 @@ because a resumed node runs again from its first line.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from pathlib import Path
@@ -34,6 +35,7 @@ from reelestate.agent.state import (
     Inbox,
     JobRecord,
     TurnState,
+    history_data,
     history_of,
     listing_of,
     with_job,
@@ -43,6 +45,7 @@ from reelestate.agent.tool_args import ToolArgsError, parse_args
 from reelestate.agent.tools import HANDLERS, ToolOutcome, announce_storyboard, run_render
 from reelestate.core.errors import ProviderError, ReelEstateError
 from reelestate.tools.listing import missing_facts
+from reelestate.tools.music import music_track_from_file, set_music_track
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
@@ -85,8 +88,11 @@ class AgentNodes:
         self.brain = brain
         self.rules = RuleBasedBrain(auto_preview=deps.auto_preview)
 
-    def _receive(self, state: AgentState, inbox: Inbox, thread_id: str) -> dict[str, Any]:
-        """The message and photos of `inbox` added to the conversation."""
+    def _receive(
+        self, state: AgentState, inbox: Inbox, thread_id: str, music: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The message and photos of `inbox` added to the conversation, with `music`'s changes
+        (from `_receive_music`, which has to run first because it awaits the check)."""
         photos = list(state.get("photos") or [])
         folder = self.deps.thread_dir(thread_id) / "photos"
         added = 0
@@ -116,22 +122,56 @@ class AgentNodes:
             shutil.copyfile(source, target)
             photos.append(str(target.resolve()))
             added += 1
-        message = HumanMessage(content=inbox.get("text", ""), additional_kwargs={"photos": added})
         update: dict[str, Any] = {
-            "messages": [message],
             "photos": photos,
             "inbox": None,
             "turn": {"steps": 0},
         }
         if not state.get("owner"):
             update["owner"] = inbox.get("user") or "user"
+        update.update(music)
+        update["messages"] = [
+            HumanMessage(
+                content=inbox.get("text", ""),
+                additional_kwargs={"photos": added, "music": bool(music)},
+            )
+        ]
+        return update
+
+    async def _receive_music(
+        self, state: AgentState, raw: str | None, thread_id: str
+    ) -> dict[str, Any]:
+        """A music file sent with the message, checked and made the bed of the storyboard."""
+        if not raw:
+            return {}
+        try:
+            track = await asyncio.to_thread(
+                music_track_from_file, Path(raw), keep_in=self.deps.thread_dir(thread_id) / "music"
+            )
+        except ReelEstateError as exc:
+            emit(ErrorEvent.from_error(exc))
+            return {}
+        update: dict[str, Any] = {"music_track": track.model_dump(mode="json"), "music_on": True}
+        history = history_of(state)
+        if history is not None:
+            author = state.get("owner") or "user"
+            update["storyboard"] = history_data(set_music_track(history, track, author=author))
+        minutes, seconds = divmod(round(track.info.duration_seconds), 60)
+        emit(
+            AssistantText(
+                text=f"Your track {track.name} ({minutes}:{seconds:02d}) is now the music bed, "
+                "ducked under the narration."
+            )
+        )
         return update
 
     async def intake(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         inbox = state.get("inbox")
         if inbox is None:
             return {"turn": {"steps": 0}}
-        return self._receive(state, inbox, thread_of(config))
+        thread_id = thread_of(config)
+        music = await self._receive_music(state, inbox.get("music"), thread_id)
+        return self._receive(state, inbox, thread_id, music)
 
     async def think(self, state: AgentState) -> dict[str, Any]:
         turn: TurnState = {**(state.get("turn") or {})}
@@ -218,16 +258,21 @@ class AgentNodes:
                 "user": str(answer.get("user", "")),
                 "text": str(answer.get("text", "")),
                 "photos": [str(p) for p in answer.get("photos") or []],
+                "music": str(answer["music"]) if answer.get("music") else None,
             }
         approved = (isinstance(answer, dict) and answer.get("approve") is True) or (
-            not inbox["photos"] and understand(inbox["text"], None).approve
+            not inbox["photos"]
+            and not inbox.get("music")
+            and understand(inbox["text"], None).approve
         )
         if approved:
             return {
                 "approved_version": history.current.number,
                 "messages": [HumanMessage(content=inbox["text"] or "/approve")],
             }
-        return self._receive(state, inbox, thread_of(config))
+        thread_id = thread_of(config)
+        music = await self._receive_music(state, inbox.get("music"), thread_id)
+        return self._receive(state, inbox, thread_id, music)
 
     async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state}

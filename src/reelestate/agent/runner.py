@@ -110,13 +110,20 @@ class Runner:
         photos: Sequence[Path | str] = (),
         *,
         approve: bool = False,
+        music: Path | str | None = None,
     ) -> AsyncIterator[RunnerEvent]:
-        """Handle one message; yields events as they happen, ending when the turn is over."""
+        """Handle one message; yields events as they happen, ending when the turn is over.
+
+        `music` is an audio file to use as the music bed; it is checked and copied into the
+        conversation, and a refusal comes back as an `ErrorEvent` with the reason.
+        """
         try:
             check_thread_id(thread_id)
             lock = self._locks.setdefault(thread_id, asyncio.Lock())
             async with lock:
-                async for event in self._turn(thread_id, user, text, photos, approve=approve):
+                async for event in self._turn(
+                    thread_id, user, text, photos, approve=approve, music=music
+                ):
                     yield event
         except ReelEstateError as exc:
             yield ErrorEvent.from_error(exc)
@@ -134,7 +141,14 @@ class Runner:
             yield event
 
     async def _turn(
-        self, thread_id: str, user: str, text: str, photos: Sequence[Path | str], *, approve: bool
+        self,
+        thread_id: str,
+        user: str,
+        text: str,
+        photos: Sequence[Path | str],
+        *,
+        approve: bool,
+        music: Path | str | None,
     ) -> AsyncIterator[RunnerEvent]:
         config = self._config(thread_id)
         snapshot = await self._graph.aget_state(config)
@@ -152,6 +166,7 @@ class Runner:
             "user": user,
             "text": text,
             "photos": absolute_paths(photos),
+            "music": absolute_paths([music])[0] if music else None,
         }
         if snapshot.interrupts:
             if approve:

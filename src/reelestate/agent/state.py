@@ -8,7 +8,7 @@ functions below turn the parts back into the product's pydantic models.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
@@ -18,6 +18,7 @@ from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.tools.listing import Listing
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory
+from reelestate.tools.storyboard_model import MusicTrackRef
 
 JobKind = Literal["preview", "final"]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
@@ -29,6 +30,8 @@ class Inbox(TypedDict):
     user: str
     text: str
     photos: list[str]
+    music: NotRequired[str | None]
+    """An audio file sent to be the music bed."""
 
 
 class JobRecord(BaseModel):
@@ -72,6 +75,8 @@ class AgentState(TypedDict, total=False):
     """The facts changed since the script was written."""
     storyboard: dict[str, Any] | None
     music_on: bool
+    music_track: dict[str, Any] | None
+    """The user's own track (a `MusicTrackRef`), kept for storyboards planned after it came."""
     previews: dict[str, str]
     """Storyboard version number (as text) -> preview video path."""
     jobs: list[dict[str, Any]]
@@ -105,6 +110,11 @@ def history_of(state: AgentState) -> StoryboardHistory | None:
 
 def history_data(history: StoryboardHistory) -> dict[str, Any]:
     return history.model_dump(mode="json")
+
+
+def music_track_of(state: AgentState) -> MusicTrackRef | None:
+    raw = state.get("music_track")
+    return None if raw is None else MusicTrackRef.model_validate(raw)
 
 
 def jobs_of(state: AgentState) -> list[JobRecord]:

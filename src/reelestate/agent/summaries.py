@@ -99,7 +99,9 @@ def storyboard_event(
         total_seconds=version.total_seconds,
         aspect=settings.aspect,
         style=settings.style,
-        music=settings.music_mood if music_on else "off",
+        music="off"
+        if not music_on
+        else (f"“{settings.music_track.name}”" if settings.music_track else settings.music_mood),
         voice=settings.voice,
         scenes=[
             SceneSummary(

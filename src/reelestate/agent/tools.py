@@ -26,6 +26,7 @@ from reelestate.agent.state import (
     jobs_of,
     listing_data,
     listing_of,
+    music_track_of,
     preview_of,
     script_of,
     with_job,
@@ -143,11 +144,16 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         return _fail("Write the script first (write_script).")
     listing = require_facts(listing_of(ctx.state))
     style = script.style
+    old = history_of(ctx.state)
+    # A re-plan keeps the music the storyboard had (the user may have dropped their track since).
+    track = old.current.settings.music_track if old else music_track_of(ctx.state)
     settings = StoryboardSettings(
-        style=style, music_mood=STYLE_MUSIC[style], length_seconds=script.length_seconds
+        style=style,
+        music_mood=STYLE_MUSIC[style],
+        music_track=track,
+        length_seconds=script.length_seconds,
     )
     planned = plan_storyboard(listing, analyses_of(ctx.state), script, settings=settings)
-    old = history_of(ctx.state)
     if old is not None:
         fresh = planned.current.model_copy(
             update={"number": old.current.number + 1, "reason": "new plan from updated facts"}

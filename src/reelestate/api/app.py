@@ -22,7 +22,7 @@ from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
-from reelestate.api.v1 import accounts, catalogue, render_jobs, storyboards
+from reelestate.api.v1 import accounts, brand_music, catalogue, render_jobs, storyboards
 from reelestate.api.v1.webhooks import fal_webhook_router
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
@@ -168,7 +168,8 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         lifespan=lifespan,
     )
     problems.install(app)
-    for router in (accounts.router, catalogue.router, storyboards.router, render_jobs.router):
+    routers = (accounts, catalogue, brand_music, storyboards, render_jobs)
+    for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
     app.state.fal_inbox = webhook_inbox(settings)
     app.include_router(

@@ -27,6 +27,7 @@ from reelestate.core.errors import (
     ReelEstateError,
     StaleVersionError,
     StorageError,
+    UnsupportedMediaError,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ReelEstateError], int], ...] = (
     (InsufficientCreditsError, 402),
     (BlobRejectedError, 422),
     (PhotoError, 422),
+    (UnsupportedMediaError, 415),
     (FeatureUnavailableError, 501),
     (StorageError, 503),
     (ProviderError, 502),

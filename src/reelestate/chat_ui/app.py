@@ -18,7 +18,7 @@ from chainlit.types import ThreadDict
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
-from reelestate.chat_ui.photos import accept_photos
+from reelestate.chat_ui.photos import accept_photos, keep_upload
 from reelestate.chat_ui.present import TurnPresenter
 from reelestate.chat_ui.render_jobs import RenderOwner, render_owner
 from reelestate.chat_ui.services import services
@@ -144,14 +144,20 @@ async def _remember_facts() -> None:
     )
 
 
-async def _send(text: str, photos: list[Path] | None = None, *, approve: bool = False) -> None:
+async def _send(
+    text: str,
+    photos: list[Path] | None = None,
+    *,
+    approve: bool = False,
+    music: Path | None = None,
+) -> None:
     chat = services()
     token = render_owner.set(await _owner())
     try:
         if approve:
             events = chat.runner.approve(_thread_id(), _identity())
         else:
-            events = chat.runner.send(_thread_id(), _identity(), text, photos or [])
+            events = chat.runner.send(_thread_id(), _identity(), text, photos or [], music=music)
         await _run_turn(events)
         await _apply_pending_settings()
     finally:
@@ -178,7 +184,9 @@ async def resume(thread: ThreadDict) -> None:
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
-    uploads = [e for e in message.elements or [] if (e.mime or "").startswith("image/")]
+    elements = [e for e in message.elements or [] if e.path]
+    uploads = [e for e in elements if (e.mime or "").startswith("image/")]
+    tracks = [e for e in elements if (e.mime or "").startswith("audio/")]
     chat = services()
     photos: list[Path] = []
     if uploads:
@@ -196,7 +204,19 @@ async def on_message(message: cl.Message) -> None:
         if result.refused:
             await cl.Message(content=result.refused_text()).send()
         photos = result.accepted
-    await _send(message.content or "", photos)
+    music: Path | None = None
+    if tracks:
+        if len(tracks) > 1:
+            note = f"A video has one music track; I'll use {tracks[0].name}."
+            await cl.Message(content=note).send()
+        music = await asyncio.to_thread(
+            keep_upload, str(tracks[0].name), Path(str(tracks[0].path)), _workdir() / "music"
+        )
+    try:
+        await _send(message.content or "", photos, music=music)
+    finally:
+        if music is not None:  # the conversation kept its own copy if it took the track
+            await asyncio.to_thread(music.unlink, missing_ok=True)
 
 
 @cl.action_callback("approve")

@@ -1,4 +1,4 @@
-"""Photos dropped into the chat: checked, counted and copied somewhere that outlives the session.
+"""Files dropped into the chat: checked, counted and copied somewhere that outlives the session.
 
 Chainlit deletes a session's uploads when the browser disconnects, but a conversation renders
 its final video later (perhaps after a reload), so accepted photos are copied to the
@@ -19,6 +19,8 @@ from reelestate.core.imaging import load_photo
 from reelestate.core.settings import Settings
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NAME_UNSAFE = re.compile(r"[^\w .()'&-]+")
+"""What may not stay in a kept file's name, which is also the name the person is shown."""
 MB = 1024 * 1024
 
 
@@ -78,3 +80,15 @@ def accept_photos(
             }
         )
     return batch
+
+
+def keep_upload(name: str, path: Path, folder: Path) -> Path:
+    """A copy of an upload (a music track) under its own name, for the conversation to check.
+
+    Chainlit stores uploads under an id; the copy keeps the name the person knows the file by.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = _NAME_UNSAFE.sub("-", Path(name).name).strip(" -.")[:80] or "upload"
+    target = folder / safe
+    shutil.copyfile(path, target)
+    return target

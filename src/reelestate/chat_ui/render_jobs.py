@@ -47,6 +47,8 @@ class RenderOwner:
 render_owner: ContextVar[RenderOwner | None] = ContextVar("render_owner", default=None)
 _ENGINE_STAGES = frozenset(get_args(Stage))
 FILE_FIELDS = ("logo", "font")
+KIT_ONLY_FIELDS = ("music",)
+"""Kit data that is not part of the render's `BrandKit` (the music goes into the storyboard)."""
 OUTPUT_NAMES = {"video": "video.mp4", "subtitles": "video.srt", "thumbnail": "thumbnail.jpg"}
 
 
@@ -71,7 +73,8 @@ def failure_of(job: RenderJobView) -> ReelEstateError:
 
 def brand_data(ctx: TenantContext, brand: dict[str, Any]) -> dict[str, Any]:
     """A stored brand kit as a spec's `brand`: only the organisation's own files survive."""
-    data = BrandKit.model_validate({k: v for k, v in brand.items() if k not in FILE_FIELDS})
+    skip = (*FILE_FIELDS, *KIT_ONLY_FIELDS)
+    data = BrandKit.model_validate({k: v for k, v in brand.items() if k not in skip})
     out = data.model_dump(mode="json")
     for name in FILE_FIELDS:
         key = brand.get(name)

@@ -38,8 +38,10 @@ def prepare_chainlit_root(settings: Settings, *, auth_secret: str) -> Path:
     config_dir = root / ".chainlit"
     config_dir.mkdir(parents=True, exist_ok=True)
     template = (ASSETS / "config.toml").read_text(encoding="utf-8")
-    config = template.replace("{max_files}", str(settings.max_photos)).replace(
-        "{max_size_mb}", str(settings.max_photo_mb)
+    # One message may carry every photo and a music track; each kind's own limit is checked
+    # when the message arrives.
+    config = template.replace("{max_files}", str(settings.max_photos + 1)).replace(
+        "{max_size_mb}", str(max(settings.max_photo_mb, settings.max_music_mb))
     )
     (config_dir / "config.toml").write_text(config, encoding="utf-8")
     shutil.copyfile(ASSETS / "chainlit.md", root / "chainlit.md")

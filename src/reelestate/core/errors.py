@@ -62,6 +62,18 @@ class PhotoError(InvalidInputError):
     code = "invalid_photo"
 
 
+class MusicTrackError(InvalidInputError):
+    """An uploaded music track cannot be used as a bed (too short, silent, no audio...)."""
+
+    code = "invalid_music"
+
+
+class UnsupportedMediaError(MusicTrackError):
+    """The file is not a kind of media we can decode at all (a text file, a damaged file)."""
+
+    code = "unsupported_media"
+
+
 class ConfigurationError(ReelEstateError):
     """The installation is missing something (a binary, a setting)."""
 

@@ -144,6 +144,8 @@ class Settings(BaseSettings):
     min_photos: int = Field(default=5, ge=1, alias="REELESTATE_MIN_PHOTOS")
     max_photos: int = Field(default=40, ge=1, alias="REELESTATE_MAX_PHOTOS")
     max_photo_mb: int = Field(default=25, ge=1, le=40, alias="REELESTATE_MAX_PHOTO_MB")
+    max_music_mb: int = Field(default=100, ge=1, le=200, alias="REELESTATE_MAX_MUSIC_MB")
+    """The largest music track accepted (a 15-minute WAV is about 160 MB; MP3 far less)."""
     final_profile: str = Field(default="final", alias="REELESTATE_FINAL_PROFILE")
     """`final`, or `preview` to render finished videos at preview size (tests, slow machines)."""
     video_length_s: float = Field(default=30.0, ge=5, le=120, alias="REELESTATE_VIDEO_LENGTH_S")

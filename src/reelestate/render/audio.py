@@ -28,6 +28,8 @@ MAX_SECONDS = 900.0
 RETRY_LU = 0.5
 """A limited mix landing further than this from the target is encoded once more, corrected."""
 MAX_CORRECTION_DB = 4.0
+MUSIC_FADE_IN_SECONDS = 0.5
+"""An uploaded track may start on a full-level beat; this keeps the first frame from clicking."""
 MUSIC_FADE_OUT_SECONDS = 2.0
 END_FADE_SECONDS = 0.03
 """Every soundtrack ends on this short fade, so a voice cut by the video's end does not click."""
@@ -76,10 +78,11 @@ def _premix(
     if music:
         # A track longer than the video fades out with it instead of stopping mid-phrase.
         fade = min(MUSIC_FADE_OUT_SECONDS, samples / SAMPLE_RATE / 3)
+        fade_in = min(MUSIC_FADE_IN_SECONDS, samples / SAMPLE_RATE / 3)
         fade_start = samples / SAMPLE_RATE - fade
         chains.append(
             f"[{music}]{_FORMAT},{fit},volume={music_volume_db:.2f}dB,"
-            f"afade=t=out:st={fade_start:.4f}:d={fade:.4f}[music]"
+            f"afade=t=in:d={fade_in:.4f},afade=t=out:st={fade_start:.4f}:d={fade:.4f}[music]"
         )
     if voice and music:
         if duck:

@@ -1,6 +1,6 @@
-"""Where FFmpeg lives and how it is run.
+"""How FFmpeg is run (where it lives is decided in `reelestate.core.media_tools`).
 
-Every FFmpeg invocation in the product goes through `run_ffmpeg` or `FFmpegPipe`, so
+Every FFmpeg invocation of the engine goes through `run_ffmpeg` or `FFmpegPipe`, so
 errors become typed `RenderError`s with the useful end of stderr, cancellation kills the
 process, and no caller builds a shell string.
 """
@@ -8,49 +8,15 @@ process, and no caller builds a shell string.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import subprocess
 import threading
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from types import TracebackType
 from typing import IO
 
-from reelestate.core.errors import ConfigurationError, RenderCancelledError, RenderError
-from reelestate.core.settings import get_settings
-
-
-@dataclass(frozen=True)
-class FFmpegTools:
-    """Paths of the ffmpeg and ffprobe binaries this process uses."""
-
-    ffmpeg: str
-    ffprobe: str
-
-
-@lru_cache(maxsize=1)
-def find_tools() -> FFmpegTools:
-    """System FFmpeg first; imageio-ffmpeg's bundled binary when the system has none."""
-    settings = get_settings()
-    ffmpeg = settings.ffmpeg_binary or shutil.which("ffmpeg")
-    if ffmpeg is None:
-        try:
-            import imageio_ffmpeg  # noqa: PLC0415 - optional fallback, imported only when needed
-
-            ffmpeg = str(imageio_ffmpeg.get_ffmpeg_exe())
-        except (ImportError, RuntimeError) as exc:  # pragma: no cover - depends on the machine
-            raise ConfigurationError(
-                "FFmpeg is not installed.", hint="Install it with: apt-get install ffmpeg"
-            ) from exc
-    ffprobe = settings.ffprobe_binary or shutil.which("ffprobe")
-    if ffprobe is None:  # pragma: no cover - depends on the machine
-        raise ConfigurationError(
-            "ffprobe is not installed; rendered files cannot be checked without it.",
-            hint="Install it with: apt-get install ffmpeg",
-        )
-    return FFmpegTools(ffmpeg=ffmpeg, ffprobe=ffprobe)
+from reelestate.core.errors import RenderCancelledError, RenderError
+from reelestate.core.media_tools import FFmpegTools, find_tools
 
 
 class CancelToken:

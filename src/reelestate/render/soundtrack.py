@@ -19,12 +19,15 @@ from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
 from reelestate.providers.tts.narrator import narrator_for
 from reelestate.render.audio import Loudness, mix_audio
 from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.music_bed import prepare_uploaded_bed
 from reelestate.render.probe import ffprobe_json
 from reelestate.render.progress import ProgressReporter
 from reelestate.render.segments import file_digest
 from reelestate.render.spec import RenderSpec
 from reelestate.render.timeline import Timeline
 
+MAX_MUSIC_DB = 12.0
+"""The most gain the mix takes on the music (a quiet track's levelling plus `volume_db`)."""
 _AUDIO_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="audio-mix")
 
 
@@ -69,6 +72,29 @@ def _narration(
             narration,
         )
     return None, [], 0.0, 0.0, None
+
+
+def _music_bed(
+    spec: RenderSpec,
+    timeline: Timeline,
+    cache: Path,
+    memo: dict[Path, str],
+    cancel: CancelToken | None,
+) -> tuple[Path | None, float]:
+    """(bed, extra gain in dB): the mood's generated bed, or the user's track levelled and looped
+    to the video's length."""
+    if spec.music is None:
+        return None, 0.0
+    if spec.music.path is None:
+        bed_name = f"{spec.music.mood}-{timeline.total_frames}-{spec.fps}.wav"
+        return make_music_bed(spec.music.mood, timeline.duration, cache / "music" / bed_name), 0.0
+    track = spec.music.path
+    if not track.is_file():
+        raise InvalidSpecError(f"Music track not found: {track.name}.")
+    bed = prepare_uploaded_bed(
+        track, file_digest(track, memo), timeline.duration, cache / "music", cancel
+    )
+    return bed.path, bed.gain_db
 
 
 def _audio_key(parts: dict[str, object]) -> str:
@@ -116,22 +142,16 @@ def prepare_soundtrack(
             hint=f"Shorten the script or make the scenes {over:.1f} s longer in total.",
         )
     progress.stage("music")
-    music: Path | None = None
-    if spec.music is not None:
-        bed_name = f"{spec.music.mood}-{timeline.total_frames}-{spec.fps}.wav"
-        music = spec.music.path or make_music_bed(
-            spec.music.mood, timeline.duration, cache / "music" / bed_name
-        )
-        if not music.exists():
-            raise InvalidSpecError(f"Music track not found: {music.name}.")
-    progress.stage("audio")
     memo: dict[Path, str] = {}
+    music, music_gain = _music_bed(spec, timeline, cache, memo, cancel)
+    music_db = min(MAX_MUSIC_DB, spec.music.volume_db + music_gain) if spec.music else -16.0
+    progress.stage("audio")
     key = _audio_key(
         {
             "voice": file_digest(voice, memo) if voice else None,
             "voice_start": round(voice_start, 4),
             "music": file_digest(music, memo) if music else None,
-            "music_db": spec.music.volume_db if spec.music else None,
+            "music_db": music_db if spec.music else None,
             "duck": spec.music.duck if spec.music else None,
             "frames": timeline.total_frames,
             "fps": spec.fps,
@@ -146,7 +166,7 @@ def prepare_soundtrack(
             voice=voice,
             voice_offset=voice_start,
             music=music,
-            music_volume_db=spec.music.volume_db if spec.music else -16.0,
+            music_volume_db=music_db,
             duck=spec.music.duck if spec.music else False,
             duration=timeline.duration,
             out=audio,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import get_settings
-from reelestate.prompts.styles import Style
+from reelestate.prompts.styles import STYLE_MUSIC, Style
 from reelestate.providers.tts.base import Narration
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
@@ -29,11 +29,12 @@ from reelestate.render.spec import Aspect, BrandKit, RenderSpec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips, with_ai_motion
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
+from reelestate.tools.music import music_track_from_file
 from reelestate.tools.narration_fit import speak_and_fit
 from reelestate.tools.script import Script, write_script
 from reelestate.tools.script_llm import default_script_writer
 from reelestate.tools.storyboard import plan_storyboard, to_render_spec, write_render_spec
-from reelestate.tools.storyboard_model import StoryboardSettings
+from reelestate.tools.storyboard_model import MusicTrackRef, StoryboardSettings
 
 MIN_PHOTOS = 5
 MAX_PHOTOS = 40
@@ -55,6 +56,8 @@ class MakeRequest(BaseModel):
     ai_scenes: int = Field(default=DEFAULT_AI_SCENES, ge=0, le=40)
     voice: str | None = None
     """`provider:voice` (`elevenlabs:Rachel`, `openai:alloy`, `espeak:en-us`)."""
+    music: Path | None = None
+    """The user's own music bed; `None` plays the style's generated bed."""
 
 
 class MakeOutputs(BaseModel):
@@ -125,6 +128,7 @@ def _report(
     spec: RenderSpec,
     outcomes: Sequence[AiClipOutcome],
     narration: Narration | None,
+    music: MusicTrackRef | None,
 ) -> dict[str, Any]:
     voice = _voice_report(narration or result.narration)
     ai_cost = sum(o.cost_usd for o in outcomes)
@@ -138,6 +142,9 @@ def _report(
             "ai_video": request.ai_video,
             "ai_scenes": request.ai_scenes if request.ai_video else 0,
             "voice": request.voice,
+            "music": {"track": music.name, **music.info.model_dump(mode="json")}
+            if music
+            else {"mood": STYLE_MUSIC[request.style]},
         },
         "scenes": _scenes_report(spec, outcomes),
         "voice": voice,
@@ -186,6 +193,7 @@ def make_video(
         video_models(get_settings()).get(request.ai_video)  # unknown keys fail before any work
     if request.voice:
         parse_voice_choice(request.voice)
+    music = music_track_from_file(request.music) if request.music is not None else None
     stage("checked")
     analysis = analyse_photos(photos)
     stage("analysed")
@@ -203,6 +211,8 @@ def make_video(
         aspect=request.aspect,
         length_seconds=request.length_seconds,
         **({"voice": request.voice} if request.voice else {}),
+        music_mood=STYLE_MUSIC[request.style],
+        music_track=music,
     )
     history = plan_storyboard(listing, analysis.results, script, settings=settings)
     if request.ai_video:
@@ -229,7 +239,18 @@ def make_video(
     tmp = report_path.with_name(".report.json.part")
     tmp.write_text(
         json.dumps(
-            _report(request, analysis, script, dropped, timings, result, spec, outcomes, narration),
+            _report(
+                request,
+                analysis,
+                script,
+                dropped,
+                timings,
+                result,
+                spec,
+                outcomes,
+                narration,
+                music,
+            ),
             indent=2,
         ),
         encoding="utf-8",

@@ -255,7 +255,10 @@ def to_render_spec(
             for s in version.scenes
         ],
         "narration": narration_request(text, settings.voice).model_dump() if text else None,
-        "music": MusicTrack(mood=settings.music_mood).model_dump(),
+        "music": MusicTrack(
+            path=settings.music_track.path if settings.music_track else None,
+            mood=settings.music_mood,
+        ).model_dump(),
         "brand": (brand or BrandKit()).model_dump(),
         "facts": ListingFacts(
             address=listing.address,

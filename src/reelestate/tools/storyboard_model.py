@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.prompts.styles import Style
+from reelestate.providers.music.uploaded import MusicTrackInfo
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
 from reelestate.render.spec import (
     AiMotion,
@@ -78,11 +79,23 @@ class StoryboardScene(_Frozen):
     """Generated motion asked for this scene; `motion` stays as its fallback."""
 
 
+class MusicTrackRef(_Frozen):
+    """A track the user gave (checked when it arrived), played instead of the mood's bed."""
+
+    path: Path
+    """The file: a local path, or a blob key of the organisation in a stored storyboard."""
+    name: str = Field(min_length=1, max_length=120)
+    """What the user called it, for messages."""
+    info: MusicTrackInfo
+
+
 class StoryboardSettings(_Frozen):
     style: Style = "modern"
     aspect: Aspect = "9:16"
     voice: str = Field(default="en-us", min_length=1, max_length=80)
     music_mood: MusicMood = "calm"
+    music_track: MusicTrackRef | None = None
+    """The user's own track; `None` plays the generated bed of `music_mood`."""
     length_seconds: float = Field(default=30, ge=MIN_TOTAL_SECONDS, le=MAX_TOTAL_SECONDS)
     captions: bool = True
     """Burn word-by-word narration captions into the video."""

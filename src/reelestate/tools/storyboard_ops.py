@@ -319,7 +319,8 @@ def _apply_settings(op: RevisionOp, settings: StoryboardSettings) -> StoryboardS
         case SetVoiceOp():
             return settings.model_copy(update={"voice": op.voice.strip()})
         case SetMusicOp():
-            return settings.model_copy(update={"music_mood": op.mood})
+            # Asking for a mood means the generated bed of that mood, not the uploaded track.
+            return settings.model_copy(update={"music_mood": op.mood, "music_track": None})
         case SetStyleOp():
             mood = settings.music_mood
             if mood == STYLE_MUSIC[settings.style]:

@@ -80,6 +80,12 @@ def register(app: typer.Typer) -> None:
                 "--voice", help="Narrator: elevenlabs:VOICE, openai:VOICE or espeak:VOICE."
             ),
         ] = None,
+        music: Annotated[
+            Path | None,
+            typer.Option(
+                "--music", help="Your own music bed (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min)."
+            ),
+        ] = None,
     ) -> None:
         """Analyse the photos, write the script, plan the storyboard and render the video."""
         try:
@@ -105,6 +111,7 @@ def register(app: typer.Typer) -> None:
                     "ai_video": ai_video,
                     "ai_scenes": ai_scenes,
                     "voice": voice,
+                    "music": music,
                 }
             )
         except ReelEstateError as exc:

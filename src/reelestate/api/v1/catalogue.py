@@ -20,6 +20,7 @@ from reelestate.api.v1.schemas import (
     Facts,
     MediaOut,
     MediaUploadOut,
+    MusicTrackOut,
     Page,
     ProjectIn,
     ProjectOut,
@@ -36,6 +37,7 @@ from reelestate.storage.repositories.content import (
     ProjectsRepository,
 )
 from reelestate.storage.schemas import BrandKitView, MediaView
+from reelestate.tools.music import kit_music
 
 router = APIRouter()
 MB = 1024 * 1024
@@ -48,9 +50,10 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 # -- brand kits ----------------------------------------------------------------------------
 
 
-def _kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> BrandKitOut:
+def kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> BrandKitOut:
     data = kit.data
     logo = data.get("logo")
+    music = kit_music(data)
     return BrandKitOut(
         id=kit.id,
         name=kit.name,
@@ -62,6 +65,16 @@ def _kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> Br
         intro_card=bool(data.get("intro_card", True)),
         outro_card=bool(data.get("outro_card", True)),
         logo_url=services.blobs.signed_url(ctx, logo, URL_SECONDS) if logo else None,
+        music=MusicTrackOut(
+            name=music.name,
+            url=services.blobs.signed_url(ctx, str(music.path), URL_SECONDS),
+            **music.info.model_dump(
+                include={"duration_seconds", "loudness_lufs", "codec", "container"}
+                | {"sample_rate", "channels", "size_bytes"}
+            ),
+        )
+        if music
+        else None,
     )
 
 
@@ -70,15 +83,16 @@ def _kit_data(body: BrandKitIn, keep: dict[str, Any] | None = None) -> dict[str,
     data["primary_color"] = data["primary_color"].upper()
     data["accent_color"] = data["accent_color"].upper()
     data["text_color"] = data["text_color"].upper()
-    if keep and keep.get("logo"):
-        data["logo"] = keep["logo"]
+    for name in ("logo", "music"):
+        if keep and keep.get(name):
+            data[name] = keep[name]
     return data
 
 
 @router.get("/brand-kits", response_model=list[BrandKitOut], tags=["brand-kits"])
 async def brand_kits(ctx: Tenant, services: Services) -> list[BrandKitOut]:
     kits = await asyncio.to_thread(BrandKitsRepository(services.db).all, ctx)
-    return [_kit_out(services, ctx, k) for k in kits]
+    return [kit_out(services, ctx, k) for k in kits]
 
 
 @router.post(
@@ -91,13 +105,13 @@ async def create_brand_kit(body: BrandKitIn, ctx: Tenant, services: Services) ->
     kit = await asyncio.to_thread(
         BrandKitsRepository(services.db).create, ctx, body.name, _kit_data(body)
     )
-    return _kit_out(services, ctx, kit)
+    return kit_out(services, ctx, kit)
 
 
 @router.get("/brand-kits/{kit_id}", response_model=BrandKitOut, tags=["brand-kits"])
 async def brand_kit(kit_id: uuid.UUID, ctx: Tenant, services: Services) -> BrandKitOut:
     kit = await asyncio.to_thread(BrandKitsRepository(services.db).get, ctx, kit_id)
-    return _kit_out(services, ctx, kit)
+    return kit_out(services, ctx, kit)
 
 
 @router.put("/brand-kits/{kit_id}", response_model=BrandKitOut, tags=["brand-kits"])
@@ -110,7 +124,7 @@ async def update_brand_kit(
         old = repo.get(ctx, kit_id)
         return repo.update(ctx, kit_id, name=body.name, data=_kit_data(body, old.data))
 
-    return _kit_out(services, ctx, await asyncio.to_thread(work))
+    return kit_out(services, ctx, await asyncio.to_thread(work))
 
 
 @router.delete("/brand-kits/{kit_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["brand-kits"])
@@ -138,7 +152,7 @@ async def upload_logo(
         )
     data = {**kit.data, "logo": stored[0]}
     kit = await asyncio.to_thread(repo.update, ctx, kit_id, name=None, data=data)
-    return _kit_out(services, ctx, kit)
+    return kit_out(services, ctx, kit)
 
 
 # -- projects ------------------------------------------------------------------------------

@@ -189,6 +189,20 @@ class BrandKitIn(_In):
     outro_card: bool = True
 
 
+class MusicTrackOut(BaseModel):
+    """A checked music track: what it is, how long and how loud, and a short-lived link."""
+
+    name: str
+    duration_seconds: float
+    loudness_lufs: float
+    codec: str
+    container: str
+    sample_rate: int
+    channels: int
+    size_bytes: int
+    url: str
+
+
 class BrandKitOut(BaseModel):
     id: uuid.UUID
     name: str
@@ -200,6 +214,8 @@ class BrandKitOut(BaseModel):
     intro_card: bool
     outro_card: bool
     logo_url: str | None
+    music: MusicTrackOut | None = None
+    """The kit's music bed: storyboards planned for its projects play it instead of a mood."""
 
 
 # -- projects and media --------------------------------------------------------------------
@@ -268,6 +284,8 @@ class StoryboardVersionOut(BaseModel):
     total_seconds: float
     aspect: str
     style: str | None
+    music_track: str | None = None
+    """The name of the user's own music track, when the version plays one."""
     scenes: list[SceneOut]
 
 

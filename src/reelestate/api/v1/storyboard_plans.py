@@ -17,8 +17,9 @@ from typing import Any
 from reelestate.api.services import AppServices
 from reelestate.chat_ui.render_jobs import brand_data
 from reelestate.core.errors import InvalidInputError, StaleVersionError
-from reelestate.prompts.styles import Style
+from reelestate.prompts.styles import STYLE_MUSIC, Style
 from reelestate.render.spec import BrandKit
+from reelestate.storage.blobs import check_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import (
     BrandKitsRepository,
@@ -28,9 +29,11 @@ from reelestate.storage.repositories.content import (
 )
 from reelestate.storage.schemas import MediaView, StoryboardVersionView
 from reelestate.tools.listing import Listing, parse_listing, require_facts
+from reelestate.tools.music import kit_music
 from reelestate.tools.script import write_script
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory, plan_storyboard, to_render_spec
+from reelestate.tools.storyboard_model import MusicTrackRef, StoryboardSettings
 from reelestate.tools.storyboard_ops import parse_op
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -91,16 +94,20 @@ def plan_from_project(
             hint="Upload more photos to the project first.",
         )
     listing = require_facts(parse_listing(project.facts))
+    brand = _brand(services, ctx, project.brand_kit_id)
+    music = kit_music(brand) if brand else None
+    if music is not None:
+        music = music.model_copy(update={"path": Path(check_key(ctx, str(music.path)))})
     folder = Path(tempfile.mkdtemp(prefix="plan-"))
     try:
-        history, script = _plan(services, ctx, photos, folder, listing, style, length_seconds)
+        history, script = _plan(
+            services, ctx, photos, folder, listing, style, length_seconds, music
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     boards = StoryboardsRepository(services.db)
     board = boards.create(ctx, project_id, title or project.title)
-    spec = _spec(
-        services, ctx, history, listing, script, _brand(services, ctx, project.brand_kit_id)
-    )
+    spec = _spec(services, ctx, history, listing, script, brand)
     by_key = {m.blob_key: m.id for m in photos}
     return boards.add_version(
         ctx,
@@ -121,6 +128,7 @@ def _plan(
     listing: Listing,
     style: Style,
     length_seconds: float,
+    music: MusicTrackRef | None,
 ) -> tuple[StoryboardHistory, Script]:
     media = MediaRepository(services.db)
     local: dict[str, str] = {}
@@ -135,7 +143,13 @@ def _plan(
     for photo, analysis in zip(photos, analyses, strict=True):
         media.set_analysis(ctx, photo.id, _replace_paths(analysis.model_dump(mode="json"), local))
     script = write_script(listing, analyses, style=style, length_seconds=length_seconds)
-    history = plan_storyboard(listing, analyses, script)
+    settings = StoryboardSettings(
+        style=script.style,
+        music_mood=STYLE_MUSIC[script.style],
+        music_track=music,
+        length_seconds=script.length_seconds,
+    )
+    history = plan_storyboard(listing, analyses, script, settings=settings)
     keyed = StoryboardHistory.model_validate(_replace_paths(history.model_dump(mode="json"), local))
     return keyed, script
 

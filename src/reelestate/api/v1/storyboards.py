@@ -60,11 +60,14 @@ def version_out(view: StoryboardVersionView) -> StoryboardVersionOut:
     scenes = spec.get("scenes") or []
     history_scenes: list[dict[str, Any]] = []
     style = None
+    music_track = None
     if view.plan:
         versions = view.plan.get("history", {}).get("versions") or []
         if versions:
             history_scenes = versions[-1].get("scenes") or []
-            style = (versions[-1].get("settings") or {}).get("style")
+            settings = versions[-1].get("settings") or {}
+            style = settings.get("style")
+            music_track = (settings.get("music_track") or {}).get("name")
     out = []
     for i, scene in enumerate(scenes):
         motion = scene.get("motion")
@@ -88,6 +91,7 @@ def version_out(view: StoryboardVersionView) -> StoryboardVersionOut:
         total_seconds=round(sum(s.duration for s in out), 2),
         aspect=str(spec.get("aspect", "")),
         style=style,
+        music_track=music_track,
         scenes=out,
     )
 

@@ -34,7 +34,13 @@ from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.chats import ChatLocks
 from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.delivery import VideoDelivery
-from reelestate.bots.telegram.downloads import check_size, download_photos, photo_of
+from reelestate.bots.telegram.downloads import (
+    check_size,
+    download_photos,
+    download_track,
+    photo_of,
+    track_of,
+)
 from reelestate.bots.telegram.presenter import ChatPresenter
 from reelestate.bots.telegram.voice import audio_of, hear
 from reelestate.core.errors import ReelEstateError
@@ -90,9 +96,12 @@ class TelegramChannel:
         app.add_handler(CommandHandler("new", self.on_new, filters=private))
         app.add_handler(CommandHandler(list(COMMAND_WORDS), self.on_command, filters=private))
         app.add_handler(
+            MessageHandler(private & (filters.AUDIO | filters.Document.AUDIO), self.on_music)
+        )
+        app.add_handler(
             MessageHandler(private & (filters.PHOTO | filters.Document.ALL), self.on_photo)
         )
-        app.add_handler(MessageHandler(private & (filters.VOICE | filters.AUDIO), self.on_voice))
+        app.add_handler(MessageHandler(private & filters.VOICE, self.on_voice))
         app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_error_handler(self.on_error)
@@ -266,6 +275,28 @@ class TelegramChannel:
             await self._say(message.chat_id, tx.error_text(exc.message, exc.hint))
             return
         self.batcher.add(message.chat_id, photo)
+
+    async def on_music(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """An audio file becomes the music bed (checked by the runner, which says why not)."""
+        account = await self._account(update)
+        message = update.effective_message
+        if account is None or message is None or (track := track_of(message)) is None:
+            return
+        chat_id = message.chat_id
+        await self._flush(chat_id, account)
+        folder = self.work_dir / "incoming" / f"{chat_id}-{uuid.uuid4().hex[:8]}"
+        try:
+            path = await download_track(
+                self.bot, track, folder, limit=self.config.download_limit, calls=self.calls
+            )
+            events = self.runner.send(
+                thread_of(account), str(account.user_id), message.caption or "", music=path
+            )
+            await self._turn(chat_id, account, events)
+        except ReelEstateError as exc:
+            await self._say(chat_id, tx.error_text(exc.message, exc.hint))
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
 
     # -- photo batches ----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Photos fetched from Telegram through `getFile`, with the size checked before and after."""
+"""Photos and music tracks fetched from Telegram through `getFile`, with the size checked before
+and after."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import asyncio
 import re
 from pathlib import Path
 
-from telegram import Bot, Document, Message, PhotoSize
+from pydantic import BaseModel, ConfigDict
+from telegram import Audio, Bot, Document, Message, PhotoSize
 
 from reelestate.bots.telegram.albums import IncomingPhoto
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.config import MB
-from reelestate.core.errors import PhotoError
+from reelestate.core.errors import MusicTrackError, PhotoError
 
 IMAGE_TYPES = {
     "image/jpeg": ".jpg",
@@ -23,6 +25,8 @@ IMAGE_TYPES = {
     "image/bmp": ".bmp",
 }
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NAME_UNSAFE = re.compile(r"[^\w .()'&-]+")
+"""What may not stay in a track's file name, which is also the name the user is shown."""
 PARALLEL_DOWNLOADS = 4
 
 
@@ -84,3 +88,50 @@ async def download_photos(
         return target
 
     return list(await asyncio.gather(*(fetch(i, p) for i, p in enumerate(photos, 1))))
+
+
+class IncomingTrack(BaseModel):
+    """A music track (an audio message, or an audio file sent as a document) still on Telegram."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file_id: str
+    file_size: int | None
+    file_name: str
+
+
+def track_of(message: Message) -> IncomingTrack | None:
+    """The audio file in `message`; its real type is decided by probing it after download."""
+    sent: Audio | Document | None = message.audio or message.document
+    if sent is None or (message.audio is None and not (sent.mime_type or "").startswith("audio/")):
+        return None
+    name = sent.file_name or (message.audio.title if message.audio else None) or "music"
+    return IncomingTrack(
+        file_id=sent.file_id,
+        file_size=sent.file_size,
+        file_name=_NAME_UNSAFE.sub("-", Path(name).name).strip(" -.")[:80] or "music",
+    )
+
+
+def check_track_size(track: IncomingTrack, limit: int) -> None:
+    if track.file_size is not None and track.file_size > limit:
+        raise MusicTrackError(
+            f"{track.file_name} is {track.file_size / MB:.0f} MB; the bot can fetch files up "
+            f"to {limit / MB:.0f} MB.",
+            hint="Send it as MP3 or M4A, which are smaller, or upload it in the web app.",
+        )
+
+
+async def download_track(
+    bot: Bot, track: IncomingTrack, folder: Path, *, limit: int, calls: TelegramCalls
+) -> Path:
+    """Download the track into `folder` under its own name."""
+    check_track_size(track, limit)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    target = folder / track.file_name
+    file = await calls(lambda: bot.get_file(track.file_id), "getFile")
+    assert file is not None
+    if file.file_size is not None:
+        check_track_size(track.model_copy(update={"file_size": file.file_size}), limit)
+    await calls(lambda: file.download_to_drive(target), "download")
+    return target

@@ -22,6 +22,7 @@ START_TEXT = (
     "1. Send 5 to 40 photos of the property (an album is fine; as files keeps full quality).\n"
     "2. Tell me the facts: beds, baths, price, size, address, highlights.\n"
     "3. Look at the storyboard and press Approve.\n\n"
+    "Want your own music? Send an audio file (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min).\n"
     "Commands: /new starts a new video, /status, /versions, /undo, /cancel, /help."
 )
 UNLINKED_TEXT = (

@@ -1,4 +1,7 @@
-"""Voice notes and audio files, fetched through `getFile` and turned into text.
+"""Voice notes, fetched through `getFile` and turned into text.
+
+Audio files (sent with the paper clip) are music beds, not instructions: `channel` routes
+them to the music handler before this module sees them.
 
 Checked before anything is fetched: the size (the Bot API's download limit, as for photos) and
 the length (long recordings cost money and are rarely an instruction).
@@ -19,7 +22,7 @@ from telegram.warnings import PTBDeprecationWarning
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.config import MB
 from reelestate.core.errors import InvalidInputError
-from reelestate.providers.stt.base import AUDIO_SUFFIXES, AUDIO_TYPES, Transcriber, Transcript
+from reelestate.providers.stt.base import Transcriber, Transcript
 
 MAX_VOICE_SECONDS = 300
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -46,30 +49,17 @@ def seconds_of(media: Voice | Audio) -> int:
 
 
 def audio_of(message: Message) -> IncomingAudio | None:
-    """The recording in `message`; None for an audio file in a format we cannot send on."""
-    if message.voice is not None:
-        voice = message.voice
-        # Voice notes are Opus in OGG; Telegram names them `.oga`, which transcribers refuse.
-        return IncomingAudio(
-            file_id=voice.file_id,
-            file_size=voice.file_size,
-            duration=seconds_of(voice),
-            file_name=f"voice-{_SAFE.sub('-', voice.file_unique_id)}.ogg",
-        )
-    if message.audio is not None:
-        audio = message.audio
-        suffix = AUDIO_TYPES.get(audio.mime_type or "")
-        given = Path(audio.file_name or "").suffix.lower()
-        suffix = suffix or (given if given in AUDIO_SUFFIXES else None)
-        if suffix is None:
-            return None
-        return IncomingAudio(
-            file_id=audio.file_id,
-            file_size=audio.file_size,
-            duration=seconds_of(audio),
-            file_name=f"audio-{_SAFE.sub('-', audio.file_unique_id)}{suffix}",
-        )
-    return None
+    """The voice note in `message`, if it has one."""
+    if message.voice is None:
+        return None
+    voice = message.voice
+    # Voice notes are Opus in OGG; Telegram names them `.oga`, which transcribers refuse.
+    return IncomingAudio(
+        file_id=voice.file_id,
+        file_size=voice.file_size,
+        duration=seconds_of(voice),
+        file_name=f"voice-{_SAFE.sub('-', voice.file_unique_id)}.ogg",
+    )
 
 
 def check_audio(audio: IncomingAudio, limit: int) -> None:
