@@ -7,7 +7,7 @@ import pytest
 from reelestate.agent.rules_requests import understand
 from reelestate.core.settings import get_settings
 from reelestate.tools.ai_motion import choose_ai_scenes
-from reelestate.tools.storyboard_ops import SetAiMotionOp
+from reelestate.tools.storyboard_ops import SetAiMotionOp, SetVoiceOp
 from tests.agent.phrase_table import table_version
 
 
@@ -56,3 +56,15 @@ def test_best_suited_scenes_skip_unsure_rooms_and_keep_video_order() -> None:
     assert choose_ai_scenes(scenes, 1) == [1]
     assert choose_ai_scenes(scenes, 40) == [1, 2, 3, 4, 5, 6]  # never the "other" scene 7
     assert choose_ai_scenes(scenes, 0) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "voice"),
+    [
+        ("use the ElevenLabs voice", "elevenlabs"),
+        ("narrate it with OpenAI", "openai"),
+        ("switch back to the built-in voice", "espeak"),
+    ],
+)
+def test_a_voice_provider_can_be_asked_for_by_name(phrase: str, voice: str) -> None:
+    assert understand(phrase, table_version()).ops == [SetVoiceOp(voice=voice)]

@@ -139,6 +139,9 @@ _MOODS: tuple[tuple[str, MusicMood], ...] = (
     (r"minimal|subtle|ambient|simple|sparse", "minimal"),
 )
 _VOICES: tuple[tuple[str, str], ...] = (
+    (r"eleven\s*labs", "elevenlabs"),
+    (r"open\s*ai", "openai"),
+    (r"espeak(?:-ng)?|built-?in", "espeak"),
     (r"female|woman|woman's|women|lady|girl|feminine", FEMALE_VOICE),
     (r"male|man|man's|guy|masculine|deeper", MALE_VOICE),
     (r"british|english\s+accent|uk|english", BRITISH_VOICE),
