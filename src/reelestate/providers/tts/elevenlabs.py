@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 import threading
 import time
@@ -129,10 +130,14 @@ class ElevenLabsTTS:
                 f"{SERVICE} is not configured (ELEVENLABS_API_KEY is not set)."
             )
         self._timeout = settings.tts_timeout_s
+        # Our own HTTP client, so its connections are closed with this voice (the SDK's are
+        # left to the garbage collector).
+        self._http = httpx.Client(timeout=self._timeout)
         self._client = ElevenLabs(
             api_key=key.get_secret_value(),
             base_url=settings.elevenlabs_base_url or None,
             timeout=self._timeout,
+            httpx_client=self._http,
         )
         self._options: RequestOptions = {"max_retries": 0}
         self._policy = policy or RetryPolicy(attempts=settings.tts_attempts)
@@ -141,6 +146,13 @@ class ElevenLabsTTS:
         self._usd_per_1k = settings.elevenlabs_usd_per_1k_chars
         self._voices: dict[str, str] | None = None
         self._voices_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self._http.close()
 
     def _call(self, call: Callable[[], T]) -> T:
         def attempt() -> T:
