@@ -15,7 +15,7 @@ from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.chat_ui.history import chat_table_sql
 from reelestate.chat_ui.photos import accept_photos
 from reelestate.chat_ui.present import progress_text, scrub_paths, storyboard_markdown
-from reelestate.chat_ui.render_jobs import brand_data, failure_of, progress_of
+from reelestate.agent.queued_render import brand_data, failure_of, progress_of
 from reelestate.chat_ui.services import async_database_url
 from reelestate.chat_ui.settings_panel import change_phrases
 from reelestate.core.errors import (

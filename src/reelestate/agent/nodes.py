@@ -38,10 +38,15 @@ from reelestate.agent.state import (
     listing_of,
     with_job,
 )
-from reelestate.agent.summaries import SUGGESTED_FACTS, approval_request
+from reelestate.agent.summaries import (
+    RENDER_CANCELLED,
+    SKIPPED_AFTER_CANCEL,
+    SUGGESTED_FACTS,
+    approval_request,
+)
 from reelestate.agent.tool_args import ToolArgsError, parse_args
 from reelestate.agent.tools import HANDLERS, ToolOutcome, announce_storyboard, run_render
-from reelestate.core.errors import ProviderError, ReelEstateError
+from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
@@ -123,8 +128,12 @@ class AgentNodes:
             "inbox": None,
             "turn": {"steps": 0},
         }
+        user = inbox.get("user") or "user"
         if not state.get("owner"):
-            update["owner"] = inbox.get("user") or "user"
+            update["owner"] = user
+        if not state.get("team") and inbox.get("team") and state.get("owner", user) == user:
+            # Only the owner shares a conversation with a team (also one begun before teams).
+            update["team"] = inbox.get("team")
         return update
 
     async def intake(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
@@ -165,15 +174,20 @@ class AgentNodes:
         for call in last.tool_calls:
             name = call["name"]
             try:
-                outcome = (
-                    await HANDLERS[name](ctx, parse_args(name, call["args"]))
-                    if name in HANDLERS
-                    else ToolOutcome(
+                if work["turn"].get("render_cancelled"):
+                    outcome = ToolOutcome(SKIPPED_AFTER_CANCEL, ok=False)
+                elif name in HANDLERS:
+                    outcome = await HANDLERS[name](ctx, parse_args(name, call["args"]))
+                else:
+                    outcome = ToolOutcome(
                         str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False
                     )
-                )
             except ToolArgsError as exc:
                 outcome = ToolOutcome(text=str(exc), ok=False)
+            except RenderCancelledError:
+                work["turn"]["render_cancelled"] = True
+                emit(AssistantText(text=RENDER_CANCELLED))
+                outcome = ToolOutcome(text=RENDER_CANCELLED, ok=False)
             except ReelEstateError as exc:
                 outcome = ToolOutcome(text=str(exc), ok=False)
             work.update(outcome.update)  # type: ignore[typeddict-item]
@@ -219,6 +233,8 @@ class AgentNodes:
                 "text": str(answer.get("text", "")),
                 "photos": [str(p) for p in answer.get("photos") or []],
             }
+            if answer.get("team"):
+                inbox["team"] = str(answer["team"])
         approved = (isinstance(answer, dict) and answer.get("approve") is True) or (
             not inbox["photos"] and understand(inbox["text"], None).approve
         )
@@ -237,18 +253,25 @@ class AgentNodes:
         try:
             job, outputs = await run_render(ctx, "final", self.deps.final_profile)
         except ReelEstateError as exc:
+            # The storyboard goes back to waiting for approval, so a press of Approve (or
+            # "render") starts the final render again.
+            cancelled = isinstance(exc, RenderCancelledError)
             failed = JobRecord(
                 id=f"final-v{history.current.number}",
                 kind="final",
                 version=history.current.number,
-                status="failed",
+                status="cancelled" if cancelled else "failed",
                 error=exc.message,
             )
-            emit(ErrorEvent.from_error(exc))
+            if cancelled:
+                emit(AssistantText(text=RENDER_CANCELLED))
+            else:
+                emit(ErrorEvent.from_error(exc))
+            said = RENDER_CANCELLED if cancelled else f"The final render failed: {exc.message}"
             return {
                 "jobs": with_job(state, failed),
                 "approved_version": None,
-                "messages": [AIMessage(content=f"The final render failed: {exc.message}")],
+                "messages": [AIMessage(content=said)],
             }
         emit(
             VideoReady(
@@ -262,7 +285,11 @@ class AgentNodes:
                 height=outputs.height,
             )
         )
-        text = f"Your video is ready: {outputs.video.resolve()}"
+        # Named, never by its path on this server: the channels deliver the file itself.
+        text = (
+            f"Your video is ready: {outputs.video.name}, {outputs.duration:.1f} s, "
+            f"{outputs.width}×{outputs.height}."
+        )
         emit(AssistantText(text=text))
         return {
             "jobs": with_job(state, job),

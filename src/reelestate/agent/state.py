@@ -8,7 +8,7 @@ functions below turn the parts back into the product's pydantic models.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
@@ -20,7 +20,7 @@ from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory
 
 JobKind = Literal["preview", "final"]
-JobStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class Inbox(TypedDict):
@@ -29,6 +29,8 @@ class Inbox(TypedDict):
     user: str
     text: str
     photos: list[str]
+    team: NotRequired[str]
+    """The group whose members may all continue the conversation (see `Runner.send`)."""
 
 
 class JobRecord(BaseModel):
@@ -56,12 +58,16 @@ class TurnState(TypedDict, total=False):
     announced_version: int
     fallback: bool
     approval_asked: bool
+    render_cancelled: bool
+    """The person stopped a render: the turn ends without trying again."""
 
 
 class AgentState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     inbox: Inbox | None
     owner: str
+    team: str
+    """Set when the conversation is shared with the owner's colleagues (`Runner.send`)."""
     listing: dict[str, Any]
     photos: list[str]
     analyses: list[dict[str, Any]]

@@ -216,7 +216,7 @@ async def job_status(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     lines = [
         f"- {j.kind} of version {j.version}: {j.status}"
         + (f" ({j.stage} {j.percent:.0f}%)" if j.status == "running" else "")
-        + (f", {j.video}" if j.video else "")
+        + (f", {Path(j.video).name}" if j.video else "")
         + (f" ({j.error})" if j.error else "")
         for j in jobs[-5:]
     ]
@@ -258,7 +258,13 @@ async def run_render(
         )
 
     request = RenderRequest(job_id=job.id, kind=job.kind, spec=spec, out_dir=out_dir)
-    outputs = await render_with_progress(ctx.deps.renderer, request, on_progress)
+    outputs = await render_with_progress(
+        ctx.deps.renderer,
+        request,
+        on_progress,
+        renders=ctx.deps.renders,
+        thread_id=ctx.thread_id,
+    )
     job = job.model_copy(
         update={
             "status": "succeeded",

@@ -26,7 +26,7 @@ from reelestate.api.v1 import accounts, catalogue, render_jobs, storyboards
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.webhook import telegram_webhook_router
-from reelestate.chat_ui.render_jobs import QueuedRenderBackend
+from reelestate.agent.queued_render import QueuedRenderBackend
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
 from reelestate.core.settings import Settings, get_settings
@@ -104,7 +104,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         settings,
                         brain=options.brain,
                         analyser=options.analyser,
-                        renderer=QueuedRenderBackend(jobs),
+                        renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
                         final_profile=_profile(settings),
                         default_length=settings.video_length_s,
                     )

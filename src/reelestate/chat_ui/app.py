@@ -20,7 +20,7 @@ from reelestate.agent.events import RunnerEvent
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos
 from reelestate.chat_ui.present import TurnPresenter
-from reelestate.chat_ui.render_jobs import RenderOwner, render_owner
+from reelestate.agent.queued_render import RenderOwner, render_owner
 from reelestate.chat_ui.services import services
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
 from reelestate.core.errors import ReelEstateError

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reelestate.api.services import AppServices
-from reelestate.chat_ui.render_jobs import brand_data
+from reelestate.agent.queued_render import brand_data
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.prompts.styles import Style
 from reelestate.render.spec import BrandKit
