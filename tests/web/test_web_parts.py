@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from reelestate.agent.queued_render import brand_data, failure_of, progress_of
 from reelestate.api.bootstrap import ensure_first_admin
 from reelestate.api.cli.serve_cmd import admin_lines
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.chat_ui.history import chat_table_sql
 from reelestate.chat_ui.photos import accept_photos
 from reelestate.chat_ui.present import progress_text, scrub_paths, storyboard_markdown
-from reelestate.agent.queued_render import brand_data, failure_of, progress_of
 from reelestate.chat_ui.services import async_database_url
 from reelestate.chat_ui.settings_panel import change_phrases
 from reelestate.core.errors import (

@@ -160,4 +160,3 @@ async def render_with_progress(
     if task.cancelled():
         raise RenderCancelledError("The render was cancelled.")
     return task.result()
-
