@@ -4,6 +4,7 @@ render job ends cancelled, its credits come back, and the storyboard waits for a
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,7 +55,7 @@ class Jobs:
 @asynccontextmanager
 async def held_render_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Jobs]:
     """Render jobs on SQLite with in-process workers, whose engine waits until cancelled."""
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO / "src"), str(REPO)]))
     monkeypatch.setenv("FAKE_ENGINE_GATE", str(tmp_path / "never-opened"))
     monkeypatch.delenv("FAKE_ENGINE_MODE", raising=False)
     settings = Settings(

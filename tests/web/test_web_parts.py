@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.agent.queued_render import brand_data, failure_of, progress_of
+from reelestate.agent.queued_render import brand_data, failure_of, progress_of, wait_words
 from reelestate.api.bootstrap import ensure_first_admin
 from reelestate.api.cli.serve_cmd import admin_lines
 from reelestate.api.security.tokens import TokenIssuer, app_secret
@@ -201,6 +201,11 @@ def test_failures_and_brand_data() -> None:
     assert failed.message == "The encoder crashed."
     cancelled = failure_of(RenderJobView.model_validate({**base, "status": "cancelled"}))
     assert isinstance(cancelled, RenderCancelledError)
+    refused = failure_of(RenderJobView.model_validate({**base, "error_code": "invalid_spec"}))
+    assert type(refused) is InvalidInputError and refused.message == "The encoder crashed."
+    assert [wait_words(s) for s in (0.2, 40, 60, 61, 3599)] == [
+        "1 second", "40 seconds", "1 minute", "2 minutes", "60 minutes",
+    ]  # fmt: skip
     ctx = TenantContext(org_id=uuid.uuid4())
     mine = f"org/{ctx.org_id}/media/logo.png"
     data = brand_data(ctx, {"name": "Oak", "primary_color": "#112233", "logo": mine})

@@ -108,10 +108,6 @@ async def _project_id() -> uuid.UUID:
         ProjectsRepository(db).create, _tenant(), "New listing", {"source": "chat"}
     )
     cl.user_session.set("project_id", str(project.id))
-    layer = get_data_layer()
-    if layer is not None:
-        # Kept with the thread too, so whoever resumes it continues the same project.
-        await layer.update_thread(_thread_id(), metadata={"project_id": str(project.id)})
     return project.id
 
 
@@ -145,19 +141,29 @@ async def _run_turn(events: AsyncIterator[RunnerEvent]) -> None:
 
 
 async def _remember_facts() -> None:
-    """Keep the project's title and facts in step with what the conversation learned."""
+    """Keep the project's title and facts in step with what the conversation learned, and the
+    thread pointing at its project.
+
+    The pointer is written again after every turn: Chainlit's own writes of the thread race at
+    its first message (and may drop what was written then), and whoever resumes the thread,
+    its author or a colleague, continues the project it names."""
+    project_id = await _project_id()
     state = await services().runner.state(_thread_id())
     listing = state.get("listing") or {}
-    if not listing:
-        return
     title = str(listing.get("address") or "New listing")[:160]
     layer = get_data_layer()
-    if layer is not None and listing.get("address"):
-        await layer.update_thread(_thread_id(), name=title)
+    if layer is not None:
+        await layer.update_thread(
+            _thread_id(),
+            name=title if listing.get("address") else None,
+            metadata={"project_id": str(project_id)},
+        )
+    if not listing:
+        return
     await asyncio.to_thread(
         ProjectsRepository(services().jobs.env.db).update,
         _tenant(),
-        await _project_id(),
+        project_id,
         title=title,
         facts={**listing, "source": "chat"},
     )
@@ -175,10 +181,13 @@ async def _send(text: str, photos: list[Path] | None = None, *, approve: bool = 
         turn = asyncio.ensure_future(_whole_turn(events))
     finally:
         render_owner.reset(token)
-    turn.add_done_callback(_log_failure)
-    # Chainlit's stop button cancels the handler; the turn goes on until `on_stop` has asked
-    # the runner to cancel the render, and then ends by itself with the storyboard kept.
-    await asyncio.shield(turn)
+    try:
+        # Chainlit's stop button cancels the handler; the turn goes on until `on_stop` has
+        # asked the runner to cancel the render, and then ends by itself, storyboard kept.
+        await asyncio.shield(turn)
+    except asyncio.CancelledError:
+        turn.add_done_callback(_log_failure)  # nobody waits for it any more
+        raise
 
 
 async def _whole_turn(events: AsyncIterator[RunnerEvent]) -> None:
@@ -198,9 +207,7 @@ async def _cancel_render() -> None:
         await cl.Message(content=exc.message).send()
         return
     if not stopped:
-        await cl.Message(
-            content="Nothing is rendering right now; the step in progress will finish."
-        ).send()
+        await cl.Message(content="Nothing is rendering right now.").send()
 
 
 @cl.on_chat_start
