@@ -5,6 +5,7 @@ shared with colleagues of the same organisation and closed to every other organi
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -177,3 +178,26 @@ async def test_threads_steps_and_elements_are_listed_resumed_and_kept_in_the_org
 def test_viewer_reads_stored_metadata() -> None:
     assert Viewer.of("a@x", '{"org_id": "o1", "role": "admin"}') == Viewer("a@x", "o1", "admin")
     assert Viewer.of("a@x", "[]") == Viewer("a@x", None, "member")
+
+
+async def test_concurrent_writes_of_a_new_thread_keep_every_metadata_key(
+    layer: ChatHistory,
+) -> None:
+    ann = await person(layer, "ann", OAK)
+    thread = str(uuid.uuid4())
+
+    async def first_message() -> None:
+        # What Chainlit and the chat write at once when a thread's first message arrives.
+        await asyncio.gather(
+            layer.create_step(step(thread, "user_message", "hello")),
+            layer.update_thread(thread, name="hello", user_id=ann.id),
+            layer.update_thread(thread, metadata={"project_id": "p1"}),
+            layer.update_thread(thread, metadata={"chat_settings": {"style": "modern"}}),
+        )
+
+    await as_person(ann, thread, first_message)
+    stored = await as_person(ann, thread, lambda: layer.get_thread(thread))
+    assert stored is not None
+    metadata = json.loads(str(stored["metadata"]))
+    assert metadata == {"project_id": "p1", "chat_settings": {"style": "modern"}}
+    assert stored["userId"] == ann.id and stored["name"] == "hello"

@@ -21,12 +21,14 @@ just looked up (`get_user`, which Chainlit calls to authenticate every request).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakValueDictionary
 
 from chainlit.context import ChainlitContextException, context
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
@@ -140,6 +142,10 @@ class BlobElementStorage(BaseStorageClient):
 class ChatHistory(SQLAlchemyDataLayer):
     """Chainlit's data layer on the `chat_` tables, shared within the signed-in organisation."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._writing: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+
     async def execute_sql(
         self, query: str, parameters: dict[str, Any]
     ) -> list[dict[str, Any]] | int | None:
@@ -201,6 +207,22 @@ class ChatHistory(SQLAlchemyDataLayer):
         user_id: str | None = None,
         metadata: dict[str, Any] | None = None,
         tags: list[str] | None = None,
+    ) -> None:
+        # Chainlit reads the thread's metadata, merges and writes it back, from several tasks
+        # at a thread's first message; one write at a time per thread keeps every key.
+        lock = self._writing.get(thread_id)
+        if lock is None:
+            lock = self._writing[thread_id] = asyncio.Lock()
+        async with lock:
+            await self._update_thread(thread_id, name, user_id, metadata, tags)
+
+    async def _update_thread(
+        self,
+        thread_id: str,
+        name: str | None,
+        user_id: str | None,
+        metadata: dict[str, Any] | None,
+        tags: list[str] | None,
     ) -> None:
         row = await self._thread_row(thread_id)
         org = session_org()
