@@ -3,6 +3,7 @@ names, and a render backend that records what it was asked to render."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -100,6 +101,29 @@ class RecordingRenderer:
         return [r for r in self.requests if r.kind == "final"]
 
 
+class HeldRenderer(RecordingRenderer):
+    """Reports the first progress, then waits until `release()` (or until it is cancelled)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = asyncio.Event()
+        self.released = asyncio.Event()
+        self.cancelled: list[RenderRequest] = []
+
+    def release(self) -> None:
+        self.released.set()
+
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+        on_progress(progress_event("prepare"))
+        self.held.set()
+        try:
+            await self.released.wait()
+        except asyncio.CancelledError:
+            self.cancelled.append(request)
+            raise
+        return await super().render(request, on_progress)
+
+
 async def say(
     runner: Runner,
     text: str = "",
@@ -107,9 +131,10 @@ async def say(
     *,
     thread: str = "t1",
     user: str = "ann",
+    team: str | None = None,
 ) -> list[RunnerEvent]:
     events: list[RunnerEvent] = []
-    stream: AsyncIterator[RunnerEvent] = runner.send(thread, user, text, photos)
+    stream: AsyncIterator[RunnerEvent] = runner.send(thread, user, text, photos, team=team)
     async for event in stream:
         events.append(event)
     return events

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.agent.queued_render import _stage, open_queued_backend
+from reelestate.agent.queued_render import open_queued_backend
 from reelestate.agent.runner import Runner
 from reelestate.api.cli.chat_cmd import run_chat
 from reelestate.core.settings import get_settings
@@ -36,12 +36,6 @@ async def queued_runner() -> AsyncIterator[Runner]:
         ) as runner,
     ):
         yield runner
-
-
-def test_job_stages_map_to_engine_stages() -> None:
-    assert _stage("frames") == "frames"
-    assert _stage("fetch") == "prepare"
-    assert _stage("upload") == "probe"
 
 
 @pytest.mark.slow

@@ -24,9 +24,11 @@ def test_markdown_is_escaped_and_progress_is_a_bar() -> None:
     assert tx.md("$529,000 (firm).") == "$529,000 \\(firm\\)\\."
     assert tx.progress_bar(50, width=10) == "█████░░░░░"
     assert tx.progress_bar(140, width=4) == "████"
-    assert (
-        tx.progress_text("final", "frames", 42.4)
-        == "Final video: frames 42%\n" + "█" * 8 + "░" * 12
+    assert tx.progress_text("final", "frames", 42.4) == (
+        "Final video: frames 42%\n" + "█" * 8 + "░" * 12 + "\nSend /cancel to stop it\\."
+    )
+    assert tx.progress_text("preview", "cancelled", 42.4) == (
+        "Preview: cancelled 42%\n" + "█" * 8 + "░" * 12
     )
     assert tx.clip("x" * 5000).endswith("…") and len(tx.clip("x" * 5000)) == 4096
 

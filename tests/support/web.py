@@ -7,6 +7,7 @@ conftest; the app is imported only when a test asks for it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -14,16 +15,19 @@ from reelestate.core.settings import Settings
 
 
 class ChatServer:
-    def __init__(self, base: str, settings: Settings) -> None:
+    def __init__(self, base: str, settings: Settings, app: Any = None) -> None:
         self.base = base
         self.settings = settings
+        self.app = app
+        """The FastAPI app, for tests that look at its services (the rate limiters)."""
         self.admin_email = settings.admin_email
         self.admin_password = "admin password 123"
 
 
 @pytest.fixture(scope="session")
 def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer]:
-    """The whole app, chat included, on SQLite, with the real render engine at preview size."""
+    """The whole app, chat included, on SQLite, with the real render engine at preview size
+    (which a test may hold at its start: `tests.support.held_engine`)."""
     from reelestate.api.app import AppOptions, create_app  # noqa: PLC0415
     from reelestate.storage import migrate  # noqa: PLC0415
     from tests.agent.helpers import FileNameAnalyser  # noqa: PLC0415
@@ -33,7 +37,7 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
     data = tmp_path_factory.mktemp("chat")
     settings = web_settings(
         data,
-        REELESTATE_RENDER_ENGINE="reelestate.render.engine:render_video",
+        REELESTATE_RENDER_ENGINE="tests.support.held_engine:render_video",
         REELESTATE_FINAL_PROFILE="preview",
         REELESTATE_VIDEO_LENGTH_S=15,
         REELESTATE_JOB_HEARTBEAT_S=1.0,
@@ -41,4 +45,4 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer
     migrate.upgrade(settings)
     app = create_app(settings, AppOptions(chat=True, analyser=FileNameAnalyser()))
     with live_server(app) as base:
-        yield ChatServer(base=base, settings=settings)
+        yield ChatServer(base=base, settings=settings, app=app)

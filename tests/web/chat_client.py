@@ -65,6 +65,11 @@ class ChatClient:
         self, text: str, files: list[dict[str, str]] | None = None
     ) -> list[tuple[str, Any]]:
         """Send a message; the events until its task ends."""
+        mark = await self.send(text, files)
+        return await self.wait_for("task_end", after=mark)
+
+    async def send(self, text: str, files: list[dict[str, str]] | None = None) -> int:
+        """Send a message without waiting; returns the mark of the events that follow it."""
         mark = len(self.events)
         await self.sio.emit(
             "client_message",
@@ -80,7 +85,20 @@ class ChatClient:
                 "fileReferences": files or [],
             },
         )
-        return await self.wait_for("task_end", after=mark)
+        return mark
+
+    async def stop(self) -> None:
+        """Chainlit's stop button."""
+        await self.sio.emit("stop")
+
+    async def wait_until(
+        self, check: Any, *, after: int, limit_s: float = 180
+    ) -> list[tuple[str, Any]]:
+        """The events from `after` once `check(events)` holds (waiting up to `limit_s`)."""
+        async with asyncio.timeout(limit_s):
+            while not check(self.events[after:]):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        return self.events[after:]
 
     async def click(self, action: dict[str, Any]) -> list[tuple[str, Any]]:
         """Press a button; the request returns when its callback has finished."""

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from reelestate.agent.queued_render import brand_data, failure_of, progress_of, wait_words
 from reelestate.api.bootstrap import ensure_first_admin
 from reelestate.api.cli.serve_cmd import admin_lines
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.chat_ui.history import chat_table_sql
 from reelestate.chat_ui.photos import accept_photos
 from reelestate.chat_ui.present import progress_text, scrub_paths, storyboard_markdown
-from reelestate.chat_ui.render_jobs import brand_data, failure_of, progress_of
 from reelestate.chat_ui.services import async_database_url
 from reelestate.chat_ui.settings_panel import change_phrases
 from reelestate.core.errors import (
@@ -201,6 +201,11 @@ def test_failures_and_brand_data() -> None:
     assert failed.message == "The encoder crashed."
     cancelled = failure_of(RenderJobView.model_validate({**base, "status": "cancelled"}))
     assert isinstance(cancelled, RenderCancelledError)
+    refused = failure_of(RenderJobView.model_validate({**base, "error_code": "invalid_spec"}))
+    assert type(refused) is InvalidInputError and refused.message == "The encoder crashed."
+    assert [wait_words(s) for s in (0.2, 40, 60, 61, 3599)] == [
+        "1 second", "40 seconds", "1 minute", "2 minutes", "60 minutes",
+    ]  # fmt: skip
     ctx = TenantContext(org_id=uuid.uuid4())
     mine = f"org/{ctx.org_id}/media/logo.png"
     data = brand_data(ctx, {"name": "Oak", "primary_color": "#112233", "logo": mine})

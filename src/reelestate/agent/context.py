@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.render_backend import RenderBackend
+from reelestate.agent.render_backend import RenderBackend, RunningRenders
 from reelestate.agent.state import AgentState
 from reelestate.core.errors import InvalidInputError
 from reelestate.providers.vision.base import PhotoAnalyser
@@ -38,6 +38,8 @@ class AgentDeps:
     auto_preview: bool = True
     default_length: float = 30.0
     brand: BrandKit | None = None
+    renders: RunningRenders = field(default_factory=RunningRenders)
+    """The render each conversation has in progress (so a channel can stop it)."""
 
     def thread_dir(self, thread_id: str) -> Path:
         return self.data_dir / "conversations" / check_thread_id(thread_id)

@@ -3,6 +3,9 @@
     intake -> think -> tools -> think ... -> present -> approval (interrupt) -> render -> wrap_up
                      \\-> wrap_up (nothing to approve yet)
 
+A final render that failed or was cancelled goes back to `present`, so the turn ends waiting
+for approval again; a preview the person cancelled ends the tool rounds the same way.
+
 A storyboard that is ready and not yet delivered always ends the turn at the approval
 interrupt, whichever brain is thinking: the final render cannot run without the user's yes.
 """
@@ -31,8 +34,12 @@ def after_think(state: AgentState) -> Literal["tools", "present", "wrap_up"]:
     return "present" if needs_approval(state) else "wrap_up"
 
 
-def after_tools(state: AgentState) -> Literal["think", "present"]:
-    asked = (state.get("turn") or {}).get("approval_asked", False)
+def after_tools(state: AgentState) -> Literal["think", "present", "wrap_up"]:
+    turn = state.get("turn") or {}
+    if turn.get("render_cancelled"):
+        # A stopped render ends the message: no brain gets to start it again.
+        return "present" if needs_approval(state) else "wrap_up"
+    asked = turn.get("approval_asked", False)
     return "present" if asked and needs_approval(state) else "think"
 
 
@@ -40,6 +47,10 @@ def after_approval(state: AgentState) -> Literal["render", "think"]:
     history = history_of(state)
     approved = history is not None and state.get("approved_version") == history.current.number
     return "render" if approved and needs_approval(state) else "think"
+
+
+def after_render(state: AgentState) -> Literal["present", "wrap_up"]:
+    return "present" if needs_approval(state) else "wrap_up"
 
 
 def build_graph(
@@ -61,6 +72,6 @@ def build_graph(
     graph.add_conditional_edges("tools", after_tools)
     graph.add_edge("present", "approval")
     graph.add_conditional_edges("approval", after_approval)
-    graph.add_edge("render", "wrap_up")
+    graph.add_conditional_edges("render", after_render)
     graph.add_edge("wrap_up", END)
     return graph.compile(checkpointer=checkpointer)

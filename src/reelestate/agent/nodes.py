@@ -40,10 +40,15 @@ from reelestate.agent.state import (
     listing_of,
     with_job,
 )
-from reelestate.agent.summaries import SUGGESTED_FACTS, approval_request
+from reelestate.agent.summaries import (
+    RENDER_CANCELLED,
+    SKIPPED_AFTER_CANCEL,
+    SUGGESTED_FACTS,
+    approval_request,
+)
 from reelestate.agent.tool_args import ToolArgsError, parse_args
 from reelestate.agent.tools import HANDLERS, ToolOutcome, announce_storyboard, run_render
-from reelestate.core.errors import ProviderError, ReelEstateError
+from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
@@ -127,8 +132,12 @@ class AgentNodes:
             "inbox": None,
             "turn": {"steps": 0},
         }
+        user = inbox.get("user") or "user"
         if not state.get("owner"):
-            update["owner"] = inbox.get("user") or "user"
+            update["owner"] = user
+        if not state.get("team") and inbox.get("team") and state.get("owner", user) == user:
+            # Only the owner shares a conversation with a team (also one begun before teams).
+            update["team"] = inbox.get("team")
         update.update(music)
         update["messages"] = [
             HumanMessage(
@@ -205,15 +214,20 @@ class AgentNodes:
         for call in last.tool_calls:
             name = call["name"]
             try:
-                outcome = (
-                    await HANDLERS[name](ctx, parse_args(name, call["args"]))
-                    if name in HANDLERS
-                    else ToolOutcome(
+                if work["turn"].get("render_cancelled"):
+                    outcome = ToolOutcome(SKIPPED_AFTER_CANCEL, ok=False)
+                elif name in HANDLERS:
+                    outcome = await HANDLERS[name](ctx, parse_args(name, call["args"]))
+                else:
+                    outcome = ToolOutcome(
                         str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False
                     )
-                )
             except ToolArgsError as exc:
                 outcome = ToolOutcome(text=str(exc), ok=False)
+            except RenderCancelledError:
+                work["turn"]["render_cancelled"] = True
+                emit(AssistantText(text=RENDER_CANCELLED))
+                outcome = ToolOutcome(text=RENDER_CANCELLED, ok=False)
             except ReelEstateError as exc:
                 outcome = ToolOutcome(text=str(exc), ok=False)
             work.update(outcome.update)  # type: ignore[typeddict-item]
@@ -260,6 +274,8 @@ class AgentNodes:
                 "photos": [str(p) for p in answer.get("photos") or []],
                 "music": str(answer["music"]) if answer.get("music") else None,
             }
+            if answer.get("team"):
+                inbox["team"] = str(answer["team"])
         approved = (isinstance(answer, dict) and answer.get("approve") is True) or (
             not inbox["photos"]
             and not inbox.get("music")
@@ -282,18 +298,25 @@ class AgentNodes:
         try:
             job, outputs = await run_render(ctx, "final", self.deps.final_profile)
         except ReelEstateError as exc:
+            # The storyboard goes back to waiting for approval, so a press of Approve (or
+            # "render") starts the final render again.
+            cancelled = isinstance(exc, RenderCancelledError)
             failed = JobRecord(
                 id=f"final-v{history.current.number}",
                 kind="final",
                 version=history.current.number,
-                status="failed",
+                status="cancelled" if cancelled else "failed",
                 error=exc.message,
             )
-            emit(ErrorEvent.from_error(exc))
+            if cancelled:
+                emit(AssistantText(text=RENDER_CANCELLED))
+            else:
+                emit(ErrorEvent.from_error(exc))
+            said = RENDER_CANCELLED if cancelled else f"The final render failed: {exc.message}"
             return {
                 "jobs": with_job(state, failed),
                 "approved_version": None,
-                "messages": [AIMessage(content=f"The final render failed: {exc.message}")],
+                "messages": [AIMessage(content=said)],
             }
         emit(
             VideoReady(
@@ -307,7 +330,11 @@ class AgentNodes:
                 height=outputs.height,
             )
         )
-        text = f"Your video is ready: {outputs.video.resolve()}"
+        # Named, never by its path on this server: the channels deliver the file itself.
+        text = (
+            f"Your video is ready: {outputs.video.name}, {outputs.duration:.1f} s, "
+            f"{outputs.width}×{outputs.height}."
+        )
         emit(AssistantText(text=text))
         if outputs.notes:
             emit(AssistantText(text="Good to know:\n" + "\n".join(outputs.notes)))

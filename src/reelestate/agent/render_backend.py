@@ -3,17 +3,23 @@
 The conversation only asks "render this spec into that folder and tell me how it goes"; the
 in-process backend runs the engine in a worker thread of this process. A queue-backed backend
 submits the same request as a job and relays the job's progress events.
+
+A render in progress can be stopped from outside its turn (`RunningRenders.cancel`): its
+backend task is cancelled, which stops FFmpeg or cancels the job, and the turn sees a
+`RenderCancelledError` it can answer calmly.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.core.errors import RenderCancelledError
 from reelestate.render.ai_clips import without_ai_motion
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
@@ -98,14 +104,47 @@ class InProcessRenderBackend:
             raise
 
 
+class RunningRenders:
+    """The render each conversation has in progress, so another task can stop it."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, asyncio.Future[Any]] = {}
+
+    @contextmanager
+    def track(self, thread_id: str, task: asyncio.Future[Any]) -> Iterator[None]:
+        self._tasks[thread_id] = task
+        try:
+            yield
+        finally:
+            if self._tasks.get(thread_id) is task:
+                del self._tasks[thread_id]
+
+    def running(self, thread_id: str) -> bool:
+        task = self._tasks.get(thread_id)
+        return task is not None and not task.done()
+
+    def cancel(self, thread_id: str) -> bool:
+        """Stop the conversation's render; False when none is in progress."""
+        task = self._tasks.get(thread_id)
+        if task is None or task.done():
+            return False
+        return task.cancel()
+
+
 async def render_with_progress(
     backend: RenderBackend,
     request: RenderRequest,
     emit: Callable[[RenderProgress], None],
     *,
     min_step: float = 2.0,
+    renders: RunningRenders | None = None,
+    thread_id: str = "",
 ) -> RenderOutputs:
-    """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %)."""
+    """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %).
+
+    With `renders`, the render can be stopped by `renders.cancel(thread_id)`; it then raises
+    `RenderCancelledError`.
+    """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[RenderProgress] = asyncio.Queue()
     last: tuple[str, float] = ("", -100.0)
@@ -121,16 +160,19 @@ async def render_with_progress(
 
     task = asyncio.ensure_future(backend.render(request, sink))
     try:
-        while not task.done():
-            getter = asyncio.ensure_future(queue.get())
-            done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
-            if getter in done:
-                forward(getter.result())
-            else:
-                getter.cancel()
+        with renders.track(thread_id, task) if renders is not None else nullcontext():
+            while not task.done():
+                getter = asyncio.ensure_future(queue.get())
+                done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if getter in done:
+                    forward(getter.result())
+                else:
+                    getter.cancel()
     finally:
         if not task.done():
             task.cancel()
     while not queue.empty():
         forward(queue.get_nowait())
+    if task.cancelled():
+        raise RenderCancelledError("The render was cancelled.")
     return task.result()

@@ -90,7 +90,8 @@ _APPROVE = re.compile(
     r"^\s*/?(?:approve[d]?|yes|yep|yeah|yup|ok|okay|sure|go\s+ahead|go\s+for\s+it|looks?\s+good|"
     r"looks?\s+great|perfect|love\s+it|ship\s+it|render\s+it|render\s+the\s+final|render\s+now|"
     r"make\s+the\s+final\s+video|do\s+it|lgtm|sounds\s+good|great|good\s+to\s+go|"
-    r"all\s+good|that'?s\s+(?:it|good|great|perfect))\b[\s\w,!.']*$",
+    r"all\s+good|that'?s\s+(?:it|good|great|perfect))\b[\s\w,!.']*$"
+    r"|^\s*/?(?:render|render\s+again)\s*(?:please)?[\s!.]*$",
     _I,
 )
 _REJECT = re.compile(

@@ -4,9 +4,11 @@
         async for event in runner.send("thread-1", "agent@example.com", "3 bed 2 bath", photos):
             ...
 
-Channels never touch the graph. A thread belongs to the user who started it; messages to a
-thread paused at the approval resume it (`approve` or any change), everything else starts a
-new turn. One message per thread runs at a time.
+Channels never touch the graph. A thread belongs to the user who started it, and to their
+`team` when the channel names one (the web chat names the organisation, so colleagues continue
+each other's listings); nobody else may use it. Messages to a thread paused at the approval
+resume it (`approve` or any change), everything else starts a new turn. One message per thread
+runs at a time; `cancel_render` stops the thread's render in progress from outside that turn.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from reelestate.agent.checkpoint import open_checkpointer
 from reelestate.agent.context import AgentDeps, check_thread_id
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
 from reelestate.agent.graph import AgentGraph, build_graph
-from reelestate.agent.render_backend import InProcessRenderBackend, RenderBackend
+from reelestate.agent.render_backend import (
+    InProcessRenderBackend,
+    RenderBackend,
+    RunningRenders,
+)
 from reelestate.agent.state import AgentState, history_of
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
 from reelestate.core.settings import Settings, get_settings
@@ -66,10 +72,13 @@ def absolute_paths(photos: Sequence[Path | str]) -> list[str]:
 
 
 class Runner:
-    def __init__(self, graph: AgentGraph, *, brain_name: str) -> None:
+    def __init__(
+        self, graph: AgentGraph, *, brain_name: str, renders: RunningRenders | None = None
+    ) -> None:
         self._graph = graph
         self.brain_name = brain_name
         self._locks: dict[str, asyncio.Lock] = {}
+        self._renders = renders or RunningRenders()
 
     @classmethod
     @asynccontextmanager
@@ -96,7 +105,11 @@ class Runner:
         )
         brain = brain or make_brain(settings, auto_preview=auto_preview)
         async with open_checkpointer(settings) as checkpointer:
-            yield cls(build_graph(deps, brain, checkpointer), brain_name=brain.name)
+            yield cls(
+                build_graph(deps, brain, checkpointer),
+                brain_name=brain.name,
+                renders=deps.renders,
+            )
 
     @staticmethod
     def _config(thread_id: str) -> RunnableConfig:
@@ -111,8 +124,13 @@ class Runner:
         *,
         approve: bool = False,
         music: Path | str | None = None,
+        team: str | None = None,
     ) -> AsyncIterator[RunnerEvent]:
         """Handle one message; yields events as they happen, ending when the turn is over.
+
+        `team`: the group the sender speaks for (the web chat gives `org:<id>`). A new thread
+        remembers its owner's team, and then everyone who gives the same team may continue it;
+        a thread without one stays its owner's alone.
 
         `music` is an audio file to use as the music bed; it is checked and copied into the
         conversation, and a refusal comes back as an `ErrorEvent` with the reason.
@@ -122,7 +140,7 @@ class Runner:
             lock = self._locks.setdefault(thread_id, asyncio.Lock())
             async with lock:
                 async for event in self._turn(
-                    thread_id, user, text, photos, approve=approve, music=music
+                    thread_id, user, text, photos, approve=approve, music=music, team=team
                 ):
                     yield event
         except ReelEstateError as exc:
@@ -135,10 +153,38 @@ class Runner:
                 "send your message again.",
             )
 
-    async def approve(self, thread_id: str, user: str) -> AsyncIterator[RunnerEvent]:
+    async def approve(
+        self, thread_id: str, user: str, *, team: str | None = None
+    ) -> AsyncIterator[RunnerEvent]:
         """The user's yes to the pending approval (a button press)."""
-        async for event in self.send(thread_id, user, "/approve", approve=True):
+        async for event in self.send(thread_id, user, "/approve", approve=True, team=team):
             yield event
+
+    async def cancel_render(self, thread_id: str, user: str, *, team: str | None = None) -> bool:
+        """Stop the thread's render in progress; False when none is running.
+
+        The running turn then ends with a "render cancelled" message and the storyboard waiting
+        for approval again; a render job is cancelled and its credits released. Safe to call
+        while that turn runs: it takes no lock.
+        """
+        snapshot = await self._graph.aget_state(self._config(check_thread_id(thread_id)))
+        self._check_access(snapshot.values, user, team)
+        return self._renders.cancel(thread_id)
+
+    def rendering(self, thread_id: str) -> bool:
+        """Whether the thread has a render in progress now."""
+        return self._renders.running(thread_id)
+
+    @staticmethod
+    def _check_access(values: dict[str, Any], user: str, team: str | None) -> None:
+        owner = values.get("owner")
+        if not owner or owner == user:
+            return
+        if team and values.get("team") == team:
+            return
+        raise InvalidInputError(
+            "This conversation belongs to someone else.", hint="Start a new conversation."
+        )
 
     async def _turn(
         self,
@@ -149,14 +195,11 @@ class Runner:
         *,
         approve: bool,
         music: Path | str | None,
+        team: str | None,
     ) -> AsyncIterator[RunnerEvent]:
         config = self._config(thread_id)
         snapshot = await self._graph.aget_state(config)
-        owner = snapshot.values.get("owner")
-        if owner and owner != user:
-            raise InvalidInputError(
-                "This conversation belongs to someone else.", hint="Start a new conversation."
-            )
+        self._check_access(snapshot.values, user, team)
         if snapshot.next and not snapshot.interrupts:
             # The process stopped mid-turn: finish that work first.
             async for event in self._stream(None, config):
@@ -168,6 +211,8 @@ class Runner:
             "photos": absolute_paths(photos),
             "music": absolute_paths([music])[0] if music else None,
         }
+        if team:
+            payload["team"] = team
         if snapshot.interrupts:
             if approve:
                 payload["approve"] = True

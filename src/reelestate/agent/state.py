@@ -21,7 +21,7 @@ from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MusicTrackRef
 
 JobKind = Literal["preview", "final"]
-JobStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class Inbox(TypedDict):
@@ -32,6 +32,8 @@ class Inbox(TypedDict):
     photos: list[str]
     music: NotRequired[str | None]
     """An audio file sent to be the music bed."""
+    team: NotRequired[str]
+    """The group whose members may all continue the conversation (see `Runner.send`)."""
 
 
 class JobRecord(BaseModel):
@@ -59,12 +61,16 @@ class TurnState(TypedDict, total=False):
     announced_version: int
     fallback: bool
     approval_asked: bool
+    render_cancelled: bool
+    """The person stopped a render: the turn ends without trying again."""
 
 
 class AgentState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     inbox: Inbox | None
     owner: str
+    team: str
+    """Set when the conversation is shared with the owner's colleagues (`Runner.send`)."""
     listing: dict[str, Any]
     photos: list[str]
     analyses: list[dict[str, Any]]

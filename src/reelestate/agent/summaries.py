@@ -26,6 +26,9 @@ CAN_DO = (
     '"go back to version 2", "approve"'
 )
 
+RENDER_CANCELLED = "Render cancelled. Your storyboard is kept; say 'render' to start it again."
+SKIPPED_AFTER_CANCEL = "Not done: the person cancelled the render, so this message stops here."
+
 
 def listing_summary(listing: Listing) -> str:
     parts = []

@@ -45,7 +45,7 @@ from reelestate.agent.tool_args import (
     UpdateListingArgs,
     WriteScriptArgs,
 )
-from reelestate.core.errors import InvalidInputError
+from reelestate.core.errors import InvalidInputError, RenderCancelledError
 from reelestate.prompts.styles import STYLE_MUSIC, Style
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Profile, RenderSpec
@@ -222,7 +222,7 @@ async def job_status(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     lines = [
         f"- {j.kind} of version {j.version}: {j.status}"
         + (f" ({j.stage} {j.percent:.0f}%)" if j.status == "running" else "")
-        + (f", {j.video}" if j.video else "")
+        + (f", {Path(j.video).name}" if j.video else "")
         + (f" ({j.error})" if j.error else "")
         for j in jobs[-5:]
     ]
@@ -252,7 +252,10 @@ async def run_render(
     job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
     out_dir = ctx.folder / ("previews" if kind == "preview" else "final") / job.id
 
+    last = [0.0]
+
     def on_progress(progress: RenderProgress) -> None:
+        last[0] = progress.percent
         ctx.emit(
             JobProgress(
                 job_id=job.id,
@@ -264,7 +267,18 @@ async def run_render(
         )
 
     request = RenderRequest(job_id=job.id, kind=job.kind, spec=spec, out_dir=out_dir)
-    outputs = await render_with_progress(ctx.deps.renderer, request, on_progress)
+    try:
+        outputs = await render_with_progress(
+            ctx.deps.renderer,
+            request,
+            on_progress,
+            renders=ctx.deps.renders,
+            thread_id=ctx.thread_id,
+        )
+    except RenderCancelledError:
+        # The progress shown for this render ends here.
+        ctx.emit(JobProgress(job_id=job.id, kind=job.kind, stage="cancelled", percent=last[0]))
+        raise
     job = job.model_copy(
         update={
             "status": "succeeded",

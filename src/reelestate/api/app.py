@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from reelestate.agent.brain import Brain
+from reelestate.agent.queued_render import QueuedRenderBackend
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
@@ -27,7 +28,6 @@ from reelestate.api.v1.webhooks import fal_webhook_router
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.webhook import telegram_webhook_router
-from reelestate.chat_ui.render_jobs import QueuedRenderBackend
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
 from reelestate.core.settings import Settings, get_settings
@@ -107,7 +107,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         settings,
                         brain=options.brain,
                         analyser=options.analyser,
-                        renderer=QueuedRenderBackend(jobs),
+                        renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
                         final_profile=_profile(settings),
                         default_length=settings.video_length_s,
                     )

@@ -2,11 +2,17 @@
 
 Loaded by Chainlit from this file (`mount_chainlit(target=__file__)`); everything it needs from
 the app comes through `reelestate.chat_ui.services`. It talks only to the runner.
+
+A conversation is shared with the organisation (`team`): colleagues who open it from the
+history continue the same conversation and the same project. A render in progress stops with
+the Cancel button on its progress message or with Chainlit's stop button; the turn then ends by
+itself, saying so, with the storyboard waiting for approval again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,10 +23,10 @@ from chainlit.data import get_data_layer
 from chainlit.types import ThreadDict
 
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.queued_render import RenderOwner, render_owner
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos, keep_upload
-from reelestate.chat_ui.present import TurnPresenter
-from reelestate.chat_ui.render_jobs import RenderOwner, render_owner
+from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
 from reelestate.chat_ui.services import services
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
 from reelestate.core.errors import ReelEstateError
@@ -29,6 +35,7 @@ from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import authenticate
 from reelestate.storage.repositories.content import BrandKitsRepository, ProjectsRepository
 
+_log = logging.getLogger(__name__)
 WELCOME = (
     "Hi! Drop **5 to 40 photos** of the listing here (drag them in, or use the paperclip), "
     "and type its facts: beds, baths, price, size and address. I'll plan a storyboard with a "
@@ -76,6 +83,11 @@ def _identity() -> str:
     return str(user.identifier) if user is not None else "anonymous"
 
 
+def _team() -> str:
+    """Everyone signed in to the same organisation may continue the conversation."""
+    return f"org:{_tenant().org_id}"
+
+
 def _thread_id() -> str:
     return str(cl.context.session.thread_id)
 
@@ -118,27 +130,40 @@ async def _owner() -> RenderOwner:
 async def _run_turn(events: AsyncIterator[RunnerEvent]) -> None:
     chat = services()
     presenter = TurnPresenter(_workdir(), await chat.runner.storyboard(_thread_id()))
-    async for event in events:
-        if event.type == "storyboard_ready":
-            presenter.use_history(await chat.runner.storyboard(_thread_id()))
-        await presenter.show(event)
+    try:
+        async for event in events:
+            if event.type == "storyboard_ready":
+                presenter.use_history(await chat.runner.storyboard(_thread_id()))
+            await presenter.show(event)
+    finally:
+        await presenter.finish()
     await _remember_facts()
 
 
 async def _remember_facts() -> None:
-    """Keep the project's title and facts in step with what the conversation learned."""
+    """Keep the project's title and facts in step with what the conversation learned, and the
+    thread pointing at its project.
+
+    The pointer is written again after every turn: Chainlit's own writes of the thread race at
+    its first message (and may drop what was written then), and whoever resumes the thread,
+    its author or a colleague, continues the project it names."""
+    project_id = await _project_id()
     state = await services().runner.state(_thread_id())
     listing = state.get("listing") or {}
-    if not listing:
-        return
     title = str(listing.get("address") or "New listing")[:160]
     layer = get_data_layer()
-    if layer is not None and listing.get("address"):
-        await layer.update_thread(_thread_id(), name=title)
+    if layer is not None:
+        await layer.update_thread(
+            _thread_id(),
+            name=title if listing.get("address") else None,
+            metadata={"project_id": str(project_id)},
+        )
+    if not listing:
+        return
     await asyncio.to_thread(
         ProjectsRepository(services().jobs.env.db).update,
         _tenant(),
-        await _project_id(),
+        project_id,
         title=title,
         facts={**listing, "source": "chat"},
     )
@@ -155,13 +180,42 @@ async def _send(
     token = render_owner.set(await _owner())
     try:
         if approve:
-            events = chat.runner.approve(_thread_id(), _identity())
+            events = chat.runner.approve(_thread_id(), _identity(), team=_team())
         else:
-            events = chat.runner.send(_thread_id(), _identity(), text, photos or [], music=music)
-        await _run_turn(events)
-        await _apply_pending_settings()
+            events = chat.runner.send(
+                _thread_id(), _identity(), text, photos or [], music=music, team=_team()
+            )
+        # The task copies this context: the render owner and the Chainlit session go with it.
+        turn = asyncio.ensure_future(_whole_turn(events))
     finally:
         render_owner.reset(token)
+    try:
+        # Chainlit's stop button cancels the handler; the turn goes on until `on_stop` has
+        # asked the runner to cancel the render, and then ends by itself, storyboard kept.
+        await asyncio.shield(turn)
+    except asyncio.CancelledError:
+        turn.add_done_callback(_log_failure)  # nobody waits for it any more
+        raise
+
+
+async def _whole_turn(events: AsyncIterator[RunnerEvent]) -> None:
+    await _run_turn(events)
+    await _apply_pending_settings()
+
+
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("a chat turn failed", exc_info=task.exception())
+
+
+async def _cancel_render() -> None:
+    try:
+        stopped = await services().runner.cancel_render(_thread_id(), _identity(), team=_team())
+    except ReelEstateError as exc:
+        await cl.Message(content=exc.message).send()
+        return
+    if not stopped:
+        await cl.Message(content="Nothing is rendering right now.").send()
 
 
 @cl.on_chat_start
@@ -231,6 +285,16 @@ async def on_reply(action: cl.Action) -> None:
     if text:
         await _echo(text)
         await _send(text)
+
+
+@cl.action_callback(CANCEL_ACTION)
+async def on_cancel(action: cl.Action) -> None:
+    await _cancel_render()
+
+
+@cl.on_stop
+async def on_stop() -> None:
+    await _cancel_render()
 
 
 @cl.action_callback("revise")

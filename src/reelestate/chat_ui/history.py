@@ -1,23 +1,41 @@
 """Chat history on our database through Chainlit's SQLAlchemy data layer.
 
 Chainlit's SQL names its tables `users`, `threads`, ...; ours are `chat_users`, `chat_threads`,
-... (created by our migrations), so every statement is re-pointed before it runs. Threads are
-stamped with the organisation the author was signed in to, and history lists only those.
-Elements (photos, previews, videos) are kept in our blob store under the organisation's prefix
-and come back as fresh signed URLs.
+... (created by our migrations), so every statement is re-pointed before it runs. Elements
+(photos, previews, videos) are kept in our blob store under the organisation's prefix and come
+back as fresh signed URLs.
+
+Threads are stamped with the organisation their author was signed in to, and a team works on
+its listings together: the history lists every thread of the viewer's organisation (a
+colleague's is named with its author), and a colleague may open and continue one, which goes on
+with the same conversation and project (the runner lets the organisation in, see
+`Runner.send`'s `team`). Another organisation's threads are never listed, opened or changed;
+only the author, or an admin or owner of the organisation, deletes a thread.
+
+Chainlit decides who may open a thread by comparing the thread's author with the person asking
+(`is_thread_author`, and the checks when a socket connects or resumes). So for a colleague this
+layer reports the thread as the viewer's own. The viewer is the person of the current Chainlit
+session or, in requests and socket connections that have none, the person whose sign-in was
+just looked up (`get_user`, which Chainlit calls to authenticate every request).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakValueDictionary
 
 from chainlit.context import ChainlitContextException, context
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
 from chainlit.types import ThreadDict
+from chainlit.user import PersistedUser
+from fastapi import HTTPException
 
 from reelestate.core.errors import ReelEstateError
 from reelestate.storage.blobs import BlobStore, blob_key, org_of_key
@@ -26,6 +44,30 @@ from reelestate.storage.context import TenantContext
 _TABLE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)(\s+)(users|threads|steps|elements|feedbacks)\b")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 READ_URL_SECONDS = 6 * 3600
+_OWN_THREADS = 't."userId" = :user_id OR t."id" = :thread_id'
+"""The condition of Chainlit's thread listing that the organisation's listing replaces."""
+_ORG_THREADS = 't."organizationId" = :org_scope OR t."id" = :thread_id'
+MANAGERS = frozenset({"admin", "owner"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at the history: their sign-in and the organisation they are signed in to."""
+
+    identifier: str
+    org: str | None
+    role: str = "member"
+
+    @classmethod
+    def of(cls, identifier: str, metadata: Any) -> Viewer:
+        data = json.loads(metadata) if isinstance(metadata, str) else metadata
+        data = data if isinstance(data, dict) else {}
+        org = data.get("org_id")
+        return cls(identifier, str(org) if org else None, str(data.get("role") or "member"))
+
+
+_signed_in: ContextVar[Viewer | None] = ContextVar("chat_history_viewer", default=None)
+_org_scope: ContextVar[str | None] = ContextVar("chat_history_org_scope", default=None)
 
 
 def chat_table_sql(query: str) -> str:
@@ -41,6 +83,17 @@ def session_org() -> uuid.UUID | None:
         return None
     org = (user.metadata or {}).get("org_id") if user is not None else None
     return uuid.UUID(str(org)) if org else None
+
+
+def current_viewer() -> Viewer | None:
+    """The person of this Chainlit session, else the one this request signed in as."""
+    try:
+        user = context.session.user
+    except ChainlitContextException:
+        user = None
+    if user is not None:
+        return Viewer.of(str(user.identifier), user.metadata or {})
+    return _signed_in.get()
 
 
 class BlobElementStorage(BaseStorageClient):
@@ -87,15 +140,65 @@ class BlobElementStorage(BaseStorageClient):
 
 
 class ChatHistory(SQLAlchemyDataLayer):
-    """Chainlit's data layer on the `chat_` tables, scoped to the signed-in organisation."""
+    """Chainlit's data layer on the `chat_` tables, shared within the signed-in organisation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._writing: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     async def execute_sql(
         self, query: str, parameters: dict[str, Any]
     ) -> list[dict[str, Any]] | int | None:
+        org = _org_scope.get()
+        if org is not None and _OWN_THREADS in query:
+            query = query.replace(_OWN_THREADS, _ORG_THREADS)
+            parameters = {**parameters, "org_scope": org}
         result: list[dict[str, Any]] | int | None = await super().execute_sql(
             chat_table_sql(query), parameters
         )
         return result
+
+    async def get_user(self, identifier: str) -> PersistedUser | None:
+        user: PersistedUser | None = await super().get_user(identifier)
+        if user is not None:
+            _signed_in.set(Viewer.of(user.identifier, user.metadata))
+        return user
+
+    async def _thread_row(self, thread_id: str) -> dict[str, Any] | None:
+        rows = await self.execute_sql(
+            'SELECT "userId", "userIdentifier", "organizationId" FROM threads WHERE "id" = :id',
+            {"id": thread_id},
+        )
+        return rows[0] if isinstance(rows, list) and rows else None
+
+    @staticmethod
+    def _colleague(viewer: Viewer | None, row: dict[str, Any]) -> bool:
+        """A member of the thread's organisation who is not its author."""
+        return (
+            viewer is not None
+            and viewer.org is not None
+            and row.get("organizationId") == viewer.org
+            and row.get("userIdentifier") != viewer.identifier
+        )
+
+    async def get_thread_author(self, thread_id: str) -> str:
+        row = await self._thread_row(thread_id)
+        viewer = current_viewer()
+        if row is not None and viewer is not None and self._colleague(viewer, row):
+            return viewer.identifier
+        author: str = await super().get_thread_author(thread_id)
+        return author
+
+    async def get_thread(self, thread_id: str) -> ThreadDict | None:
+        thread: ThreadDict | None = await super().get_thread(thread_id)
+        if thread is None:
+            return None
+        row = await self._thread_row(thread_id)
+        viewer = current_viewer()
+        if row is not None and viewer is not None and self._colleague(viewer, row):
+            # Open to the author's colleagues: Chainlit lets its author resume a thread.
+            return {**thread, "userIdentifier": viewer.identifier}
+        return thread
 
     async def update_thread(
         self,
@@ -105,8 +208,30 @@ class ChatHistory(SQLAlchemyDataLayer):
         metadata: dict[str, Any] | None = None,
         tags: list[str] | None = None,
     ) -> None:
-        await super().update_thread(thread_id, name, user_id, metadata, tags)
+        # Chainlit reads the thread's metadata, merges and writes it back, from several tasks
+        # at a thread's first message; one write at a time per thread keeps every key.
+        lock = self._writing.get(thread_id)
+        if lock is None:
+            lock = self._writing[thread_id] = asyncio.Lock()
+        async with lock:
+            await self._update_thread(thread_id, name, user_id, metadata, tags)
+
+    async def _update_thread(
+        self,
+        thread_id: str,
+        name: str | None,
+        user_id: str | None,
+        metadata: dict[str, Any] | None,
+        tags: list[str] | None,
+    ) -> None:
+        row = await self._thread_row(thread_id)
         org = session_org()
+        if row is not None:
+            if row.get("organizationId") and org is not None and row["organizationId"] != str(org):
+                return  # another organisation's thread is never changed
+            if row.get("userId") and user_id is not None and row["userId"] != user_id:
+                user_id = None  # a colleague continuing a thread does not become its author
+        await super().update_thread(thread_id, name, user_id, metadata, tags)
         if org is not None:
             await self.execute_sql(
                 'UPDATE threads SET "organizationId" = :org '
@@ -114,29 +239,62 @@ class ChatHistory(SQLAlchemyDataLayer):
                 {"org": str(org), "id": thread_id},
             )
 
-    async def _viewer_org(self, user_id: str) -> str | None:
+    async def delete_thread(self, thread_id: str) -> None:
+        row = await self._thread_row(thread_id)
+        if row is not None and not self._may_delete(current_viewer(), row):
+            raise HTTPException(
+                status_code=403,
+                detail="Only its author or an admin of the organisation deletes a listing.",
+            )
+        await super().delete_thread(thread_id)
+
+    @classmethod
+    def _may_delete(cls, viewer: Viewer | None, row: dict[str, Any]) -> bool:
+        if viewer is None or row.get("userIdentifier") == viewer.identifier:
+            return True
+        return cls._colleague(viewer, row) and viewer.role in MANAGERS
+
+    async def _viewer_of(self, user_id: str) -> Viewer | None:
         rows = await self.execute_sql(
-            'SELECT "metadata" FROM users WHERE "id" = :id', {"id": user_id}
+            'SELECT "identifier", "metadata" FROM users WHERE "id" = :id', {"id": user_id}
         )
         if not isinstance(rows, list) or not rows:
             return None
-        metadata = rows[0].get("metadata") or "{}"
-        data = json.loads(metadata) if isinstance(metadata, str) else metadata
-        org = data.get("org_id") if isinstance(data, dict) else None
-        return str(org) if org else None
+        return Viewer.of(str(rows[0]["identifier"]), rows[0].get("metadata") or "{}")
 
     async def get_all_user_threads(
         self, user_id: str | None = None, thread_id: str | None = None
     ) -> list[ThreadDict] | None:
-        threads: list[ThreadDict] | None = await super().get_all_user_threads(
-            user_id=user_id, thread_id=thread_id
-        )
-        if not threads or user_id is None:
+        """One thread by id (`user_id` None), or the history of `user_id`: every thread of the
+        organisation they are signed in to, newest activity first."""
+        if user_id is None:
+            one: list[ThreadDict] | None = await super().get_all_user_threads(thread_id=thread_id)
+            return one
+        viewer = await self._viewer_of(user_id)
+        if viewer is None or viewer.org is None:
+            return []
+        token = _org_scope.set(viewer.org)
+        try:
+            threads: list[ThreadDict] | None = await super().get_all_user_threads(
+                user_id=user_id, thread_id=thread_id
+            )
+        finally:
+            _org_scope.reset(token)
+        if not threads:
             return threads
-        org = await self._viewer_org(user_id)
         rows = await self.execute_sql(
-            'SELECT "id" FROM threads WHERE "userId" = :u AND "organizationId" = :org',
-            {"u": user_id, "org": org or ""},
+            'SELECT "id", "userIdentifier" FROM threads WHERE "organizationId" = :org',
+            {"org": viewer.org},
         )
-        allowed = {r["id"] for r in rows} if isinstance(rows, list) else set()
-        return [t for t in threads if t["id"] in allowed or t["id"] == thread_id]
+        authors = {r["id"]: r["userIdentifier"] for r in rows} if isinstance(rows, list) else {}
+        listed: list[ThreadDict] = []
+        for thread in threads:
+            if thread["id"] not in authors:
+                continue  # another organisation's thread is never listed
+            author = authors[thread["id"]]
+            if author and author != viewer.identifier:
+                named = f"{thread.get('name') or 'Listing'} · {author}"
+                listed.append({**thread, "name": named})
+            else:
+                listed.append(thread)
+        return listed

@@ -22,6 +22,7 @@ from reelestate.chat_ui.sheets import Tile, contact_sheet
 from reelestate.tools.storyboard import StoryboardHistory
 
 BAR_CELLS = 20
+CANCEL_ACTION = "cancel_render"
 _SERVER_PATH = re.compile(r"(?<![\w:/])/(?:[\w.\-]+/)+([\w.\-]+)")
 STAGE_WORDS = {
     "prepare": "getting the photos ready",
@@ -44,6 +45,8 @@ QUICK_CHANGES = (
 def progress_text(kind: str, stage: str, percent: float) -> str:
     filled = round(BAR_CELLS * percent / 100)
     what = "preview" if kind == "preview" else "final video"
+    if stage == "cancelled":
+        return f"**Rendering the {what}:** cancelled at {percent:.0f}%."
     words = STAGE_WORDS.get(stage, stage)
     bar = "▰" * filled + "▱" * (BAR_CELLS - filled)
     return f"**Rendering the {what}:** {percent:.0f}% · {words}\n\n{bar}"
@@ -52,6 +55,10 @@ def progress_text(kind: str, stage: str, percent: float) -> str:
 def scrub_paths(text: str) -> str:
     """The text without this server's folders: a file is named by its file name only."""
     return _SERVER_PATH.sub(r"\1", text)
+
+
+def cancel_action() -> cl.Action:
+    return cl.Action(name=CANCEL_ACTION, payload={}, label="Cancel", tooltip="Stop this render")
 
 
 def reply_action(label: str, text: str) -> cl.Action:
@@ -197,7 +204,7 @@ class TurnPresenter:
         text = progress_text(event.kind, event.stage, event.percent)
         known = self._progress.get(event.job_id)
         if known is None:
-            message = cl.Message(content=text)
+            message = cl.Message(content=text, actions=[cancel_action()])
             await message.send()
             self._progress[event.job_id] = (message, text)
         elif known[1] != text:
@@ -205,6 +212,17 @@ class TurnPresenter:
             message.content = text
             await message.update()
             self._progress[event.job_id] = (message, text)
+        if event.stage == "cancelled":
+            message = self._progress[event.job_id][0]
+            await message.remove_actions()
+            message.actions = []
+
+    async def finish(self) -> None:
+        """The turn is over: no render of it can be cancelled any more."""
+        for message, _ in self._progress.values():
+            if message.actions:
+                await message.remove_actions()
+                message.actions = []
 
     async def _video(self, event: VideoReady) -> None:
         self.video_shown = True
@@ -212,6 +230,8 @@ class TurnPresenter:
         if known is not None:
             known[0].content = progress_text("final", "done", 100.0)
             await known[0].update()
+            await known[0].remove_actions()
+            known[0].actions = []
         base = f"listing-v{event.version}"
         elements: list[cl.Element] = [
             cl.Video(path=str(event.video), name=f"{base}.mp4", display="inline", mime="video/mp4"),

@@ -14,8 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from reelestate.agent.queued_render import brand_data
 from reelestate.api.services import AppServices
-from reelestate.chat_ui.render_jobs import brand_data
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.prompts.styles import STYLE_MUSIC, Style
 from reelestate.render.spec import BrandKit

@@ -49,7 +49,7 @@ from reelestate.storage.repositories.telegram_links import LinkedAccount
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
 _log = logging.getLogger(__name__)
-COMMAND_WORDS = {"status": "status", "versions": "versions", "undo": "undo", "cancel": "cancel"}
+COMMAND_WORDS = {"status": "status", "versions": "versions", "undo": "undo"}
 
 
 class Accounts(Protocol):
@@ -94,6 +94,7 @@ class TelegramChannel:
         app.add_handler(CommandHandler("start", self.on_start, filters=private))
         app.add_handler(CommandHandler("help", self.on_help, filters=private))
         app.add_handler(CommandHandler("new", self.on_new, filters=private))
+        app.add_handler(CommandHandler("cancel", self.on_cancel, filters=private))
         app.add_handler(CommandHandler(list(COMMAND_WORDS), self.on_command, filters=private))
         app.add_handler(
             MessageHandler(private & (filters.AUDIO | filters.Document.AUDIO), self.on_music)
@@ -201,6 +202,19 @@ class TelegramChannel:
             return
         word = message.text.split()[0].lstrip("/").split("@")[0]
         await self._send(message.chat_id, account, COMMAND_WORDS[word])
+
+    async def on_cancel(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop the render in progress. Runs beside the chat's turn (the processor does not
+        hold `/cancel` behind it); that turn then says the render was cancelled. With nothing
+        rendering, "cancel" goes to the conversation in order, as any message."""
+        account = await self._account(update)
+        message = update.effective_message
+        if account is None or message is None:
+            return
+        if await self.runner.cancel_render(thread_of(account), str(account.user_id)):
+            return
+        async with self.locks(message.chat_id):
+            await self._send(message.chat_id, account, "cancel")
 
     # -- messages ---------------------------------------------------------------------
 

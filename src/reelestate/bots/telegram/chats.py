@@ -3,6 +3,7 @@
 Telegram re-delivers an update when the webhook answer was late or polling restarted, so the
 processor remembers recent `update_id`s. Every chat has one lock, shared with the photo batcher,
 so a batch handed to the runner and the text that follows it never overtake each other.
+`/cancel` alone does not wait for the lock: it must reach the turn that is rendering.
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ class RecentIds:
         return True
 
 
+def is_cancel_command(update: Update) -> bool:
+    """`/cancel` (or `/cancel@bot`), which runs beside the chat's turn in progress."""
+    message = update.message
+    if message is None or not message.text:
+        return False
+    return message.text.split()[0].split("@")[0].lower() == "/cancel"
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, locks: ChatLocks, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
@@ -60,7 +69,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     coroutine.close()
                 return
             chat = update.effective_chat
-            if chat is not None:
+            if chat is not None and not is_cancel_command(update):
                 async with self.locks(chat.id):
                     await coroutine
                 return

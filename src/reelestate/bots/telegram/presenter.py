@@ -168,7 +168,7 @@ class ChatPresenter:
             if isinstance(sent, Message):
                 self._progress[job_id] = _Progress(sent.message_id, body, now, stage)
             return
-        finished = percent >= 100
+        finished = percent >= 100 or stage == "cancelled"
         due = now - current.at >= self.progress_interval_s
         if body == current.text or not (due or finished):
             return

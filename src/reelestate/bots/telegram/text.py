@@ -62,9 +62,13 @@ def progress_bar(percent: float, width: int = BAR_WIDTH) -> str:
 
 
 def progress_text(kind: str, stage: str, percent: float) -> str:
-    """One progress message, edited in place: what is rendering, the stage, a bar."""
+    """One progress message, edited in place: what is rendering, the stage, a bar; while it
+    runs, how to stop it."""
     label = "Final video" if kind == "final" else "Preview"
-    return md(f"{label}: {stage} {percent:.0f}%\n{progress_bar(percent)}")
+    text = f"{label}: {stage} {percent:.0f}%\n{progress_bar(percent)}"
+    if stage not in ("cancelled", "done") and percent < 100:
+        text += "\nSend /cancel to stop it."
+    return md(text)
 
 
 def scene_line(scene: SceneSummary) -> str:
