@@ -8,6 +8,7 @@ Whisper server works as well as OpenAI's own. The client library's retries are o
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 import openai
@@ -58,8 +59,9 @@ class OpenAITranscriber:
         self.model = model
         self.policy = policy
         key = api_key.get_secret_value() if api_key is not None else ""
-        self._client = OpenAI(
-            api_key=key or NO_KEY, base_url=base_url, timeout=timeout_s, max_retries=0
+        # A client per request, closed after it: an idle pool would be left to the collector.
+        self._client = partial(
+            OpenAI, api_key=key or NO_KEY, base_url=base_url, timeout=timeout_s, max_retries=0
         )
 
     @classmethod
@@ -91,15 +93,16 @@ class OpenAITranscriber:
         file = (name, data, mime)
         lang = language or omit
         try:
-            if self.model.startswith("whisper"):  # only Whisper reports duration and language
-                verbose = self._client.audio.transcriptions.create(
-                    model=self.model, file=file, language=lang, response_format="verbose_json"
+            with self._client() as client:
+                if self.model.startswith("whisper"):  # only Whisper reports duration, language
+                    verbose = client.audio.transcriptions.create(
+                        model=self.model, file=file, language=lang, response_format="verbose_json"
+                    )
+                    return _transcript(verbose, language)
+                reply = client.audio.transcriptions.create(
+                    model=self.model, file=file, language=lang, response_format="json"
                 )
-                return _transcript(verbose, language)
-            reply = self._client.audio.transcriptions.create(
-                model=self.model, file=file, language=lang, response_format="json"
-            )
-            return _transcript(reply, language)
+                return _transcript(reply, language)
         except openai.APITimeoutError as exc:
             raise ProviderTimeoutError(
                 "The speech-to-text service did not answer in time.", hint="Try again."

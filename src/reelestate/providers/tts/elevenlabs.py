@@ -17,7 +17,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -130,15 +130,8 @@ class ElevenLabsTTS:
                 f"{SERVICE} is not configured (ELEVENLABS_API_KEY is not set)."
             )
         self._timeout = settings.tts_timeout_s
-        # Our own HTTP client, so its connections are closed with this voice (the SDK's are
-        # left to the garbage collector).
-        self._http = httpx.Client(timeout=self._timeout)
-        self._client = ElevenLabs(
-            api_key=key.get_secret_value(),
-            base_url=settings.elevenlabs_base_url or None,
-            timeout=self._timeout,
-            httpx_client=self._http,
-        )
+        self._key = key
+        self._base_url = settings.elevenlabs_base_url or None
         self._options: RequestOptions = {"max_retries": 0}
         self._policy = policy or RetryPolicy(attempts=settings.tts_attempts)
         self._sleep = sleep
@@ -147,12 +140,17 @@ class ElevenLabsTTS:
         self._voices: dict[str, str] | None = None
         self._voices_lock = threading.Lock()
 
-    def close(self) -> None:
-        self._http.close()
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self._http.close()
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[ElevenLabs]:
+        """An SDK client on our own HTTP connection pool, closed when the call is done (the
+        SDK's own pool would be left open to the garbage collector)."""
+        with httpx.Client(timeout=self._timeout) as http:
+            yield ElevenLabs(
+                api_key=self._key.get_secret_value(),
+                base_url=self._base_url,
+                timeout=self._timeout,
+                httpx_client=http,
+            )
 
     def _call(self, call: Callable[[], T]) -> T:
         def attempt() -> T:
@@ -163,8 +161,8 @@ class ElevenLabsTTS:
 
         return retry_sync(attempt, self._policy, sleep=self._sleep)
 
-    def _voice_page(self, token: str | None) -> GetVoicesV2Response:
-        voices: VoicesClient = self._client.voices  # the SDK leaves this property unannotated
+    def _voice_page(self, client: ElevenLabs, token: str | None) -> GetVoicesV2Response:
+        voices: VoicesClient = client.voices  # the SDK leaves this property unannotated
         return voices.search(
             page_size=VOICE_PAGE_SIZE, next_page_token=token, request_options=self._options
         )
@@ -176,17 +174,20 @@ class ElevenLabsTTS:
                 return self._voices
             table: dict[str, str] = {}
             token: str | None = None
-            for _ in range(MAX_VOICE_PAGES):
-                page = self._call(partial(self._voice_page, token))
+            with self._session() as client:
+                pages = [self._call(partial(self._voice_page, client, None))]
+                for _ in range(MAX_VOICE_PAGES - 1):
+                    token = pages[-1].next_page_token
+                    if not pages[-1].has_more or not token:
+                        break
+                    pages.append(self._call(partial(self._voice_page, client, token)))
+            for page in pages:
                 for voice in page.voices:
                     table[voice.voice_id.lower()] = voice.voice_id
                     if voice.name:
                         table.setdefault(voice.name.strip().lower(), voice.voice_id)
                         short = voice.name.split(" - ", 1)[0].strip().lower()
                         table.setdefault(short, voice.voice_id)
-                token = page.next_page_token
-                if not page.has_more or not token:
-                    break
             self._voices = table
             return table
 
@@ -205,9 +206,14 @@ class ElevenLabsTTS:
         return found
 
     def _convert(
-        self, voice_id: str, text: str, model_id: str, settings: VoiceSettings | None
+        self,
+        client: ElevenLabs,
+        voice_id: str,
+        text: str,
+        model_id: str,
+        settings: VoiceSettings | None,
     ) -> AudioWithTimestampsResponse:
-        speech = self._client.text_to_speech
+        speech = client.text_to_speech
         if settings is None:
             return speech.convert_with_timestamps(
                 voice_id,
@@ -247,7 +253,8 @@ class ElevenLabsTTS:
             return cached
         voice_id = self.resolve_voice(voice)
         settings = voice_settings(style, rate)
-        reply = self._call(lambda: self._convert(voice_id, text, model_id, settings))
+        with self._session() as client:
+            reply = self._call(lambda: self._convert(client, voice_id, text, model_id, settings))
         samples, words = _decoded(reply, text)
         if not words:
             raise ProviderError(f"{SERVICE} sent timings that match none of the words.")

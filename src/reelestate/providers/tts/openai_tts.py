@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -80,7 +81,9 @@ class OpenAiTTS:
                 f"{SERVICE} is not configured (OPENAI_API_KEY is not set)."
             )
         self._timeout = settings.tts_timeout_s
-        self._client = OpenAI(
+        # A client per request, closed after it: an idle pool would be left to the collector.
+        self._client = partial(
+            OpenAI,
             # A local OpenAI-compatible server may need no key; the client insists on one.
             api_key=key.get_secret_value() if key is not None and has_key else "not-needed",
             base_url=settings.openai_base_url or None,
@@ -97,14 +100,15 @@ class OpenAiTTS:
     def _speech(self, text: str, voice: str, model: str, speed: float) -> bytes:
         def attempt() -> bytes:
             try:
-                reply = self._client.audio.speech.create(
-                    model=model,
-                    voice=voice,
-                    input=text,
-                    response_format="wav",
-                    speed=speed if abs(speed - 1.0) > 1e-6 else omit,
-                )
-                return reply.content
+                with self._client() as client:
+                    reply = client.audio.speech.create(
+                        model=model,
+                        voice=voice,
+                        input=text,
+                        response_format="wav",
+                        speed=speed if abs(speed - 1.0) > 1e-6 else omit,
+                    )
+                    return reply.content
             except openai.OpenAIError as exc:
                 raise _mapped(exc, self._timeout) from None
 
