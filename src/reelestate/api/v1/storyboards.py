@@ -107,7 +107,7 @@ def spec_cost_usd(spec: dict[str, Any]) -> float:
     registry, total = video_models(get_settings()), 0.0
     for scene in spec.get("scenes") or []:
         model = (scene.get("ai_motion") or {}).get("model")
-        if model and model in registry.keys():
+        if model and model in registry.models:
             total += estimate_cost(registry.get(model), float(scene.get("duration", 0)))
     return round(total, 4)
 
