@@ -79,6 +79,19 @@ def test_media_upload_list_and_delete(client: TestClient) -> None:
     assert me.delete(f"/api/v1/projects/{pid}/media/{items[0]['id']}").status_code == 404
 
 
+def test_the_same_photos_can_belong_to_two_projects(client: TestClient) -> None:
+    me = Account(client)
+    first, second = me.project()["id"], me.project()["id"]
+    assert me.upload(first, listing_photos()).status_code == 201
+    again = me.upload(second, listing_photos())
+    assert again.status_code == 201, again.text
+    assert len(me.get(f"/api/v1/projects/{second}/media").json()) == 6
+    dropped = again.json()["items"][0]["id"]
+    assert me.delete(f"/api/v1/projects/{second}/media/{dropped}").status_code == 204
+    assert len(me.get(f"/api/v1/projects/{first}/media").json()) == 6  # untouched
+    assert client.get(me.get(f"/api/v1/projects/{first}/media").json()[0]["url"]).status_code == 200
+
+
 def test_upload_limits_and_bad_files(client: TestClient) -> None:
     me = Account(client)
     pid = me.project()["id"]

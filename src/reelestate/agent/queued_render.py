@@ -68,8 +68,8 @@ class RenderOwner:
 render_owner: ContextVar[RenderOwner | None] = ContextVar("render_owner", default=None)
 _ENGINE_STAGES = frozenset(get_args(Stage))
 FILE_FIELDS = ("logo", "font")
-KIT_ONLY_FIELDS = ("music",)
-"""Kit data that is not part of the render's `BrandKit` (the music goes into the storyboard)."""
+KIT_ONLY_FIELDS = ("music", "voice", "voice_model", "voice_style")
+"""Kit data that is not part of the render's `BrandKit` (it goes into the storyboard)."""
 OUTPUT_NAMES = {"video": "video.mp4", "subtitles": "video.srt", "thumbnail": "thumbnail.jpg"}
 USER_ERROR_CODES = frozenset({"invalid_input", "invalid_spec", "invalid_photo"})
 

@@ -221,10 +221,16 @@ def narration_text(version: StoryboardVersion, script: Script) -> str:
     return " ".join(line.text for line in [*shown, *loose])
 
 
-def narration_request(text: str, voice_choice: str) -> NarrationRequest:
-    """The narration for a storyboard's voice setting (`en-us`, `elevenlabs:Rachel`, ...)."""
-    provider, voice = parse_voice_choice(voice_choice)
-    return NarrationRequest(text=text, provider=provider, voice=voice)
+def narration_request(text: str, settings: StoryboardSettings) -> NarrationRequest:
+    """The narration for a storyboard's voice settings (`en-us`, `elevenlabs:Rachel`, ...)."""
+    provider, voice = parse_voice_choice(settings.voice)
+    return NarrationRequest(
+        text=text,
+        provider=provider,
+        voice=voice,
+        model=settings.voice_model,
+        style=settings.voice_style,
+    )
 
 
 def to_render_spec(
@@ -254,7 +260,7 @@ def to_render_spec(
             ).model_dump()
             for s in version.scenes
         ],
-        "narration": narration_request(text, settings.voice).model_dump() if text else None,
+        "narration": narration_request(text, settings).model_dump() if text else None,
         "music": MusicTrack(
             path=settings.music_track.path if settings.music_track else None,
             mood=settings.music_mood,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.prompts.styles import Style
 from reelestate.providers.music.uploaded import MusicTrackInfo
+from reelestate.providers.tts.base import VoiceStyle
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
 from reelestate.render.spec import (
     AiMotion,
@@ -93,6 +94,11 @@ class StoryboardSettings(_Frozen):
     style: Style = "modern"
     aspect: Aspect = "9:16"
     voice: str = Field(default="en-us", min_length=1, max_length=80)
+    """`provider:voice` (`elevenlabs:Rachel`, `openai:alloy`) or an espeak-ng voice."""
+    voice_model: str | None = Field(default=None, max_length=80)
+    """The voice provider's model id, from the brand kit; dropped when the provider changes."""
+    voice_style: VoiceStyle | None = None
+    """Voice settings from the brand kit (stability, similarity, style, speed)."""
     music_mood: MusicMood = "calm"
     music_track: MusicTrackRef | None = None
     """The user's own track; `None` plays the generated bed of `music_mood`."""

@@ -17,6 +17,7 @@ from reelestate.core.errors import InvalidInputError, InvalidRevisionError
 from reelestate.core.settings import get_settings
 from reelestate.prompts.motion import motion_prompt
 from reelestate.prompts.styles import STYLE_MUSIC, Style
+from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.spec import AiMotion, Aspect, MotionKind, MusicMood
 from reelestate.tools.fair_housing import lint
@@ -317,7 +318,11 @@ def _add_scene(op: AddOp, scenes: list[StoryboardScene], photos: Sequence[Storyb
 def _apply_settings(op: RevisionOp, settings: StoryboardSettings) -> StoryboardSettings:
     match op:
         case SetVoiceOp():
-            return settings.model_copy(update={"voice": op.voice.strip()})
+            voice = op.voice.strip()
+            update: dict[str, object] = {"voice": voice}
+            if parse_voice_choice(voice)[0] != parse_voice_choice(settings.voice)[0]:
+                update.update(voice_model=None, voice_style=None)  # they belong to the old one
+            return settings.model_copy(update=update)
         case SetMusicOp():
             # Asking for a mood means the generated bed of that mood, not the uploaded track.
             return settings.model_copy(update={"music_mood": op.mood, "music_track": None})

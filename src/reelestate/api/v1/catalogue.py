@@ -65,6 +65,9 @@ def kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> Bra
         intro_card=bool(data.get("intro_card", True)),
         outro_card=bool(data.get("outro_card", True)),
         logo_url=services.blobs.signed_url(ctx, logo, URL_SECONDS) if logo else None,
+        voice=data.get("voice"),
+        voice_model=data.get("voice_model"),
+        voice_style=data.get("voice_style"),
         music=MusicTrackOut(
             name=music.name,
             url=services.blobs.signed_url(ctx, str(music.path), URL_SECONDS),
@@ -79,7 +82,7 @@ def kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> Bra
 
 
 def _kit_data(body: BrandKitIn, keep: dict[str, Any] | None = None) -> dict[str, Any]:
-    data = body.model_dump()
+    data = body.model_dump(mode="json")
     data["primary_color"] = data["primary_color"].upper()
     data["accent_color"] = data["accent_color"].upper()
     data["text_color"] = data["text_color"].upper()

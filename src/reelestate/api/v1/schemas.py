@@ -6,9 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from reelestate.core.errors import ReelEstateError
 from reelestate.prompts.styles import Style
+from reelestate.providers.tts.base import VoiceStyle
+from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.storage.models import JobKind, JobStatus, MediaKind, ProjectStatus, Role
 
 T = TypeVar("T")
@@ -187,6 +190,21 @@ class BrandKitIn(_In):
     agent_phone: Annotated[Text, Field(max_length=40)] | None = None
     intro_card: bool = True
     outro_card: bool = True
+    voice: Annotated[Text, Field(min_length=1, max_length=80)] | None = None
+    """The narrator for the kit's videos: `elevenlabs:VOICE`, `openai:VOICE` or `espeak:VOICE`."""
+    voice_model: Annotated[Text, Field(min_length=1, max_length=80)] | None = None
+    """The provider's model id (`eleven_multilingual_v2`, `gpt-4o-mini-tts`)."""
+    voice_style: VoiceStyle | None = None
+
+    @field_validator("voice")
+    @classmethod
+    def _known_provider(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_voice_choice(value)
+            except ReelEstateError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
 
 class MusicTrackOut(BaseModel):
@@ -214,6 +232,9 @@ class BrandKitOut(BaseModel):
     intro_card: bool
     outro_card: bool
     logo_url: str | None
+    voice: str | None = None
+    voice_model: str | None = None
+    voice_style: VoiceStyle | None = None
     music: MusicTrackOut | None = None
     """The kit's music bed: storyboards planned for its projects play it instead of a mood."""
 
@@ -273,6 +294,8 @@ class SceneOut(BaseModel):
     duration: float
     motion: str
     caption: str | None
+    ai_model: str | None = None
+    """The video model asked to generate this scene's motion, if any."""
 
 
 class StoryboardVersionOut(BaseModel):
@@ -286,6 +309,10 @@ class StoryboardVersionOut(BaseModel):
     style: str | None
     music_track: str | None = None
     """The name of the user's own music track, when the version plays one."""
+    voice: str | None = None
+    """The narrator: its provider and voice (`elevenlabs:Rachel`, `espeak:en-us`)."""
+    ai_cost_estimate_usd: float = 0.0
+    """Expected provider cost of the scenes with generated motion, before approval."""
     scenes: list[SceneOut]
 
 

@@ -73,6 +73,17 @@ def _brand(
     return BrandKitsRepository(services.db).get(ctx, kit_id).data
 
 
+def kit_voice(brand: dict[str, Any] | None) -> dict[str, Any]:
+    """The storyboard voice settings a brand kit asks for (none: the default voice)."""
+    if not brand or not brand.get("voice"):
+        return {}
+    return {
+        "voice": brand["voice"],
+        "voice_model": brand.get("voice_model"),
+        "voice_style": brand.get("voice_style"),
+    }
+
+
 def plan_from_project(
     services: AppServices,
     ctx: TenantContext,
@@ -101,7 +112,7 @@ def plan_from_project(
     folder = Path(tempfile.mkdtemp(prefix="plan-"))
     try:
         history, script = _plan(
-            services, ctx, photos, folder, listing, style, length_seconds, music
+            services, ctx, photos, folder, listing, style, length_seconds, music, kit_voice(brand)
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -129,6 +140,7 @@ def _plan(
     style: Style,
     length_seconds: float,
     music: MusicTrackRef | None,
+    voice: dict[str, Any],
 ) -> tuple[StoryboardHistory, Script]:
     media = MediaRepository(services.db)
     local: dict[str, str] = {}
@@ -148,6 +160,7 @@ def _plan(
         music_mood=STYLE_MUSIC[script.style],
         music_track=music,
         length_seconds=script.length_seconds,
+        **voice,
     )
     history = plan_storyboard(listing, analyses, script, settings=settings)
     keyed = StoryboardHistory.model_validate(_replace_paths(history.model_dump(mode="json"), local))

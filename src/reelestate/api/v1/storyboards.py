@@ -26,6 +26,8 @@ from reelestate.api.v1.schemas import (
     StoryboardVersionOut,
 )
 from reelestate.core.errors import InvalidInputError, StaleVersionError
+from reelestate.core.settings import get_settings
+from reelestate.providers.video_gen import estimate_cost, video_models
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import StoryboardsRepository
 from reelestate.storage.schemas import StoryboardVersionView, StoryboardView
@@ -80,8 +82,10 @@ def version_out(view: StoryboardVersionView) -> StoryboardVersionOut:
                 duration=float(scene.get("duration", 0)),
                 motion=str(motion.get("kind", "")) if isinstance(motion, dict) else str(motion),
                 caption=scene.get("caption"),
+                ai_model=(scene.get("ai_motion") or {}).get("model"),
             )
         )
+    narration = spec.get("narration") or {}
     return StoryboardVersionOut(
         id=view.id,
         version=view.version,
@@ -92,8 +96,20 @@ def version_out(view: StoryboardVersionView) -> StoryboardVersionOut:
         aspect=str(spec.get("aspect", "")),
         style=style,
         music_track=music_track,
+        voice=f"{narration['provider']}:{narration['voice']}" if narration else None,
+        ai_cost_estimate_usd=spec_cost_usd(spec),
         scenes=out,
     )
+
+
+def spec_cost_usd(spec: dict[str, Any]) -> float:
+    """The stored spec's AI-motion estimate (a model no longer listed counts as free)."""
+    registry, total = video_models(get_settings()), 0.0
+    for scene in spec.get("scenes") or []:
+        model = (scene.get("ai_motion") or {}).get("model")
+        if model and model in registry.models:
+            total += estimate_cost(registry.get(model), float(scene.get("duration", 0)))
+    return round(total, 4)
 
 
 def _board_out(ctx: TenantContext, board: StoryboardView, services: Services) -> StoryboardOut:

@@ -53,7 +53,7 @@ class Media(TenantMixin, Base):
     """A stored file (photo, clip, audio) and what analysis found in it; never modified."""
 
     __tablename__ = "media"
-    __table_args__ = (UniqueConstraint("organization_id", "blob_key"),)
+    __table_args__ = (UniqueConstraint("organization_id", "project_id", "blob_key"),)
     project_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )

@@ -144,10 +144,17 @@ class MediaRepository:
         filename: str | None = None,
         project_id: uuid.UUID | None = None,
     ) -> MediaView:
-        """Record a stored blob; registering the same key again returns the first record."""
+        """Record a stored blob for a project; the same key again in the same project returns the
+        first record (another project gets its own record of the same blob)."""
         with self._db.tenant(ctx) as session:
             existing = session.scalars(
-                select(Media).where(Media.organization_id == ctx.org_id, Media.blob_key == blob_key)
+                select(Media).where(
+                    Media.organization_id == ctx.org_id,
+                    Media.blob_key == blob_key,
+                    Media.project_id.is_(None)
+                    if project_id is None
+                    else Media.project_id == project_id,
+                )
             ).first()
             if existing is not None:
                 return MediaView.model_validate(existing)
