@@ -202,6 +202,7 @@ def test_style_change_moves_the_default_music_with_it() -> None:
         (SetCaptionOp(scene=2, caption="Perfect for families"), "try 'well laid out'"),
         (SetCaptionOp(scene=2, caption="No kids"), "leave it out"),
         (SetVoiceOp(voice="  "), "not a voice"),
+        (SetVoiceOp(voice="acme:bob"), "not a voice"),
         (SetLengthOp(seconds=500), "5 to 180"),
     ],
 )

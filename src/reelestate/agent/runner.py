@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 
 from reelestate.agent.brain import Brain
 from reelestate.agent.brain_llm import LanguageModelBrain
@@ -79,6 +79,8 @@ class Runner:
         self.brain_name = brain_name
         self._locks: dict[str, asyncio.Lock] = {}
         self._renders = renders or RunningRenders()
+        self._speakers: dict[str, dict[str, Any]] = {}
+        """Who may act on each thread with a turn in progress (its state may not be saved yet)."""
 
     @classmethod
     @asynccontextmanager
@@ -167,8 +169,10 @@ class Runner:
         for approval again; a render job is cancelled and its credits released. Safe to call
         while that turn runs: it takes no lock.
         """
-        snapshot = await self._graph.aget_state(self._config(check_thread_id(thread_id)))
-        self._check_access(snapshot.values, user, team)
+        values = self._speakers.get(check_thread_id(thread_id))
+        if values is None:
+            values = (await self._graph.aget_state(self._config(thread_id))).values
+        self._check_access(values, user, team)
         return self._renders.cancel(thread_id)
 
     def rendering(self, thread_id: str) -> bool:
@@ -200,6 +204,30 @@ class Runner:
         config = self._config(thread_id)
         snapshot = await self._graph.aget_state(config)
         self._check_access(snapshot.values, user, team)
+        owner = snapshot.values.get("owner") or user
+        shared = snapshot.values.get("team") or (team if owner == user else None)
+        self._speakers[thread_id] = {"owner": owner, "team": shared}
+        try:
+            async for event in self._resume_and_run(
+                thread_id, user, text, photos, snapshot, approve=approve, music=music, team=team
+            ):
+                yield event
+        finally:
+            self._speakers.pop(thread_id, None)
+
+    async def _resume_and_run(
+        self,
+        thread_id: str,
+        user: str,
+        text: str,
+        photos: Sequence[Path | str],
+        snapshot: StateSnapshot,
+        *,
+        approve: bool,
+        music: Path | str | None,
+        team: str | None,
+    ) -> AsyncIterator[RunnerEvent]:
+        config = self._config(thread_id)
         if snapshot.next and not snapshot.interrupts:
             # The process stopped mid-turn: finish that work first.
             async for event in self._stream(None, config):

@@ -268,7 +268,7 @@ def version_problems(version: StoryboardVersion, photos: Sequence[StoryboardPhot
                 f"the caption of scene {number} says {v.phrase!r} ({v.reason}); leave it out"
                 for v in lint(scene.caption)
             )  # fmt: skip
-    if not _VOICE.match(version.settings.voice):
+    if not _VOICE.match(version.settings.voice) or _voice_provider(version.settings.voice) is None:
         problems.append(f"{version.settings.voice!r} is not a voice name")
     return problems
 
@@ -315,12 +315,20 @@ def _add_scene(op: AddOp, scenes: list[StoryboardScene], photos: Sequence[Storyb
     )
 
 
+def _voice_provider(voice: str) -> str | None:
+    """The provider a voice setting names; None when it names none we know."""
+    try:
+        return parse_voice_choice(voice)[0]
+    except InvalidInputError:
+        return None
+
+
 def _apply_settings(op: RevisionOp, settings: StoryboardSettings) -> StoryboardSettings:
     match op:
         case SetVoiceOp():
             voice = op.voice.strip()
             update: dict[str, object] = {"voice": voice}
-            if parse_voice_choice(voice)[0] != parse_voice_choice(settings.voice)[0]:
+            if _voice_provider(voice) != _voice_provider(settings.voice):
                 update.update(voice_model=None, voice_style=None)  # they belong to the old one
             return settings.model_copy(update=update)
         case SetMusicOp():

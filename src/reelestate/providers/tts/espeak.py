@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from pydantic import ValidationError
 
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import get_settings
+from reelestate.providers.tts.audio_io import write_bytes, write_wav
 from reelestate.providers.tts.base import Narration, VoiceStyle, WordTiming
 from reelestate.providers.tts.espeak_lib import EspeakVoice, load_library
 from reelestate.providers.tts.word_alignment import align
@@ -52,28 +51,6 @@ def cache_stem(voice: str, rate: float, text: str) -> str:
     """The file name (without suffix) a narration of these inputs is stored under."""
     key = json.dumps([_CACHE_FORMAT, voice, round(rate, 4), text], ensure_ascii=False)
     return "espeak-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _write_wav(samples: npt.NDArray[np.int16], sample_rate: int, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with wave.open(str(tmp), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(sample_rate)
-            out.writeframes(samples.astype("<i2").tobytes())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _read_cached(wav: Path, sidecar: Path) -> Narration | None:
@@ -167,7 +144,7 @@ class EspeakTTS:
             words_per_minute=float(wpm),
         )
         out_dir.mkdir(parents=True, exist_ok=True)
-        _write_wav(speech.samples, speech.sample_rate, wav)
+        write_wav(wav, speech.samples, speech.sample_rate)
         sidecar_data = {
             "format": _CACHE_FORMAT,
             "voice": voice,
@@ -175,7 +152,7 @@ class EspeakTTS:
             "words_per_minute": narration.words_per_minute,
             "words": [w.model_dump() for w in narration.words],
         }
-        _write_atomic(sidecar, json.dumps(sidecar_data, ensure_ascii=False).encode("utf-8"))
+        write_bytes(sidecar, json.dumps(sidecar_data, ensure_ascii=False).encode("utf-8"))
         return narration
 
 
