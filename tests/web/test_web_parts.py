@@ -127,6 +127,7 @@ def test_settings_become_phrases() -> None:
         "make it 20 seconds",
     ]
     assert change_phrases(old, {**old, "captions": False}) == []
+    assert change_phrases(old, {**old, "voice": "ElevenLabs"}) == ["use the ElevenLabs voice"]
 
 
 def test_photo_intake(tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ VOICE_PHRASES = {
     "British": "british accent",
     "Female": "female voice",
     "Male": "male voice please",
+    "ElevenLabs": "use the ElevenLabs voice",
+    "OpenAI": "narrate it with the OpenAI voice",
 }
 MUSIC_PHRASES = {
     "calm": "calmer music",
