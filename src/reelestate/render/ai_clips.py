@@ -204,7 +204,6 @@ async def resolve_clips(
     *,
     concurrency: int = 2,
     unavailable_reason: str = "AI video is not configured (FAL_KEY is not set)",
-    on_progress: Callable[[int, ClipProgress], None] | None = None,
 ) -> tuple[RenderSpec, list[AiClipOutcome]]:
     """Make every asked-for clip of `spec` in this process; the spec to render and the outcomes."""
     requests = ai_requests(spec)
@@ -234,7 +233,6 @@ async def resolve_clips(
                     generator,
                     registry,
                     store / f".work-{key}",
-                    on_progress=(lambda p: on_progress(request.scene, p)) if on_progress else None,
                 )
             except (ProviderError, InvalidSpecError) as exc:
                 shutil.rmtree(store / f".work-{key}", ignore_errors=True)
