@@ -1,11 +1,12 @@
 """AI clips through the job system: one GPU job per scene, awaited by the render job.
 
-Real engine, real fal-client against the fake fal, embedded SQLite and in-process workers for
-both queues.
+Real engine, real fal-client against the fake fal; embedded SQLite with in-process workers,
+and PostgreSQL with arq workers for the CPU and GPU queues on a real Redis.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.fal_hosts import point_fal_client_at
+from reelestate.render.jobs.arq_worker import ArqJobWorker
 from reelestate.render.jobs.execute import JobEnv
 from reelestate.render.jobs.inprocess import InProcessWorkerPool
 from reelestate.render.jobs.service import JobsService, open_env, open_jobs_service
@@ -27,6 +29,7 @@ from tests.render_jobs.conftest import PHOTO, job_settings, wait_status
 from tests.storage.factories import new_org
 from tests.support.fake_fal import FakeFal, run_fake_fal
 from tests.support.fal_clips import FalClips, make_fal_clips
+from tests.support.services import RedisServer
 
 
 @pytest.fixture(scope="module")
@@ -48,25 +51,53 @@ class Jobs:
     ctx: TenantContext
 
 
-@pytest.fixture
-async def jobs(tmp_path: Path, sqlite_settings: Settings, fal: FakeFal) -> AsyncIterator[Jobs]:
-    settings = job_settings(
-        sqlite_settings.effective_database_url,
-        tmp_path / "data",
+def _settings(database_url: str, data: Path, fal: FakeFal, **extra: Any) -> Settings:
+    return job_settings(
+        database_url,
+        data,
         REELESTATE_RENDER_ENGINE="reelestate.render.engine:render_video",
         FAL_KEY=fal.key,
         REELESTATE_FAL_BASE_URL=fal.base_url,
         REELESTATE_VIDEO_GEN_ATTEMPTS=1,
+        **extra,
+    )
+
+
+@pytest.fixture(params=["sqlite-inprocess", "postgres-arq"])
+async def jobs(request: pytest.FixtureRequest, tmp_path: Path, fal: FakeFal) -> AsyncIterator[Jobs]:
+    if request.param == "sqlite-inprocess":
+        base: Settings = request.getfixturevalue("sqlite_settings")
+        settings = _settings(base.effective_database_url, tmp_path / "data", fal)
+        env = open_env(settings)
+        pool = InProcessWorkerPool(env, concurrency={JobQueue.CPU: 1, JobQueue.GPU: 2}, poll_s=0.2)
+        await pool.start()
+        try:
+            async with open_jobs_service(settings, env=env, dispatcher=pool) as service:
+                yield Jobs(env, service, new_org(env.db, credits=100))
+        finally:
+            await pool.stop()
+            env.close()
+        return
+    pg: Settings = request.getfixturevalue("pg_settings")
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    settings = _settings(
+        pg.effective_database_url, tmp_path / "data", fal, REDIS_URL=redis_server.url
     )
     env = open_env(settings)
-    pool = InProcessWorkerPool(env, concurrency={JobQueue.CPU: 1, JobQueue.GPU: 2}, poll_s=0.2)
-    await pool.start()
+    workers = [ArqJobWorker(env, JobQueue.CPU, 1), ArqJobWorker(env, JobQueue.GPU, 2)]
+    tasks = [asyncio.create_task(w.serve()) for w in workers]
     try:
-        async with open_jobs_service(settings, env=env, dispatcher=pool) as service:
+        async with open_jobs_service(settings, env=env) as service:
             yield Jobs(env, service, new_org(env.db, credits=100))
     finally:
-        await pool.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for worker in workers:
+            await worker.close()
         env.close()
+        redis_server.stop()
 
 
 def storyboard(tmp_path: Path) -> Path:
@@ -89,7 +120,7 @@ def storyboard(tmp_path: Path) -> Path:
 
 
 def clip_jobs(jobs: Jobs) -> list[RenderJob]:
-    with jobs.env.db.system() as session:
+    with jobs.env.db.tenant(jobs.ctx) as session:
         query = select(RenderJob).where(
             RenderJob.kind == JobKind.GENERATE_CLIP,
             RenderJob.organization_id == jobs.ctx.org_id,
