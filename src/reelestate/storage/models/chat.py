@@ -36,6 +36,7 @@ chat_threads = Table(
     Column("metadata", Text),
     Column("organizationId", Text),
     Index("ix_chat_threads_user", "userId"),
+    Index("ix_chat_threads_organization", "organizationId"),
 )
 
 chat_steps = Table(
