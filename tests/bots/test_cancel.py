@@ -37,6 +37,7 @@ class Jobs:
     backend: QueuedRenderBackend
     env: JobEnv
     ctx: TenantContext
+    """Whose jobs `latest` looks at: the linked person's organisation, once the bot knows it."""
 
     def latest(self) -> RenderJobView | None:
         jobs = self.env.jobs.recent(self.ctx)
@@ -59,7 +60,7 @@ async def held_render_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
     monkeypatch.setenv("FAKE_ENGINE_GATE", str(tmp_path / "never-opened"))
     monkeypatch.delenv("FAKE_ENGINE_MODE", raising=False)
     settings = Settings(
-        REELESTATE_DATA_DIR=tmp_path / "jobs",
+        REELESTATE_DATA_DIR=tmp_path / "data",  # the bot's database: one organisation for both
         REELESTATE_RENDER_ENGINE=FAKE_ENGINE,
         REELESTATE_JOB_HEARTBEAT_S=0.2,
     )
@@ -68,7 +69,7 @@ async def held_render_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
     pool = InProcessWorkerPool(env, poll_s=0.2)
     await pool.start()
     try:
-        ctx = new_org(env.db, credits=100)
+        ctx = new_org(env.db)
         async with open_jobs_service(settings, env=env, dispatcher=pool) as service:
             yield Jobs(QueuedRenderBackend(service, ctx), env, ctx)
     finally:
@@ -83,6 +84,10 @@ async def test_cancel_stops_the_render_job_in_progress(
         held_render_jobs(tmp_path, monkeypatch) as jobs,
         bot_under_test(tmp_path, jobs.backend) as t,
     ):
+        account = t.bot.channel.accounts.account(ANN)
+        assert account is not None
+        jobs.ctx = account.context  # the renders are billed to Ann's organisation
+        CreditsRepository(jobs.env.db).grant(jobs.ctx, 100, "test grant")
         t.send_photos(ANN, listing_photos(), group="g")
         t.send(updates.text(ANN, FACTS))
         await t.wait_for_text(ANN, "Send /cancel to stop it")

@@ -123,10 +123,15 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                     )
                 )
             if _telegram_webhook_enabled(settings):
-                # The bot keeps its own runner: chat renders are billed to the signed-in
-                # organisation, which a Telegram turn does not carry.
+                # The bot keeps its own runner (its conversations are its own), rendering through
+                # the same queue, billed to the linked person's organisation.
                 bot = await stack.enter_async_context(
-                    open_telegram_bot(settings, blobs=env.blobs, polling=False)
+                    open_telegram_bot(
+                        settings,
+                        blobs=env.blobs,
+                        polling=False,
+                        renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
+                    )
                 )
                 await register_webhook(bot)
                 app.state.telegram_application = bot.application

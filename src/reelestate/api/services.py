@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reelestate.api.security.tokens import TokenIssuer
-from reelestate.core.ratelimit import RateLimiter
+from reelestate.core.ratelimit import RENDER_WINDOW_S, RateLimiter
 from reelestate.core.settings import Settings
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.jobs.execute import JobEnv
@@ -16,7 +16,6 @@ from reelestate.storage.db import Database
 from reelestate.storage.repositories.accounts import AccountsRepository
 
 LOGIN_WINDOW_S = 300.0
-RENDER_WINDOW_S = 3600.0
 
 
 @dataclass

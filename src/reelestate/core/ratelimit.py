@@ -13,6 +13,9 @@ from collections.abc import Callable
 
 from reelestate.core.errors import RateLimitedError
 
+RENDER_WINDOW_S = 3600.0
+"""The window of the render limit (`REELESTATE_RENDER_LIMIT` renders per organisation)."""
+
 
 class RateLimiter:
     """At most `limit` events per `window_s` seconds for each key."""

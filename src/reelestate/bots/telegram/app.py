@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
+from reelestate.agent.render_backend import RenderBackend
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.channel import Accounts, TelegramChannel
@@ -83,12 +84,16 @@ async def open_telegram_bot(
     calls: TelegramCalls | None = None,
     trial: bool = False,
     transcriber: Transcriber | None = None,
+    renderer: RenderBackend | None = None,
 ) -> AsyncIterator[TelegramBot]:
     """A started bot (its application initialised and processing updates) until exit.
 
     `trial` renders final videos at preview size and 12 s long, for trying the bot out.
     `transcriber` hears voice messages; by default the settings' one (none without an
     OpenAI-compatible server, and then the bot asks for typed text).
+    `renderer` renders for the runner the bot opens (without `runner`); the web app passes its
+    job queue, which bills the organisation of the linked person who asked. Without one the
+    bot renders in this process (`reelestate bot` on a laptop).
     """
     settings = settings or get_settings()
     config = TelegramConfig.from_settings(settings)
@@ -97,7 +102,9 @@ async def open_telegram_bot(
             options: dict[str, Any] = (
                 {"final_profile": "preview", "default_length": 12.0} if trial else {}
             )
-            runner = await stack.enter_async_context(Runner.open(settings, **options))
+            runner = await stack.enter_async_context(
+                Runner.open(settings, renderer=renderer, **options)
+            )
         if accounts is None:
             db = open_database(settings)
             stack.callback(db.dispose)

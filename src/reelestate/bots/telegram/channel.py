@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.queued_render import RenderOwner, render_owner
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram import text as tx
 from reelestate.bots.telegram.albums import IncomingPhoto, PhotoBatcher
@@ -146,8 +147,13 @@ class TelegramChannel:
         self, chat_id: int, account: LinkedAccount, events: AsyncIterator[RunnerEvent]
     ) -> None:
         presenter = self._presenter(chat_id, account)
-        async for event in events:
-            await presenter.show(event)
+        # A queue-backed renderer bills the linked person's organisation for what this turn renders.
+        owner = render_owner.set(RenderOwner(ctx=account.context))
+        try:
+            async for event in events:
+                await presenter.show(event)
+        finally:
+            render_owner.reset(owner)
 
     async def _send(self, chat_id: int, account: LinkedAccount, text: str) -> None:
         """Hand waiting photos over first, then the text, so order is kept."""
