@@ -148,6 +148,8 @@ async def test_a_render_job_waits_for_its_clip_job_on_the_gpu_queue(
     assert outcome["cost_usd"] > 0 and outputs["ai_cost_usd"] == outcome["cost_usd"]
     [child] = clip_jobs(jobs)
     assert child.queue == JobQueue.GPU and child.status == JobStatus.SUCCEEDED
+    work = jobs.env.settings.data_dir / "work"
+    assert not list(work.glob(f"{child.id}-*")), "the clip job's working folder is gone"
     assert len(fal.of("submit")) == 1
 
 

@@ -12,6 +12,7 @@ never costs twice.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -85,7 +86,14 @@ def _message(update: ClipProgress) -> str:
 
 
 def generate_clip_job(run: JobRun) -> dict[str, Any]:
-    """Handler of `generate_clip` jobs (GPU queue)."""
+    """Handler of `generate_clip` jobs (GPU queue); its working folder goes when it ends."""
+    try:
+        return _generate_clip(run)
+    finally:
+        shutil.rmtree(run.workdir, ignore_errors=True)
+
+
+def _generate_clip(run: JobRun) -> dict[str, Any]:
     payload = ClipJobPayload.model_validate(run.job.payload)
     blobs, key = run.env.blobs, clip_key(run, payload.cache_key)
     if blobs.stat(run.ctx, key) is not None:
