@@ -75,6 +75,7 @@ def test_make_mixes_fal_clips_and_ken_burns_with_the_elevenlabs_voice(
     assert made_by.count("ken_burns") == len(made_by) - 2
     ai = [s for s in report["scenes"] if s["made_by"].startswith("ai:")]
     assert all(s["cost_usd"] > 0 and s["fallback_reason"] is None for s in ai)
+    assert {s["motion"] for s in ai} == {"generated"}
     assert report["voice"]["provider"] == "elevenlabs"
     assert report["voice"]["fallbacks"] == []
     assert report["voice"]["cost_usd"] > 0

@@ -107,8 +107,10 @@ def _scenes_report(spec: RenderSpec, outcomes: Sequence[AiClipOutcome]) -> list[
             "cost_usd": 0.0,
         }
         if outcome is not None:
+            made = outcome.made_by == "ai"
             row.update(
-                made_by=f"ai:{outcome.model}" if outcome.made_by == "ai" else "ken_burns",
+                made_by=f"ai:{outcome.model}" if made else "ken_burns",
+                motion="generated" if made else scene.motion.kind,
                 ai_model_requested=outcome.model,
                 cost_usd=outcome.cost_usd,
                 cached=outcome.cached,
