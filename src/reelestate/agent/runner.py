@@ -169,10 +169,8 @@ class Runner:
         for approval again; a render job is cancelled and its credits released. Safe to call
         while that turn runs: it takes no lock.
         """
-        values = self._speakers.get(check_thread_id(thread_id))
-        if values is None:
-            values = (await self._graph.aget_state(self._config(thread_id))).values
-        self._check_access(values, user, team)
+        saved = (await self._graph.aget_state(self._config(check_thread_id(thread_id)))).values
+        self._check_access(self._speakers.get(thread_id) or saved, user, team)
         return self._renders.cancel(thread_id)
 
     def rendering(self, thread_id: str) -> bool:
