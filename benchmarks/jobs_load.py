@@ -26,10 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reelestate.core.settings import Settings
-from reelestate.render.jobs.service import open_env, open_jobs_service
 from reelestate.storage import migrate
 from reelestate.storage.repositories.credits import CreditsRepository
 from reelestate.storage.repositories.organisations import OrganisationsRepository
+from reelestate.workers.service import open_env, open_jobs_service
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTO = ROOT / "tests" / "fixtures" / "photos" / "house3" / "kitchen.jpg"
@@ -61,7 +61,7 @@ def _percentile(values: list[float], q: float) -> float:
 def _spawn(env: dict[str, str], workers: int) -> list[subprocess.Popen[bytes]]:
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "reelestate.render.jobs.worker", "--concurrency", "1"],
+            [sys.executable, "-m", "reelestate.workers.worker", "--concurrency", "1"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.render_backend import ProgressSink, RenderOutputs, RenderRequest
 from reelestate.agent.runner import Runner
 from reelestate.providers.vision.base import PhotoAnalysis, Point, RoomType
 from reelestate.render.progress import progress_event

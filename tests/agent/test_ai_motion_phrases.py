@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reelestate.agent.rules_requests import understand
+from reelestate.agent.rules.requests import understand
 from reelestate.core.settings import get_settings
 from reelestate.tools.ai_motion import choose_ai_scenes
 from reelestate.tools.storyboard_ops import SetAiMotionOp, SetVoiceOp

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from reelestate.agent.backends.base import RunningRenders
 from reelestate.agent.events import ApprovalRequest, AssistantText
-from reelestate.agent.render_backend import RunningRenders
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import jobs_of, listing_of
 from reelestate.agent.summaries import RENDER_CANCELLED

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from reelestate.agent.runner import Runner
-from reelestate.api.cli import app
-from reelestate.api.cli.chat_cmd import photo_paths, run_chat
+from reelestate.cli import app
+from reelestate.cli.chat_cmd import photo_paths, run_chat
 from reelestate.render.probe import ffprobe_json
 from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
 

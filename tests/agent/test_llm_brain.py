@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import pytest
 from pydantic import SecretStr
 
-from reelestate.agent.brain_llm import LanguageModelBrain
+from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.events import ApprovalRequest
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.agent.state import listing_of

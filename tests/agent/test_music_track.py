@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage
 
-from reelestate.agent.brain_llm import conversation_data, model_messages
+from reelestate.agent.brains.llm import conversation_data, model_messages
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, StoryboardReady
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import music_track_of

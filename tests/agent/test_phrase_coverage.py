@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reelestate.agent.rules_requests import Understood, understand
+from reelestate.agent.rules.requests import Understood, understand
 from tests.agent.phrase_table import PHRASES, Expected, table_version
 
 REQUIRED_ACCURACY = 0.90

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.agent.queued_render import open_queued_backend
+from reelestate.agent.backends.queued import open_queued_backend
 from reelestate.agent.runner import Runner
-from reelestate.api.cli.chat_cmd import run_chat
+from reelestate.cli.chat_cmd import run_chat
 from reelestate.core.settings import get_settings
-from reelestate.render.jobs.service import open_env
 from reelestate.render.probe import ffprobe_json
 from reelestate.storage import migrate
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobStatus
 from reelestate.storage.repositories.credits import CreditsRepository
+from reelestate.workers.service import open_env
 from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
 
 

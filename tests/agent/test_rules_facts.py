@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reelestate.agent.rules_facts import extract_facts
+from reelestate.agent.rules.facts import extract_facts
 
 CASES: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
     ("3bd/2ba", {"beds": 3, "baths": 2.0}, ()),

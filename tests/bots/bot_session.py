@@ -28,7 +28,7 @@ from tests.bots.fake_bot_api import TOKEN, FakeBotApi
 
 AGENT = 31337
 STRANGER = 4040
-REELESTATE = [sys.executable, "-m", "reelestate.api.cli"]
+REELESTATE = [sys.executable, "-m", "reelestate.cli"]
 
 
 def cli(env: dict[str, str], *args: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reelestate.agent.render_backend import RenderBackend
+from reelestate.agent.backends.base import RenderBackend
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram.app import TelegramBot, open_telegram_bot, run_polling
 from reelestate.bots.telegram.calls import TelegramCalls

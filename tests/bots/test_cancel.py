@@ -13,23 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.agent.queued_render import QueuedRenderBackend
+from reelestate.agent.backends.queued import QueuedRenderBackend
 from reelestate.core.settings import Settings
-from reelestate.render.jobs.execute import JobEnv
-from reelestate.render.jobs.inprocess import InProcessWorkerPool
-from reelestate.render.jobs.service import open_env, open_jobs_service
 from reelestate.storage import migrate
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobStatus
 from reelestate.storage.repositories.credits import CreditsRepository
 from reelestate.storage.schemas import RenderJobView
+from reelestate.workers.execute import JobEnv
+from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.service import open_env, open_jobs_service
 from tests.agent.helpers import FACTS, RecordingRenderer, listing_photos
 from tests.bots import updates
 from tests.bots.harness import ANN, bot_under_test
 from tests.storage.factories import new_org
 
 REPO = Path(__file__).parents[2]
-FAKE_ENGINE = "tests.render_jobs.fake_engine:render_video"
+FAKE_ENGINE = "tests.workers.fake_engine:render_video"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 from PIL import Image, ImageOps
 
-from reelestate.agent.render_backend import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
 from reelestate.bots.telegram.delivery import size_of
 from reelestate.render.ffmpeg import find_tools
 from reelestate.render.probe import ffprobe_json

@@ -175,7 +175,7 @@ def test_killed_ffmpeg_leaves_no_video(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "reelestate.api.cli",
+            "reelestate.cli",
             "render",
             str(storyboard),
             "--out",

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from reelestate.core.errors import InvalidInputError, ProviderError
-from reelestate.prompts.styles import STYLE_TEMPLATES, STYLES
+from reelestate.core.styles import STYLES
+from reelestate.prompts.styles import STYLE_TEMPLATES
 from reelestate.tools.fair_housing import lint
 from reelestate.tools.listing import Listing
 from reelestate.tools.numbers import find_numbers

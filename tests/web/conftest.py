@@ -15,7 +15,7 @@ from reelestate.storage import migrate
 from tests.agent.helpers import FileNameAnalyser
 from tests.support.services import fresh_postgres_database
 
-FAKE_ENGINE = "tests.render_jobs.fake_engine:render_video"
+FAKE_ENGINE = "tests.workers.fake_engine:render_video"
 
 
 def web_settings(data_dir: Path, database_url: str | None = None, **extra: object) -> Settings:

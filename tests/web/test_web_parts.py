@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.agent.queued_render import brand_data, failure_of, progress_of, wait_words
+from reelestate.agent.backends.queued import failure_of, progress_of, wait_words
 from reelestate.api.bootstrap import ensure_first_admin
-from reelestate.api.cli.serve_cmd import admin_lines
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.chat_ui.history import chat_table_sql
 from reelestate.chat_ui.photos import accept_photos
 from reelestate.chat_ui.present import progress_text, scrub_paths, storyboard_markdown
 from reelestate.chat_ui.services import async_database_url
 from reelestate.chat_ui.settings_panel import change_phrases
+from reelestate.cli.serve_cmd import admin_lines
 from reelestate.core.errors import (
     AuthenticationError,
     BlobRejectedError,
@@ -30,6 +30,7 @@ from reelestate.core.errors import (
 from reelestate.core.passwords import hash_password, verify_password
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings
+from reelestate.services.storyboards import brand_data
 from reelestate.storage import migrate
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import open_database

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reelestate.agent.backends.base import RenderBackend, RunningRenders
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.render_backend import RenderBackend, RunningRenders
 from reelestate.agent.state import AgentState
 from reelestate.core.errors import InvalidInputError
 from reelestate.providers.vision.base import PhotoAnalyser

@@ -19,7 +19,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from reelestate.agent.brain import Brain
+from reelestate.agent.brains.base import Brain
 from reelestate.agent.context import AgentDeps
 from reelestate.agent.nodes import AgentNodes, needs_approval
 from reelestate.agent.state import AgentState, history_of

@@ -18,8 +18,10 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 from langgraph.types import interrupt
 
-from reelestate.agent.brain import Brain
-from reelestate.agent.brain_rules import RuleBasedBrain
+from reelestate.agent.action_args import ToolArgsError, parse_args
+from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard, run_render
+from reelestate.agent.brains.base import Brain
+from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.context import MAX_TOOL_ROUNDS, AgentDeps, ToolContext
 from reelestate.agent.events import (
     AssistantText,
@@ -29,7 +31,7 @@ from reelestate.agent.events import (
     VideoReady,
     event_data,
 )
-from reelestate.agent.rules_requests import understand
+from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import (
     AgentState,
     Inbox,
@@ -46,8 +48,6 @@ from reelestate.agent.summaries import (
     SUGGESTED_FACTS,
     approval_request,
 )
-from reelestate.agent.tool_args import ToolArgsError, parse_args
-from reelestate.agent.tools import HANDLERS, ToolOutcome, announce_storyboard, run_render
 from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track

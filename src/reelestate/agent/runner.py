@@ -24,18 +24,18 @@ from typing import Any, cast
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
 
-from reelestate.agent.brain import Brain
-from reelestate.agent.brain_llm import LanguageModelBrain
-from reelestate.agent.brain_rules import RuleBasedBrain
-from reelestate.agent.checkpoint import open_checkpointer
-from reelestate.agent.context import AgentDeps, check_thread_id
-from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
-from reelestate.agent.graph import AgentGraph, build_graph
-from reelestate.agent.render_backend import (
+from reelestate.agent.backends.base import (
     InProcessRenderBackend,
     RenderBackend,
     RunningRenders,
 )
+from reelestate.agent.brains.base import Brain
+from reelestate.agent.brains.llm import LanguageModelBrain
+from reelestate.agent.brains.rules import RuleBasedBrain
+from reelestate.agent.checkpoint import open_checkpointer
+from reelestate.agent.context import AgentDeps, check_thread_id
+from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
+from reelestate.agent.graph import AgentGraph, build_graph
 from reelestate.agent.state import AgentState, history_of
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
 from reelestate.core.settings import Settings, get_settings

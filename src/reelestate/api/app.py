@@ -16,8 +16,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from reelestate.agent.brain import Brain
-from reelestate.agent.queued_render import QueuedRenderBackend
+from reelestate.agent.backends.queued import QueuedRenderBackend
+from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
@@ -34,11 +34,11 @@ from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.video_gen.inbox import RedisWebhookInbox, webhook_inbox
 from reelestate.providers.video_gen.webhook import JwksCache
 from reelestate.providers.vision.base import PhotoAnalyser
-from reelestate.render.jobs.arq_worker import ArqDispatcher
-from reelestate.render.jobs.dispatch import Dispatcher
-from reelestate.render.jobs.inprocess import InProcessWorkerPool
-from reelestate.render.jobs.service import JobsService, open_env
 from reelestate.render.spec import Profile
+from reelestate.workers.arq_worker import ArqDispatcher
+from reelestate.workers.dispatch import Dispatcher
+from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.service import JobsService, open_env
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"

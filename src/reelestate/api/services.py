@@ -9,11 +9,11 @@ from reelestate.api.security.tokens import TokenIssuer
 from reelestate.core.ratelimit import RENDER_WINDOW_S, RateLimiter
 from reelestate.core.settings import Settings
 from reelestate.providers.vision.base import PhotoAnalyser
-from reelestate.render.jobs.execute import JobEnv
-from reelestate.render.jobs.service import JobsService
 from reelestate.storage.blobs import BlobStore
 from reelestate.storage.db import Database
 from reelestate.storage.repositories.accounts import AccountsRepository
+from reelestate.workers.execute import JobEnv
+from reelestate.workers.service import JobsService
 
 LOGIN_WINDOW_S = 300.0
 

@@ -22,8 +22,8 @@ import chainlit as cl
 from chainlit.data import get_data_layer
 from chainlit.types import ThreadDict
 
+from reelestate.agent.backends.queued import RenderOwner, render_owner
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.queued_render import RenderOwner, render_owner
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos, keep_upload
 from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter

@@ -12,8 +12,8 @@ from reelestate.agent.runner import Runner
 from reelestate.core.errors import ConfigurationError
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings
-from reelestate.render.jobs.service import JobsService
 from reelestate.storage.repositories.accounts import AccountsRepository
+from reelestate.workers.service import JobsService
 
 
 @dataclass

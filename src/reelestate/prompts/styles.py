@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-Style = Literal["luxury", "modern", "cozy", "energetic", "minimal"]
+from reelestate.core.styles import STYLES, Style
+
+__all__ = ["STYLES", "STYLE_MUSIC", "STYLE_PRICE_FORMAT", "STYLE_TEMPLATES", "Slot", "Style"]
+
 Slot = Literal[
     "opening",
     "exterior",
@@ -26,7 +29,6 @@ Slot = Literal[
     "area",
     "closing",
 ]
-STYLES: tuple[Style, ...] = ("luxury", "modern", "cozy", "energetic", "minimal")
 
 STYLE_TEMPLATES: dict[Style, dict[Slot, tuple[str, ...]]] = {
     "luxury": {

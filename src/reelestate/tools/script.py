@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 
 from reelestate.core.errors import InvalidInputError, ReelEstateError
-from reelestate.prompts.styles import STYLES, Style
+from reelestate.core.styles import STYLES, Style
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.tools.listing import Listing
 from reelestate.tools.script_facts import fact_sheet, text_problems

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from reelestate.core.errors import ProviderError
 from reelestate.core.settings import Settings, get_settings
+from reelestate.core.styles import STYLES
 from reelestate.prompts.script_llm import FEEDBACK_NOTE, SCRIPT_SYSTEM_PROMPT
-from reelestate.prompts.styles import STYLES
 from reelestate.providers.llm.base import ChatModel
 from reelestate.providers.llm.openai_chat import OpenAIChatModel
 from reelestate.tools.script_facts import detect_facts

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelestate.prompts.styles import Style
+from reelestate.core.styles import Style
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.tools.listing import Listing
 from reelestate.tools.numbers import spoken_word_count

@@ -14,8 +14,9 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reelestate.core.styles import Style
 from reelestate.prompts.features import ROOM_TERMS
-from reelestate.prompts.styles import STYLE_PRICE_FORMAT, STYLE_TEMPLATES, Slot, Style
+from reelestate.prompts.styles import STYLE_PRICE_FORMAT, STYLE_TEMPLATES, Slot
 from reelestate.tools.numbers import count_in_words, format_area, format_price
 from reelestate.tools.script_facts import FactSheet
 from reelestate.tools.script_model import Script, ScriptBrief, ScriptLine, estimate_seconds

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelestate.prompts.styles import Style
+from reelestate.core.styles import Style
 from reelestate.providers.music.uploaded import MusicTrackInfo
 from reelestate.providers.tts.base import VoiceStyle
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType

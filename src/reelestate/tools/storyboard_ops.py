@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from reelestate.core.errors import InvalidInputError, InvalidRevisionError
 from reelestate.core.settings import get_settings
+from reelestate.core.styles import Style
 from reelestate.prompts.motion import motion_prompt
-from reelestate.prompts.styles import STYLE_MUSIC, Style
+from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.spec import AiMotion, Aspect, MotionKind, MusicMood

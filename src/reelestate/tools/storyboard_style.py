@@ -8,7 +8,7 @@ opening exterior zooms out as a reveal. Two scenes in a row never get the same m
 
 from __future__ import annotations
 
-from reelestate.prompts.styles import Style
+from reelestate.core.styles import Style
 from reelestate.render.spec import (
     ASPECT_SIZES,
     Aspect,

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response, status
 
 from reelestate.api.deps import Services, Tenant
-from reelestate.api.v1 import storyboard_plans
 from reelestate.api.v1.render_jobs import job_out, submit
 from reelestate.api.v1.schemas import (
     ApproveIn,
@@ -28,6 +27,7 @@ from reelestate.api.v1.schemas import (
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.core.settings import get_settings
 from reelestate.providers.video_gen import estimate_cost, video_models
+from reelestate.services import storyboards
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import StoryboardsRepository
 from reelestate.storage.schemas import StoryboardVersionView, StoryboardView
@@ -138,7 +138,7 @@ async def create_storyboard(
 ) -> StoryboardOut:
     """Analyse the project's photos and plan version 1 from them and the project's facts."""
     version = await asyncio.to_thread(
-        storyboard_plans.plan_from_project,
+        storyboards.plan_from_project,
         services,
         ctx,
         project_id,
@@ -210,7 +210,7 @@ async def apply_operations(
     """Apply revision operations to the version named in If-Match; the result is a new version."""
     expect = expected_version(if_match)
     version = await asyncio.to_thread(
-        storyboard_plans.revise,
+        storyboards.revise,
         services,
         ctx,
         storyboard_id,

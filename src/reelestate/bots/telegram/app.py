@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
-from reelestate.agent.render_backend import RenderBackend
+from reelestate.agent.backends.base import RenderBackend
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.channel import Accounts, TelegramChannel

@@ -26,8 +26,8 @@ from telegram.ext import (
     filters,
 )
 
+from reelestate.agent.backends.queued import RenderOwner, render_owner
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.queued_render import RenderOwner, render_owner
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram import text as tx
 from reelestate.bots.telegram.albums import IncomingPhoto, PhotoBatcher

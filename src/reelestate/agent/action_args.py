@@ -1,0 +1,112 @@
+"""The agent's tools as schemas: what each takes, checked by pydantic before it runs.
+
+Both brains call tools through these models, so a language model's malformed arguments are
+rejected with the same message a person would get, and the model can read it and try again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reelestate.core.styles import Style
+from reelestate.tools.storyboard_ops import RevisionOp
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoArgs(_Args):
+    pass
+
+
+class UpdateListingArgs(_Args):
+    address: str | None = Field(default=None, max_length=160, description="Street address")
+    city: str | None = Field(default=None, max_length=80)
+    zip_code: str | None = Field(default=None, max_length=10)
+    price: int | None = Field(default=None, description="Asking price in whole dollars")
+    beds: int | None = None
+    baths: float | None = Field(default=None, description="Bathrooms; halves allowed (2.5)")
+    area_sqft: int | None = None
+    add_highlights: list[str] = Field(default=[], max_length=12)
+    remove_highlights: list[str] = Field(default=[], max_length=12)
+
+
+class WriteScriptArgs(_Args):
+    style: Style | None = None
+    length_seconds: float | None = Field(default=None, ge=10, le=180)
+
+
+class ReviseStoryboardArgs(_Args):
+    operations: list[RevisionOp] = Field(default=[], max_length=10)
+    music: Literal["on", "off"] | None = Field(
+        default=None, description="Turn the background music on or off"
+    )
+
+
+class RevertVersionArgs(_Args):
+    version: int = Field(ge=1, description="The storyboard version to bring back")
+
+
+TOOL_ARGS: dict[str, type[_Args]] = {
+    "analyse_photos": NoArgs,
+    "update_listing": UpdateListingArgs,
+    "write_script": WriteScriptArgs,
+    "plan_storyboard": NoArgs,
+    "revise_storyboard": ReviseStoryboardArgs,
+    "render_preview": NoArgs,
+    "request_approval": NoArgs,
+    "render_final": NoArgs,
+    "job_status": NoArgs,
+    "list_versions": NoArgs,
+    "revert_version": RevertVersionArgs,
+}
+TOOL_DESCRIPTIONS: dict[str, str] = {
+    "analyse_photos": "Analyse the photos the user sent (room, quality, duplicates).",
+    "update_listing": "Record listing facts the user stated. Only facts the user wrote.",
+    "write_script": "Write the narration from the listing facts and photos.",
+    "plan_storyboard": "Make a storyboard (or a new version) from the script and photos.",
+    "revise_storyboard": "Change the storyboard with operations; scene numbers count from 1.",
+    "render_preview": "Render a quick low-resolution preview of the current storyboard.",
+    "request_approval": "Ask the user to approve the current storyboard for the final render.",
+    "render_final": "Render the final video; always asks the user for approval first.",
+    "job_status": "Report the state of this conversation's renders.",
+    "list_versions": "List the storyboard versions.",
+    "revert_version": "Bring back an earlier storyboard version as a new version (undo).",
+}
+
+
+class ToolArgsError(ValueError):
+    """Arguments that do not fit a tool's schema; the message is written for whoever called."""
+
+
+def parse_args(tool: str, raw: Any) -> _Args:
+    """Validated arguments for `tool`, or `ToolArgsError` naming each bad field."""
+    model = TOOL_ARGS.get(tool)
+    if model is None:
+        raise ToolArgsError(f"There is no tool named {tool!r}; use one of {', '.join(TOOL_ARGS)}.")
+    try:
+        return model.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}"
+            for err in exc.errors()[:5]
+        )
+        raise ToolArgsError(f"Invalid arguments for {tool}: {details}.") from exc
+
+
+def openai_tool_specs() -> list[dict[str, Any]]:
+    """The tools in the OpenAI function-calling format."""
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": name,
+                "description": TOOL_DESCRIPTIONS[name],
+                "parameters": model.model_json_schema(),
+            },
+        }
+        for name, model in TOOL_ARGS.items()
+    ]

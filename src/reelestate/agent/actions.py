@@ -1,0 +1,366 @@
+"""The agent's tools: thin wrappers that call `tools/` functions on the conversation's state.
+
+Each returns a short result (what the assistant may tell the user) and the state it changed.
+None of them renders anything billable: the final render happens only after the approval
+interrupt, in the graph's render node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelestate.agent.action_args import (
+    NoArgs,
+    RevertVersionArgs,
+    ReviseStoryboardArgs,
+    UpdateListingArgs,
+    WriteScriptArgs,
+)
+from reelestate.agent.backends.base import RenderOutputs, RenderRequest, render_with_progress
+from reelestate.agent.context import ToolContext
+from reelestate.agent.events import JobProgress
+from reelestate.agent.state import (
+    JobKind,
+    JobRecord,
+    analyses_of,
+    history_data,
+    history_of,
+    jobs_of,
+    listing_data,
+    listing_of,
+    music_track_of,
+    preview_of,
+    script_of,
+    with_job,
+)
+from reelestate.agent.summaries import (
+    listing_summary,
+    missing_labels,
+    photos_summary,
+    storyboard_event,
+    version_line,
+)
+from reelestate.core.errors import InvalidInputError, RenderCancelledError
+from reelestate.core.styles import Style
+from reelestate.prompts.styles import STYLE_MUSIC
+from reelestate.render.progress import RenderProgress
+from reelestate.render.spec import Profile, RenderSpec
+from reelestate.tools.listing import parse_listing, require_facts
+from reelestate.tools.narration_fit import fit_to_narration
+from reelestate.tools.script import write_script
+from reelestate.tools.storyboard import (
+    StoryboardHistory,
+    plan_storyboard,
+    to_render_spec,
+    write_render_spec,
+)
+from reelestate.tools.storyboard_model import StoryboardSettings
+from reelestate.tools.storyboard_ops import describe
+
+
+@dataclass
+class ToolOutcome:
+    text: str
+    update: dict[str, Any] = field(default_factory=dict)
+    ok: bool = True
+
+
+def _fail(message: str) -> ToolOutcome:
+    return ToolOutcome(text=message, ok=False)
+
+
+async def analyse_photos(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
+    paths = [Path(p) for p in ctx.state.get("photos") or []]
+    if not paths:
+        return _fail("No photos yet: send 5 to 40 photos of the property.")
+    analyses = await asyncio.to_thread(ctx.deps.analyser.analyse, paths)
+    data = [a.model_dump(mode="json") for a in analyses]
+    return ToolOutcome(
+        text=f"Analysed {photos_summary(analyses)}.",
+        update={"analyses": data, "script_stale": bool(ctx.state.get("script"))},
+    )
+
+
+async def update_listing(ctx: ToolContext, args: UpdateListingArgs) -> ToolOutcome:
+    current = listing_of(ctx.state)
+    data = listing_data(current)
+    changes = args.model_dump(exclude_none=True, exclude={"add_highlights", "remove_highlights"})
+    data.update(changes)
+    drop = {h.lower() for h in args.remove_highlights}
+    highlights = [h for h in current.highlights if h.lower() not in drop]
+    highlights += [
+        h for h in args.add_highlights if h.lower() not in {x.lower() for x in highlights}
+    ]
+    data["highlights"] = highlights
+    listing = parse_listing(data)
+    if listing == current:
+        return ToolOutcome(text="The listing already says that; nothing changed.")
+    text = f"Listing: {listing_summary(listing)}."
+    missing = missing_labels(listing)
+    if missing:
+        text += f" Still missing: {', '.join(missing)}."
+    return ToolOutcome(
+        text=text,
+        update={"listing": listing_data(listing), "script_stale": bool(ctx.state.get("script"))},
+    )
+
+
+async def write_script_tool(ctx: ToolContext, args: WriteScriptArgs) -> ToolOutcome:
+    listing = require_facts(listing_of(ctx.state))
+    analyses = analyses_of(ctx.state)
+    style: Style = args.style or ctx.state.get("style") or "modern"  # type: ignore[assignment]
+    length = args.length_seconds or ctx.state.get("length_seconds") or ctx.deps.default_length
+    script = await asyncio.to_thread(
+        write_script, listing, analyses, style=style, length_seconds=length
+    )
+    return ToolOutcome(
+        text=f"Wrote a {style} script: {len(script.lines)} lines, about {script.duration:g} s.",
+        update={
+            "script": script.model_dump(mode="json"),
+            "script_stale": False,
+            "style": style,
+            "length_seconds": length,
+        },
+    )
+
+
+def storyboard_file(ctx: ToolContext, history: StoryboardHistory) -> Path:
+    """The current version written as a storyboard file `reelestate render` takes."""
+    script = script_of(ctx.state)
+    path = ctx.folder / f"storyboard-v{history.current.number}.json"
+    if script is not None and not path.exists():
+        spec = to_render_spec(history.current, listing_of(ctx.state), script, brand=ctx.deps.brand)
+        write_render_spec(spec, path)
+    return path
+
+
+async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
+    script = script_of(ctx.state)
+    if script is None:
+        return _fail("Write the script first (write_script).")
+    listing = require_facts(listing_of(ctx.state))
+    style = script.style
+    old = history_of(ctx.state)
+    # A re-plan keeps the music the storyboard had (the user may have dropped their track since).
+    track = old.current.settings.music_track if old else music_track_of(ctx.state)
+    settings = StoryboardSettings(
+        style=style,
+        music_mood=STYLE_MUSIC[style],
+        music_track=track,
+        length_seconds=script.length_seconds,
+    )
+    planned = plan_storyboard(listing, analyses_of(ctx.state), script, settings=settings)
+    if old is not None:
+        fresh = planned.current.model_copy(
+            update={"number": old.current.number + 1, "reason": "new plan from updated facts"}
+        )
+        planned = planned.model_copy(update={"versions": (*old.versions, fresh)})
+    ctx.state["storyboard"] = history_data(planned)
+    storyboard_file(ctx, planned)
+    return ToolOutcome(
+        text=f"Storyboard {version_line(planned.current)}.",
+        update={"storyboard": history_data(planned)},
+    )
+
+
+def _need_history(ctx: ToolContext) -> StoryboardHistory:
+    history = history_of(ctx.state)
+    if history is None:
+        raise InvalidInputError(
+            "There is no storyboard yet.",
+            hint="Send the photos and the listing facts first; the storyboard follows.",
+        )
+    return history
+
+
+async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> ToolOutcome:
+    history = _need_history(ctx)
+    author = ctx.state.get("owner") or "user"
+    done = []
+    for op in args.operations:
+        history = history.apply(op, author=author)
+        done.append(describe(op))
+    update: dict[str, Any] = {"storyboard": history_data(history)}
+    if args.music is not None:
+        update["music_on"] = args.music == "on"
+        update["previews"] = {}
+        done.append(f"music {args.music}")
+    if not done:
+        return _fail("No change was asked for.")
+    ctx.state.update(update)  # type: ignore[typeddict-item]
+    storyboard_file(ctx, history)
+    return ToolOutcome(
+        text=f"Done: {'; '.join(done)}. Now {version_line(history.current)}.", update=update
+    )
+
+
+async def revert_version(ctx: ToolContext, args: RevertVersionArgs) -> ToolOutcome:
+    history = _need_history(ctx)
+    history = history.revert(args.version, author=ctx.state.get("owner") or "user")
+    ctx.state["storyboard"] = history_data(history)
+    storyboard_file(ctx, history)
+    return ToolOutcome(
+        text=f"Brought back version {args.version} as {version_line(history.current)}.",
+        update={"storyboard": history_data(history)},
+    )
+
+
+async def list_versions(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
+    history = _need_history(ctx)
+    lines = [version_line(v) for v in history.versions]
+    return ToolOutcome(text="Versions:\n" + "\n".join(f"- {line}" for line in lines))
+
+
+async def job_status(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
+    jobs = jobs_of(ctx.state)
+    if not jobs:
+        return ToolOutcome(text="No renders yet.")
+    lines = [
+        f"- {j.kind} of version {j.version}: {j.status}"
+        + (f" ({j.stage} {j.percent:.0f}%)" if j.status == "running" else "")
+        + (f", {Path(j.video).name}" if j.video else "")
+        + (f" ({j.error})" if j.error else "")
+        for j in jobs[-5:]
+    ]
+    return ToolOutcome(text="Renders:\n" + "\n".join(lines))
+
+
+def render_spec_for(ctx: ToolContext, profile: Profile) -> tuple[StoryboardHistory, RenderSpec]:
+    """The engine's input for the current version, with the conversation's music choice."""
+    history = _need_history(ctx)
+    script = script_of(ctx.state)
+    if script is None:
+        raise InvalidInputError("There is no script yet.", hint="Send the listing facts first.")
+    spec = to_render_spec(
+        history.current, listing_of(ctx.state), script, profile=profile, brand=ctx.deps.brand
+    )
+    if ctx.state.get("music_on") is False:
+        spec = spec.model_copy(update={"music": None})
+    return history, fit_to_narration(spec)
+
+
+async def run_render(
+    ctx: ToolContext, kind: JobKind, profile: Profile
+) -> tuple[JobRecord, RenderOutputs]:
+    """Render the current version, emitting progress; returns the job and its outputs."""
+    history, spec = render_spec_for(ctx, profile)
+    number = history.current.number
+    job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
+    out_dir = ctx.folder / ("previews" if kind == "preview" else "final") / job.id
+
+    last = [0.0]
+
+    def on_progress(progress: RenderProgress) -> None:
+        last[0] = progress.percent
+        ctx.emit(
+            JobProgress(
+                job_id=job.id,
+                kind=job.kind,
+                stage=progress.stage,
+                percent=progress.percent,
+                message=progress.message,
+            )
+        )
+
+    request = RenderRequest(job_id=job.id, kind=job.kind, spec=spec, out_dir=out_dir)
+    try:
+        outputs = await render_with_progress(
+            ctx.deps.renderer,
+            request,
+            on_progress,
+            renders=ctx.deps.renders,
+            thread_id=ctx.thread_id,
+        )
+    except RenderCancelledError:
+        # The progress shown for this render ends here.
+        ctx.emit(JobProgress(job_id=job.id, kind=job.kind, stage="cancelled", percent=last[0]))
+        raise
+    job = job.model_copy(
+        update={
+            "status": "succeeded",
+            "percent": 100.0,
+            "stage": "done",
+            "video": str(outputs.video),
+            "subtitles": str(outputs.subtitles),
+            "thumbnail": str(outputs.thumbnail),
+            "duration": outputs.duration,
+        }
+    )
+    return job, outputs
+
+
+async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
+    history = _need_history(ctx)
+    number = history.current.number
+    same = next(
+        (
+            v.number
+            for v in history.versions
+            if v.same_content(history.current) and preview_of(ctx.state, v.number) is not None
+        ),
+        None,
+    )
+    if same is not None and preview_of(ctx.state, number) is None:
+        ctx.state["previews"] = {
+            **(ctx.state.get("previews") or {}),
+            str(number): str(preview_of(ctx.state, same)),
+        }
+    if preview_of(ctx.state, number) is None:
+        job, outputs = await run_render(ctx, "preview", "preview")
+        previews = {**(ctx.state.get("previews") or {}), str(number): str(outputs.video)}
+        ctx.state["previews"] = previews
+        ctx.state["jobs"] = with_job(ctx.state, job)
+    announce_storyboard(ctx)
+    return ToolOutcome(
+        text=f"Preview of version {number} is ready.",
+        update={"previews": ctx.state.get("previews") or {}, "jobs": ctx.state.get("jobs") or []},
+    )
+
+
+def announce_storyboard(ctx: ToolContext) -> None:
+    """Show the current version once per message (with its preview when there is one)."""
+    history = history_of(ctx.state)
+    turn = ctx.state.setdefault("turn", {})
+    if history is None or turn.get("announced_version") == history.current.number:
+        return
+    turn["announced_version"] = history.current.number
+    ctx.emit(
+        storyboard_event(
+            history,
+            storyboard_file=storyboard_file(ctx, history),
+            preview=preview_of(ctx.state, history.current.number),
+            music_on=ctx.state.get("music_on", True),
+        )
+    )
+
+
+async def request_approval(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
+    history = _need_history(ctx)
+    if script_of(ctx.state) is None:
+        return _fail("There is no script yet; the storyboard cannot be rendered.")
+    announce_storyboard(ctx)
+    return ToolOutcome(
+        text=f"Asked the user to approve version {history.current.number}.",
+        update={"awaiting_approval": True},
+    )
+
+
+Handler = Callable[[ToolContext, Any], Awaitable[ToolOutcome]]
+HANDLERS: dict[str, Handler] = {
+    "analyse_photos": analyse_photos,
+    "update_listing": update_listing,
+    "write_script": write_script_tool,
+    "plan_storyboard": plan_storyboard_tool,
+    "revise_storyboard": revise_storyboard,
+    "render_preview": render_preview,
+    "request_approval": request_approval,
+    "render_final": request_approval,
+    "job_status": job_status,
+    "list_versions": list_versions,
+    "revert_version": revert_version,
+}

@@ -1,0 +1,248 @@
+"""Renders as jobs on the job queue: credits, retries, crash recovery and history for free.
+
+A render request becomes a stored storyboard version and a queued job of an organisation, so
+credits, the job list, the REST API and the workers see conversation videos like any other.
+The backend relays the job's progress events and fetches the finished files from the blob store
+into the conversation's folder. With `REDIS_URL` the jobs go to arq workers (`reelestate
+worker`); otherwise a worker pool runs inside this process.
+
+Whose renders they are: the command line gives the backend one organisation for good; the web
+chat, where the organisation changes with the person, sets `render_owner` (a context variable)
+around each turn, and asyncio hands it down to the tasks the turn starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.core.errors import (
+    ConfigurationError,
+    InvalidInputError,
+    RateLimitedError,
+    ReelEstateError,
+    RenderCancelledError,
+    RenderError,
+)
+from reelestate.core.ratelimit import RateLimiter
+from reelestate.core.settings import Settings, get_settings
+from reelestate.render.ai_clips import AiClipOutcome
+from reelestate.render.progress import RenderProgress, Stage
+from reelestate.render.spec import BrandKit
+from reelestate.services.storyboards import brand_data
+from reelestate.storage.context import TenantContext
+from reelestate.storage.models import JobStatus
+from reelestate.storage.repositories.content import (
+    MediaRepository,
+    ProjectsRepository,
+    StoryboardsRepository,
+)
+from reelestate.storage.schemas import JobEventView, RenderJobView
+from reelestate.tools.ai_motion import outcome_notes
+from reelestate.workers.assets import store_spec_files
+from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.service import JobsService, open_env, open_jobs_service
+
+
+@dataclass(frozen=True)
+class RenderOwner:
+    """Whose renders these are: the organisation (and person) and the project they belong to."""
+
+    ctx: TenantContext
+    project_id: uuid.UUID | None = None
+    """None: each render gets a project of its own (the command line's one-off renders)."""
+    brand: dict[str, Any] | None = None
+    """A brand kit's data (render `BrandKit` fields, files as blob keys) for every render."""
+    captions: bool | None = None
+
+
+render_owner: ContextVar[RenderOwner | None] = ContextVar("render_owner", default=None)
+_ENGINE_STAGES = frozenset(get_args(Stage))
+OUTPUT_NAMES = {"video": "video.mp4", "subtitles": "video.srt", "thumbnail": "thumbnail.jpg"}
+USER_ERROR_CODES = frozenset({"invalid_input", "invalid_spec", "invalid_photo"})
+
+
+def progress_of(event: JobEventView) -> RenderProgress:
+    """A job event as the engine-style progress the conversation reports."""
+    stage: Stage = "prepare"
+    if event.stage == "render" and event.message in _ENGINE_STAGES:
+        stage = event.message  # type: ignore[assignment]
+    elif event.stage == "render":
+        stage = "frames"
+    elif event.stage == "upload" or event.status == JobStatus.SUCCEEDED.value:
+        stage = "probe"
+    return RenderProgress(stage=stage, percent=event.percent, message=event.stage)
+
+
+def failure_of(job: RenderJobView) -> ReelEstateError:
+    """Why a job did not succeed, as the error the conversation reports."""
+    if job.status == JobStatus.CANCELLED:
+        return RenderCancelledError("The render was cancelled.")
+    message = job.error_message or "The render failed."
+    if job.error_code in USER_ERROR_CODES:
+        return InvalidInputError(message)
+    return RenderError(message, hint="Try again; if it fails again, change the storyboard.")
+
+
+def wait_words(seconds: float) -> str:
+    """A wait as people say it: '40 seconds', '1 minute', '12 minutes'."""
+    if seconds < 60:
+        whole = max(1, math.ceil(seconds))
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class QueuedRenderBackend:
+    """A `RenderBackend` that submits each render as a job and relays its progress.
+
+    `ctx`: the organisation every render belongs to when no `render_owner` is set (the command
+    line). `limiter`: the render rate limit, counted per organisation; share it with the REST
+    API so both count in one window.
+    """
+
+    def __init__(
+        self,
+        jobs: JobsService,
+        ctx: TenantContext | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._jobs = jobs
+        self._ctx = ctx
+        self._limiter = limiter
+
+    def _owner(self) -> RenderOwner:
+        owner = render_owner.get()
+        if owner is not None:
+            return owner
+        if self._ctx is None:
+            raise ConfigurationError("Renders from the chat need a signed-in organisation.")
+        return RenderOwner(ctx=self._ctx)
+
+    def _count(self, ctx: TenantContext) -> None:
+        """One render request against the organisation's limit, said plainly when it is over."""
+        if self._limiter is None:
+            return
+        try:
+            self._limiter.hit(str(ctx.org_id), what="render requests")
+        except RateLimitedError as exc:
+            raise RateLimitedError(
+                f"Your team has started {self._limiter.limit} renders in the last hour, the "
+                f"most allowed. Try again in {wait_words(exc.retry_after)}.",
+                retry_after=exc.retry_after,
+                hint="Your storyboard is kept.",
+            ) from exc
+
+    def _store(self, owner: RenderOwner, request: RenderRequest) -> uuid.UUID:
+        env = self._jobs.env
+        spec = request.spec
+        project_id = owner.project_id
+        if project_id is None:
+            facts = spec.facts.model_dump(mode="json") if spec.facts else {}
+            project_id = (
+                ProjectsRepository(env.db).create(owner.ctx, spec.title or "Listing", facts).id
+            )
+        boards = StoryboardsRepository(env.db)
+        existing = boards.for_project(owner.ctx, project_id)
+        board = existing[0] if existing else boards.create(owner.ctx, project_id, spec.title)
+        if owner.brand is not None:
+            spec = spec.model_copy(update={"brand": BrandKit()})
+        data, scene_media = store_spec_files(
+            spec, owner.ctx, env.blobs, MediaRepository(env.db), project_id
+        )
+        if owner.brand is not None:
+            data["brand"] = brand_data(owner.ctx, owner.brand)
+        if owner.captions is not None:
+            data["flags"] = {**(data.get("flags") or {}), "captions": owner.captions}
+        version = boards.add_version(
+            owner.ctx,
+            board.id,
+            data,
+            author="chat",
+            reason=f"{request.kind} render {request.job_id}",
+            media_ids=scene_media,
+        )
+        return version.id
+
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+        owner = self._owner()
+        self._count(owner.ctx)
+        version_id = await asyncio.to_thread(self._store, owner, request)
+        job = await self._jobs.submit_render(
+            owner.ctx,
+            version_id,
+            preview=request.kind == "preview",
+            idempotency_key=f"chat:{request.job_id}",
+        )
+        try:
+            async for event in self._jobs.follow(owner.ctx, job.id):
+                on_progress(progress_of(event))
+        except asyncio.CancelledError:
+            # Stop the job too (credits are released); a job that just finished has nothing
+            # left to stop.
+            with contextlib.suppress(ReelEstateError):
+                await self._jobs.cancel(owner.ctx, job.id)
+            raise
+        job = await self._jobs.get(owner.ctx, job.id)
+        if job.status != JobStatus.SUCCEEDED or not job.outputs:
+            raise failure_of(job)
+        request.out_dir.mkdir(parents=True, exist_ok=True)
+        return await asyncio.to_thread(self._fetch, owner.ctx, job, request.out_dir)
+
+    def _fetch(self, ctx: TenantContext, job: RenderJobView, out_dir: Path) -> RenderOutputs:
+        outputs = job.outputs or {}
+        paths: dict[str, Path] = {}
+        for name, file_name in OUTPUT_NAMES.items():
+            entry = outputs.get(name)
+            if not isinstance(entry, dict) or "key" not in entry:
+                raise RenderError("The render finished without all its files.")
+            paths[name] = self._jobs.env.blobs.download(ctx, str(entry["key"]), out_dir / file_name)
+        return RenderOutputs(
+            video=paths["video"],
+            subtitles=paths["subtitles"],
+            thumbnail=paths["thumbnail"],
+            duration=float(outputs.get("duration", 0.0)),
+            width=int(outputs.get("width", 0)),
+            height=int(outputs.get("height", 0)),
+            notes=tuple(job_notes(outputs)),
+        )
+
+
+def job_notes(outputs: dict[str, Any]) -> list[str]:
+    """What a render job did not do as asked: scenes that kept photo motion, a voice fallback."""
+    clips = [AiClipOutcome.model_validate(c) for c in outputs.get("ai_clips") or []]
+    notes = outcome_notes(clips)
+    narration = outputs.get("narration")
+    if isinstance(narration, dict):
+        notes += [str(note) for note in narration.get("notes") or []]
+    return notes
+
+
+@asynccontextmanager
+async def open_queued_backend(
+    settings: Settings | None = None, ctx: TenantContext | None = None
+) -> AsyncIterator[QueuedRenderBackend]:
+    """A queue-backed renderer for one organisation (the local one unless `ctx` is given);
+    without Redis, with a worker pool of its own in this process."""
+    settings = settings or get_settings()
+    env = open_env(settings)
+    pool = None if settings.redis_url else InProcessWorkerPool(env)
+    try:
+        if pool is not None:
+            await pool.start()
+        async with open_jobs_service(settings, env=env, dispatcher=pool) as jobs:
+            yield QueuedRenderBackend(jobs, ctx or TenantContext.local())
+    finally:
+        if pool is not None:
+            await pool.stop()
+        env.close()

@@ -1,0 +1,177 @@
+"""The language-model brain: ChatOpenAI (any OpenAI-compatible endpoint) with the agent's tools.
+
+The model sees the system prompt, the conversation's data as a JSON block and each user
+message wrapped as data; it answers by streaming text and tool calls. Any failure to answer
+(HTTP error, timeout, garbage) raises `ProviderError`, and the graph hands the turn to the
+rule-based brain.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    AnyMessage,
+    BaseMessage,
+    HumanMessage,
+    InvalidToolCall,
+    SystemMessage,
+    ToolCall,
+)
+from langchain_core.messages.tool import invalid_tool_call, tool_call
+from langchain_core.runnables import Runnable
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+
+from reelestate.agent.action_args import openai_tool_specs
+from reelestate.agent.brains.base import Emit
+from reelestate.agent.events import AssistantText
+from reelestate.agent.state import AgentState, analyses_of, history_of, listing_of
+from reelestate.agent.summaries import missing_labels
+from reelestate.core.errors import ProviderError
+from reelestate.core.settings import Settings
+from reelestate.prompts.agent import AGENT_SYSTEM_PROMPT, as_user_data, context_block
+
+HISTORY_MESSAGES = 40
+
+
+def conversation_data(state: AgentState) -> dict[str, Any]:
+    """What the model may know about the conversation; no file paths, no settings."""
+    listing = listing_of(state)
+    history = history_of(state)
+    data: dict[str, Any] = {
+        "listing": listing.model_dump(mode="json", exclude_none=True),
+        "missing_facts": missing_labels(listing),
+        "photos": [
+            {
+                "number": i + 1,
+                "room": a.room,
+                "usable": a.usable,
+                "reject_reasons": a.reject_reasons,
+            }
+            for i, a in enumerate(analyses_of(state))
+        ],
+        "photos_not_analysed": len(state.get("photos") or []) - len(state.get("analyses") or []),
+        "script_written": state.get("script") is not None,
+        "music_on": state.get("music_on", True),
+        "delivered_version": state.get("delivered_version"),
+    }
+    if history is not None:
+        current = history.current
+        data["storyboard"] = {
+            "version": current.number,
+            "versions": [v.number for v in history.versions],
+            "settings": current.settings.model_dump(mode="json", exclude={"music_track"}),
+            "own_music_track": current.settings.music_track is not None,
+            "scenes": [
+                {
+                    "number": i,
+                    "photo": s.photo_index + 1,
+                    "room": s.room,
+                    "seconds": s.duration,
+                    "caption": s.caption,
+                    "motion": s.motion.kind,
+                }
+                for i, s in enumerate(current.scenes, start=1)
+            ],
+        }
+    return data
+
+
+def _recent(messages: list[AnyMessage]) -> list[AnyMessage]:
+    """The last messages, starting at a user message so no tool result loses its call."""
+    start = max(0, len(messages) - HISTORY_MESSAGES)
+    while start > 0 and not isinstance(messages[start], HumanMessage):
+        start -= 1
+    return messages[start:]
+
+
+def model_messages(state: AgentState) -> list[BaseMessage]:
+    out: list[BaseMessage] = [
+        SystemMessage(AGENT_SYSTEM_PROMPT),
+        SystemMessage(context_block(json.dumps(conversation_data(state), indent=1))),
+    ]
+    for message in _recent(list(state.get("messages") or [])):
+        if isinstance(message, HumanMessage):
+            text = message.content if isinstance(message.content, str) else ""
+            photos = message.additional_kwargs.get("photos", 0)
+            note = f"\n(The user sent {photos} photos.)" if photos else ""
+            if message.additional_kwargs.get("music"):
+                note += "\n(The user sent a music track; it is now the music bed.)"
+            out.append(HumanMessage(as_user_data(text) + note))
+        else:
+            out.append(message)
+    return out
+
+
+class LanguageModelBrain:
+    name = "language-model"
+
+    def __init__(self, model: BaseChatModel) -> None:
+        self._model: Runnable[Any, BaseMessage] = model.bind_tools(openai_tool_specs())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LanguageModelBrain:
+        return cls(
+            ChatOpenAI(
+                model=settings.llm_model,
+                api_key=settings.openai_api_key or SecretStr("not-needed"),
+                base_url=settings.openai_base_url,
+                timeout=settings.llm_timeout_s,
+                max_retries=0,
+                streaming=True,
+                temperature=0.2,
+                use_responses_api=False,
+            )
+        )
+
+    async def step(self, state: AgentState, emit: Emit) -> AIMessage:
+        message_id = f"msg_{uuid.uuid4().hex[:12]}"
+        full: AIMessageChunk | None = None
+        try:
+            async for chunk in self._model.astream(model_messages(state)):
+                if not isinstance(chunk, AIMessageChunk):
+                    continue
+                full = chunk if full is None else full + chunk
+                if isinstance(chunk.content, str) and chunk.content:
+                    emit(AssistantText(text=chunk.content, partial=True, message_id=message_id))
+        except Exception as exc:  # any client failure; the message never includes the key
+            raise ProviderError(
+                f"The language model did not answer ({type(exc).__name__})."
+            ) from exc
+        if full is None:
+            raise ProviderError("The language model sent an empty reply.")
+        content = full.content if isinstance(full.content, str) else ""
+        calls, invalid = strict_tool_calls(full)
+        return AIMessage(
+            content=content, tool_calls=calls, invalid_tool_calls=invalid, id=message_id
+        )
+
+
+def strict_tool_calls(message: AIMessageChunk) -> tuple[list[ToolCall], list[InvalidToolCall]]:
+    """Tool calls whose streamed arguments are complete JSON objects; the rest are invalid.
+
+    LangChain reads streamed arguments leniently (a truncated `{"beds": 3, "baths": ` becomes
+    `{"beds": 3}`); a call cut short must go back to the model instead.
+    """
+    calls: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for chunk in message.tool_call_chunks:
+        name, raw, call_id = chunk.get("name") or "", chunk.get("args") or "{}", chunk.get("id")
+        try:
+            args = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            invalid.append(invalid_tool_call(name=name, args=raw, id=call_id, error=str(exc)))
+            continue
+        if not isinstance(args, dict):
+            invalid.append(
+                invalid_tool_call(name=name, args=raw, id=call_id, error="not a JSON object")
+            )
+            continue
+        calls.append(tool_call(name=name, args=args, id=call_id))
+    return calls, invalid

@@ -1,0 +1,172 @@
+"""The rule-based brain: listing facts and common revision phrases, no language model needed.
+
+Each step looks at what this message asked for and which tools already ran for it, and asks
+for the next tool in a fixed order: analyse new photos, record facts, change the storyboard,
+(re)write the script and plan, render a preview. When there is nothing left
+to do it answers with what the tools reported, and says plainly what it did not understand.
+Asking for approval is the graph's job: a ready storyboard always ends the turn at the approval.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from reelestate.agent.brains.base import Emit, turn_messages
+from reelestate.agent.rules.facts import ExtractedFacts, extract_facts
+from reelestate.agent.rules.requests import Understood, understand
+from reelestate.agent.state import (
+    AgentState,
+    analyses_of,
+    history_of,
+    listing_of,
+    preview_of,
+)
+from reelestate.agent.summaries import CAN_DO
+from reelestate.tools.listing import missing_facts
+from reelestate.tools.shot_plan import MIN_PHOTOS
+from reelestate.tools.storyboard_model import MIN_TOTAL_SECONDS
+
+Call = tuple[str, dict[str, Any]]
+
+
+def _call(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "args": args or {},
+        "id": f"call_{uuid.uuid4().hex[:12]}",
+        "type": "tool_call",
+    }
+
+
+def _listing_args(facts: ExtractedFacts) -> dict[str, Any]:
+    args = dict(facts.updates)
+    if facts.highlights:
+        args["add_highlights"] = list(facts.highlights)
+    return args
+
+
+class RuleBasedBrain:
+    name = "rule-based"
+
+    def __init__(self, *, auto_preview: bool = True) -> None:
+        self.auto_preview = auto_preview
+
+    async def step(self, state: AgentState, emit: Emit) -> AIMessage:
+        text, results = turn_messages(list(state.get("messages") or []))
+        done = {r.name for r in results if r.name}
+        history = history_of(state)
+        understood = understand(text, history.current if history else None)
+        facts = extract_facts(text)
+        calls = self._first_calls(state, facts, understood, done)
+        if not calls:
+            calls = self._storyboard_calls(state, understood, done)
+        if not calls:
+            calls = self._making_calls(state, facts, done)
+        reply = self.reply(state, text, results, understood, facts)
+        if calls:
+            return AIMessage(content="", tool_calls=[_call(n, a) for n, a in calls])
+        return AIMessage(content=reply)
+
+    def _first_calls(
+        self, state: AgentState, facts: ExtractedFacts, understood: Understood, done: set[str]
+    ) -> list[Call]:
+        calls: list[Call] = []
+        photos, analyses = state.get("photos") or [], state.get("analyses") or []
+        if len(analyses) < len(photos) and "analyse_photos" not in done:
+            calls.append(("analyse_photos", {}))
+        structural = [op for op in understood.ops if op.op not in {"set_style", "set_length"}]
+        if facts.any_fact and not structural and "update_listing" not in done:
+            calls.append(("update_listing", _listing_args(facts)))
+        return calls
+
+    def _storyboard_calls(
+        self, state: AgentState, understood: Understood, done: set[str]
+    ) -> list[Call]:
+        history = history_of(state)
+        if history is None:
+            return []
+        if "revert_version" not in done and (understood.undo or understood.revert_to):
+            target = understood.revert_to or history.current.number - 1
+            if target >= 1:
+                return [("revert_version", {"version": target})]
+        if "revise_storyboard" not in done and (understood.ops or understood.music_on is not None):
+            args: dict[str, Any] = {"operations": [op.model_dump() for op in understood.ops]}
+            if understood.music_on is not None:
+                args["music"] = "on" if understood.music_on else "off"
+            return [("revise_storyboard", args)]
+        if understood.list_versions and "list_versions" not in done:
+            return [("list_versions", {})]
+        if understood.job_status and "job_status" not in done:
+            return [("job_status", {})]
+        return []
+
+    def _making_calls(self, state: AgentState, facts: ExtractedFacts, done: set[str]) -> list[Call]:
+        listing = listing_of(state)
+        usable = [a for a in analyses_of(state) if a.usable]
+        history = history_of(state)
+        ready = not missing_facts(listing) and len(usable) >= MIN_PHOTOS
+        if not ready:
+            return []
+        wants_new = history is None and (facts.style or facts.length_seconds)
+        if "write_script" not in done and (
+            state.get("script") is None or state.get("script_stale") or wants_new
+        ):
+            args: dict[str, Any] = {}
+            if facts.style:
+                args["style"] = facts.style
+            if facts.length_seconds and facts.length_seconds >= 2 * MIN_TOTAL_SECONDS:
+                args["length_seconds"] = facts.length_seconds
+            return [("write_script", args)]
+        if (
+            state.get("script") is not None
+            and "plan_storyboard" not in done
+            and (history is None or "write_script" in done)
+        ):
+            return [("plan_storyboard", {})]
+        if (
+            self.auto_preview
+            and history is not None
+            and preview_of(state, history.current.number) is None
+            and "render_preview" not in done
+        ):
+            return [("render_preview", {})]
+        return []
+
+    def reply(
+        self,
+        state: AgentState,
+        text: str,
+        results: list[ToolMessage],
+        understood: Understood,
+        facts: ExtractedFacts,
+    ) -> str:
+        """What the tools reported this turn, then anything not understood."""
+        lines = [str(r.content) for r in results if r.name != "request_approval" and r.content]
+        lines += [f"I could not do that: {problem}." for problem in understood.problems]
+        history = history_of(state)
+        if understood.help:
+            lines.append(f"You can say things like {CAN_DO}.")
+        elif understood.reject:
+            lines.append("OK, nothing is rendered. Tell me what to change, or say approve.")
+        elif understood.approve and history is None:
+            lines.append("There is nothing to approve yet.")
+        elif understood.approve and state.get("delivered_version") == history.current.number:  # type: ignore[union-attr]
+            lines.append(f"Version {history.current.number} is already rendered.")  # type: ignore[union-attr]
+        if understood.undo and history is not None and history.current.number == 1:
+            lines.append("There is nothing to undo: this is the first version.")
+        if not lines and text.strip():
+            heard = not (understood.anything or not facts.empty)
+            if heard or history is None:
+                lines.append(
+                    f'I did not understand "{text.strip()[:80]}". '
+                    + (
+                        f"You can say things like {CAN_DO}."
+                        if history is not None
+                        else "Send photos and the listing facts, for example: "
+                        '"3 bed 2 bath, $585,000, 1,850 sq ft, 12 Oak St, Austin TX, new roof".'
+                    )
+                )
+        return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""The `reelestate` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from reelestate.cli import (
+    analyse_cmd,
+    bot_cmd,
+    chat_cmd,
+    db_cmd,
+    jobs_cmd,
+    make_cmd,
+    providers_cmd,
+    render_cmd,
+    serve_cmd,
+    users_cmd,
+    worker_cmd,
+)
+
+app = typer.Typer(
+    name="reelestate",
+    help="ReelEstate Studio: listing photos and facts in, marketing video out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+render_cmd.register(app)
+analyse_cmd.register(app)
+make_cmd.register(app)
+chat_cmd.register(app)
+db_cmd.register(app)
+worker_cmd.register(app)
+jobs_cmd.register(app)
+users_cmd.register(app)
+bot_cmd.register(app)
+serve_cmd.register(app)
+providers_cmd.register(app)
+
+
+@app.callback()
+def _root() -> None:
+    """ReelEstate Studio: listing photos and facts in, marketing video out."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,55 @@
+"""`reelestate bot`: the Telegram bot, by long polling (or registering the web app's webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from reelestate.bots.telegram.app import open_telegram_bot, register_webhook, run_polling
+from reelestate.bots.telegram.webhook import WEBHOOK_PATH
+from reelestate.cli.render_cmd import report_error
+from reelestate.core.errors import ReelEstateError
+from reelestate.core.logging import configure_logging
+from reelestate.core.settings import get_settings
+
+console = Console(stderr=True)
+
+
+async def _serve(*, trial: bool) -> None:
+    settings = get_settings()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    webhook = bool(settings.telegram_webhook_url)
+    async with open_telegram_bot(settings, polling=not webhook, trial=trial) as bot:
+        if webhook:
+            await register_webhook(bot)
+            console.print(
+                f"Webhook registered: Telegram now delivers to {settings.telegram_webhook_url} "
+                f"(the web app's {WEBHOOK_PATH}); updates are handled there."
+            )
+            return
+        console.print("Telegram bot running (long polling); Ctrl+C stops it.")
+        await run_polling(bot, stop)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("bot")
+    def bot(
+        trial: Annotated[
+            bool, typer.Option("--trial", help="Render finals at preview size, 12 s long.")
+        ] = False,
+    ) -> None:
+        """Run the Telegram bot (TELEGRAM_BOT_TOKEN; TELEGRAM_WEBHOOK_URL registers a webhook)."""
+        configure_logging(get_settings())
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        try:
+            asyncio.run(_serve(trial=trial))
+        except ReelEstateError as exc:
+            raise report_error(exc) from exc

@@ -1,0 +1,116 @@
+"""What each job kind does. Render jobs: fetch assets, render in a child process, upload.
+
+Outputs live at keys derived from the job id and its input hash, so a second run of a job that
+already uploaded them (a duplicate delivery, a retry after a crash during the final write) finds
+them and skips the render: one job, one set of outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from typing import Any
+
+from reelestate.core.errors import InvalidSpecError
+from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
+from reelestate.storage.blobs import BlobInfo, blob_key
+from reelestate.storage.models import JobKind
+from reelestate.storage.repositories.content import StoryboardsRepository
+from reelestate.workers.assets import fetch_spec_files
+from reelestate.workers.execute import JobRun
+from reelestate.workers.generate_clip import resolve_clips_by_jobs
+from reelestate.workers.render_child import ChildProgress, run_render_subprocess
+
+OUTPUT_FILES: dict[str, tuple[str, str]] = {
+    "video": ("video.mp4", "video/mp4"),
+    "subtitles": ("video.srt", "application/x-subrip"),
+    "thumbnail": ("thumbnail.jpg", "image/jpeg"),
+}
+# Share of the job's percent each stage covers.
+FETCH, RENDER, UPLOAD = (0.0, 5.0), (5.0, 95.0), (95.0, 100.0)
+AI_CLIPS = (5.0, 40.0)
+"""When scenes ask for AI motion, waiting for their clips takes this share before rendering."""
+
+
+def output_prefix(run: JobRun) -> str:
+    return blob_key(run.ctx, "renders", str(run.job.id), run.job.input_hash[:16])
+
+
+def _describe(files: dict[str, BlobInfo], meta: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{name: info.model_dump() for name, info in files.items()},
+        **meta,
+    }
+
+
+def render_video_job(run: JobRun) -> dict[str, Any]:
+    blobs, prefix = run.env.blobs, output_prefix(run)
+    meta_key = f"{prefix}/render.json"
+    existing = {
+        name: blobs.stat(run.ctx, f"{prefix}/{file}") for name, (file, _) in OUTPUT_FILES.items()
+    }
+    meta_blob = blobs.stat(run.ctx, meta_key)
+    if meta_blob is not None and all(existing.values()):
+        meta = json.loads(blobs.read_bytes(run.ctx, meta_key))
+        return _describe({k: v for k, v in existing.items() if v is not None}, meta)
+
+    if run.job.storyboard_version_id is None:
+        raise InvalidSpecError("This render job has no storyboard.")
+    version = StoryboardsRepository(run.env.db).version(run.ctx, run.job.storyboard_version_id)
+    run.workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        run.progress("fetch", FETCH[0], None)
+        spec = fetch_spec_files(
+            version.spec,
+            run.ctx,
+            blobs,
+            run.workdir / "assets",
+            preview=run.job.kind == JobKind.RENDER_PREVIEW,
+        )
+        run.cancel.raise_if_cancelled()
+        render_span = RENDER
+        ai_outcomes: list[AiClipOutcome] = []
+        if run.job.kind == JobKind.RENDER_PREVIEW:
+            spec = without_ai_motion(spec)  # previews show photo motion: clips cost money
+        elif ai_requests(spec):
+            spec, ai_outcomes = resolve_clips_by_jobs(
+                run, spec, version.spec, run.workdir / "assets", percent=AI_CLIPS
+            )
+            render_span = (AI_CLIPS[1], RENDER[1])
+
+        def on_progress(event: ChildProgress) -> None:
+            span = render_span[1] - render_span[0]
+            run.progress("render", render_span[0] + span * event.percent / 100.0, event.stage)
+
+        run.progress("render", render_span[0], None)
+        result = run_render_subprocess(
+            spec,
+            run.workdir / "out",
+            engine=run.env.settings.render_engine,
+            cache_dir=run.env.settings.cache_dir,
+            cancel=run.cancel,
+            on_progress=on_progress,
+        )
+        run.progress("upload", UPLOAD[0], None)
+        paths = {
+            "video": result.video,
+            "subtitles": result.subtitles,
+            "thumbnail": result.thumbnail,
+        }
+        files: dict[str, BlobInfo] = {}
+        for name, (file, content_type) in OUTPUT_FILES.items():
+            run.cancel.raise_if_cancelled()
+            files[name] = blobs.put_file(run.ctx, f"{prefix}/{file}", paths[name], content_type)
+        meta = result.model_dump(mode="json", exclude={"video", "subtitles", "thumbnail"})
+        meta["ai_clips"] = [o.model_dump(mode="json", exclude={"clip"}) for o in ai_outcomes]
+        meta["ai_cost_usd"] = round(sum(o.cost_usd for o in ai_outcomes), 4)
+        blobs.put_bytes(
+            run.ctx, meta_key, json_bytes(meta), "application/json"
+        )  # written last: its presence means every output is in place
+        return _describe(files, meta)
+    finally:
+        shutil.rmtree(run.workdir, ignore_errors=True)
+
+
+def json_bytes(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True).encode()

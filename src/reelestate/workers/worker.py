@@ -1,0 +1,79 @@
+"""A worker process for one queue: arq on Redis when `REDIS_URL` is set, the database otherwise.
+
+`reelestate worker` runs this; so does `python -m reelestate.workers.worker` (a container
+entry point without the command-line app). SIGTERM or SIGINT stops picking jobs and hands
+running ones back to the queue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+
+from reelestate.core.logging import configure_logging
+from reelestate.core.settings import Settings, get_settings
+from reelestate.storage.models import JobQueue
+from reelestate.workers.arq_worker import ArqJobWorker
+from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.service import open_env
+
+log = logging.getLogger(__name__)
+
+
+async def serve(
+    queue: JobQueue,
+    concurrency: int,
+    settings: Settings | None = None,
+    *,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve until `stop` is set (by default: until SIGINT or SIGTERM)."""
+    settings = settings or get_settings()
+    env = open_env(settings)
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
+    stop = stop or asyncio.Event()
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if settings.redis_url:
+            worker = ArqJobWorker(env, queue, concurrency)
+            serving = asyncio.create_task(worker.serve())
+            log.info("worker on the %s queue (arq, %d at a time)", queue.value, concurrency)
+            await stop.wait()
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+            await worker.close()
+        else:
+            pool = InProcessWorkerPool(env, concurrency={queue: concurrency})
+            await pool.start()
+            log.info("worker on the %s queue (embedded, %d at a time)", queue.value, concurrency)
+            await stop.wait()
+            await pool.stop()
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        env.close()
+
+
+def run(queue: JobQueue, concurrency: int | None = None) -> None:
+    configure_logging()
+    settings = get_settings()
+    default = settings.cpu_concurrency if queue == JobQueue.CPU else settings.gpu_concurrency
+    asyncio.run(serve(queue, concurrency or default, settings))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="reelestate-worker")
+    parser.add_argument("--queue", choices=[q.value for q in JobQueue], default="cpu")
+    parser.add_argument("--concurrency", type=int, default=None)
+    args = parser.parse_args(argv)
+    run(JobQueue(args.queue), args.concurrency)
+
+
+if __name__ == "__main__":
+    main()
