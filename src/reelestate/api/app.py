@@ -86,6 +86,8 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
 
     services = AppServices(
         settings=settings,
+        db=env.db,
+        blobs=env.blobs,
         jobs=jobs,
         tokens=TokenIssuer(
             app_secret(settings),
@@ -117,6 +119,8 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         settings=settings,
                         runner=runner,
                         jobs=jobs,
+                        db=env.db,
+                        blobs=env.blobs,
                         accounts=services.accounts,
                         login_limiter=services.login_limiter,
                         history_url=async_database_url(settings.effective_database_url),

@@ -12,7 +12,6 @@ from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.storage.blobs import BlobStore
 from reelestate.storage.db import Database
 from reelestate.storage.repositories.accounts import AccountsRepository
-from reelestate.workers.execute import JobEnv
 from reelestate.workers.service import JobsService
 
 LOGIN_WINDOW_S = 300.0
@@ -21,6 +20,8 @@ LOGIN_WINDOW_S = 300.0
 @dataclass
 class AppServices:
     settings: Settings
+    db: Database
+    blobs: BlobStore
     jobs: JobsService
     tokens: TokenIssuer
     analyser: Callable[[], PhotoAnalyser]
@@ -33,18 +34,6 @@ class AppServices:
         self.login_limiter = RateLimiter(self.settings.login_attempts_per_window, LOGIN_WINDOW_S)
         self.render_limiter = RateLimiter(self.settings.renders_per_hour, RENDER_WINDOW_S)
         self.signup_limiter = RateLimiter(self.settings.signups_per_hour, RENDER_WINDOW_S)
-
-    @property
-    def env(self) -> JobEnv:
-        return self.jobs.env
-
-    @property
-    def db(self) -> Database:
-        return self.jobs.env.db
-
-    @property
-    def blobs(self) -> BlobStore:
-        return self.jobs.env.blobs
 
     @property
     def accounts(self) -> AccountsRepository:

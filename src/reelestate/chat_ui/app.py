@@ -46,9 +46,7 @@ WELCOME = (
 @cl.data_layer
 def history_layer() -> ChatHistory:
     chat = services()
-    return ChatHistory(
-        conninfo=chat.history_url, storage_provider=BlobElementStorage(chat.jobs.env.blobs)
-    )
+    return ChatHistory(conninfo=chat.history_url, storage_provider=BlobElementStorage(chat.blobs))
 
 
 @cl.password_auth_callback
@@ -103,7 +101,7 @@ async def _project_id() -> uuid.UUID:
     known = cl.user_session.get("project_id")
     if known:
         return uuid.UUID(str(known))
-    db = services().jobs.env.db
+    db = services().db
     project = await asyncio.to_thread(
         ProjectsRepository(db).create, _tenant(), "New listing", {"source": "chat"}
     )
@@ -112,7 +110,7 @@ async def _project_id() -> uuid.UUID:
 
 
 async def _brand_kits() -> dict[str, dict[str, Any]]:
-    kits = await asyncio.to_thread(BrandKitsRepository(services().jobs.env.db).all, _tenant())
+    kits = await asyncio.to_thread(BrandKitsRepository(services().db).all, _tenant())
     return {k.name: k.data for k in kits}
 
 
@@ -161,7 +159,7 @@ async def _remember_facts() -> None:
     if not listing:
         return
     await asyncio.to_thread(
-        ProjectsRepository(services().jobs.env.db).update,
+        ProjectsRepository(services().db).update,
         _tenant(),
         project_id,
         title=title,

@@ -12,6 +12,8 @@ from reelestate.agent.runner import Runner
 from reelestate.core.errors import ConfigurationError
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings
+from reelestate.storage.blobs import BlobStore
+from reelestate.storage.db import Database
 from reelestate.storage.repositories.accounts import AccountsRepository
 from reelestate.workers.service import JobsService
 
@@ -21,6 +23,8 @@ class ChatServices:
     settings: Settings
     runner: Runner
     jobs: JobsService
+    db: Database
+    blobs: BlobStore
     accounts: AccountsRepository
     login_limiter: RateLimiter
     history_url: str

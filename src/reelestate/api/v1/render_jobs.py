@@ -15,6 +15,7 @@ from reelestate.core.errors import ConflictError, ReelEstateError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobKind, JobStatus
 from reelestate.storage.repositories.content import StoryboardsRepository
+from reelestate.storage.repositories.jobs import JobsRepository
 from reelestate.storage.schemas import RenderJobView
 
 router = APIRouter()
@@ -59,7 +60,7 @@ async def submit(
 
 
 async def _job_for_key(services: AppServices, ctx: TenantContext, key: str) -> RenderJobView | None:
-    jobs = await asyncio.to_thread(services.env.jobs.recent, ctx, limit=500)
+    jobs = await asyncio.to_thread(JobsRepository(services.db).recent, ctx, limit=500)
     return next((j for j in jobs if j.idempotency_key == key), None)
 
 
@@ -89,7 +90,7 @@ async def list_jobs(
 ) -> Page[RenderJobOut]:
     """The organisation's jobs, newest first."""
     jobs = await asyncio.to_thread(
-        services.env.jobs.recent, ctx, status=status_filter, limit=offset + limit + 1
+        JobsRepository(services.db).recent, ctx, status=status_filter, limit=offset + limit + 1
     )
     page = jobs[offset : offset + limit]
     return Page[RenderJobOut](
