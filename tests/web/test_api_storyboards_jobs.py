@@ -100,8 +100,8 @@ def test_approve_renders_once_and_downloads(client: TestClient) -> None:
 def test_render_jobs_idempotency_and_isolation(client: TestClient) -> None:
     me, other = Account(client), Account(client)
     _, board, _ = _storyboard(me)
-    version_id = me.get(f"/api/v1/storyboards/{board['id']}/versions").json()[0]["id"]
-    body = {"storyboard_version_id": version_id, "preview": True}
+    storyboard_version_id = me.get(f"/api/v1/storyboards/{board['id']}/versions").json()[0]["id"]
+    body = {"storyboard_version_id": storyboard_version_id, "preview": True}
     first = me.post("/api/v1/render-jobs", json=body, headers={"Idempotency-Key": "order-17"})
     second = me.post("/api/v1/render-jobs", json=body, headers={"Idempotency-Key": "order-17"})
     assert first.status_code == second.status_code == 202

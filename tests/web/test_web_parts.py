@@ -30,7 +30,7 @@ from reelestate.core.errors import (
 from reelestate.core.passwords import hash_password, verify_password
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings
-from reelestate.services.storyboards import brand_data
+from reelestate.services.brand_kits import brand_data
 from reelestate.storage import migrate
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import open_database

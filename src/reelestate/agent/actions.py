@@ -7,7 +7,6 @@ interrupt, in the graph's render node.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -47,19 +46,11 @@ from reelestate.agent.summaries import (
 )
 from reelestate.core.errors import InvalidInputError, RenderCancelledError
 from reelestate.core.styles import Style
-from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Profile, RenderSpec
+from reelestate.services import storyboard_flow as flow
 from reelestate.tools.listing import parse_listing, require_facts
-from reelestate.tools.narration_fit import fit_to_narration
-from reelestate.tools.script import write_script
-from reelestate.tools.storyboard import (
-    StoryboardHistory,
-    plan_storyboard,
-    to_render_spec,
-    write_render_spec,
-)
-from reelestate.tools.storyboard_model import StoryboardSettings
+from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_ops import describe
 
 
@@ -78,7 +69,7 @@ async def analyse_photos(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     paths = [Path(p) for p in ctx.state.get("photos") or []]
     if not paths:
         return _fail("No photos yet: send 5 to 40 photos of the property.")
-    analyses = await asyncio.to_thread(ctx.deps.analyser.analyse, paths)
+    analyses = await flow.analyse_photos(ctx.deps.analyser, paths)
     data = [a.model_dump(mode="json") for a in analyses]
     return ToolOutcome(
         text=f"Analysed {photos_summary(analyses)}.",
@@ -115,9 +106,7 @@ async def write_script_tool(ctx: ToolContext, args: WriteScriptArgs) -> ToolOutc
     analyses = analyses_of(ctx.state)
     style: Style = args.style or ctx.state.get("style") or "modern"  # type: ignore[assignment]
     length = args.length_seconds or ctx.state.get("length_seconds") or ctx.deps.default_length
-    script = await asyncio.to_thread(
-        write_script, listing, analyses, style=style, length_seconds=length
-    )
+    script = await flow.script_for(listing, analyses, style=style, length_seconds=length)
     return ToolOutcome(
         text=f"Wrote a {style} script: {len(script.lines)} lines, about {script.duration:g} s.",
         update={
@@ -134,8 +123,9 @@ def storyboard_file(ctx: ToolContext, history: StoryboardHistory) -> Path:
     script = script_of(ctx.state)
     path = ctx.folder / f"storyboard-v{history.current.number}.json"
     if script is not None and not path.exists():
-        spec = to_render_spec(history.current, listing_of(ctx.state), script, brand=ctx.deps.brand)
-        write_render_spec(spec, path)
+        flow.write_storyboard_file(
+            path, history.current, listing_of(ctx.state), script, brand=ctx.deps.brand
+        )
     return path
 
 
@@ -144,22 +134,14 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     if script is None:
         return _fail("Write the script first (write_script).")
     listing = require_facts(listing_of(ctx.state))
-    style = script.style
-    old = history_of(ctx.state)
-    # A re-plan keeps the music the storyboard had (the user may have dropped their track since).
-    track = old.current.settings.music_track if old else music_track_of(ctx.state)
-    settings = StoryboardSettings(
-        style=style,
-        music_mood=STYLE_MUSIC[style],
-        music_track=track,
+    choices = flow.PlanChoices(
+        style=script.style,
         length_seconds=script.length_seconds,
+        music_track=music_track_of(ctx.state),
     )
-    planned = plan_storyboard(listing, analyses_of(ctx.state), script, settings=settings)
-    if old is not None:
-        fresh = planned.current.model_copy(
-            update={"number": old.current.number + 1, "reason": "new plan from updated facts"}
-        )
-        planned = planned.model_copy(update={"versions": (*old.versions, fresh)})
+    planned = flow.plan(
+        listing, analyses_of(ctx.state), script, choices, previous=history_of(ctx.state)
+    )
     ctx.state["storyboard"] = history_data(planned)
     storyboard_file(ctx, planned)
     return ToolOutcome(
@@ -180,11 +162,8 @@ def _need_history(ctx: ToolContext) -> StoryboardHistory:
 
 async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> ToolOutcome:
     history = _need_history(ctx)
-    author = ctx.state.get("owner") or "user"
-    done = []
-    for op in args.operations:
-        history = history.apply(op, author=author)
-        done.append(describe(op))
+    history = flow.revise(history, args.operations, author=ctx.state.get("owner") or "user")
+    done = [describe(op) for op in args.operations]
     update: dict[str, Any] = {"storyboard": history_data(history)}
     if args.music is not None:
         update["music_on"] = args.music == "on"
@@ -201,7 +180,7 @@ async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> Too
 
 async def revert_version(ctx: ToolContext, args: RevertVersionArgs) -> ToolOutcome:
     history = _need_history(ctx)
-    history = history.revert(args.version, author=ctx.state.get("owner") or "user")
+    history = flow.revert(history, args.version, author=ctx.state.get("owner") or "user")
     ctx.state["storyboard"] = history_data(history)
     storyboard_file(ctx, history)
     return ToolOutcome(
@@ -230,25 +209,31 @@ async def job_status(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     return ToolOutcome(text="Renders:\n" + "\n".join(lines))
 
 
-def render_spec_for(ctx: ToolContext, profile: Profile) -> tuple[StoryboardHistory, RenderSpec]:
-    """The engine's input for the current version, with the conversation's music choice."""
+async def render_spec_for(
+    ctx: ToolContext, profile: Profile
+) -> tuple[StoryboardHistory, RenderSpec]:
+    """The engine's input for the current version, with the conversation's music choice and
+    the narration spoken (in a worker thread)."""
     history = _need_history(ctx)
     script = script_of(ctx.state)
     if script is None:
         raise InvalidInputError("There is no script yet.", hint="Send the listing facts first.")
-    spec = to_render_spec(
-        history.current, listing_of(ctx.state), script, profile=profile, brand=ctx.deps.brand
+    spec = await flow.ready_render_spec(
+        history.current,
+        listing_of(ctx.state),
+        script,
+        profile=profile,
+        brand=ctx.deps.brand,
+        music_on=ctx.state.get("music_on") is not False,
     )
-    if ctx.state.get("music_on") is False:
-        spec = spec.model_copy(update={"music": None})
-    return history, fit_to_narration(spec)
+    return history, spec
 
 
 async def run_render(
     ctx: ToolContext, kind: JobKind, profile: Profile
 ) -> tuple[JobRecord, RenderOutputs]:
     """Render the current version, emitting progress; returns the job and its outputs."""
-    history, spec = render_spec_for(ctx, profile)
+    history, spec = await render_spec_for(ctx, profile)
     number = history.current.number
     job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
     out_dir = ctx.folder / ("previews" if kind == "preview" else "final") / job.id

@@ -27,15 +27,15 @@ from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.engine import RenderResult, render_video
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Aspect, BrandKit, RenderSpec
-from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips, with_ai_motion
+from reelestate.services.storyboard_flow import PlanChoices, fitted_render_spec, plan
+from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
 from reelestate.tools.music import music_track_from_file
-from reelestate.tools.narration_fit import speak_and_fit
 from reelestate.tools.script import Script, write_script
 from reelestate.tools.script_llm import default_script_writer
-from reelestate.tools.storyboard import plan_storyboard, to_render_spec, write_render_spec
-from reelestate.tools.storyboard_model import MusicTrackRef, StoryboardSettings
+from reelestate.tools.storyboard import write_render_spec
+from reelestate.tools.storyboard_model import MusicTrackRef
 
 MIN_PHOTOS = 5
 MAX_PHOTOS = 40
@@ -209,25 +209,23 @@ def make_video(
         writer=default_script_writer(),
     )
     stage("scripted")
-    settings = StoryboardSettings(
+    choices = PlanChoices(
         style=request.style,
         aspect=request.aspect,
         length_seconds=request.length_seconds,
-        **({"voice": request.voice} if request.voice else {}),
-        music_mood=STYLE_MUSIC[request.style],
+        voice=request.voice,
         music_track=music,
+        ai_video=request.ai_video,
+        ai_scenes=request.ai_scenes,
     )
-    history = plan_storyboard(listing, analysis.results, script, settings=settings)
-    if request.ai_video:
-        history = with_ai_motion(history, request.ai_video, request.ai_scenes, author="make")
-    spec = to_render_spec(
+    history = plan(listing, analysis.results, script, choices, ai_author="make")
+    spec, narration = fitted_render_spec(
         history.current,
         listing,
         script,
         profile="preview" if request.preview else "final",
         brand=request.brand,
     )
-    spec, narration = speak_and_fit(spec)
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")

@@ -2,7 +2,7 @@
 
 ```python
 async with open_jobs_service() as jobs:            # PostgreSQL/Redis or SQLite/in-process
-    job = await jobs.submit_render(ctx, version_id, preview=True)
+    job = await jobs.submit_render(ctx, storyboard_version_id, preview=True)
     async for event in jobs.follow(ctx, job.id):    # resumable: follow(..., after_seq=n)
         ...
 ```

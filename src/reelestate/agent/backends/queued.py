@@ -37,18 +37,11 @@ from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings, get_settings
 from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.progress import RenderProgress, Stage
-from reelestate.render.spec import BrandKit
-from reelestate.services.storyboards import brand_data
+from reelestate.services.storyboards import store_rendered_spec
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobStatus
-from reelestate.storage.repositories.content import (
-    MediaRepository,
-    ProjectsRepository,
-    StoryboardsRepository,
-)
 from reelestate.storage.schemas import JobEventView, RenderJobView
 from reelestate.tools.ai_motion import outcome_notes
-from reelestate.workers.assets import store_spec_files
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.service import JobsService, open_env, open_jobs_service
 
@@ -145,42 +138,26 @@ class QueuedRenderBackend:
 
     def _store(self, owner: RenderOwner, request: RenderRequest) -> uuid.UUID:
         env = self._jobs.env
-        spec = request.spec
-        project_id = owner.project_id
-        if project_id is None:
-            facts = spec.facts.model_dump(mode="json") if spec.facts else {}
-            project_id = (
-                ProjectsRepository(env.db).create(owner.ctx, spec.title or "Listing", facts).id
-            )
-        boards = StoryboardsRepository(env.db)
-        existing = boards.for_project(owner.ctx, project_id)
-        board = existing[0] if existing else boards.create(owner.ctx, project_id, spec.title)
-        if owner.brand is not None:
-            spec = spec.model_copy(update={"brand": BrandKit()})
-        data, scene_media = store_spec_files(
-            spec, owner.ctx, env.blobs, MediaRepository(env.db), project_id
-        )
-        if owner.brand is not None:
-            data["brand"] = brand_data(owner.ctx, owner.brand)
-        if owner.captions is not None:
-            data["flags"] = {**(data.get("flags") or {}), "captions": owner.captions}
-        version = boards.add_version(
+        version = store_rendered_spec(
+            env.db,
+            env.blobs,
             owner.ctx,
-            board.id,
-            data,
+            request.spec,
+            project_id=owner.project_id,
+            brand=owner.brand,
+            captions=owner.captions,
             author="chat",
             reason=f"{request.kind} render {request.job_id}",
-            media_ids=scene_media,
         )
         return version.id
 
     async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
         owner = self._owner()
         self._count(owner.ctx)
-        version_id = await asyncio.to_thread(self._store, owner, request)
+        storyboard_version_id = await asyncio.to_thread(self._store, owner, request)
         job = await self._jobs.submit_render(
             owner.ctx,
-            version_id,
+            storyboard_version_id,
             preview=request.kind == "preview",
             idempotency_key=f"chat:{request.job_id}",
         )

@@ -36,18 +36,18 @@ async def job_out(services: AppServices, ctx: TenantContext, job: RenderJobView)
 async def submit(
     services: AppServices,
     ctx: TenantContext,
-    version_id: uuid.UUID,
+    storyboard_version_id: uuid.UUID,
     *,
     preview: bool,
     idempotency_key: str | None,
 ) -> RenderJobView:
     """Queue a render of a stored version (rate-limited per organisation; credits reserved)."""
-    await asyncio.to_thread(StoryboardsRepository(services.db).version, ctx, version_id)
+    await asyncio.to_thread(StoryboardsRepository(services.db).version, ctx, storyboard_version_id)
     kind = JobKind.RENDER_PREVIEW if preview else JobKind.RENDER_VIDEO
     if idempotency_key:
         known = await _job_for_key(services, ctx, idempotency_key)
         if known is not None:
-            if known.storyboard_version_id != version_id or known.kind != kind:
+            if known.storyboard_version_id != storyboard_version_id or known.kind != kind:
                 raise ConflictError(
                     "This idempotency key was used for a different render.",
                     hint="Use a new key for a new request.",
@@ -55,7 +55,7 @@ async def submit(
             return known
     services.render_limiter.hit(str(ctx.org_id), what="render requests")
     return await services.jobs.submit_render(
-        ctx, version_id, preview=preview, idempotency_key=idempotency_key
+        ctx, storyboard_version_id, preview=preview, idempotency_key=idempotency_key
     )
 
 

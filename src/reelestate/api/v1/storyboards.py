@@ -27,7 +27,7 @@ from reelestate.api.v1.schemas import (
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.core.settings import get_settings
 from reelestate.providers.video_gen import estimate_cost, video_models
-from reelestate.services import storyboards
+from reelestate.services import storyboard_planning, storyboards
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import StoryboardsRepository
 from reelestate.storage.schemas import StoryboardVersionView, StoryboardView
@@ -137,8 +137,7 @@ async def create_storyboard(
     project_id: uuid.UUID, body: StoryboardIn, ctx: Tenant, services: Services, response: Response
 ) -> StoryboardOut:
     """Analyse the project's photos and plan version 1 from them and the project's facts."""
-    version = await asyncio.to_thread(
-        storyboards.plan_from_project,
+    version = await storyboard_planning.plan_from_project(
         services,
         ctx,
         project_id,
@@ -209,8 +208,7 @@ async def apply_operations(
 ) -> StoryboardOut:
     """Apply revision operations to the version named in If-Match; the result is a new version."""
     expect = expected_version(if_match)
-    version = await asyncio.to_thread(
-        storyboards.revise,
+    version = await storyboards.revise(
         services,
         ctx,
         storyboard_id,

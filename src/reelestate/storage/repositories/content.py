@@ -298,9 +298,13 @@ class StoryboardsRepository:
                 raise NotFoundError("No such storyboard version.")
             return StoryboardVersionView.model_validate(row)
 
-    def version(self, ctx: TenantContext, version_id: uuid.UUID) -> StoryboardVersionView:
+    def version(
+        self, ctx: TenantContext, storyboard_version_id: uuid.UUID
+    ) -> StoryboardVersionView:
         with self._db.tenant(ctx) as session:
-            row = _owned(session, StoryboardVersion, ctx, version_id, "storyboard version")
+            row = _owned(
+                session, StoryboardVersion, ctx, storyboard_version_id, "storyboard version"
+            )
             return StoryboardVersionView.model_validate(row)
 
     def versions(self, ctx: TenantContext, storyboard_id: uuid.UUID) -> list[StoryboardVersionView]:
