@@ -1,6 +1,6 @@
-"""The agent's tools as schemas: what each takes, checked by pydantic before it runs.
+"""The agent's actions as schemas: what each takes, checked by pydantic before it runs.
 
-Both brains call tools through these models, so a language model's malformed arguments are
+Both brains call actions through these models, so a language model's malformed arguments are
 rejected with the same message a person would get, and the model can read it and try again.
 """
 

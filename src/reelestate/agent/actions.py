@@ -1,4 +1,5 @@
-"""The agent's tools: thin wrappers that call `tools/` functions on the conversation's state.
+"""The agent's actions, the functions a brain may call: thin wrappers over the storyboard
+service and the domain, run on the conversation's state.
 
 Each returns a short result (what the assistant may tell the user) and the state it changed.
 None of them renders anything billable: the final render happens only after the approval

@@ -4,7 +4,7 @@ A scene with `ai_motion` gets a clip from an image-to-video provider before rend
 provider is slow, paid and sometimes down, so every scene ends one of two ways, and both are
 recorded: a checked clip (cached by model, photo, prompt and parameters, so a re-render never
 pays twice) or the scene's own photo motion with a reason a user can read. The video is made
-either way. The queued path (`render.jobs.clip_jobs`) and the in-process path (`resolve_clips`)
+either way. The queued path (`workers.generate_clip`) and the in-process path (`resolve_clips`)
 share `generate_clip`, so both check, cache and fall back the same way.
 """
 
