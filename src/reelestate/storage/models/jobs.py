@@ -19,33 +19,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reelestate.core.jobs import JobKind, JobQueue, JobStatus
 from reelestate.storage.models.base import Base, JSONDict, TenantMixin
 
-
-class JobKind(enum.StrEnum):
-    RENDER_VIDEO = "render_video"
-    RENDER_PREVIEW = "render_preview"
-    RENDER_INFOGRAPHIC = "render_infographic"
-    GENERATE_AVATAR = "generate_avatar"
-    GENERATE_CLIP = "generate_clip"
-    ANALYSE_PHOTOS = "analyse_photos"
-
-
-class JobQueue(enum.StrEnum):
-    CPU = "cpu"
-    GPU = "gpu"
-
-
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def terminal(self) -> bool:
-        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+__all__ = ["JobEventRow", "JobKind", "JobQueue", "JobStatus", "RenderJob"]
 
 
 def _enum(kind: type[enum.StrEnum]) -> Enum:
