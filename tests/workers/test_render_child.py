@@ -12,15 +12,16 @@ from reelestate.core.errors import (
     RenderError,
 )
 from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import parse_spec
-from reelestate.workers.render_child import ChildProgress, load_engine, run_render_subprocess
+from reelestate.workers.render_child import load_engine, run_render_subprocess
 from tests.workers.conftest import FAKE_ENGINE, PHOTO, EngineControl
 
 SPEC = parse_spec({"scenes": [{"photo": str(PHOTO), "duration": 1.0}], "profile": "preview"})
 
 
 def _run(tmp_path: Path, engine: str = FAKE_ENGINE, cancel: CancelToken | None = None) -> object:
-    seen: list[ChildProgress] = []
+    seen: list[RenderProgress] = []
     result = run_render_subprocess(
         SPEC,
         tmp_path / "out",

@@ -79,6 +79,8 @@ class JobEventRow(TenantMixin, Base):
     type: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(24))
     stage: Mapped[str] = mapped_column(String(32))
+    render_stage: Mapped[str | None] = mapped_column(String(16))
+    """The engine's stage while the job renders (prepare, voice, frames...); None otherwise."""
     percent: Mapped[float] = mapped_column(Float)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(String(1000))
