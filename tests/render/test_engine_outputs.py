@@ -41,6 +41,8 @@ def test_streams_size_rate_tags_and_faststart(
     assert abs(report.video_duration - 9.0) <= 1 / 30
     assert abs(report.audio_duration - report.video_duration) <= 1 / 30
     assert result.thumbnail.stat().st_size > 10_000
+    # What did not go as asked travels with the result: the narration's own notes.
+    assert result.notes == (tuple(result.narration.notes) if result.narration else ())
 
 
 def test_loudness_is_normalised(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:

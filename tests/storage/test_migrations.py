@@ -22,6 +22,8 @@ def _round_trip(settings: Settings) -> None:
     try:
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) >= set(Base.metadata.tables)
+            events = {c["name"] for c in inspect(conn).get_columns("job_events")}
+            assert "render_stage" in events  # 0007
             # The migrations create exactly what the models describe.
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
