@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import FeatureUnavailableError, ReelEstateError
+from reelestate.core.jobs import JobKind, JobStatus
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import ClipProgress
 from reelestate.providers.video_gen.registry import video_models
@@ -37,7 +38,6 @@ from reelestate.render.ai_clips import (
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import RenderSpec
 from reelestate.storage.blobs import blob_key, check_key
-from reelestate.storage.models import JobKind, JobStatus
 from reelestate.storage.repositories.jobs import NewJob
 from reelestate.storage.schemas import RenderJobView
 from reelestate.workers.execute import JobRun

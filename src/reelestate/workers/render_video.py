@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from reelestate.core.errors import InvalidSpecError
+from reelestate.core.jobs import JobKind
 from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.storage.blobs import BlobInfo, blob_key
-from reelestate.storage.models import JobKind
 from reelestate.storage.repositories.content import StoryboardsRepository
 from reelestate.tools.ai_motion import outcome_notes
 from reelestate.workers.assets import fetch_spec_files
