@@ -9,9 +9,10 @@ import pytest
 
 from reelestate.render.audio import measure_loudness
 from reelestate.render.captions import build_cues
-from reelestate.render.engine import RenderResult, render_video
+from reelestate.render.engine import render_video
 from reelestate.render.probe import inspect_video, top_level_atoms
 from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from tests.render.helpers import ffmpeg_filter_log, frame_at, parse_srt, small_spec
 
 
