@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.agent.backends.base import ProgressSink, RenderRequest
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.runner import Runner
 from reelestate.providers.vision.base import PhotoAnalysis, Point, RoomType
 from reelestate.render.progress import progress_event
+from reelestate.render.result import RenderResult
 
 LISTING1 = Path(__file__).resolve().parents[1] / "fixtures" / "photos" / "listing1"
 FACTS = "3 bed 2 bath, $529,000, 1,826 sq ft, 12 Oak St, Paso Robles CA, new roof"
@@ -73,7 +74,7 @@ class RecordingRenderer:
         self.requests: list[RenderRequest] = []
         self.fail_with = fail_with
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         self.requests.append(request)
         on_progress(progress_event("prepare"))
         if self.fail_with is not None:
@@ -87,13 +88,14 @@ class RecordingRenderer:
             path.write_bytes(b"stand-in")
         on_progress(progress_event("done", 1.0))
         width, height = request.spec.size
-        return RenderOutputs(
+        return RenderResult(
             video=files["video.mp4"],
             subtitles=files["video.srt"],
             thumbnail=files["thumbnail.jpg"],
             duration=sum(s.duration for s in request.spec.scenes),
             width=width,
             height=height,
+            fps=request.spec.fps,
         )
 
     @property
@@ -113,7 +115,7 @@ class HeldRenderer(RecordingRenderer):
     def release(self) -> None:
         self.released.set()
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         on_progress(progress_event("prepare"))
         self.held.set()
         try:

@@ -70,7 +70,7 @@ async def test_details_in_one_message_then_approve_renders_the_final() -> None:
 
         done = await say(runner, "/approve")
         video = of_type(done, "video_ready")
-        assert isinstance(video[0], VideoReady) and video[0].video.is_absolute()
+        assert isinstance(video[0], VideoReady) and video[0].result.video.is_absolute()
         assert len(renderer.finals) == 1
         await assert_final_matches_last_version(runner, renderer)
         listing = listing_of(await runner.state("t1"))

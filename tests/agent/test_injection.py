@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from reelestate.agent.events import RunnerEvent
+from reelestate.agent.events import RunnerEvent, VideoReady
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.core.settings import get_settings
 from tests.agent.fake_openai import FakeOpenAI, Reply, say, tool
@@ -74,8 +74,10 @@ def check_events(events: list[RunnerEvent], data_dir: str) -> None:
     assert SECRET not in dumped
     assert "/etc/passwd" not in dumped.replace("photos /etc/passwd", "")
     for event in events:
-        for field in ("video", "storyboard_file", "preview_video"):
-            path = getattr(event, field, None)
+        paths = [getattr(event, field, None) for field in ("storyboard_file", "preview_video")]
+        if isinstance(event, VideoReady):
+            paths += [event.result.video, event.result.subtitles, event.result.thumbnail]
+        for path in paths:
             if path is not None:
                 assert str(path).startswith(data_dir), path
 

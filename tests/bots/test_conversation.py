@@ -15,10 +15,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 from PIL import Image, ImageOps
 
-from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.agent.backends.base import ProgressSink, RenderRequest
 from reelestate.bots.telegram.delivery import size_of
 from reelestate.render.ffmpeg import find_tools
 from reelestate.render.probe import ffprobe_json
+from reelestate.render.result import RenderResult
 from reelestate.storage.blobs import verify_blob_signature
 from tests.agent.helpers import FACTS, RecordingRenderer, listing_photos
 from tests.bots import updates
@@ -121,7 +122,7 @@ class BigFinalRenderer(RecordingRenderer):
         super().__init__()
         self.big = big
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         outputs = await super().render(request, on_progress)
         if request.kind != "final":
             return outputs

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -27,7 +28,8 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("REELESTATE_RENDER_ENGINE", FAKE_ENGINE)
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    # Child processes import this checkout's sources, whatever the environment installed.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO / "src"), str(REPO)]))
     monkeypatch.delenv("FAKE_ENGINE_GATE", raising=False)
     monkeypatch.setenv("FAKE_ENGINE_LOG", str(tmp_path / "renders.log"))
     get_settings.cache_clear()
@@ -61,7 +63,7 @@ def _drain_queue() -> None:
 def test_upgrade_submit_follow_and_cancel_on_the_embedded_database(cli_env: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert runner.invoke(app, ["db", "current"]).output.strip() == "0006"
+    assert runner.invoke(app, ["db", "current"]).output.strip() == "0007"
 
     result = runner.invoke(app, ["jobs", "submit", str(cli_env), "--preview"])
     assert result.exit_code == 0, result.output

@@ -9,9 +9,10 @@ import pytest
 
 from reelestate.render.audio import measure_loudness
 from reelestate.render.captions import build_cues
-from reelestate.render.engine import RenderResult, render_video
+from reelestate.render.engine import render_video
 from reelestate.render.probe import inspect_video, top_level_atoms
 from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from tests.render.helpers import ffmpeg_filter_log, frame_at, parse_srt, small_spec
 
 
@@ -41,6 +42,8 @@ def test_streams_size_rate_tags_and_faststart(
     assert abs(report.video_duration - 9.0) <= 1 / 30
     assert abs(report.audio_duration - report.video_duration) <= 1 / 30
     assert result.thumbnail.stat().st_size > 10_000
+    # What did not go as asked travels with the result: the narration's own notes.
+    assert result.notes == (tuple(result.narration.notes) if result.narration else ())
 
 
 def test_loudness_is_normalised(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:

@@ -17,11 +17,13 @@ from tests.support.services import fresh_postgres_database
 def _round_trip(settings: Settings) -> None:
     assert migrate.current_revision(settings) is None
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0006"
+    assert migrate.current_revision(settings) == "0007"
     engine = make_engine(settings.effective_database_url)
     try:
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) >= set(Base.metadata.tables)
+            events = {c["name"] for c in inspect(conn).get_columns("job_events")}
+            assert "render_stage" in events  # 0007
             # The migrations create exactly what the models describe.
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
@@ -36,7 +38,7 @@ def _round_trip(settings: Settings) -> None:
     finally:
         engine.dispose()
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0006"
+    assert migrate.current_revision(settings) == "0007"
 
 
 def test_migrations_up_and_down_on_empty_sqlite(tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reelestate.render.engine import RenderResult
 from reelestate.render.engine import render_video as real_render_video
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import ProgressHandler, progress_event
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import RenderSpec
 
 HOLD_ENV = "REELESTATE_TEST_RENDER_HOLD"

@@ -143,6 +143,8 @@ def test_websocket_streams_progress_to_the_end(client: TestClient) -> None:
     assert events[0]["type"] == "queued"
     assert events[-1]["status"] == "succeeded"
     assert any(e["stage"] == "render" for e in events)
+    assert any(e["stage"] == "render" and e["render_stage"] == "frames" for e in events)
+    assert all(e["render_stage"] is None for e in events if e["stage"] != "render")
     assert "organization_id" not in events[0]
     # Resume after a cursor: only what came later.
     with client.websocket_connect(

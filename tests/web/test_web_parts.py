@@ -27,6 +27,7 @@ from reelestate.core.errors import (
     RenderCancelledError,
     RenderError,
 )
+from reelestate.core.jobs import EngineStage
 from reelestate.core.passwords import hash_password, verify_password
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings
@@ -165,19 +166,31 @@ def test_chat_sql_and_urls() -> None:
     assert async_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
 
 
-def _event(stage: str, status: str, percent: float, message: str | None) -> JobEventView:
+def _event(
+    stage: str,
+    status: str,
+    percent: float,
+    message: str | None,
+    render_stage: EngineStage | None = None,
+) -> JobEventView:
     return JobEventView(
         organization_id=uuid.uuid4(), job_id=uuid.uuid4(), seq=1, type="progress",
-        status=status, stage=stage, percent=percent, attempt=1, message=message,
-        data=None, created_at=datetime.now(UTC),
+        status=status, stage=stage, render_stage=render_stage, percent=percent, attempt=1,
+        message=message, data=None, created_at=datetime.now(UTC),
     )  # fmt: skip
 
 
 def test_job_events_as_progress_and_words() -> None:
-    assert progress_of(_event("render", "running", 40, "frames")).stage == "frames"
+    assert progress_of(_event("render", "running", 40, "frames", "frames")).stage == "frames"
     assert progress_of(_event("render", "running", 40, None)).stage == "frames"
     assert progress_of(_event("fetch", "running", 2, None)).stage == "prepare"
     assert progress_of(_event("upload", "running", 96, None)).stage == "probe"
+    # The engine's stage is read from its field, never from the message.
+    assert progress_of(_event("render", "running", 97, "frames", "mux")).stage == "mux"
+    assert progress_of(_event("ai_clips", "running", 20, "1 of 2 AI clips ready")).stage == (
+        "prepare"
+    )
+    assert progress_of(_event("done", "succeeded", 100, None)).stage == "probe"
     assert progress_text("final", "frames", 50).startswith(
         "**Rendering the final video:** 50% · animating the photos"
     )

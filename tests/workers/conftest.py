@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ class EngineControl:
 def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EngineControl:
     control = EngineControl(gate=tmp_path / "gate", log=tmp_path / "renders.log")
     control.open_gate()
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    # Child processes import this checkout's sources, whatever the environment installed.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO / "src"), str(REPO)]))
     monkeypatch.setenv("FAKE_ENGINE_GATE", str(control.gate))
     monkeypatch.setenv("FAKE_ENGINE_LOG", str(control.log))
     monkeypatch.delenv("FAKE_ENGINE_MODE", raising=False)

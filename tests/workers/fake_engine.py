@@ -10,33 +10,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reelestate.core.errors import InvalidSpecError, RenderError
 from reelestate.render.ffmpeg import CancelToken, run_ffmpeg
+from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import RenderSpec
-
-
-@dataclass
-class Progress:
-    stage: str
-    percent: float
-    frames_done: int = 0
-    frames_total: int = 0
-
-
-@dataclass
-class Result:
-    video: Path
-    subtitles: Path
-    thumbnail: Path
-    duration: float
-    width: int
-    height: int
-    fps: int
-    loudness_lufs: float
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -50,10 +31,10 @@ def render_video(
     spec: RenderSpec,
     out_dir: Path,
     *,
-    on_progress: Callable[[Any], None] | None = None,
+    on_progress: Callable[[RenderProgress], None] | None = None,
     cancel: CancelToken | None = None,
     cache_dir: Path | None = None,
-) -> Result:
+) -> RenderResult:
     del cache_dir
     cancel = cancel or CancelToken()
     mode = os.environ.get("FAKE_ENGINE_MODE", "")
@@ -73,7 +54,7 @@ def render_video(
             marker.write_text("x")
             raise RenderError("The encoder crashed.")
     if on_progress:
-        on_progress(Progress("frames", 10.0, 3, 30))
+        on_progress(RenderProgress(stage="frames", percent=10.0, frames_done=3, frames_total=30))
     if mode == "ffmpeg":
         # The output folder (it holds the job id) marks this FFmpeg in the process table.
         run_ffmpeg(
@@ -86,9 +67,9 @@ def render_video(
         cancel.raise_if_cancelled()
         time.sleep(0.02)
     if on_progress:
-        on_progress(Progress("frames", 90.0, 27, 30))
+        on_progress(RenderProgress(stage="frames", percent=90.0, frames_done=27, frames_total=30))
     out_dir.mkdir(parents=True, exist_ok=True)
-    return Result(
+    return RenderResult(
         video=_write(out_dir / "video.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100),
         subtitles=_write(out_dir / "video.srt", b"1\n00:00:00,000 --> 00:00:01,000\nHello\n"),
         thumbnail=_write(out_dir / "thumbnail.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100),
@@ -100,7 +81,7 @@ def render_video(
     )
 
 
-def crash(spec: RenderSpec, out_dir: Path, **_: Any) -> Result:
+def crash(spec: RenderSpec, out_dir: Path, **_: Any) -> RenderResult:
     """An engine whose process dies without a word (as under the OOM killer)."""
     del spec, out_dir
     os._exit(9)

@@ -38,6 +38,11 @@ async def test_a_preview_render_runs_to_its_outputs(
     assert events[0].type == "queued" and events[1].type == "started"
     assert events[-1].type == "succeeded" and events[-1].data == {"outputs": outputs}
     assert {"fetch", "render", "upload"} <= {e.stage for e in events if e.type == "progress"}
+    # While the engine renders, the job's stage is `render` and the engine's is a field of its
+    # own (the message still names it, as REST clients have read it there).
+    rendering = [e for e in events if e.type == "progress" and e.render_stage is not None]
+    assert [e.render_stage for e in rendering] == ["frames"] * len(rendering) and rendering
+    assert all(e.stage == "render" and e.message == e.render_stage for e in rendering)
     # A listener resuming from the middle gets exactly the rest.
     middle = events[len(events) // 2].seq
     rest = [e.seq async for e in service.follow(ctx, job.id, after_seq=middle)]

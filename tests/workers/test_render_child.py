@@ -12,15 +12,19 @@ from reelestate.core.errors import (
     RenderError,
 )
 from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import parse_spec
-from reelestate.workers.render_child import ChildProgress, load_engine, run_render_subprocess
+from reelestate.workers.render_child import load_engine, run_render_subprocess
 from tests.workers.conftest import FAKE_ENGINE, PHOTO, EngineControl
 
 SPEC = parse_spec({"scenes": [{"photo": str(PHOTO), "duration": 1.0}], "profile": "preview"})
 
 
-def _run(tmp_path: Path, engine: str = FAKE_ENGINE, cancel: CancelToken | None = None) -> object:
-    seen: list[ChildProgress] = []
+def _run(
+    tmp_path: Path, engine: str = FAKE_ENGINE, cancel: CancelToken | None = None
+) -> RenderResult:
+    seen: list[RenderProgress] = []
     result = run_render_subprocess(
         SPEC,
         tmp_path / "out",
@@ -30,12 +34,16 @@ def _run(tmp_path: Path, engine: str = FAKE_ENGINE, cancel: CancelToken | None =
         on_progress=seen.append,
     )
     assert [p.percent for p in seen] == [10.0, 90.0]
+    assert [(p.stage, p.frames_done, p.frames_total) for p in seen] == [
+        ("frames", 3, 30), ("frames", 27, 30),
+    ]  # fmt: skip
     return result
 
 
 def test_the_child_renders_and_reports(tmp_path: Path, engine: EngineControl) -> None:
     result = _run(tmp_path)
     assert result.video.read_bytes()[4:8] == b"ftyp"
+    assert (result.width, result.height, result.fps, result.loudness_lufs) == (540, 960, 24, -14.0)
     assert engine.renders() and not list(tmp_path.glob("*.spec.json"))
 
 

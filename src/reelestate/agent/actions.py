@@ -21,12 +21,12 @@ from reelestate.agent.action_args import (
     UpdateListingArgs,
     WriteScriptArgs,
 )
-from reelestate.agent.backends.base import RenderOutputs, RenderRequest, render_with_progress
+from reelestate.agent.backends.base import RenderRequest, render_with_progress
 from reelestate.agent.context import ToolContext
 from reelestate.agent.events import JobProgress
 from reelestate.agent.state import (
-    JobKind,
     JobRecord,
+    RenderKind,
     analyses_of,
     history_data,
     history_of,
@@ -46,8 +46,10 @@ from reelestate.agent.summaries import (
     version_line,
 )
 from reelestate.core.errors import InvalidInputError, RenderCancelledError
+from reelestate.core.jobs import JobStatus
 from reelestate.core.styles import Style
 from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import Profile, RenderSpec
 from reelestate.services import storyboard_flow as flow
 from reelestate.tools.listing import parse_listing, require_facts
@@ -202,8 +204,8 @@ async def job_status(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         return ToolOutcome(text="No renders yet.")
     lines = [
         f"- {j.kind} of version {j.version}: {j.status}"
-        + (f" ({j.stage} {j.percent:.0f}%)" if j.status == "running" else "")
-        + (f", {Path(j.video).name}" if j.video else "")
+        + (f" ({j.stage} {j.percent:.0f}%)" if j.status == JobStatus.RUNNING else "")
+        + (f", {j.result.video.name}" if j.result else "")
         + (f" ({j.error})" if j.error else "")
         for j in jobs[-5:]
     ]
@@ -231,9 +233,9 @@ async def render_spec_for(
 
 
 async def run_render(
-    ctx: ToolContext, kind: JobKind, profile: Profile
-) -> tuple[JobRecord, RenderOutputs]:
-    """Render the current version, emitting progress; returns the job and its outputs."""
+    ctx: ToolContext, kind: RenderKind, profile: Profile
+) -> tuple[JobRecord, RenderResult]:
+    """Render the current version, emitting progress; returns the job and its result."""
     history, spec = await render_spec_for(ctx, profile)
     number = history.current.number
     job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
@@ -243,19 +245,11 @@ async def run_render(
 
     def on_progress(progress: RenderProgress) -> None:
         last[0] = progress.percent
-        ctx.emit(
-            JobProgress(
-                job_id=job.id,
-                kind=job.kind,
-                stage=progress.stage,
-                percent=progress.percent,
-                message=progress.message,
-            )
-        )
+        ctx.emit(JobProgress.of(job.id, job.kind, progress))
 
     request = RenderRequest(job_id=job.id, kind=job.kind, spec=spec, out_dir=out_dir)
     try:
-        outputs = await render_with_progress(
+        result = await render_with_progress(
             ctx.deps.renderer,
             request,
             on_progress,
@@ -264,20 +258,20 @@ async def run_render(
         )
     except RenderCancelledError:
         # The progress shown for this render ends here.
-        ctx.emit(JobProgress(job_id=job.id, kind=job.kind, stage="cancelled", percent=last[0]))
+        ended = RenderProgress(stage="cancelled", percent=last[0])
+        ctx.emit(JobProgress.of(job.id, job.kind, ended))
         raise
-    job = job.model_copy(
-        update={
-            "status": "succeeded",
-            "percent": 100.0,
-            "stage": "done",
-            "video": str(outputs.video),
-            "subtitles": str(outputs.subtitles),
-            "thumbnail": str(outputs.thumbnail),
-            "duration": outputs.duration,
-        }
+    job = JobRecord(
+        id=job.id,
+        kind=job.kind,
+        version=job.version,
+        status=JobStatus.SUCCEEDED,
+        stage="done",
+        percent=100.0,
+        # The saved conversation keeps the files and facts, not the narration's word timings.
+        result=result.model_copy(update={"narration": None}),
     )
-    return job, outputs
+    return job, result
 
 
 async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
@@ -297,8 +291,8 @@ async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
             str(number): str(preview_of(ctx.state, same)),
         }
     if preview_of(ctx.state, number) is None:
-        job, outputs = await run_render(ctx, "preview", "preview")
-        previews = {**(ctx.state.get("previews") or {}), str(number): str(outputs.video)}
+        job, result = await run_render(ctx, "preview", "preview")
+        previews = {**(ctx.state.get("previews") or {}), str(number): str(result.video)}
         ctx.state["previews"] = previews
         ctx.state["jobs"] = with_job(ctx.state, job)
     announce_storyboard(ctx)

@@ -11,7 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from reelestate.agent.state import RenderKind
 from reelestate.core.errors import ReelEstateError
+from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 
 
 class _Event(BaseModel):
@@ -75,25 +78,27 @@ class ApprovalRequest(_Event):
     suggested_replies: list[str] = ["Approve", "Change something"]
 
 
-class JobProgress(_Event):
+class JobProgress(RenderProgress):
+    """A render's progress (the fields of `RenderProgress`), named by its job."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     type: Literal["job_progress"] = "job_progress"
     job_id: str
-    kind: Literal["preview", "final"]
-    stage: str
-    percent: float
-    message: str = ""
+    kind: RenderKind
+
+    @classmethod
+    def of(cls, job_id: str, kind: RenderKind, progress: RenderProgress) -> JobProgress:
+        return cls(job_id=job_id, kind=kind, **progress.model_dump())
 
 
 class VideoReady(_Event):
+    """A finished video; `result` holds absolute paths."""
+
     type: Literal["video_ready"] = "video_ready"
     job_id: str
     version: int
-    video: Path
-    subtitles: Path
-    thumbnail: Path
-    duration: float
-    width: int
-    height: int
+    result: RenderResult
 
 
 class ErrorEvent(_Event):

@@ -49,6 +49,7 @@ from reelestate.agent.summaries import (
     approval_request,
 )
 from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
+from reelestate.core.jobs import JobStatus
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
@@ -296,7 +297,7 @@ class AgentNodes:
         history = history_of(state)
         assert history is not None
         try:
-            job, outputs = await run_render(ctx, "final", self.deps.final_profile)
+            job, result = await run_render(ctx, "final", self.deps.final_profile)
         except ReelEstateError as exc:
             # The storyboard goes back to waiting for approval, so a press of Approve (or
             # "render") starts the final render again.
@@ -305,7 +306,7 @@ class AgentNodes:
                 id=f"final-v{history.current.number}",
                 kind="final",
                 version=history.current.number,
-                status="cancelled" if cancelled else "failed",
+                status=JobStatus.CANCELLED if cancelled else JobStatus.FAILED,
                 error=exc.message,
             )
             if cancelled:
@@ -318,26 +319,15 @@ class AgentNodes:
                 "approved_version": None,
                 "messages": [AIMessage(content=said)],
             }
-        emit(
-            VideoReady(
-                job_id=job.id,
-                version=job.version,
-                video=outputs.video.resolve(),
-                subtitles=outputs.subtitles.resolve(),
-                thumbnail=outputs.thumbnail.resolve(),
-                duration=outputs.duration,
-                width=outputs.width,
-                height=outputs.height,
-            )
-        )
+        emit(VideoReady(job_id=job.id, version=job.version, result=result.resolved()))
         # Named, never by its path on this server: the channels deliver the file itself.
         text = (
-            f"Your video is ready: {outputs.video.name}, {outputs.duration:.1f} s, "
-            f"{outputs.width}×{outputs.height}."
+            f"Your video is ready: {result.video.name}, {result.duration:.1f} s, "
+            f"{result.width}×{result.height}."
         )
         emit(AssistantText(text=text))
-        if outputs.notes:
-            emit(AssistantText(text="Good to know:\n" + "\n".join(outputs.notes)))
+        if result.notes:
+            emit(AssistantText(text="Good to know:\n" + "\n".join(result.notes)))
         return {
             "jobs": with_job(state, job),
             "delivered_version": job.version,

@@ -1,7 +1,7 @@
 """The conversation's state as the checkpointer stores it, and typed views of it.
 
 The stored state holds JSON-ready values only (dicts, lists, strings), so any checkpointer
-(SQLite, PostgreSQL) can keep it and an older process can read what a newer one wrote; the
+(SQLite, PostgreSQL) can keep it and a process reads what an earlier one wrote; the
 functions below turn the parts back into the product's pydantic models.
 """
 
@@ -12,16 +12,18 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from reelestate.core.jobs import JobStatus
 from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.render.result import RenderResult
 from reelestate.tools.listing import Listing
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MusicTrackRef
 
-JobKind = Literal["preview", "final"]
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+RenderKind = Literal["preview", "final"]
+_FLAT_RESULT = ("video", "subtitles", "thumbnail", "duration")
 
 
 class Inbox(TypedDict):
@@ -42,16 +44,33 @@ class JobRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    kind: JobKind
+    kind: RenderKind
     version: int
-    status: JobStatus = "queued"
+    status: JobStatus = JobStatus.QUEUED
     stage: str = ""
     percent: float = 0.0
-    video: str | None = None
-    subtitles: str | None = None
-    thumbnail: str | None = None
-    duration: float | None = None
+    result: RenderResult | None = None
     error: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_result(cls, data: Any) -> Any:
+        """Conversations saved before the result was one field kept the files flat beside the
+        job (`video`, `subtitles`, `thumbnail`, `duration`); they still load."""
+        if not isinstance(data, dict) or not any(name in data for name in _FLAT_RESULT):
+            return data
+        flat = {name: data.get(name) for name in _FLAT_RESULT}
+        data = {k: v for k, v in data.items() if k not in _FLAT_RESULT}
+        files = (flat["video"], flat["subtitles"], flat["thumbnail"])
+        if data.get("result") is None and all(f is not None for f in files):
+            data["result"] = {
+                **flat,
+                "duration": flat["duration"] or 0.0,
+                "width": 0,
+                "height": 0,
+                "fps": 0,
+            }
+        return data
 
 
 class TurnState(TypedDict, total=False):

@@ -226,6 +226,7 @@ class TurnPresenter:
 
     async def _video(self, event: VideoReady) -> None:
         self.video_shown = True
+        result = event.result
         known = self._progress.get(event.job_id)
         if known is not None:
             known[0].content = progress_text("final", "done", 100.0)
@@ -234,16 +235,18 @@ class TurnPresenter:
             known[0].actions = []
         base = f"listing-v{event.version}"
         elements: list[cl.Element] = [
-            cl.Video(path=str(event.video), name=f"{base}.mp4", display="inline", mime="video/mp4"),
-            cl.File(path=str(event.video), name=f"{base}.mp4", display="inline", mime="video/mp4"),
+            cl.Video(
+                path=str(result.video), name=f"{base}.mp4", display="inline", mime="video/mp4"
+            ),
+            cl.File(path=str(result.video), name=f"{base}.mp4", display="inline", mime="video/mp4"),
             cl.File(
-                path=str(event.subtitles),
+                path=str(result.subtitles),
                 name=f"{base}.srt",
                 display="inline",
                 mime="application/x-subrip",
             ),
             cl.File(
-                path=str(event.thumbnail),
+                path=str(result.thumbnail),
                 name=f"{base}-thumbnail.jpg",
                 display="inline",
                 mime="image/jpeg",
@@ -251,7 +254,8 @@ class TurnPresenter:
         ]
         await cl.Message(
             content=(
-                f"**Your video is ready:** {event.duration:.1f} s, {event.width}×{event.height}. "
+                f"**Your video is ready:** {result.duration:.1f} s, "
+                f"{result.width}×{result.height}. "
                 "Download the MP4, the subtitles (SRT) and the thumbnail below."
             ),
             elements=elements,

@@ -90,10 +90,11 @@ class EventPrinter:
             case "job_progress":
                 self._bar(event.job_id, event.kind, event.stage, event.percent)
             case "video_ready":
-                self.line(f"video> {event.video}")
-                self.line(f"  subtitles: {event.subtitles}")
-                self.line(f"  thumbnail: {event.thumbnail}")
-                self.line(f"  {event.duration:.1f} s, {event.width}x{event.height}")
+                result = event.result
+                self.line(f"video> {result.video}")
+                self.line(f"  subtitles: {result.subtitles}")
+                self.line(f"  thumbnail: {result.thumbnail}")
+                self.line(f"  {result.duration:.1f} s, {result.width}x{result.height}")
             case "error":
                 self.line(f"error> {event.message}" + (f" {event.hint}" if event.hint else ""))
 

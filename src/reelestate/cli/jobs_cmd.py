@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from reelestate.core.errors import InvalidInputError, ReelEstateError
+from reelestate.core.jobs import JobQueue
 from reelestate.storage.context import TenantContext
-from reelestate.storage.models import JobQueue
 from reelestate.storage.schemas import RenderJobView
 from reelestate.workers.scaling import desired_workers
 from reelestate.workers.service import JobsService, open_jobs_service

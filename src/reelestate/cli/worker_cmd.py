@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reelestate.storage.models import JobQueue
+from reelestate.core.jobs import JobQueue
 from reelestate.workers.worker import run
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from pydantic import BaseModel
 
 from reelestate.core.errors import (
     InvalidSpecError,
@@ -22,7 +21,7 @@ from reelestate.core.errors import (
 )
 from reelestate.core.imaging import load_photo
 from reelestate.core.settings import get_settings
-from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
+from reelestate.providers.tts.base import TextToSpeech, WordTiming
 from reelestate.render.captions import (
     CaptionLayout,
     Cue,
@@ -45,6 +44,7 @@ from reelestate.render.overlays import (
 )
 from reelestate.render.progress import ProgressHandler, ProgressReporter, RenderProgress
 from reelestate.render.publish import publish
+from reelestate.render.result import RenderResult
 from reelestate.render.segments import (
     SegmentRenderer,
     ShotJob,
@@ -58,24 +58,6 @@ from reelestate.render.spec import RenderSpec
 from reelestate.render.timeline import Shot, Timeline, build_timeline
 
 __all__ = ["RenderProgress", "RenderResult", "render_video"]
-
-
-class RenderResult(BaseModel):
-    video: Path
-    subtitles: Path
-    thumbnail: Path
-    duration: float
-    width: int
-    height: int
-    fps: int
-    frames: int
-    loudness_lufs: float | None
-    """Integrated loudness of the final's soundtrack; None for previews, which are not measured."""
-    true_peak_dbtp: float | None
-    segments_rendered: int
-    segments_reused: int
-    narration: Narration | None = None
-    timings: dict[str, float] = {}
 
 
 def check_inputs(spec: RenderSpec) -> None:
@@ -311,4 +293,5 @@ def render_video(
         segments_reused=clips.reused,
         narration=sound.narration,
         timings=watch.total(),
+        notes=tuple(sound.narration.notes) if sound.narration else (),
     )

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 from pydantic import BaseModel
 
-Stage = Literal["prepare", "voice", "music", "audio", "frames", "mux", "probe", "done"]
+from reelestate.core.jobs import EngineStage, Stage
+
+__all__ = [
+    "STAGE_SPAN",
+    "EngineStage",
+    "ProgressHandler",
+    "ProgressReporter",
+    "RenderProgress",
+    "Stage",
+    "progress_event",
+]
 
 STAGE_SPAN: dict[str, tuple[float, float]] = {
     "prepare": (0.0, 2.0),
@@ -22,6 +31,9 @@ STAGE_SPAN: dict[str, tuple[float, float]] = {
 
 
 class RenderProgress(BaseModel):
+    """How far a render is, the same at every hop: the engine, the render process, the job's
+    events and the conversation. `stage` is the engine's while it runs, the job's around it."""
+
     stage: Stage
     percent: float
     frames_done: int = 0
@@ -33,7 +45,7 @@ ProgressHandler = Callable[[RenderProgress], None]
 
 
 def progress_event(
-    stage: Stage,
+    stage: EngineStage,
     fraction: float = 0.0,
     *,
     frames_done: int = 0,
@@ -58,7 +70,7 @@ class ProgressReporter:
         self.total = total_frames
         self.done = 0
 
-    def stage(self, stage: Stage, fraction: float = 0.0, message: str = "") -> None:
+    def stage(self, stage: EngineStage, fraction: float = 0.0, message: str = "") -> None:
         if self.handler is not None:
             self.handler(
                 progress_event(

@@ -24,8 +24,9 @@ from reelestate.providers.tts.base import Narration
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.render.ai_clips import AiClipOutcome
-from reelestate.render.engine import RenderResult, render_video
+from reelestate.render.engine import render_video
 from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import Aspect, BrandKit, RenderSpec
 from reelestate.services.storyboard_flow import PlanChoices, fitted_render_spec, plan
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.core.jobs import EngineStage
 from reelestate.storage.models import (
     JobKind,
     JobQueue,
@@ -139,6 +140,8 @@ class JobEventView(_View):
     type: str
     status: str
     stage: str
+    render_stage: EngineStage | None = None
+    """The engine's stage while the job renders; `stage` is then `render`."""
     percent: float
     attempt: int
     message: str | None

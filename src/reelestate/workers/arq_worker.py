@@ -22,7 +22,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.constants import in_progress_key_prefix, job_key_prefix
 from arq.worker import Worker, func
 
-from reelestate.storage.models import JobQueue
+from reelestate.core.jobs import JobQueue
 from reelestate.workers.dispatch import recovery_loop, run_delivered_job
 from reelestate.workers.execute import Handler, JobEnv
 from reelestate.workers.kinds import ARQ_QUEUE_NAMES

@@ -17,8 +17,9 @@ from typing import Protocol
 import redis
 
 from reelestate.core.errors import ReelEstateError
+from reelestate.core.jobs import JobQueue, JobStatus
 from reelestate.storage.context import TenantContext
-from reelestate.storage.models import JobQueue, JobStatus, utcnow
+from reelestate.storage.models import utcnow
 from reelestate.workers.execute import Handler, JobEnv, execute_job
 
 log = logging.getLogger(__name__)

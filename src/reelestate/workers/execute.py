@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from reelestate.core.errors import ReelEstateError, RenderCancelledError
+from reelestate.core.jobs import job_stage_of
 from reelestate.core.settings import Settings
 from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.progress import RenderProgress
 from reelestate.storage.blobs import BlobStore
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
@@ -63,20 +65,31 @@ class Outcome:
     job: RenderJobView | None = None
 
 
-class ProgressReporter:
-    """Writes progress to the job row and its events, at most every 5 % or 2 s per stage."""
+class JobProgressWriter:
+    """Writes progress to the job row and its events, at most every 5 % or 2 s per job stage.
+
+    `percent` is the whole job's. While the engine renders, the job's stage is `render` and
+    the event names the engine's stage beside it.
+    """
 
     def __init__(self, jobs: JobsRepository, lease: Lease) -> None:
         self._jobs, self._lease = jobs, lease
         self._last: tuple[str, float, float] = ("", -100.0, 0.0)
 
-    def __call__(self, stage: str, percent: float, message: str | None = None) -> None:
+    def __call__(self, progress: RenderProgress) -> None:
+        stage, render_stage = job_stage_of(progress.stage)
         last_stage, last_percent, last_time = self._last
         now = time.monotonic()
-        if stage == last_stage and percent - last_percent < 5.0 and now - last_time < 2.0:
+        if stage == last_stage and progress.percent - last_percent < 5.0 and now - last_time < 2.0:
             return
-        self._last = (stage, percent, now)
-        self._jobs.progress(self._lease, stage, percent, message)
+        self._last = (stage, progress.percent, now)
+        self._jobs.progress(
+            self._lease,
+            stage,
+            progress.percent,
+            progress.message or None,
+            render_stage=render_stage,
+        )
 
 
 @dataclass
@@ -88,7 +101,7 @@ class JobRun:
     lease: Lease
     job: RenderJobView
     cancel: CancelToken
-    progress: Callable[[str, float, str | None], None]
+    progress: Callable[[RenderProgress], None]
     workdir: Path
 
 
@@ -156,7 +169,7 @@ def execute_job(
         job = env.jobs.get(ctx, job_id)
         handler = handlers[job.kind.value]
         workdir = settings.data_dir / "work" / f"{job_id}-{lease.attempt}"
-        run = JobRun(env, ctx, lease, job, cancel, ProgressReporter(env.jobs, lease), workdir)
+        run = JobRun(env, ctx, lease, job, cancel, JobProgressWriter(env.jobs, lease), workdir)
         outputs = handler(run)
         cancel.raise_if_cancelled()
         return Outcome("succeeded", job=env.jobs.succeed(lease, outputs))

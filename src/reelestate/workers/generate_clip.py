@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import FeatureUnavailableError, ReelEstateError
+from reelestate.core.jobs import JobKind, JobStatus
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import ClipProgress
 from reelestate.providers.video_gen.registry import video_models
@@ -34,9 +35,9 @@ from reelestate.render.ai_clips import (
     file_sha256,
     generate_clip,
 )
+from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import RenderSpec
 from reelestate.storage.blobs import blob_key, check_key
-from reelestate.storage.models import JobKind, JobStatus
 from reelestate.storage.repositories.jobs import NewJob
 from reelestate.storage.schemas import RenderJobView
 from reelestate.workers.execute import JobRun
@@ -121,9 +122,11 @@ def _generate_clip(run: JobRun) -> dict[str, Any]:
 
     def on_progress(update: ClipProgress) -> None:
         run.progress(
-            "generating",
-            _progress_percent(update, started, spec.typical_latency_s),
-            _message(update),
+            RenderProgress(
+                stage="generating",
+                percent=_progress_percent(update, started, spec.typical_latency_s),
+                message=_message(update),
+            )
         )
 
     path, cost, request_id = asyncio.run(
@@ -227,7 +230,11 @@ def resolve_clips_by_jobs(
     by_scene = {r.scene: r for r in requests}
     children, outcomes = _submit_children(run, spec, stored, requests)
     pending = dict(children)
-    run.progress("ai_clips", percent[0], f"0 of {len(requests)} AI clips ready")
+    run.progress(
+        RenderProgress(
+            stage="ai_clips", percent=percent[0], message=f"0 of {len(requests)} AI clips ready"
+        )
+    )
     while pending:
         if run.cancel.cancelled:
             for job_id in pending.values():
@@ -243,9 +250,11 @@ def resolve_clips_by_jobs(
             outcomes.append(_outcome(run, by_scene[scene], child, folder))
         done = len(requests) - len(pending)
         run.progress(
-            "ai_clips",
-            percent[0] + (percent[1] - percent[0]) * (done + share) / len(requests),
-            f"{done} of {len(requests)} AI clips ready",
+            RenderProgress(
+                stage="ai_clips",
+                percent=percent[0] + (percent[1] - percent[0]) * (done + share) / len(requests),
+                message=f"{done} of {len(requests)} AI clips ready",
+            )
         )
         if pending:
             time.sleep(POLL_S)

@@ -14,7 +14,7 @@ import os
 import socket
 import uuid
 
-from reelestate.storage.models import JobQueue
+from reelestate.core.jobs import JobQueue
 from reelestate.workers.dispatch import recovery_loop, run_delivered_job
 from reelestate.workers.execute import Handler, JobEnv
 from reelestate.workers.registry import HANDLERS

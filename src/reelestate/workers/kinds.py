@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reelestate.storage.models import JobKind, JobQueue
+from reelestate.core.jobs import JobKind, JobQueue
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelestate.storage.models import JobKind
+from reelestate.core.jobs import JobKind
 from reelestate.workers.execute import Handler
 from reelestate.workers.generate_avatar import generate_avatar_job
 from reelestate.workers.generate_clip import generate_clip_job

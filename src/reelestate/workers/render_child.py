@@ -1,6 +1,7 @@
 """The render runs in a child process, so cancelling or losing a worker kills FFmpeg with it.
 
-Parent and child speak JSON lines on the child's stdout (`progress`, then `result` or `error`).
+Parent and child speak JSON lines on the child's stdout: `progress` (a `RenderProgress`), then
+`result` (a `RenderResult`) or `error`.
 The child watches its stdin: when it closes (the parent cancelled, or died, even by SIGKILL) it
 cancels the render, which stops FFmpeg, and exits. Output files are written by the engine
 atomically, and the parent uploads them only after a `result` line.
@@ -22,8 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import BaseModel
-
 from reelestate.core.errors import (
     ConfigurationError,
     FeatureUnavailableError,
@@ -35,6 +34,8 @@ from reelestate.core.errors import (
     RenderError,
 )
 from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import RenderSpec
 
 _ERRORS: dict[str, type[ReelEstateError]] = {
@@ -51,25 +52,7 @@ _ERRORS: dict[str, type[ReelEstateError]] = {
 _PARENT_GONE_EXIT_S = 15.0
 
 
-class RenderedFiles(BaseModel):
-    video: Path
-    subtitles: Path
-    thumbnail: Path
-    duration: float
-    width: int
-    height: int
-    fps: int
-    loudness_lufs: float | None = None
-
-
-class ChildProgress(BaseModel):
-    stage: str
-    percent: float
-    frames_done: int = 0
-    frames_total: int = 0
-
-
-ProgressCallback = Callable[[ChildProgress], None]
+ProgressCallback = Callable[[RenderProgress], None]
 
 
 def load_engine(path: str) -> Callable[..., Any]:
@@ -120,7 +103,7 @@ def run_render_subprocess(
     cancel: CancelToken,
     on_progress: ProgressCallback | None = None,
     kill_after_s: float = 10.0,
-) -> RenderedFiles:
+) -> RenderResult:
     """Render `spec` in a child process; raises the engine's errors, typed as it raised them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     spec_path = out_dir.parent / f"{out_dir.name}.spec.json"
@@ -159,7 +142,7 @@ def run_render_subprocess(
             if message is None:
                 break
             if message.get("type") == "progress" and on_progress is not None:
-                on_progress(ChildProgress.model_validate(message))
+                on_progress(RenderProgress.model_validate(message))
             elif message.get("type") in ("result", "error"):
                 final = message
         proc.wait()
@@ -174,7 +157,7 @@ def run_render_subprocess(
                 stream.close()
         spec_path.unlink(missing_ok=True)
     if final is not None and final["type"] == "result":
-        return RenderedFiles.model_validate(final)
+        return RenderResult.model_validate(final)
     if final is not None:
         raise _error_from(final)
     detail = " | ".join(list(stderr_tail)[-3:])[:400]
@@ -211,40 +194,22 @@ def main(argv: list[str] | None = None, *, watch_parent: bool = True) -> int:
     if watch_parent:
         threading.Thread(target=_watch_parent, args=(cancel,), daemon=True).start()
 
-    def progress(event: Any) -> None:
-        emit(
-            {
-                "type": "progress",
-                "stage": str(getattr(event, "stage", "render")),
-                "percent": float(getattr(event, "percent", 0.0)),
-                "frames_done": int(getattr(event, "frames_done", 0)),
-                "frames_total": int(getattr(event, "frames_total", 0)),
-            }
-        )
+    def progress(event: RenderProgress) -> None:
+        emit({"type": "progress", **event.model_dump(mode="json")})
 
     try:
         spec = RenderSpec.model_validate_json(args.spec.read_text(encoding="utf-8"))
         render = load_engine(args.engine)
-        result = render(spec, args.out, on_progress=progress, cancel=cancel, cache_dir=args.cache)
+        result = RenderResult.model_validate(
+            render(spec, args.out, on_progress=progress, cancel=cancel, cache_dir=args.cache)
+        )
     except ReelEstateError as exc:
         emit({"type": "error", "user_error": exc.user_error, **exc.to_dict()})
         return 1
     except Exception as exc:
         emit({"type": "error", "code": "render_failed", "message": f"The render failed: {exc}"})
         return 1
-    emit(
-        {
-            "type": "result",
-            "video": str(result.video),
-            "subtitles": str(result.subtitles),
-            "thumbnail": str(result.thumbnail),
-            "duration": float(result.duration),
-            "width": int(result.width),
-            "height": int(result.height),
-            "fps": int(result.fps),
-            "loudness_lufs": getattr(result, "loudness_lufs", None),
-        }
-    )
+    emit({"type": "result", **result.model_dump(mode="json")})
     return 0
 
 

@@ -9,23 +9,30 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from reelestate.core.errors import InvalidSpecError
+from reelestate.core.jobs import JobKind
 from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
+from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.storage.blobs import BlobInfo, blob_key
-from reelestate.storage.models import JobKind
 from reelestate.storage.repositories.content import StoryboardsRepository
+from reelestate.tools.ai_motion import outcome_notes
 from reelestate.workers.assets import fetch_spec_files
 from reelestate.workers.execute import JobRun
 from reelestate.workers.generate_clip import resolve_clips_by_jobs
-from reelestate.workers.render_child import ChildProgress, run_render_subprocess
+from reelestate.workers.render_child import run_render_subprocess
 
 OUTPUT_FILES: dict[str, tuple[str, str]] = {
     "video": ("video.mp4", "video/mp4"),
     "subtitles": ("video.srt", "application/x-subrip"),
     "thumbnail": ("thumbnail.jpg", "image/jpeg"),
 }
+RESULT_FIELDS = ("duration", "width", "height", "fps", "loudness_lufs")
+"""What a job's outputs say about the video, beside its files (the REST API shows them)."""
 # Share of the job's percent each stage covers.
 FETCH, RENDER, UPLOAD = (0.0, 5.0), (5.0, 95.0), (95.0, 100.0)
 AI_CLIPS = (5.0, 40.0)
@@ -59,7 +66,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
     version = StoryboardsRepository(run.env.db).version(run.ctx, run.job.storyboard_version_id)
     run.workdir.mkdir(parents=True, exist_ok=True)
     try:
-        run.progress("fetch", FETCH[0], None)
+        run.progress(RenderProgress(stage="fetch", percent=FETCH[0]))
         spec = fetch_spec_files(
             version.spec,
             run.ctx,
@@ -78,11 +85,16 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             )
             render_span = (AI_CLIPS[1], RENDER[1])
 
-        def on_progress(event: ChildProgress) -> None:
+        def on_progress(event: RenderProgress) -> None:
             span = render_span[1] - render_span[0]
-            run.progress("render", render_span[0] + span * event.percent / 100.0, event.stage)
+            # The event's message names the engine's stage too, as REST clients have read it.
+            update = {
+                "percent": render_span[0] + span * event.percent / 100.0,
+                "message": event.message or event.stage,
+            }
+            run.progress(event.model_copy(update=update))
 
-        run.progress("render", render_span[0], None)
+        run.progress(RenderProgress(stage="render", percent=render_span[0]))
         result = run_render_subprocess(
             spec,
             run.workdir / "out",
@@ -91,7 +103,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             cancel=run.cancel,
             on_progress=on_progress,
         )
-        run.progress("upload", UPLOAD[0], None)
+        run.progress(RenderProgress(stage="upload", percent=UPLOAD[0]))
         paths = {
             "video": result.video,
             "subtitles": result.subtitles,
@@ -101,7 +113,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         for name, (file, content_type) in OUTPUT_FILES.items():
             run.cancel.raise_if_cancelled()
             files[name] = blobs.put_file(run.ctx, f"{prefix}/{file}", paths[name], content_type)
-        meta = result.model_dump(mode="json", exclude={"video", "subtitles", "thumbnail"})
+        meta = result.model_dump(mode="json", include=set(RESULT_FIELDS))
         meta["ai_clips"] = [o.model_dump(mode="json", exclude={"clip"}) for o in ai_outcomes]
         meta["ai_cost_usd"] = round(sum(o.cost_usd for o in ai_outcomes), 4)
         blobs.put_bytes(
@@ -114,3 +126,26 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
 
 def json_bytes(data: dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True).encode()
+
+
+def render_result(outputs: Mapping[str, Any], files: Mapping[str, Path]) -> RenderResult:
+    """A finished render job's outputs, with its files fetched to `files`, as a render result.
+
+    `notes`: the scenes that kept photo motion, and a voice fallback where the outputs say so.
+    """
+    clips = [AiClipOutcome.model_validate(c) for c in outputs.get("ai_clips") or []]
+    notes = outcome_notes(clips)
+    narration = outputs.get("narration")
+    if isinstance(narration, dict):
+        notes += [str(note) for note in narration.get("notes") or []]
+    return RenderResult(
+        video=files["video"],
+        subtitles=files["subtitles"],
+        thumbnail=files["thumbnail"],
+        duration=float(outputs.get("duration", 0.0)),
+        width=int(outputs.get("width", 0)),
+        height=int(outputs.get("height", 0)),
+        fps=int(outputs.get("fps", 0)),
+        loudness_lufs=outputs.get("loudness_lufs"),
+        notes=tuple(notes),
+    )

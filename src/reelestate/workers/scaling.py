@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reelestate.storage.models import JobQueue
+from reelestate.core.jobs import JobQueue
 
 
 @dataclass(frozen=True)

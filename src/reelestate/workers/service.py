@@ -19,12 +19,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from reelestate.core.jobs import JobKind
 from reelestate.core.settings import Settings, get_settings
 from reelestate.render.spec import load_spec
 from reelestate.storage.blobs import open_blob_store
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import open_database
-from reelestate.storage.models import JobKind
 from reelestate.storage.repositories.content import (
     MediaRepository,
     ProjectsRepository,

@@ -13,9 +13,9 @@ import contextlib
 import logging
 import signal
 
+from reelestate.core.jobs import JobQueue
 from reelestate.core.logging import configure_logging
 from reelestate.core.settings import Settings, get_settings
-from reelestate.storage.models import JobQueue
 from reelestate.workers.arq_worker import ArqJobWorker
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.service import open_env

@@ -15,14 +15,16 @@ import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.agent.state import RenderKind
 from reelestate.core.errors import RenderCancelledError
 from reelestate.render.ai_clips import without_ai_motion
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.render.spec import RenderSpec
 from reelestate.tools.ai_motion import generate_ai_clips, outcome_notes
 
@@ -34,26 +36,13 @@ class RenderRequest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     job_id: str
-    kind: Literal["preview", "final"]
+    kind: RenderKind
     spec: RenderSpec
     out_dir: Path
 
 
-class RenderOutputs(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    video: Path
-    subtitles: Path
-    thumbnail: Path
-    duration: float
-    width: int
-    height: int
-    notes: tuple[str, ...] = ()
-    """What did not go as asked (a scene that kept photo motion, a voice that fell back)."""
-
-
 class RenderBackend(Protocol):
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs: ...
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult: ...
 
 
 class InProcessRenderBackend:
@@ -68,7 +57,7 @@ class InProcessRenderBackend:
         on_progress: ProgressSink,
         cancel: CancelToken,
         notes: list[str],
-    ) -> RenderOutputs:
+    ) -> RenderResult:
         from reelestate.render.engine import render_video  # noqa: PLC0415 - heavy, load on first render
 
         result = render_video(
@@ -78,17 +67,9 @@ class InProcessRenderBackend:
             cancel=cancel,
             cache_dir=self._cache_dir,
         )
-        return RenderOutputs(
-            video=result.video,
-            subtitles=result.subtitles,
-            thumbnail=result.thumbnail,
-            duration=result.duration,
-            width=result.width,
-            height=result.height,
-            notes=(*notes, *(result.narration.notes if result.narration else ())),
-        )
+        return result.model_copy(update={"notes": (*notes, *result.notes)})
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         cancel = CancelToken()
         notes: list[str] = []
         if request.kind == "preview":
@@ -139,7 +120,7 @@ async def render_with_progress(
     min_step: float = 2.0,
     renders: RunningRenders | None = None,
     thread_id: str = "",
-) -> RenderOutputs:
+) -> RenderResult:
     """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %).
 
     With `renders`, the render can be stopped by `renders.cancel(thread_id)`; it then raises

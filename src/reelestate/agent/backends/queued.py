@@ -22,9 +22,9 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.agent.backends.base import ProgressSink, RenderRequest
 from reelestate.core.errors import (
     ConfigurationError,
     InvalidInputError,
@@ -33,16 +33,16 @@ from reelestate.core.errors import (
     RenderCancelledError,
     RenderError,
 )
+from reelestate.core.jobs import EngineStage, JobStatus
 from reelestate.core.ratelimit import RateLimiter
 from reelestate.core.settings import Settings, get_settings
-from reelestate.render.ai_clips import AiClipOutcome
-from reelestate.render.progress import RenderProgress, Stage
+from reelestate.render.progress import RenderProgress
+from reelestate.render.result import RenderResult
 from reelestate.services.storyboards import store_rendered_spec
 from reelestate.storage.context import TenantContext
-from reelestate.storage.models import JobStatus
 from reelestate.storage.schemas import JobEventView, RenderJobView
-from reelestate.tools.ai_motion import outcome_notes
 from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.render_video import OUTPUT_FILES, render_result
 from reelestate.workers.service import JobsService, open_env, open_jobs_service
 
 
@@ -59,16 +59,15 @@ class RenderOwner:
 
 
 render_owner: ContextVar[RenderOwner | None] = ContextVar("render_owner", default=None)
-_ENGINE_STAGES = frozenset(get_args(Stage))
-OUTPUT_NAMES = {"video": "video.mp4", "subtitles": "video.srt", "thumbnail": "thumbnail.jpg"}
 USER_ERROR_CODES = frozenset({"invalid_input", "invalid_spec", "invalid_photo"})
 
 
 def progress_of(event: JobEventView) -> RenderProgress:
-    """A job event as the engine-style progress the conversation reports."""
-    stage: Stage = "prepare"
-    if event.stage == "render" and event.message in _ENGINE_STAGES:
-        stage = event.message  # type: ignore[assignment]
+    """A job event as the progress the conversation reports, in the engine's stages: the
+    engine's own while it renders; before it, getting ready; after it, checking the video."""
+    stage: EngineStage = "prepare"
+    if event.render_stage is not None:
+        stage = event.render_stage
     elif event.stage == "render":
         stage = "frames"
     elif event.stage == "upload" or event.status == JobStatus.SUCCEEDED.value:
@@ -151,7 +150,7 @@ class QueuedRenderBackend:
         )
         return version.id
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         owner = self._owner()
         self._count(owner.ctx)
         storyboard_version_id = await asyncio.to_thread(self._store, owner, request)
@@ -176,33 +175,15 @@ class QueuedRenderBackend:
         request.out_dir.mkdir(parents=True, exist_ok=True)
         return await asyncio.to_thread(self._fetch, owner.ctx, job, request.out_dir)
 
-    def _fetch(self, ctx: TenantContext, job: RenderJobView, out_dir: Path) -> RenderOutputs:
+    def _fetch(self, ctx: TenantContext, job: RenderJobView, out_dir: Path) -> RenderResult:
         outputs = job.outputs or {}
         paths: dict[str, Path] = {}
-        for name, file_name in OUTPUT_NAMES.items():
+        for name, (file_name, _) in OUTPUT_FILES.items():
             entry = outputs.get(name)
             if not isinstance(entry, dict) or "key" not in entry:
                 raise RenderError("The render finished without all its files.")
             paths[name] = self._jobs.env.blobs.download(ctx, str(entry["key"]), out_dir / file_name)
-        return RenderOutputs(
-            video=paths["video"],
-            subtitles=paths["subtitles"],
-            thumbnail=paths["thumbnail"],
-            duration=float(outputs.get("duration", 0.0)),
-            width=int(outputs.get("width", 0)),
-            height=int(outputs.get("height", 0)),
-            notes=tuple(job_notes(outputs)),
-        )
-
-
-def job_notes(outputs: dict[str, Any]) -> list[str]:
-    """What a render job did not do as asked: scenes that kept photo motion, a voice fallback."""
-    clips = [AiClipOutcome.model_validate(c) for c in outputs.get("ai_clips") or []]
-    notes = outcome_notes(clips)
-    narration = outputs.get("narration")
-    if isinstance(narration, dict):
-        notes += [str(note) for note in narration.get("notes") or []]
-    return notes
+        return render_result(outputs, paths)
 
 
 @asynccontextmanager

@@ -12,8 +12,8 @@ from reelestate.api.deps import Services, Tenant, tenant_from_credential
 from reelestate.api.services import AppServices
 from reelestate.api.v1.schemas import Page, RenderJobIn, RenderJobOut
 from reelestate.core.errors import ConflictError, ReelEstateError
+from reelestate.core.jobs import JobKind, JobStatus
 from reelestate.storage.context import TenantContext
-from reelestate.storage.models import JobKind, JobStatus
 from reelestate.storage.repositories.content import StoryboardsRepository
 from reelestate.storage.repositories.jobs import JobsRepository
 from reelestate.storage.schemas import RenderJobView

@@ -9,10 +9,11 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from reelestate.core.errors import ReelEstateError
+from reelestate.core.jobs import JobKind, JobStatus
 from reelestate.core.styles import Style
 from reelestate.providers.tts.base import VoiceStyle
 from reelestate.providers.tts.narrator import parse_voice_choice
-from reelestate.storage.models import JobKind, JobStatus, MediaKind, ProjectStatus, Role
+from reelestate.storage.models import MediaKind, ProjectStatus, Role
 
 T = TypeVar("T")
 

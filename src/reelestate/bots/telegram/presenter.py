@@ -181,27 +181,28 @@ class ChatPresenter:
         )
 
     async def _video(self, event: VideoReady) -> None:
+        result = event.result
         self._sent |= {
-            str(event.video): "the video above",
-            str(event.subtitles): "the subtitles above",
-            str(event.thumbnail): "the thumbnail",
+            str(result.video): "the video above",
+            str(result.subtitles): "the subtitles above",
+            str(result.thumbnail): "the thumbnail",
         }
         await self._progress_of(event.job_id, "final", "done", 100.0)
-        caption = tx.md(f"Your video (v{event.version}, {event.duration:.0f} s)")
+        caption = tx.md(f"Your video (v{event.version}, {result.duration:.0f} s)")
         await self._send_video(
-            event.video,
+            result.video,
             "video",
             caption,
-            thumbnail=event.thumbnail,
-            size=(event.width, event.height, event.duration),
+            thumbnail=result.thumbnail,
+            size=(result.width, result.height, result.duration),
         )
-        subtitles = await asyncio.to_thread(read_if_file, event.subtitles)
+        subtitles = await asyncio.to_thread(read_if_file, result.subtitles)
         if subtitles:
             await self.calls(
                 lambda: self.bot.send_document(
                     self.chat_id,
                     subtitles,
-                    filename=event.subtitles.name,
+                    filename=result.subtitles.name,
                     caption="Subtitles (SRT)",
                 ),
                 "subtitles",

@@ -19,33 +19,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reelestate.core.jobs import JobKind, JobQueue, JobStatus
 from reelestate.storage.models.base import Base, JSONDict, TenantMixin
 
-
-class JobKind(enum.StrEnum):
-    RENDER_VIDEO = "render_video"
-    RENDER_PREVIEW = "render_preview"
-    RENDER_INFOGRAPHIC = "render_infographic"
-    GENERATE_AVATAR = "generate_avatar"
-    GENERATE_CLIP = "generate_clip"
-    ANALYSE_PHOTOS = "analyse_photos"
-
-
-class JobQueue(enum.StrEnum):
-    CPU = "cpu"
-    GPU = "gpu"
-
-
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def terminal(self) -> bool:
-        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+__all__ = ["JobEventRow", "JobKind", "JobQueue", "JobStatus", "RenderJob"]
 
 
 def _enum(kind: type[enum.StrEnum]) -> Enum:
@@ -102,6 +79,8 @@ class JobEventRow(TenantMixin, Base):
     type: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(24))
     stage: Mapped[str] = mapped_column(String(32))
+    render_stage: Mapped[str | None] = mapped_column(String(16))
+    """The engine's stage while the job renders (prepare, voice, frames...); None otherwise."""
     percent: Mapped[float] = mapped_column(Float)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(String(1000))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reelestate.core.errors import JobStateError, NotFoundError
+from reelestate.core.jobs import EngineStage, JobStage
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 from reelestate.storage.models import (
@@ -186,13 +187,21 @@ class JobsRepository:
             return job.cancel_requested
 
     def progress(
-        self, lease: Lease, stage: str, percent: float, message: str | None = None
+        self,
+        lease: Lease,
+        stage: JobStage,
+        percent: float,
+        message: str | None = None,
+        *,
+        render_stage: EngineStage | None = None,
     ) -> None:
         with self._db.tenant(self._ctx(lease)) as session:
             job = self._leased(session, lease)
             job.stage, job.percent = stage, max(0.0, min(100.0, percent))
             job.heartbeat_at = utcnow()
-            events = [self._event(session, job, "progress", message=message)]
+            events = [
+                self._event(session, job, "progress", message=message, render_stage=render_stage)
+            ]
         self._emit(events)
 
     def succeed(self, lease: Lease, outputs: dict[str, Any]) -> RenderJobView:
@@ -331,7 +340,11 @@ class JobsRepository:
 
     @staticmethod
     def _event(
-        session: Session, job: RenderJob, kind: str, message: str | None = None
+        session: Session,
+        job: RenderJob,
+        kind: str,
+        message: str | None = None,
+        render_stage: EngineStage | None = None,
     ) -> JobEventView:
         job.event_seq += 1
         seq = job.event_seq
@@ -342,6 +355,7 @@ class JobsRepository:
             type=kind,
             status=job.status.value,
             stage=job.stage,
+            render_stage=render_stage,
             percent=job.percent,
             attempt=job.attempts,
             message=message,
