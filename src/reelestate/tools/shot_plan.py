@@ -34,7 +34,7 @@ _GROUP: dict[str, int] = {
 _PRIORITY: tuple[str, ...] = ("kitchen", "living_room", "bedroom", "bathroom")
 
 
-class Shot(BaseModel):
+class PlannedShot(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     photo_index: int
@@ -56,7 +56,7 @@ class DroppedPhoto(BaseModel):
 class ShotPlan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    shots: tuple[Shot, ...]
+    shots: tuple[PlannedShot, ...]
     dropped: tuple[DroppedPhoto, ...]
 
 
@@ -132,7 +132,7 @@ def plan_shots(
         best = max(exteriors, key=lambda c: _quality(analyses[c[0]]))
         closing = next(c for c in exteriors if c != best)
         ordered = [best, *(c for c in ordered if c not in (best, closing)), closing]
-    shots = [Shot(photo_index=i, room=room, role="body") for i, room in ordered]
+    shots = [PlannedShot(photo_index=i, room=room, role="body") for i, room in ordered]
     if shots:
         shots[0] = shots[0].model_copy(update={"role": "opening"})
     if len(shots) > 1 and len(exteriors) >= 2:
