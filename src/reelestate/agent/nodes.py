@@ -8,7 +8,6 @@ because a resumed node runs again from its first line.
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from reelestate.agent.summaries import (
     approval_request,
 )
 from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
+from reelestate.core.filenames import safe_stem
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
@@ -122,7 +122,7 @@ class AgentNodes:
                 )
                 continue
             folder.mkdir(parents=True, exist_ok=True)
-            stem = re.sub(r"[^A-Za-z0-9_\-]", "", source.stem)[:40]
+            stem = safe_stem(source.stem, fill="")[:40]
             target = folder / f"{len(photos) + 1:03d}-{stem}{source.suffix.lower()}"
             shutil.copyfile(source, target)
             photos.append(str(target.resolve()))

@@ -7,7 +7,6 @@ script, listing), so an operation can make the next version without any local fi
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import uuid
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reelestate.core.errors import InvalidInputError, StaleVersionError
+from reelestate.core.filenames import safe_stem
 from reelestate.core.settings import Settings
 from reelestate.core.styles import Style
 from reelestate.prompts.styles import STYLE_MUSIC
@@ -39,7 +39,6 @@ from reelestate.tools.storyboard import StoryboardHistory, plan_storyboard, to_r
 from reelestate.tools.storyboard_model import MusicTrackRef, StoryboardSettings
 from reelestate.tools.storyboard_ops import parse_op
 
-_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 FILE_FIELDS = ("logo", "font")
 KIT_ONLY_FIELDS = ("music", "voice", "voice_model", "voice_style")
 """Kit data that is not part of the render's `BrandKit` (it goes into the storyboard)."""
@@ -181,7 +180,7 @@ def _plan(
     paths: list[Path] = []
     for i, photo in enumerate(photos):
         suffix = Path(photo.blob_key).suffix
-        stem = _SAFE.sub("-", Path(photo.filename or "photo").stem)[:60]
+        stem = safe_stem(Path(photo.filename or "photo").stem)[:60]
         path = services.blobs.download(ctx, photo.blob_key, folder / f"{i:03d}-{stem}{suffix}")
         local[str(path)] = photo.blob_key
         paths.append(path)

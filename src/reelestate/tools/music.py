@@ -7,7 +7,6 @@ track is refused for the same reasons, with the same words, wherever it was sent
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from datetime import UTC, datetime
@@ -16,12 +15,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reelestate.core.filenames import safe_stem
+from reelestate.core.hashing import file_sha256
 from reelestate.core.settings import get_settings
 from reelestate.providers.music.uploaded import MB, check_music_track
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MusicTrackRef
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_NAME = 120
 
@@ -30,14 +30,6 @@ def display_name(name: str) -> str:
     """A file name fit to show in a message: no control characters, no folders, not too long."""
     clean = _CONTROL.sub(" ", Path(name.replace("\\", "/")).name).strip()
     return clean[:MAX_NAME] or "music track"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(MB):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def music_track_from_file(
@@ -58,8 +50,8 @@ def music_track_from_file(
     path = source.resolve()
     if keep_in is not None:
         keep_in.mkdir(parents=True, exist_ok=True)
-        stem = _UNSAFE.sub("-", Path(shown).stem).strip("-")[:40] or "music"
-        path = (keep_in / f"{stem}-{_sha256(source)[:12]}{info.suffix}").resolve()
+        stem = safe_stem(Path(shown).stem).strip("-")[:40] or "music"
+        path = (keep_in / f"{stem}-{file_sha256(source)[:12]}{info.suffix}").resolve()
         if not path.exists():
             part = path.with_name(f".{path.name}.part")
             shutil.copyfile(source, part)

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import FeatureUnavailableError, ReelEstateError
+from reelestate.core.hashing import file_sha256
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import ClipProgress
 from reelestate.providers.video_gen.registry import video_models
@@ -31,7 +32,6 @@ from reelestate.render.ai_clips import (
     apply_outcomes,
     clip_cache_key,
     fallback,
-    file_sha256,
     generate_clip,
 )
 from reelestate.render.spec import RenderSpec
