@@ -21,6 +21,12 @@ def test_folders_expand_to_their_photos_sorted_and_files_stay(tmp_path: Path) ->
     assert expand_photo_paths([tmp_path, named]) == [tmp_path / "a.png", tmp_path / "b.JPG", named]
 
 
+def test_a_folder_gives_its_bitmaps_too(tmp_path: Path) -> None:
+    """BMP is decoded like any photo, so the folder search and the chat accept it alike."""
+    (tmp_path / "scan.bmp").write_bytes(b"x")
+    assert expand_photo_paths([tmp_path]) == [tmp_path / "scan.bmp"]
+
+
 def test_without_a_key_the_embedded_analyser_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     get_settings.cache_clear()

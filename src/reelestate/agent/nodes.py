@@ -49,11 +49,11 @@ from reelestate.agent.summaries import (
 )
 from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
 from reelestate.core.filenames import safe_stem
+from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track
 from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
 _STATE_KEYS = (
     "listing",
     "photos",

@@ -21,10 +21,10 @@ import typer
 
 from reelestate.agent.backends.queued import open_queued_backend
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.nodes import PHOTO_SUFFIXES
 from reelestate.agent.runner import Runner
 from reelestate.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
+from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.core.settings import get_settings
 
 BAR_WIDTH = 30

@@ -8,12 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.core.settings import get_settings
 from reelestate.providers.vision.base import PhotoAnalyser, PhotoAnalysis, PhotoFailure
 from reelestate.providers.vision.factory import get_photo_analyser
-
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff"})
-"""What a folder is searched for; files named on their own are tried whatever their suffix."""
 
 
 class AnalysisReport(BaseModel):
@@ -63,7 +61,10 @@ class AnalysisReport(BaseModel):
 
 
 def expand_photo_paths(paths: Sequence[Path]) -> list[Path]:
-    """Folders become their photo files (sorted by name); other paths are kept as given."""
+    """Folders become their photo files (sorted by name); other paths are kept as given.
+
+    A folder is searched for `PHOTO_SUFFIXES`; a file named on its own is tried whatever its
+    suffix."""
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():
