@@ -241,7 +241,7 @@ def render_spec_for(ctx: ToolContext, profile: Profile) -> tuple[StoryboardHisto
     )
     if ctx.state.get("music_on") is False:
         spec = spec.model_copy(update={"music": None})
-    return history, fit_to_narration(spec)
+    return history, fit_to_narration(spec, cache_dir=ctx.deps.cache_dir)
 
 
 async def run_render(

@@ -33,6 +33,8 @@ class AgentDeps:
     analyser: PhotoAnalyser
     renderer: RenderBackend
     data_dir: Path
+    cache_dir: Path
+    """Reusable render work (narration, clips, music beds), shared with the renderer."""
     final_profile: Profile = "final"
     """Tests and drafts may render the final as a preview; production renders the real thing."""
     auto_preview: bool = True

@@ -101,6 +101,7 @@ class Runner:
             analyser=analyser or default_photo_analyser(settings),
             renderer=renderer or InProcessRenderBackend(cache_dir=settings.cache_dir),
             data_dir=settings.data_dir.resolve(),
+            cache_dir=settings.cache_dir,
             final_profile=final_profile,
             auto_preview=auto_preview,
             default_length=default_length,

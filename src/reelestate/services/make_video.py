@@ -227,7 +227,7 @@ def make_video(
         profile="preview" if request.preview else "final",
         brand=request.brand,
     )
-    spec, narration = speak_and_fit(spec)
+    spec, narration = speak_and_fit(spec, cache_dir=get_settings().cache_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")
