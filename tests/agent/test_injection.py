@@ -89,7 +89,7 @@ async def test_rule_based_brain_resists_the_corpus() -> None:
     renderer = RecordingRenderer()
     data_dir = str(get_settings().data_dir.resolve())
     async with Runner.open(
-        analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
+        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
     ) as runner:
         await send(runner, FACTS, listing_photos())
         before = snapshot(dict(await runner.state("t1")))

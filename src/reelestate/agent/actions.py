@@ -154,7 +154,13 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         music_track=track,
         length_seconds=script.length_seconds,
     )
-    planned = plan_storyboard(listing, analyses_of(ctx.state), script, settings=settings)
+    planned = plan_storyboard(
+        listing,
+        analyses_of(ctx.state),
+        script,
+        settings=settings,
+        min_photos=ctx.deps.min_photos,
+    )
     if old is not None:
         fresh = planned.current.model_copy(
             update={"number": old.current.number + 1, "reason": "new plan from updated facts"}
@@ -183,7 +189,7 @@ async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> Too
     author = ctx.state.get("owner") or "user"
     done = []
     for op in args.operations:
-        history = history.apply(op, author=author)
+        history = history.apply(op, author=author, models=ctx.deps.video_models)
         done.append(describe(op))
     update: dict[str, Any] = {"storyboard": history_data(history)}
     if args.music is not None:

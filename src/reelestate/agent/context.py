@@ -11,6 +11,7 @@ from reelestate.agent.backends.base import RenderBackend, RunningRenders
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.state import AgentState
 from reelestate.core.errors import InvalidInputError
+from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit, Profile
 
@@ -35,6 +36,15 @@ class AgentDeps:
     data_dir: Path
     cache_dir: Path
     """Reusable render work (narration, clips, music beds), shared with the renderer."""
+    video_models: VideoModelRegistry
+    """The AI motion models a storyboard may ask for, with their prices."""
+    ai_video_model: str
+    """The model used when someone asks for AI motion without naming one."""
+    min_photos: int
+    """Fewer usable photos than this and the assistant asks for more."""
+    max_photos: int
+    """Photos past this many are refused, each with the reason."""
+    max_music_mb: int
     final_profile: Profile = "final"
     """Tests and drafts may render the final as a preview; production renders the real thing."""
     auto_preview: bool = True

@@ -52,7 +52,6 @@ from reelestate.core.filenames import safe_stem
 from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track
-from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
 _STATE_KEYS = (
     "listing",
@@ -91,7 +90,11 @@ class AgentNodes:
     def __init__(self, deps: AgentDeps, brain: Brain) -> None:
         self.deps = deps
         self.brain = brain
-        self.rules = RuleBasedBrain(auto_preview=deps.auto_preview)
+        self.rules = RuleBasedBrain(
+            auto_preview=deps.auto_preview,
+            ai_video_model=deps.ai_video_model,
+            min_photos=deps.min_photos,
+        )
 
     def _receive(
         self, state: AgentState, inbox: Inbox, thread_id: str, music: dict[str, Any]
@@ -103,12 +106,12 @@ class AgentNodes:
         added = 0
         for raw in inbox.get("photos") or []:
             source = Path(raw)
-            if len(photos) >= MAX_PHOTOS:
+            if len(photos) >= self.deps.max_photos:
                 emit(
                     ErrorEvent(
                         code="invalid_photo",
                         message=f"{source.name} was not added: "
-                        f"a video uses at most {MAX_PHOTOS} photos.",
+                        f"a video uses at most {self.deps.max_photos} photos.",
                     )
                 )
                 continue
@@ -155,7 +158,10 @@ class AgentNodes:
             return {}
         try:
             track = await asyncio.to_thread(
-                music_track_from_file, Path(raw), keep_in=self.deps.thread_dir(thread_id) / "music"
+                music_track_from_file,
+                Path(raw),
+                keep_in=self.deps.thread_dir(thread_id) / "music",
+                max_mb=self.deps.max_music_mb,
             )
         except ReelEstateError as exc:
             emit(ErrorEvent.from_error(exc))
@@ -265,7 +271,7 @@ class AgentNodes:
     async def approval(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         history = history_of(state)
         assert history is not None
-        answer = interrupt(event_data(approval_request(history.current)))
+        answer = interrupt(event_data(approval_request(history.current, self.deps.video_models)))
         inbox: Inbox = {"user": "", "text": "", "photos": []}
         if isinstance(answer, dict):
             inbox = {
@@ -355,14 +361,13 @@ class AgentNodes:
         listing = listing_of(state)
         missing = missing_facts(listing)
         usable = sum(1 for a in state.get("analyses") or [] if not a.get("reject_reasons"))
-        need_photos = usable < MIN_PHOTOS
+        least, most = self.deps.min_photos, self.deps.max_photos
+        need_photos = usable < least
         if not missing and not need_photos:
             return None
         asks = []
         if need_photos:
-            asks.append(
-                f"{MIN_PHOTOS} to {MAX_PHOTOS} photos of the property (you have {usable} usable)"
-            )
+            asks.append(f"{least} to {most} photos of the property (you have {usable} usable)")
         if missing:
             from reelestate.tools.listing import FACT_LABELS  # noqa: PLC0415
 

@@ -1,6 +1,6 @@
 """The one API every channel uses: send a message (and photos), get events back.
 
-    async with Runner.open() as runner:
+    async with Runner.open(settings) as runner:
         async for event in runner.send("thread-1", "agent@example.com", "3 bed 2 bath", photos):
             ...
 
@@ -38,7 +38,8 @@ from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, pa
 from reelestate.agent.graph import AgentGraph, build_graph
 from reelestate.agent.state import AgentState, history_of
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
-from reelestate.core.settings import Settings, get_settings
+from reelestate.core.settings import Settings
+from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
 from reelestate.tools.storyboard import StoryboardHistory
@@ -51,7 +52,11 @@ def make_brain(settings: Settings, *, auto_preview: bool = True) -> Brain:
     """The language-model brain when one is configured, the rule-based brain otherwise."""
     if settings.openai_api_key is not None or settings.openai_base_url:
         return LanguageModelBrain.from_settings(settings)
-    return RuleBasedBrain(auto_preview=auto_preview)
+    return RuleBasedBrain(
+        auto_preview=auto_preview,
+        ai_video_model=settings.ai_video_model,
+        min_photos=settings.min_photos,
+    )
 
 
 def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
@@ -86,7 +91,7 @@ class Runner:
     @asynccontextmanager
     async def open(
         cls,
-        settings: Settings | None = None,
+        settings: Settings,
         *,
         brain: Brain | None = None,
         analyser: PhotoAnalyser | None = None,
@@ -95,13 +100,21 @@ class Runner:
         auto_preview: bool = True,
         default_length: float = 30.0,
     ) -> AsyncIterator[Runner]:
-        """A runner with its checkpointer open; conversations survive closing and reopening."""
-        settings = settings or get_settings()
+        """A runner with its checkpointer open; conversations survive closing and reopening.
+
+        `settings` (read once by the channel) give the folders, the limits on photos and
+        music, the video models and the default brain and analyser.
+        """
         deps = AgentDeps(
             analyser=analyser or default_photo_analyser(settings),
-            renderer=renderer or InProcessRenderBackend(cache_dir=settings.cache_dir),
+            renderer=renderer or InProcessRenderBackend(settings),
             data_dir=settings.data_dir.resolve(),
             cache_dir=settings.cache_dir,
+            video_models=video_models(settings),
+            ai_video_model=settings.ai_video_model,
+            min_photos=settings.min_photos,
+            max_photos=settings.max_photos,
+            max_music_mb=settings.max_music_mb,
             final_profile=final_profile,
             auto_preview=auto_preview,
             default_length=default_length,

@@ -19,6 +19,7 @@ from reelestate.core.filenames import safe_stem
 from reelestate.core.settings import Settings
 from reelestate.core.styles import Style
 from reelestate.prompts.styles import STYLE_MUSIC
+from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit
 from reelestate.storage.blobs import BlobStore, check_key
@@ -237,7 +238,9 @@ def revise(
     listing = parse_listing(current.plan["listing"])
     parsed = [parse_op(op) for op in operations]
     for op in parsed:
-        history = history.apply(op, author=author, reason=reason)
+        history = history.apply(
+            op, author=author, reason=reason, models=video_models(services.settings)
+        )
     project = ProjectsRepository(services.db).get(ctx, board.project_id)
     spec = _spec(
         services, ctx, history, listing, script, _brand(services, ctx, project.brand_kit_id)

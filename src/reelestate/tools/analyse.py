@@ -9,9 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.imaging import PHOTO_SUFFIXES
-from reelestate.core.settings import get_settings
 from reelestate.providers.vision.base import PhotoAnalyser, PhotoAnalysis, PhotoFailure
-from reelestate.providers.vision.factory import get_photo_analyser
 
 
 class AnalysisReport(BaseModel):
@@ -83,8 +81,7 @@ def expand_photo_paths(paths: Sequence[Path]) -> list[Path]:
     return expanded
 
 
-def analyse_photos(paths: Sequence[Path], analyser: PhotoAnalyser | None = None) -> AnalysisReport:
+def analyse_photos(paths: Sequence[Path], analyser: PhotoAnalyser) -> AnalysisReport:
     """Analyse photos leniently: an unreadable one is reported, the others still analysed."""
-    chosen = analyser or get_photo_analyser(get_settings())
-    batch = chosen.analyse_batch(expand_photo_paths(paths))
+    batch = analyser.analyse_batch(expand_photo_paths(paths))
     return AnalysisReport(results=batch.results, failures=batch.failures)

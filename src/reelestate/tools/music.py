@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from reelestate.core.filenames import safe_stem
 from reelestate.core.hashing import file_sha256
-from reelestate.core.settings import get_settings
 from reelestate.providers.music.uploaded import MB, check_music_track
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MusicTrackRef
@@ -37,14 +36,14 @@ def music_track_from_file(
     *,
     name: str | None = None,
     keep_in: Path | None = None,
-    max_mb: int | None = None,
+    max_mb: int,
 ) -> MusicTrackRef:
     """Check `source` as a music bed (`MusicTrackError` if it cannot be one) and describe it.
 
     With `keep_in`, the file is copied there first under a name of its real type (`.mp3`,
     `.m4a`...), for channels whose uploads are deleted after the message (chat, Telegram).
     """
-    limit = (max_mb or get_settings().max_music_mb) * MB
+    limit = max_mb * MB
     info = check_music_track(source, max_bytes=limit)
     shown = display_name(name or source.name)
     path = source.resolve()

@@ -14,11 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
 from reelestate.tools.script_facts import confident_room
 
-MIN_PHOTOS = 5
-MAX_PHOTOS = 40
 SECONDS_PER_PHOTO = 3.0
 ShotRole = Literal["opening", "body", "closing"]
 

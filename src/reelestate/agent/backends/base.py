@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import RenderCancelledError
+from reelestate.core.settings import Settings
 from reelestate.render.ai_clips import without_ai_motion
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
@@ -57,10 +58,13 @@ class RenderBackend(Protocol):
 
 
 class InProcessRenderBackend:
-    """Runs the render engine in a worker thread; cancelling the caller stops FFmpeg."""
+    """Runs the render engine in a worker thread; cancelling the caller stops FFmpeg.
 
-    def __init__(self, *, cache_dir: Path | None = None) -> None:
-        self._cache_dir = cache_dir
+    `settings` give the render cache and, for finals, the video provider of the AI clips.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
 
     def _run(
         self,
@@ -76,7 +80,7 @@ class InProcessRenderBackend:
             request.out_dir,
             on_progress=on_progress,
             cancel=cancel,
-            cache_dir=self._cache_dir,
+            cache_dir=self._settings.cache_dir,
         )
         return RenderOutputs(
             video=result.video,
@@ -94,7 +98,7 @@ class InProcessRenderBackend:
         if request.kind == "preview":
             request = request.model_copy(update={"spec": without_ai_motion(request.spec)})
         else:
-            spec, outcomes = await generate_ai_clips(request.spec)
+            spec, outcomes = await generate_ai_clips(request.spec, self._settings)
             request = request.model_copy(update={"spec": spec})
             notes = outcome_notes(outcomes)
         try:

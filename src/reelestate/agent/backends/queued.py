@@ -34,7 +34,7 @@ from reelestate.core.errors import (
     RenderError,
 )
 from reelestate.core.ratelimit import RateLimiter
-from reelestate.core.settings import Settings, get_settings
+from reelestate.core.settings import Settings
 from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.progress import RenderProgress, Stage
 from reelestate.render.spec import BrandKit
@@ -230,11 +230,10 @@ def job_notes(outputs: dict[str, Any]) -> list[str]:
 
 @asynccontextmanager
 async def open_queued_backend(
-    settings: Settings | None = None, ctx: TenantContext | None = None
+    settings: Settings, ctx: TenantContext | None = None
 ) -> AsyncIterator[QueuedRenderBackend]:
     """A queue-backed renderer for one organisation (the local one unless `ctx` is given);
     without Redis, with a worker pool of its own in this process."""
-    settings = settings or get_settings()
     env = open_env(settings)
     pool = None if settings.redis_url else InProcessWorkerPool(env)
     try:

@@ -47,7 +47,6 @@ from reelestate.bots.telegram.voice import audio_of, hear
 from reelestate.core.errors import ReelEstateError
 from reelestate.providers.stt.base import Transcriber
 from reelestate.storage.repositories.telegram_links import LinkedAccount
-from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
 _log = logging.getLogger(__name__)
 COMMAND_WORDS = {"status": "status", "versions": "versions", "undo": "undo"}
@@ -335,13 +334,14 @@ class TelegramChannel:
     ) -> None:
         state = await self.runner.state(thread_of(account))
         have = len(state.get("photos") or [])
-        room = MAX_PHOTOS - have
+        least, most = self.config.min_photos, self.config.max_photos
+        room = most - have
         if len(batch) > room:
-            await self._say(chat_id, tx.md(tx.too_many_text(len(batch), room, MAX_PHOTOS)))
+            await self._say(chat_id, tx.md(tx.too_many_text(len(batch), room, most)))
             return
-        if have + len(batch) < MIN_PHOTOS:
+        if have + len(batch) < least:
             self.batcher.hold(chat_id, batch)  # the next photos complete the set
-            await self._say(chat_id, tx.md(tx.too_few_text(have + len(batch), MIN_PHOTOS)))
+            await self._say(chat_id, tx.md(tx.too_few_text(have + len(batch), least)))
             return
         await self._say(chat_id, tx.md(tx.batch_received_text(len(batch))))
         folder = self.work_dir / "incoming" / f"{chat_id}-{uuid.uuid4().hex[:8]}"
