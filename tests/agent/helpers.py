@@ -11,6 +11,7 @@ from PIL import Image
 
 from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
 from reelestate.providers.vision.base import PhotoAnalysis, Point, RoomType
 from reelestate.render.progress import progress_event
@@ -71,10 +72,14 @@ class RecordingRenderer:
 
     def __init__(self, *, fail_with: Exception | None = None) -> None:
         self.requests: list[RenderRequest] = []
+        self.owners: list[RenderOwner | None] = []
         self.fail_with = fail_with
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(
+        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
+    ) -> RenderOutputs:
         self.requests.append(request)
+        self.owners.append(owner)
         on_progress(progress_event("prepare"))
         if self.fail_with is not None:
             raise self.fail_with
@@ -113,7 +118,9 @@ class HeldRenderer(RecordingRenderer):
     def release(self) -> None:
         self.released.set()
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(
+        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
+    ) -> RenderOutputs:
         on_progress(progress_event("prepare"))
         self.held.set()
         try:
@@ -121,7 +128,7 @@ class HeldRenderer(RecordingRenderer):
         except asyncio.CancelledError:
             self.cancelled.append(request)
             raise
-        return await super().render(request, on_progress)
+        return await super().render(request, on_progress, owner)
 
 
 async def say(

@@ -281,6 +281,7 @@ async def run_render(
             on_progress,
             renders=ctx.deps.renders,
             thread_id=ctx.thread_id,
+            owner=ctx.owner,
         )
     except RenderCancelledError:
         # The progress shown for this render ends here.

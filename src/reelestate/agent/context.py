@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reelestate.agent.backends.base import RenderBackend, RunningRenders
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import AgentState
 from reelestate.core.errors import InvalidInputError
 from reelestate.providers.video_gen.registry import VideoModelRegistry
@@ -18,6 +19,8 @@ from reelestate.render.spec import BrandKit, Profile
 _THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_TOOL_ROUNDS = 8
 """Tool rounds one message may take before the assistant stops and answers."""
+OWNER_KEY = "render_owner"
+"""Where a turn's `RenderOwner` travels in the graph's run config (never saved with the state)."""
 
 
 def check_thread_id(thread_id: str) -> str:
@@ -65,6 +68,8 @@ class ToolContext:
     deps: AgentDeps
     thread_id: str
     emit: Callable[[RunnerEvent], None]
+    owner: RenderOwner | None = None
+    """Whose renders this turn starts (None: the render backend's default)."""
 
     @property
     def folder(self) -> Path:

@@ -21,7 +21,7 @@ from reelestate.agent.action_args import ToolArgsError, parse_args
 from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard, run_render
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.rules import RuleBasedBrain
-from reelestate.agent.context import MAX_TOOL_ROUNDS, AgentDeps, ToolContext
+from reelestate.agent.context import MAX_TOOL_ROUNDS, OWNER_KEY, AgentDeps, ToolContext
 from reelestate.agent.events import (
     AssistantText,
     ErrorEvent,
@@ -30,6 +30,7 @@ from reelestate.agent.events import (
     VideoReady,
     event_data,
 )
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import (
     AgentState,
@@ -75,6 +76,18 @@ def emit(event: RunnerEvent) -> None:
 
 def thread_of(config: RunnableConfig) -> str:
     return str(config.get("configurable", {})["thread_id"])
+
+
+def owner_of(config: RunnableConfig) -> RenderOwner | None:
+    """Whose renders the turn starts, as `Runner.send` was told."""
+    owner = config.get("configurable", {}).get(OWNER_KEY)
+    return owner if isinstance(owner, RenderOwner) else None
+
+
+def tool_context(state: AgentState, deps: AgentDeps, config: RunnableConfig) -> ToolContext:
+    return ToolContext(
+        state=state, deps=deps, thread_id=thread_of(config), emit=emit, owner=owner_of(config)
+    )
 
 
 def needs_approval(state: AgentState) -> bool:
@@ -215,7 +228,7 @@ class AgentNodes:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
-        ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        ctx = tool_context(work, self.deps, config)
         replies: list[ToolMessage] = []
         for call in last.tool_calls:
             name = call["name"]
@@ -263,9 +276,7 @@ class AgentNodes:
 
     async def present(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
-        announce_storyboard(
-            ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
-        )
+        announce_storyboard(tool_context(work, self.deps, config))
         return {"turn": work["turn"]}
 
     async def approval(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
@@ -298,7 +309,7 @@ class AgentNodes:
 
     async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state}
-        ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        ctx = tool_context(work, self.deps, config)
         history = history_of(state)
         assert history is not None
         try:

@@ -33,9 +33,10 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.checkpoint import open_checkpointer
-from reelestate.agent.context import AgentDeps, check_thread_id
+from reelestate.agent.context import OWNER_KEY, AgentDeps, check_thread_id
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
 from reelestate.agent.graph import AgentGraph, build_graph
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import AgentState, history_of
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
 from reelestate.core.settings import Settings
@@ -128,8 +129,11 @@ class Runner:
             )
 
     @staticmethod
-    def _config(thread_id: str) -> RunnableConfig:
-        return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+    def _config(thread_id: str, owner: RenderOwner | None = None) -> RunnableConfig:
+        configurable: dict[str, Any] = {"thread_id": thread_id}
+        if owner is not None:
+            configurable[OWNER_KEY] = owner
+        return {"configurable": configurable, "recursion_limit": RECURSION_LIMIT}
 
     async def send(
         self,
@@ -141,8 +145,12 @@ class Runner:
         approve: bool = False,
         music: Path | str | None = None,
         team: str | None = None,
+        owner: RenderOwner | None = None,
     ) -> AsyncIterator[RunnerEvent]:
         """Handle one message; yields events as they happen, ending when the turn is over.
+
+        `owner`: whose renders this turn starts (the organisation billed, the project filled);
+        None leaves it to the render backend (the command line's fixed organisation).
 
         `team`: the group the sender speaks for (the web chat gives `org:<id>`). A new thread
         remembers its owner's team, and then everyone who gives the same team may continue it;
@@ -156,7 +164,14 @@ class Runner:
             lock = self._locks.setdefault(thread_id, asyncio.Lock())
             async with lock:
                 async for event in self._turn(
-                    thread_id, user, text, photos, approve=approve, music=music, team=team
+                    thread_id,
+                    user,
+                    text,
+                    photos,
+                    approve=approve,
+                    music=music,
+                    team=team,
+                    owner=owner,
                 ):
                     yield event
         except ReelEstateError as exc:
@@ -170,10 +185,17 @@ class Runner:
             )
 
     async def approve(
-        self, thread_id: str, user: str, *, team: str | None = None
+        self,
+        thread_id: str,
+        user: str,
+        *,
+        team: str | None = None,
+        owner: RenderOwner | None = None,
     ) -> AsyncIterator[RunnerEvent]:
         """The user's yes to the pending approval (a button press)."""
-        async for event in self.send(thread_id, user, "/approve", approve=True, team=team):
+        async for event in self.send(
+            thread_id, user, "/approve", approve=True, team=team, owner=owner
+        ):
             yield event
 
     async def cancel_render(self, thread_id: str, user: str, *, team: str | None = None) -> bool:
@@ -212,16 +234,23 @@ class Runner:
         approve: bool,
         music: Path | str | None,
         team: str | None,
+        owner: RenderOwner | None,
     ) -> AsyncIterator[RunnerEvent]:
-        config = self._config(thread_id)
-        snapshot = await self._graph.aget_state(config)
+        snapshot = await self._graph.aget_state(self._config(thread_id))
         self._check_access(snapshot.values, user, team)
-        owner = snapshot.values.get("owner") or user
-        shared = snapshot.values.get("team") or (team if owner == user else None)
-        self._speakers[thread_id] = {"owner": owner, "team": shared}
+        speaker = snapshot.values.get("owner") or user
+        shared = snapshot.values.get("team") or (team if speaker == user else None)
+        self._speakers[thread_id] = {"owner": speaker, "team": shared}
         try:
             async for event in self._resume_and_run(
-                thread_id, user, text, photos, snapshot, approve=approve, music=music, team=team
+                self._config(thread_id, owner),
+                user,
+                text,
+                photos,
+                snapshot,
+                approve=approve,
+                music=music,
+                team=team,
             ):
                 yield event
         finally:
@@ -229,7 +258,7 @@ class Runner:
 
     async def _resume_and_run(
         self,
-        thread_id: str,
+        config: RunnableConfig,
         user: str,
         text: str,
         photos: Sequence[Path | str],
@@ -239,7 +268,6 @@ class Runner:
         music: Path | str | None,
         team: str | None,
     ) -> AsyncIterator[RunnerEvent]:
-        config = self._config(thread_id)
         if snapshot.next and not snapshot.interrupts:
             # The process stopped mid-turn: finish that work first.
             async for event in self._stream(None, config):

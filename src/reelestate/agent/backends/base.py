@@ -19,6 +19,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.agent.owner import RenderOwner
 from reelestate.core.errors import RenderCancelledError
 from reelestate.core.settings import Settings
 from reelestate.render.ai_clips import without_ai_motion
@@ -54,7 +55,14 @@ class RenderOutputs(BaseModel):
 
 
 class RenderBackend(Protocol):
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs: ...
+    async def render(
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        owner: RenderOwner | None = None,
+    ) -> RenderOutputs:
+        """Render `request`; `owner` says whose render it is (None: the backend's own default)."""
+        ...
 
 
 class InProcessRenderBackend:
@@ -92,7 +100,13 @@ class InProcessRenderBackend:
             notes=(*notes, *(result.narration.notes if result.narration else ())),
         )
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
+    async def render(
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        owner: RenderOwner | None = None,
+    ) -> RenderOutputs:
+        """Everything renders on this machine, for nobody in particular: `owner` is not needed."""
         cancel = CancelToken()
         notes: list[str] = []
         if request.kind == "preview":
@@ -143,8 +157,10 @@ async def render_with_progress(
     min_step: float = 2.0,
     renders: RunningRenders | None = None,
     thread_id: str = "",
+    owner: RenderOwner | None = None,
 ) -> RenderOutputs:
-    """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %).
+    """Run `request` for `owner`, passing progress to `emit` on this event loop (at most every
+    `min_step` %).
 
     With `renders`, the render can be stopped by `renders.cancel(thread_id)`; it then raises
     `RenderCancelledError`.
@@ -162,7 +178,7 @@ async def render_with_progress(
             last = (progress.stage, progress.percent)
             emit(progress)
 
-    task = asyncio.ensure_future(backend.render(request, sink))
+    task = asyncio.ensure_future(backend.render(request, sink, owner))
     try:
         with renders.track(thread_id, task) if renders is not None else nullcontext():
             while not task.done():

@@ -7,8 +7,8 @@ into the conversation's folder. With `REDIS_URL` the jobs go to arq workers (`re
 worker`); otherwise a worker pool runs inside this process.
 
 Whose renders they are: the command line gives the backend one organisation for good; the web
-chat, where the organisation changes with the person, sets `render_owner` (a context variable)
-around each turn, and asyncio hands it down to the tasks the turn starts.
+chat and Telegram, where the organisation changes with the person, give each turn's owner to
+`Runner.send`, and the turn hands it to `render` with every render it asks for.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
 from reelestate.agent.backends.base import ProgressSink, RenderOutputs, RenderRequest
+from reelestate.agent.owner import RenderOwner
 from reelestate.core.errors import (
     ConfigurationError,
     InvalidInputError,
@@ -52,20 +51,6 @@ from reelestate.workers.assets import store_spec_files
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.service import JobsService, open_env, open_jobs_service
 
-
-@dataclass(frozen=True)
-class RenderOwner:
-    """Whose renders these are: the organisation (and person) and the project they belong to."""
-
-    ctx: TenantContext
-    project_id: uuid.UUID | None = None
-    """None: each render gets a project of its own (the command line's one-off renders)."""
-    brand: dict[str, Any] | None = None
-    """A brand kit's data (render `BrandKit` fields, files as blob keys) for every render."""
-    captions: bool | None = None
-
-
-render_owner: ContextVar[RenderOwner | None] = ContextVar("render_owner", default=None)
 _ENGINE_STAGES = frozenset(get_args(Stage))
 OUTPUT_NAMES = {"video": "video.mp4", "subtitles": "video.srt", "thumbnail": "thumbnail.jpg"}
 USER_ERROR_CODES = frozenset({"invalid_input", "invalid_spec", "invalid_photo"})
@@ -105,7 +90,7 @@ def wait_words(seconds: float) -> str:
 class QueuedRenderBackend:
     """A `RenderBackend` that submits each render as a job and relays its progress.
 
-    `ctx`: the organisation every render belongs to when no `render_owner` is set (the command
+    `ctx`: the organisation every render belongs to when the turn names no owner (the command
     line). `limiter`: the render rate limit, counted per organisation; share it with the REST
     API so both count in one window.
     """
@@ -121,8 +106,7 @@ class QueuedRenderBackend:
         self._ctx = ctx
         self._limiter = limiter
 
-    def _owner(self) -> RenderOwner:
-        owner = render_owner.get()
+    def _owner(self, owner: RenderOwner | None) -> RenderOwner:
         if owner is not None:
             return owner
         if self._ctx is None:
@@ -174,8 +158,13 @@ class QueuedRenderBackend:
         )
         return version.id
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderOutputs:
-        owner = self._owner()
+    async def render(
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        owner: RenderOwner | None = None,
+    ) -> RenderOutputs:
+        owner = self._owner(owner)
         self._count(owner.ctx)
         version_id = await asyncio.to_thread(self._store, owner, request)
         job = await self._jobs.submit_render(

@@ -26,8 +26,8 @@ from telegram.ext import (
     filters,
 )
 
-from reelestate.agent.backends.queued import RenderOwner, render_owner
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram import text as tx
 from reelestate.bots.telegram.albums import IncomingPhoto, PhotoBatcher
@@ -60,6 +60,11 @@ class Accounts(Protocol):
 
 def thread_of(account: LinkedAccount) -> str:
     return account.conversation or f"tg-{account.telegram_user_id}"
+
+
+def owner_of(account: LinkedAccount) -> RenderOwner:
+    """A queue-backed renderer bills the linked person's organisation for what a turn renders."""
+    return RenderOwner(ctx=account.context)
 
 
 class TelegramChannel:
@@ -146,18 +151,15 @@ class TelegramChannel:
         self, chat_id: int, account: LinkedAccount, events: AsyncIterator[RunnerEvent]
     ) -> None:
         presenter = self._presenter(chat_id, account)
-        # A queue-backed renderer bills the linked person's organisation for what this turn renders.
-        owner = render_owner.set(RenderOwner(ctx=account.context))
-        try:
-            async for event in events:
-                await presenter.show(event)
-        finally:
-            render_owner.reset(owner)
+        async for event in events:
+            await presenter.show(event)
 
     async def _send(self, chat_id: int, account: LinkedAccount, text: str) -> None:
         """Hand waiting photos over first, then the text, so order is kept."""
         await self._flush(chat_id, account)
-        events = self.runner.send(thread_of(account), str(account.user_id), text)
+        events = self.runner.send(
+            thread_of(account), str(account.user_id), text, owner=owner_of(account)
+        )
         await self._turn(chat_id, account, events)
 
     # -- commands ---------------------------------------------------------------------
@@ -309,7 +311,11 @@ class TelegramChannel:
                 self.bot, track, folder, limit=self.config.download_limit, calls=self.calls
             )
             events = self.runner.send(
-                thread_of(account), str(account.user_id), message.caption or "", music=path
+                thread_of(account),
+                str(account.user_id),
+                message.caption or "",
+                music=path,
+                owner=owner_of(account),
             )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
@@ -349,7 +355,9 @@ class TelegramChannel:
             paths = await download_photos(
                 self.bot, batch, folder, limit=self.config.download_limit, calls=self.calls
             )
-            events = self.runner.send(thread_of(account), str(account.user_id), "", paths)
+            events = self.runner.send(
+                thread_of(account), str(account.user_id), "", paths, owner=owner_of(account)
+            )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
             await self._say(chat_id, tx.error_text(exc.message, exc.hint))
@@ -379,7 +387,9 @@ class TelegramChannel:
                 )
                 return
             await self._say(chat_id, tx.md(f"Approved v{value}. Rendering the final video..."))
-            events = self.runner.approve(thread_of(account), str(account.user_id))
+            events = self.runner.approve(
+                thread_of(account), str(account.user_id), owner=owner_of(account)
+            )
             await self._turn(chat_id, account, events)
         elif kind == "revise":
             await self._say(
