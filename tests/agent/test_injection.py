@@ -16,9 +16,9 @@ from pydantic import SecretStr
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.core.settings import get_settings
-from tests.agent.fake_openai import FakeOpenAI, Reply, say, tool
 from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos
 from tests.agent.helpers import say as send
+from tests.support.fake_openai import FakeOpenAI, Reply, say, tool
 
 SECRET = "sk-very-secret-key"
 HOSTILE = [
