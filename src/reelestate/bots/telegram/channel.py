@@ -347,7 +347,7 @@ class TelegramChannel:
             return
         if have + len(batch) < least:
             self.batcher.hold(chat_id, batch)  # the next photos complete the set
-            await self._say(chat_id, tx.md(tx.too_few_text(have + len(batch), least)))
+            await self._say(chat_id, tx.md(tx.too_few_text(have + len(batch), least, most)))
             return
         await self._say(chat_id, tx.md(tx.batch_received_text(len(batch))))
         folder = self.work_dir / "incoming" / f"{chat_id}-{uuid.uuid4().hex[:8]}"

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import escape_markdown
 
 from reelestate.agent.events import ApprovalRequest, Question, SceneSummary, StoryboardReady
+from reelestate.core.settings import MAX_PHOTOS
 
 BAR_WIDTH = 20
 MAX_CALLBACK_BYTES = 64
@@ -148,9 +149,9 @@ def batch_received_text(count: int) -> str:
     return f"Got {count} photos, analysing..."
 
 
-def too_few_text(have: int, minimum: int) -> str:
+def too_few_text(have: int, minimum: int, maximum: int = MAX_PHOTOS) -> str:
     return (
-        f"Got {have} photo{'s' if have != 1 else ''}. A video needs {minimum} to 40: "
+        f"Got {have} photo{'s' if have != 1 else ''}. A video needs {minimum} to {maximum}: "
         f"send at least {minimum - have} more."
     )
 
