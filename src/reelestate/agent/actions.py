@@ -77,7 +77,8 @@ def _fail(message: str) -> ToolOutcome:
 async def analyse_photos(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     paths = [Path(p) for p in ctx.state.get("photos") or []]
     if not paths:
-        return _fail("No photos yet: send 5 to 40 photos of the property.")
+        least, most = ctx.deps.min_photos, ctx.deps.max_photos
+        return _fail(f"No photos yet: send {least} to {most} photos of the property.")
     analyses = await asyncio.to_thread(ctx.deps.analyser.analyse, paths)
     data = [a.model_dump(mode="json") for a in analyses]
     return ToolOutcome(

@@ -131,6 +131,9 @@ class TelegramChannel:
         self._accounts_by_chat[chat.id] = account
         return account
 
+    def _start_text(self) -> str:
+        return tx.start_text(self.config.min_photos, self.config.max_photos)
+
     async def _say(self, chat_id: int, markdown: str) -> None:
         await self.calls(
             lambda: self.bot.send_message(chat_id, markdown, parse_mode=ParseMode.MARKDOWN_V2),
@@ -176,20 +179,22 @@ class TelegramChannel:
                     tx.md("That link code is unknown or has expired. Get a new one in Settings."),
                 )
                 return
-            await self._say(chat.id, tx.md(f"Linked to {account.email}. ") + tx.md(tx.START_TEXT))
+            await self._say(
+                chat.id, tx.md(f"Linked to {account.email}. ") + tx.md(self._start_text())
+            )
             return
         account = await asyncio.to_thread(self.accounts.account, user.id)
         if account is None:
             await self._say(chat.id, tx.md(tx.UNLINKED_TEXT))
             return
-        await self._say(chat.id, tx.md(tx.START_TEXT))
+        await self._say(chat.id, tx.md(self._start_text()))
         pending = await self.runner.pending_approval(thread_of(account))
         if pending is not None:
             await self._presenter(chat.id, account).show(pending)
 
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if (chat := update.effective_chat) is not None:
-            await self._say(chat.id, tx.md(tx.START_TEXT))
+            await self._say(chat.id, tx.md(self._start_text()))
 
     async def on_new(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         account = await self._account(update)
