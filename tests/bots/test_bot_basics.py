@@ -68,6 +68,8 @@ async def test_the_photo_limits_come_from_the_settings(tmp_path: Path) -> None:
         t.send_photos(ANN, photos[3:6], group="b", as_files=False)
         await t.wait_for_text(ANN, "That's 6 photos; a video uses at most 5")
         assert not t.api.calls_of("getFile")
+        t.send(updates.text(ANN, "/help"))
+        await t.wait_for_text(ANN, "Send 4 to 5 photos of the property")
 
 
 async def test_album_split_across_two_bursts_is_one_batch(tmp_path: Path) -> None:
