@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from reelestate.cli import app
 from reelestate.core.settings import get_settings
 
-HOUSE = Path(__file__).parents[2] / "fixtures" / "photos" / "house5"
+HOUSE = Path(__file__).parents[1] / "fixtures" / "photos" / "house5"
 REQUIRED = {
     "path",
     "width",
