@@ -11,6 +11,7 @@ from PIL import Image
 
 from reelestate.agent.backends.base import ProgressSink, RenderRequest
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
 from reelestate.providers.vision.base import PhotoAnalysis, Point, RoomType
 from reelestate.render.progress import progress_event
@@ -72,10 +73,14 @@ class RecordingRenderer:
 
     def __init__(self, *, fail_with: Exception | None = None) -> None:
         self.requests: list[RenderRequest] = []
+        self.owners: list[RenderOwner | None] = []
         self.fail_with = fail_with
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+    async def render(
+        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
+    ) -> RenderResult:
         self.requests.append(request)
+        self.owners.append(owner)
         on_progress(progress_event("prepare"))
         if self.fail_with is not None:
             raise self.fail_with
@@ -115,7 +120,9 @@ class HeldRenderer(RecordingRenderer):
     def release(self) -> None:
         self.released.set()
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+    async def render(
+        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
+    ) -> RenderResult:
         on_progress(progress_event("prepare"))
         self.held.set()
         try:
@@ -123,7 +130,7 @@ class HeldRenderer(RecordingRenderer):
         except asyncio.CancelledError:
             self.cancelled.append(request)
             raise
-        return await super().render(request, on_progress)
+        return await super().render(request, on_progress, owner)
 
 
 async def say(

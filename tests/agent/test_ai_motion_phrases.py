@@ -46,7 +46,8 @@ def test_ai_motion_on_a_room_that_is_not_there_is_a_problem_not_a_guess() -> Non
 def test_the_default_model_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REELESTATE_AI_VIDEO_MODEL", "minimax-video-01")
     get_settings.cache_clear()
-    result = understand("use AI motion on the kitchen", table_version())
+    model = get_settings().ai_video_model
+    result = understand("use AI motion on the kitchen", table_version(), ai_video_model=model)
     assert result.ops == [SetAiMotionOp(scene=2, model="minimax-video-01")]
 
 

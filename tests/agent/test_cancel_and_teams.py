@@ -14,6 +14,7 @@ from reelestate.agent.runner import Runner
 from reelestate.agent.state import jobs_of, listing_of
 from reelestate.agent.summaries import RENDER_CANCELLED
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.settings import get_settings
 from tests.agent.helpers import (
     FACTS,
     FileNameAnalyser,
@@ -31,7 +32,7 @@ WAIT_S = 120
 @asynccontextmanager
 async def open_runner(renderer: RecordingRenderer) -> AsyncIterator[Runner]:
     async with Runner.open(
-        analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
+        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
     ) as runner:
         yield runner
 

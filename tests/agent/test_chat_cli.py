@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from reelestate.agent.runner import Runner
 from reelestate.cli import app
 from reelestate.cli.chat_cmd import photo_paths, run_chat
+from reelestate.core.settings import get_settings
 from reelestate.render.probe import ffprobe_json
 from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
 
@@ -21,7 +22,7 @@ from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
 @asynccontextmanager
 async def real_runner() -> AsyncIterator[Runner]:
     async with Runner.open(
-        analyser=FileNameAnalyser(), final_profile="preview", default_length=12
+        get_settings(), analyser=FileNameAnalyser(), final_profile="preview", default_length=12
     ) as runner:
         yield runner
 

@@ -29,11 +29,13 @@ async def test_pending_approval_survives_a_restart_on_postgres(
     thread = f"pg-{uuid.uuid4().hex[:8]}"
     renderer = RecordingRenderer()
 
-    async with Runner.open(analyser=FileNameAnalyser(), renderer=renderer) as runner:
+    async with Runner.open(
+        get_settings(), analyser=FileNameAnalyser(), renderer=renderer
+    ) as runner:
         await say(runner, FACTS, listing_photos(), thread=thread)
         assert await runner.pending_approval(thread) is not None
     assert not (get_settings().data_dir / "conversations.sqlite3").exists()
-    async with Runner.open(analyser=FileNameAnalyser(), renderer=renderer) as fresh:
+    async with Runner.open(get_settings(), analyser=FileNameAnalyser(), renderer=renderer) as fresh:
         pending = await fresh.pending_approval(thread)
         assert pending is not None and pending.version == 1
         events = [e async for e in fresh.approve(thread, "ann")]

@@ -17,6 +17,7 @@ from reelestate.agent.events import ApprovalRequest, Question, StoryboardReady, 
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import listing_of, script_of
 from reelestate.core.errors import RenderError
+from reelestate.core.settings import get_settings
 from reelestate.tools.storyboard import to_render_spec
 from tests.agent.helpers import (
     FACTS,
@@ -32,7 +33,7 @@ from tests.agent.helpers import (
 @asynccontextmanager
 async def open_runner(renderer: RecordingRenderer) -> AsyncIterator[Runner]:
     async with Runner.open(
-        analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
+        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
     ) as runner:
         yield runner
 

@@ -16,9 +16,9 @@ from pydantic import SecretStr
 from reelestate.agent.events import RunnerEvent, VideoReady
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.core.settings import get_settings
-from tests.agent.fake_openai import FakeOpenAI, Reply, say, tool
 from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos
 from tests.agent.helpers import say as send
+from tests.support.fake_openai import FakeOpenAI, Reply, say, tool
 
 SECRET = "sk-very-secret-key"
 HOSTILE = [
@@ -91,7 +91,7 @@ async def test_rule_based_brain_resists_the_corpus() -> None:
     renderer = RecordingRenderer()
     data_dir = str(get_settings().data_dir.resolve())
     async with Runner.open(
-        analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
+        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
     ) as runner:
         await send(runner, FACTS, listing_photos())
         before = snapshot(dict(await runner.state("t1")))

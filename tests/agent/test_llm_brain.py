@@ -14,7 +14,6 @@ from reelestate.agent.events import ApprovalRequest
 from reelestate.agent.runner import Runner, make_brain
 from reelestate.agent.state import listing_of
 from reelestate.core.settings import Settings, get_settings
-from tests.agent.fake_openai import FakeOpenAI, Reply, say, tool
 from tests.agent.helpers import (
     FACTS,
     FileNameAnalyser,
@@ -24,6 +23,7 @@ from tests.agent.helpers import (
     texts,
 )
 from tests.agent.helpers import say as send
+from tests.support.fake_openai import FakeOpenAI, Reply, say, tool
 
 LISTING_ARGS = {
     "address": "12 Oak St",

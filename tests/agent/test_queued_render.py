@@ -27,8 +27,9 @@ from tests.agent.helpers import FACTS, LISTING1, FileNameAnalyser
 @asynccontextmanager
 async def queued_runner() -> AsyncIterator[Runner]:
     async with (
-        open_queued_backend() as backend,
+        open_queued_backend(get_settings()) as backend,
         Runner.open(
+            get_settings(),
             analyser=FileNameAnalyser(),
             renderer=backend,
             final_profile="preview",

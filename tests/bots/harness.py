@@ -85,6 +85,7 @@ async def bot_under_test(
     album_wait_s: float = 0.4,
     public_url: str | None = "https://studio.example",
     transcriber: Transcriber | None = None,
+    env: dict[str, Any] | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     with FakeBotApi(upload_limit=server_upload_limit) as api:
         settings = Settings(
@@ -93,6 +94,7 @@ async def bot_under_test(
             TELEGRAM_API_BASE_URL=api.base,
             TELEGRAM_ALBUM_WAIT_S=album_wait_s,
             REELESTATE_PUBLIC_URL=public_url,
+            **(env or {}),
         )
         migrate.upgrade(settings)
         db = open_database(settings)

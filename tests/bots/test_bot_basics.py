@@ -59,6 +59,19 @@ async def test_too_few_photos_are_kept_until_the_set_is_complete(tmp_path: Path)
         assert len(state["photos"]) == 6
 
 
+async def test_the_photo_limits_come_from_the_settings(tmp_path: Path) -> None:
+    env = {"REELESTATE_MIN_PHOTOS": 4, "REELESTATE_MAX_PHOTOS": 5}
+    async with bot_under_test(tmp_path, RecordingRenderer(), env=env) as t:
+        photos = listing_photos()
+        t.send_photos(ANN, photos[:3], group="a", as_files=False)
+        await t.wait_for_text(ANN, "Got 3 photos\\. A video needs 4 to 5: send at least 1 more")
+        t.send_photos(ANN, photos[3:6], group="b", as_files=False)
+        await t.wait_for_text(ANN, "That's 6 photos; a video uses at most 5")
+        assert not t.api.calls_of("getFile")
+        t.send(updates.text(ANN, "/help"))
+        await t.wait_for_text(ANN, "Send 4 to 5 photos of the property")
+
+
 async def test_album_split_across_two_bursts_is_one_batch(tmp_path: Path) -> None:
     async with bot_under_test(tmp_path, RecordingRenderer(), album_wait_s=0.8) as t:
         photos = listing_photos()

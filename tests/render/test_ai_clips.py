@@ -66,9 +66,9 @@ async def test_a_storyboard_mixing_fal_clips_and_ken_burns_renders_and_probes(
 ) -> None:
     with run_fake_fal(clip=clips.good, clips_by_endpoint={LUMA: clips.odd}, **QUICK_FAL) as fal:
         use_fal(monkeypatch, fal)
-        spec, outcomes = await generate_ai_clips(mixed_spec())
+        spec, outcomes = await generate_ai_clips(mixed_spec(), get_settings())
         submitted = len(fal.of("submit"))
-        again, cached = await generate_ai_clips(mixed_spec())
+        again, cached = await generate_ai_clips(mixed_spec(), get_settings())
         assert len(fal.of("submit")) == submitted  # the second storyboard paid nothing
     made = by_scene(outcomes)
     assert submitted == 2
@@ -92,7 +92,7 @@ async def test_fal_down_still_makes_the_video_with_ken_burns_and_says_why(
     with run_fake_fal(clip=clips.good, **QUICK_FAL) as fal:
         use_fal(monkeypatch, fal)
         fal.fail_next("submit", 500, {"detail": "Internal server error"}, times=10)
-        spec, outcomes = await generate_ai_clips(mixed_spec())
+        spec, outcomes = await generate_ai_clips(mixed_spec(), get_settings())
         assert len(fal.of("submit")) == 4  # two attempts for each of the two scenes
     assert [o.made_by for o in outcomes] == ["ken_burns", "ken_burns"]
     notes = outcome_notes(outcomes)
@@ -108,7 +108,7 @@ async def test_a_corrupt_clip_falls_back_for_that_scene_only(
 ) -> None:
     with run_fake_fal(clip=clips.good, clips_by_endpoint={LUMA: clips.corrupt}, **QUICK_FAL) as f:
         use_fal(monkeypatch, f)
-        _, outcomes = await generate_ai_clips(mixed_spec())
+        _, outcomes = await generate_ai_clips(mixed_spec(), get_settings())
     made = by_scene(outcomes)
     assert made[0].made_by == "ai"
     assert made[1].made_by == "ken_burns"
@@ -120,7 +120,7 @@ async def test_without_a_key_every_ai_scene_says_it_is_not_configured(
 ) -> None:
     monkeypatch.delenv("FAL_KEY", raising=False)
     use_fal(monkeypatch, None)
-    spec, outcomes = await generate_ai_clips(mixed_spec())
+    spec, outcomes = await generate_ai_clips(mixed_spec(), get_settings())
     assert {o.fallback_reason for o in outcomes} == {
         "AI video is not configured (FAL_KEY is not set)"
     }
@@ -131,6 +131,8 @@ async def test_an_unknown_model_key_falls_back_with_the_valid_keys() -> None:
     base = small_spec(profile="preview")
     scenes = [s.model_dump() for s in base.scenes]
     scenes[0]["ai_motion"] = {"model": "sora-99", "prompt": "Slow push."}
-    _, outcomes = await generate_ai_clips(small_spec(profile="preview", scenes=scenes))
+    _, outcomes = await generate_ai_clips(
+        small_spec(profile="preview", scenes=scenes), get_settings()
+    )
     assert outcomes[0].made_by == "ken_burns"
     assert "kling-1.6-standard" in (outcomes[0].fallback_reason or "")

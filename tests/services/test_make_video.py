@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reelestate.cli import app
+from reelestate.core.settings import Settings, get_settings
 from reelestate.render.loudness import measure_loudness
 from reelestate.render.probe import ExpectedVideo, check_report, inspect_video
 from reelestate.services.make_video import MakeRequest, make_video
@@ -112,14 +113,24 @@ def _request(photos: list[Path], **listing: object) -> MakeRequest:
 
 def test_too_few_and_too_many_photos_are_refused_before_analysis(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="at least 5"):
-        make_video(_request([LISTING1 / "1-frontal.jpg"]), tmp_path / "a")
+        make_video(_request([LISTING1 / "1-frontal.jpg"]), tmp_path / "a", get_settings())
     many = tmp_path / "many"
     many.mkdir()
     for i in range(41):
         shutil.copy(LISTING1 / "1-frontal.jpg", many / f"p{i:02d}.jpg")
     with pytest.raises(Exception, match="at most 40"):
-        make_video(_request([many]), tmp_path / "b")
+        make_video(_request([many]), tmp_path / "b", get_settings())
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_the_photo_limits_come_from_the_settings(tmp_path: Path) -> None:
+    settings = Settings(
+        REELESTATE_DATA_DIR=tmp_path, REELESTATE_MIN_PHOTOS=2, REELESTATE_MAX_PHOTOS=3
+    )  # type: ignore[call-arg]
+    with pytest.raises(Exception, match="at most 3"):
+        make_video(_request([LISTING1]), tmp_path / "a", settings)
+    with pytest.raises(Exception, match="at least 2"):
+        make_video(_request([LISTING1 / "1-frontal.jpg"]), tmp_path / "b", settings)
 
 
 def test_missing_fact_is_named(tmp_path: Path) -> None:
@@ -155,7 +166,9 @@ def test_a_corrupt_photo_is_dropped_with_its_reason_and_the_rest_render(tmp_path
     shutil.copytree(LISTING1, folder)
     pf.corrupt_jpeg(folder)
     outputs = make_video(
-        _request([folder]).model_copy(update={"length_seconds": 15}), tmp_path / "out"
+        _request([folder]).model_copy(update={"length_seconds": 15}),
+        tmp_path / "out",
+        get_settings(),
     )
     report = json.loads(outputs.report.read_text())
     reasons = {Path(d["path"]).name: d["reasons"] for d in report["dropped_photos"]}

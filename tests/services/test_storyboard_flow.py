@@ -97,10 +97,13 @@ def test_the_render_spec_follows_the_music_choice() -> None:
     assert silent.music is None
 
 
-def test_narration_is_spoken_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_narration_is_spoken_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     seen: list[int] = []
 
-    def fake_fit(spec: RenderSpec) -> tuple[RenderSpec, Narration | None]:
+    def fake_fit(spec: RenderSpec, *, cache_dir: Path) -> tuple[RenderSpec, Narration | None]:
+        assert cache_dir == tmp_path
         seen.append(threading.get_ident())
         return spec.model_copy(update={"title": "fitted"}), None
 
@@ -109,7 +112,9 @@ def test_narration_is_spoken_off_the_event_loop(monkeypatch: pytest.MonkeyPatch)
     history = flow.plan(LISTING, house(ROOMS), script, _choices())
 
     async def main() -> tuple[int, RenderSpec]:
-        spec = await flow.ready_render_spec(history.current, LISTING, script, music_on=False)
+        spec = await flow.ready_render_spec(
+            history.current, LISTING, script, cache_dir=tmp_path, music_on=False
+        )
         return threading.get_ident(), spec
 
     loop_thread, spec = asyncio.run(main())

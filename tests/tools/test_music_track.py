@@ -17,6 +17,8 @@ from reelestate.tools.storyboard_ops import SetMusicOp, SetStyleOp
 from tests import music_files as mf
 from tests.tools.test_storyboard import LISTING, NOW, _history, _photos
 
+MAX_MB = 100
+
 
 @pytest.fixture(scope="module")
 def track_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -26,18 +28,22 @@ def track_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_checked_track_is_kept_under_its_real_type(track_file: Path, tmp_path: Path) -> None:
     disguised = tmp_path / "upload-1234"
     disguised.write_bytes(track_file.read_bytes())
-    track = music_track_from_file(disguised, name="Summer Breeze.wav", keep_in=tmp_path / "kept")
+    track = music_track_from_file(
+        disguised, name="Summer Breeze.wav", keep_in=tmp_path / "kept", max_mb=MAX_MB
+    )
     assert track.name == "Summer Breeze.wav"
     assert track.path.parent == (tmp_path / "kept").resolve()
     assert track.path.name.startswith("Summer-Breeze-") and track.path.suffix == ".mp3"
     assert track.path.read_bytes() == track_file.read_bytes()
     assert track.info.container == "mp3"
-    again = music_track_from_file(disguised, name="Summer Breeze.wav", keep_in=tmp_path / "kept")
+    again = music_track_from_file(
+        disguised, name="Summer Breeze.wav", keep_in=tmp_path / "kept", max_mb=MAX_MB
+    )
     assert again == track and len(list((tmp_path / "kept").iterdir())) == 1
 
 
 def test_without_a_folder_the_track_stays_where_it_is(track_file: Path) -> None:
-    track = music_track_from_file(track_file)
+    track = music_track_from_file(track_file, max_mb=MAX_MB)
     assert (track.path, track.name) == (track_file.resolve(), "Summer Breeze.mp3")
 
 
@@ -51,7 +57,7 @@ def test_the_size_limit_comes_from_the_settings(
     big = track_file.with_name("big.wav")
     mf.music(big, 12.0)  # about 2 MB of WAV
     with pytest.raises(MusicTrackError, match="at most 1 MB"):
-        music_track_from_file(big)
+        music_track_from_file(big, max_mb=get_settings().max_music_mb)
 
 
 def test_names_are_made_safe_to_show() -> None:
@@ -69,7 +75,7 @@ def test_setting_a_track_makes_a_version_that_renders_it(track_file: Path, tmp_p
     assert default.music is not None
     assert (default.music.path, default.music.mood) == (None, "elegant")
 
-    track = music_track_from_file(track_file)
+    track = music_track_from_file(track_file, max_mb=MAX_MB)
     with_track = set_music_track(history, track, author="ann", now=NOW)
     current = with_track.current
     assert current.number == 2 and current.reason == "music: Summer Breeze.mp3"
@@ -96,14 +102,16 @@ def test_setting_a_track_makes_a_version_that_renders_it(track_file: Path, tmp_p
 
 
 def test_a_history_with_a_track_round_trips(track_file: Path) -> None:
-    history = set_music_track(_history(), music_track_from_file(track_file), author="ann")
+    history = set_music_track(
+        _history(), music_track_from_file(track_file, max_mb=MAX_MB), author="ann"
+    )
     assert type(history).from_json(history.to_json()) == history
 
 
 def test_a_plan_keeps_the_track_it_was_given(track_file: Path) -> None:
     photos = _photos()
     script = write_script(LISTING, photos, style="cozy", length_seconds=30, seed=1)
-    track = music_track_from_file(track_file)
+    track = music_track_from_file(track_file, max_mb=MAX_MB)
     base = plan_storyboard(LISTING, photos, script).current.settings
     history = plan_storyboard(
         LISTING, photos, script, settings=base.model_copy(update={"music_track": track})
@@ -112,7 +120,7 @@ def test_a_plan_keeps_the_track_it_was_given(track_file: Path) -> None:
 
 
 def test_kit_music_reads_what_the_kit_stored(track_file: Path) -> None:
-    track = music_track_from_file(track_file)
+    track = music_track_from_file(track_file, max_mb=MAX_MB)
     assert kit_music({"music": track.model_dump(mode="json")}) == track
     assert kit_music({}) is None
     assert kit_music({"music": {"path": "x"}}) is None

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -18,6 +15,7 @@ from reelestate.tools.listing import Listing
 from reelestate.tools.script import write_script
 from reelestate.tools.script_llm import LLMScriptWriter, default_script_writer
 from reelestate.tools.script_rules import RuleBasedScriptWriter
+from tests.support.fake_openai import FakeOpenAI, failure, say
 from tests.tools.story_factories import house
 
 LISTING = Listing(
@@ -27,72 +25,30 @@ LISTING = Listing(
 PHOTOS = house(["exterior", "kitchen", "bedroom", "bathroom", "living_room"])
 
 
-class FakeOpenAI:
-    def __init__(self) -> None:
-        self.replies: list[tuple[int, str]] = []
-        self.requests: list[dict[str, Any]] = []
-        self.headers: list[dict[str, str]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                fake.requests.append({"path": self.path, **json.loads(body)})
-                fake.headers.append({k.lower(): v for k, v in self.headers.items()})
-                status, content = fake.replies.pop(0)
-                payload: dict[str, Any]
-                if status == 200:
-                    payload = {
-                        "id": "chatcmpl-1", "object": "chat.completion", "created": 1,
-                        "model": "test-model",
-                        "choices": [{"index": 0, "finish_reason": "stop",
-                                     "message": {"role": "assistant", "content": content}}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                    }  # fmt: skip
-                else:
-                    payload = {"error": {"message": content, "type": "server_error"}}
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def lines(self, *lines: tuple[int | None, str]) -> str:
-        return json.dumps({"lines": [{"photo_index": p, "text": t} for p, t in lines]})
+def lines(*lines: tuple[int | None, str]) -> str:
+    return json.dumps({"lines": [{"photo_index": p, "text": t} for p, t in lines]})
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-    thread.join()
+    with FakeOpenAI().running() as server:
+        yield server
 
 
 def _writer(fake: FakeOpenAI) -> LLMScriptWriter:
     model = OpenAIChatModel(
-        model="test-model", api_key=SecretStr("sk-local"), base_url=fake.url, timeout_s=5
+        model="test-model", api_key=SecretStr("sk-local"), base_url=fake.base_url, timeout_s=5
     )
     return LLMScriptWriter(model)
 
 
 def test_a_valid_model_script_is_used_with_facts_found_from_its_words(fake: FakeOpenAI) -> None:
-    reply = fake.lines(
+    reply = lines(
         (0, "Welcome to 12 Oak Street, offered at $585,000."),
         (1, "The kitchen is ready."),
         (None, "Book a tour and see the heated pool."),
     )
-    fake.replies.append((200, reply))
+    fake.replies.append(say(reply))
     script = write_script(LISTING, PHOTOS, writer=_writer(fake), style="luxury")
     assert script.writer == "openai:test-model"
     assert [line.photo_index for line in script.lines] == [0, 1, None]
@@ -109,8 +65,8 @@ def test_a_valid_model_script_is_used_with_facts_found_from_its_words(fake: Fake
 
 
 def test_an_invented_feature_is_retried_then_replaced(fake: FakeOpenAI) -> None:
-    bad = fake.lines((0, "Welcome to 12 Oak Street with stunning ocean views."))
-    fake.replies += [(200, bad), (200, "```json\n" + bad + "\n```")]
+    bad = lines((0, "Welcome to 12 Oak Street with stunning ocean views."))
+    fake.replies += [say(bad), say("```json\n" + bad + "\n```")]
     script = write_script(LISTING, PHOTOS, writer=_writer(fake), seed=5)
     assert script.writer == "rule-based"
     assert script.lines == write_script(LISTING, PHOTOS, seed=5).lines
@@ -121,8 +77,8 @@ def test_an_invented_feature_is_retried_then_replaced(fake: FakeOpenAI) -> None:
 
 def test_a_fixed_second_try_is_accepted(fake: FakeOpenAI) -> None:
     fake.replies += [
-        (200, "not json at all"),
-        (200, fake.lines((0, "Meet 12 Oak Street: 3 bedrooms, 2 baths."))),
+        say("not json at all"),
+        say(lines((0, "Meet 12 Oak Street: 3 bedrooms, 2 baths."))),
     ]
     script = write_script(LISTING, PHOTOS, writer=_writer(fake))
     assert script.writer == "openai:test-model"
@@ -130,13 +86,13 @@ def test_a_fixed_second_try_is_accepted(fake: FakeOpenAI) -> None:
 
 
 def test_server_errors_fall_back_without_leaking_the_key(fake: FakeOpenAI) -> None:
-    fake.replies += [(500, "boom"), (500, "boom")]
+    fake.replies += [failure(500, "boom"), failure(500, "boom")]
     script = write_script(LISTING, PHOTOS, writer=_writer(fake))
     assert script.writer == "rule-based"
     assert "did not answer" in script.notes[0]
     assert "sk-local" not in script.notes[0]
-    model = OpenAIChatModel(model="m", api_key=SecretStr("sk-local"), base_url=fake.url)
-    fake.replies.append((500, "boom"))
+    model = OpenAIChatModel(model="m", api_key=SecretStr("sk-local"), base_url=fake.base_url)
+    fake.replies.append(failure(500, "boom"))
     with pytest.raises(ProviderError) as info:
         model.complete("system", "user")
     assert "sk-local" not in str(info.value)

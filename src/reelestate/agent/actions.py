@@ -71,7 +71,8 @@ def _fail(message: str) -> ToolOutcome:
 async def analyse_photos(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     paths = [Path(p) for p in ctx.state.get("photos") or []]
     if not paths:
-        return _fail("No photos yet: send 5 to 40 photos of the property.")
+        least, most = ctx.deps.min_photos, ctx.deps.max_photos
+        return _fail(f"No photos yet: send {least} to {most} photos of the property.")
     analyses = await flow.analyse_photos(ctx.deps.analyser, paths)
     data = [a.model_dump(mode="json") for a in analyses]
     return ToolOutcome(
@@ -143,7 +144,12 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         music_track=music_track_of(ctx.state),
     )
     planned = flow.plan(
-        listing, analyses_of(ctx.state), script, choices, previous=history_of(ctx.state)
+        listing,
+        analyses_of(ctx.state),
+        script,
+        choices,
+        previous=history_of(ctx.state),
+        min_photos=ctx.deps.min_photos,
     )
     ctx.state["storyboard"] = history_data(planned)
     storyboard_file(ctx, planned)
@@ -165,7 +171,12 @@ def _need_history(ctx: ToolContext) -> StoryboardHistory:
 
 async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> ToolOutcome:
     history = _need_history(ctx)
-    history = flow.revise(history, args.operations, author=ctx.state.get("owner") or "user")
+    history = flow.revise(
+        history,
+        args.operations,
+        author=ctx.state.get("owner") or "user",
+        models=ctx.deps.video_models,
+    )
     done = [describe(op) for op in args.operations]
     update: dict[str, Any] = {"storyboard": history_data(history)}
     if args.music is not None:
@@ -225,6 +236,7 @@ async def render_spec_for(
         history.current,
         listing_of(ctx.state),
         script,
+        cache_dir=ctx.deps.cache_dir,
         profile=profile,
         brand=ctx.deps.brand,
         music_on=ctx.state.get("music_on") is not False,
@@ -255,6 +267,7 @@ async def run_render(
             on_progress,
             renders=ctx.deps.renders,
             thread_id=ctx.thread_id,
+            owner=ctx.owner,
         )
     except RenderCancelledError:
         # The progress shown for this render ends here.

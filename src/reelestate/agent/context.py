@@ -9,14 +9,18 @@ from pathlib import Path
 
 from reelestate.agent.backends.base import RenderBackend, RunningRenders
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import AgentState
 from reelestate.core.errors import InvalidInputError
+from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit, Profile
 
 _THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_TOOL_ROUNDS = 8
 """Tool rounds one message may take before the assistant stops and answers."""
+OWNER_KEY = "render_owner"
+"""Where a turn's `RenderOwner` travels in the graph's run config (never saved with the state)."""
 
 
 def check_thread_id(thread_id: str) -> str:
@@ -33,6 +37,17 @@ class AgentDeps:
     analyser: PhotoAnalyser
     renderer: RenderBackend
     data_dir: Path
+    cache_dir: Path
+    """Reusable render work (narration, clips, music beds), shared with the renderer."""
+    video_models: VideoModelRegistry
+    """The AI motion models a storyboard may ask for, with their prices."""
+    ai_video_model: str
+    """The model used when someone asks for AI motion without naming one."""
+    min_photos: int
+    """Fewer usable photos than this and the assistant asks for more."""
+    max_photos: int
+    """Photos past this many are refused, each with the reason."""
+    max_music_mb: int
     final_profile: Profile = "final"
     """Tests and drafts may render the final as a preview; production renders the real thing."""
     auto_preview: bool = True
@@ -53,6 +68,8 @@ class ToolContext:
     deps: AgentDeps
     thread_id: str
     emit: Callable[[RunnerEvent], None]
+    owner: RenderOwner | None = None
+    """Whose renders this turn starts (None: the render backend's default)."""
 
     @property
     def folder(self) -> Path:

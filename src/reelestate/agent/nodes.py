@@ -8,7 +8,6 @@ because a resumed node runs again from its first line.
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from reelestate.agent.action_args import ToolArgsError, parse_args
 from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard, run_render
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.rules import RuleBasedBrain
-from reelestate.agent.context import MAX_TOOL_ROUNDS, AgentDeps, ToolContext
+from reelestate.agent.context import MAX_TOOL_ROUNDS, OWNER_KEY, AgentDeps, ToolContext
 from reelestate.agent.events import (
     AssistantText,
     ErrorEvent,
@@ -31,6 +30,7 @@ from reelestate.agent.events import (
     VideoReady,
     event_data,
 )
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import (
     AgentState,
@@ -49,12 +49,12 @@ from reelestate.agent.summaries import (
     approval_request,
 )
 from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
+from reelestate.core.filenames import safe_stem
+from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.core.jobs import JobStatus
 from reelestate.tools.listing import missing_facts
 from reelestate.tools.music import music_track_from_file, set_music_track
-from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
 _STATE_KEYS = (
     "listing",
     "photos",
@@ -79,6 +79,18 @@ def thread_of(config: RunnableConfig) -> str:
     return str(config.get("configurable", {})["thread_id"])
 
 
+def owner_of(config: RunnableConfig) -> RenderOwner | None:
+    """Whose renders the turn starts, as `Runner.send` was told."""
+    owner = config.get("configurable", {}).get(OWNER_KEY)
+    return owner if isinstance(owner, RenderOwner) else None
+
+
+def tool_context(state: AgentState, deps: AgentDeps, config: RunnableConfig) -> ToolContext:
+    return ToolContext(
+        state=state, deps=deps, thread_id=thread_of(config), emit=emit, owner=owner_of(config)
+    )
+
+
 def needs_approval(state: AgentState) -> bool:
     history = history_of(state)
     return (
@@ -92,7 +104,11 @@ class AgentNodes:
     def __init__(self, deps: AgentDeps, brain: Brain) -> None:
         self.deps = deps
         self.brain = brain
-        self.rules = RuleBasedBrain(auto_preview=deps.auto_preview)
+        self.rules = RuleBasedBrain(
+            auto_preview=deps.auto_preview,
+            ai_video_model=deps.ai_video_model,
+            min_photos=deps.min_photos,
+        )
 
     def _receive(
         self, state: AgentState, inbox: Inbox, thread_id: str, music: dict[str, Any]
@@ -104,12 +120,12 @@ class AgentNodes:
         added = 0
         for raw in inbox.get("photos") or []:
             source = Path(raw)
-            if len(photos) >= MAX_PHOTOS:
+            if len(photos) >= self.deps.max_photos:
                 emit(
                     ErrorEvent(
                         code="invalid_photo",
                         message=f"{source.name} was not added: "
-                        f"a video uses at most {MAX_PHOTOS} photos.",
+                        f"a video uses at most {self.deps.max_photos} photos.",
                     )
                 )
                 continue
@@ -123,7 +139,7 @@ class AgentNodes:
                 )
                 continue
             folder.mkdir(parents=True, exist_ok=True)
-            stem = re.sub(r"[^A-Za-z0-9_\-]", "", source.stem)[:40]
+            stem = safe_stem(source.stem, fill="")[:40]
             target = folder / f"{len(photos) + 1:03d}-{stem}{source.suffix.lower()}"
             shutil.copyfile(source, target)
             photos.append(str(target.resolve()))
@@ -156,7 +172,10 @@ class AgentNodes:
             return {}
         try:
             track = await asyncio.to_thread(
-                music_track_from_file, Path(raw), keep_in=self.deps.thread_dir(thread_id) / "music"
+                music_track_from_file,
+                Path(raw),
+                keep_in=self.deps.thread_dir(thread_id) / "music",
+                max_mb=self.deps.max_music_mb,
             )
         except ReelEstateError as exc:
             emit(ErrorEvent.from_error(exc))
@@ -210,7 +229,7 @@ class AgentNodes:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
-        ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        ctx = tool_context(work, self.deps, config)
         replies: list[ToolMessage] = []
         for call in last.tool_calls:
             name = call["name"]
@@ -258,15 +277,13 @@ class AgentNodes:
 
     async def present(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
-        announce_storyboard(
-            ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
-        )
+        announce_storyboard(tool_context(work, self.deps, config))
         return {"turn": work["turn"]}
 
     async def approval(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         history = history_of(state)
         assert history is not None
-        answer = interrupt(event_data(approval_request(history.current)))
+        answer = interrupt(event_data(approval_request(history.current, self.deps.video_models)))
         inbox: Inbox = {"user": "", "text": "", "photos": []}
         if isinstance(answer, dict):
             inbox = {
@@ -293,7 +310,7 @@ class AgentNodes:
 
     async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state}
-        ctx = ToolContext(state=work, deps=self.deps, thread_id=thread_of(config), emit=emit)
+        ctx = tool_context(work, self.deps, config)
         history = history_of(state)
         assert history is not None
         try:
@@ -345,14 +362,13 @@ class AgentNodes:
         listing = listing_of(state)
         missing = missing_facts(listing)
         usable = sum(1 for a in state.get("analyses") or [] if not a.get("reject_reasons"))
-        need_photos = usable < MIN_PHOTOS
+        least, most = self.deps.min_photos, self.deps.max_photos
+        need_photos = usable < least
         if not missing and not need_photos:
             return None
         asks = []
         if need_photos:
-            asks.append(
-                f"{MIN_PHOTOS} to {MAX_PHOTOS} photos of the property (you have {usable} usable)"
-            )
+            asks.append(f"{least} to {most} photos of the property (you have {usable} usable)")
         if missing:
             from reelestate.tools.listing import FACT_LABELS  # noqa: PLC0415
 

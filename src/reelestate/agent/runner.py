@@ -1,6 +1,6 @@
 """The one API every channel uses: send a message (and photos), get events back.
 
-    async with Runner.open() as runner:
+    async with Runner.open(settings) as runner:
         async for event in runner.send("thread-1", "agent@example.com", "3 bed 2 bath", photos):
             ...
 
@@ -33,12 +33,14 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.checkpoint import open_checkpointer
-from reelestate.agent.context import AgentDeps, check_thread_id
+from reelestate.agent.context import OWNER_KEY, AgentDeps, check_thread_id
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
 from reelestate.agent.graph import AgentGraph, build_graph
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import AgentState, history_of
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
-from reelestate.core.settings import Settings, get_settings
+from reelestate.core.settings import Settings
+from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
 from reelestate.tools.storyboard import StoryboardHistory
@@ -51,7 +53,11 @@ def make_brain(settings: Settings, *, auto_preview: bool = True) -> Brain:
     """The language-model brain when one is configured, the rule-based brain otherwise."""
     if settings.openai_api_key is not None or settings.openai_base_url:
         return LanguageModelBrain.from_settings(settings)
-    return RuleBasedBrain(auto_preview=auto_preview)
+    return RuleBasedBrain(
+        auto_preview=auto_preview,
+        ai_video_model=settings.ai_video_model,
+        min_photos=settings.min_photos,
+    )
 
 
 def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
@@ -86,7 +92,7 @@ class Runner:
     @asynccontextmanager
     async def open(
         cls,
-        settings: Settings | None = None,
+        settings: Settings,
         *,
         brain: Brain | None = None,
         analyser: PhotoAnalyser | None = None,
@@ -95,12 +101,21 @@ class Runner:
         auto_preview: bool = True,
         default_length: float = 30.0,
     ) -> AsyncIterator[Runner]:
-        """A runner with its checkpointer open; conversations survive closing and reopening."""
-        settings = settings or get_settings()
+        """A runner with its checkpointer open; conversations survive closing and reopening.
+
+        `settings` (read once by the channel) give the folders, the limits on photos and
+        music, the video models and the default brain and analyser.
+        """
         deps = AgentDeps(
             analyser=analyser or default_photo_analyser(settings),
-            renderer=renderer or InProcessRenderBackend(cache_dir=settings.cache_dir),
+            renderer=renderer or InProcessRenderBackend(settings),
             data_dir=settings.data_dir.resolve(),
+            cache_dir=settings.cache_dir,
+            video_models=video_models(settings),
+            ai_video_model=settings.ai_video_model,
+            min_photos=settings.min_photos,
+            max_photos=settings.max_photos,
+            max_music_mb=settings.max_music_mb,
             final_profile=final_profile,
             auto_preview=auto_preview,
             default_length=default_length,
@@ -114,8 +129,11 @@ class Runner:
             )
 
     @staticmethod
-    def _config(thread_id: str) -> RunnableConfig:
-        return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+    def _config(thread_id: str, owner: RenderOwner | None = None) -> RunnableConfig:
+        configurable: dict[str, Any] = {"thread_id": thread_id}
+        if owner is not None:
+            configurable[OWNER_KEY] = owner
+        return {"configurable": configurable, "recursion_limit": RECURSION_LIMIT}
 
     async def send(
         self,
@@ -127,8 +145,12 @@ class Runner:
         approve: bool = False,
         music: Path | str | None = None,
         team: str | None = None,
+        owner: RenderOwner | None = None,
     ) -> AsyncIterator[RunnerEvent]:
         """Handle one message; yields events as they happen, ending when the turn is over.
+
+        `owner`: whose renders this turn starts (the organisation billed, the project filled);
+        None leaves it to the render backend (the command line's fixed organisation).
 
         `team`: the group the sender speaks for (the web chat gives `org:<id>`). A new thread
         remembers its owner's team, and then everyone who gives the same team may continue it;
@@ -142,7 +164,14 @@ class Runner:
             lock = self._locks.setdefault(thread_id, asyncio.Lock())
             async with lock:
                 async for event in self._turn(
-                    thread_id, user, text, photos, approve=approve, music=music, team=team
+                    thread_id,
+                    user,
+                    text,
+                    photos,
+                    approve=approve,
+                    music=music,
+                    team=team,
+                    owner=owner,
                 ):
                     yield event
         except ReelEstateError as exc:
@@ -156,10 +185,17 @@ class Runner:
             )
 
     async def approve(
-        self, thread_id: str, user: str, *, team: str | None = None
+        self,
+        thread_id: str,
+        user: str,
+        *,
+        team: str | None = None,
+        owner: RenderOwner | None = None,
     ) -> AsyncIterator[RunnerEvent]:
         """The user's yes to the pending approval (a button press)."""
-        async for event in self.send(thread_id, user, "/approve", approve=True, team=team):
+        async for event in self.send(
+            thread_id, user, "/approve", approve=True, team=team, owner=owner
+        ):
             yield event
 
     async def cancel_render(self, thread_id: str, user: str, *, team: str | None = None) -> bool:
@@ -198,16 +234,23 @@ class Runner:
         approve: bool,
         music: Path | str | None,
         team: str | None,
+        owner: RenderOwner | None,
     ) -> AsyncIterator[RunnerEvent]:
-        config = self._config(thread_id)
-        snapshot = await self._graph.aget_state(config)
+        snapshot = await self._graph.aget_state(self._config(thread_id))
         self._check_access(snapshot.values, user, team)
-        owner = snapshot.values.get("owner") or user
-        shared = snapshot.values.get("team") or (team if owner == user else None)
-        self._speakers[thread_id] = {"owner": owner, "team": shared}
+        speaker = snapshot.values.get("owner") or user
+        shared = snapshot.values.get("team") or (team if speaker == user else None)
+        self._speakers[thread_id] = {"owner": speaker, "team": shared}
         try:
             async for event in self._resume_and_run(
-                thread_id, user, text, photos, snapshot, approve=approve, music=music, team=team
+                self._config(thread_id, owner),
+                user,
+                text,
+                photos,
+                snapshot,
+                approve=approve,
+                music=music,
+                team=team,
             ):
                 yield event
         finally:
@@ -215,7 +258,7 @@ class Runner:
 
     async def _resume_and_run(
         self,
-        thread_id: str,
+        config: RunnableConfig,
         user: str,
         text: str,
         photos: Sequence[Path | str],
@@ -225,7 +268,6 @@ class Runner:
         music: Path | str | None,
         team: str | None,
     ) -> AsyncIterator[RunnerEvent]:
-        config = self._config(thread_id)
         if snapshot.next and not snapshot.interrupts:
             # The process stopped mid-turn: finish that work first.
             async for event in self._stream(None, config):

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from reelestate.agent.events import ApprovalRequest, SceneSummary, StoryboardReady
+from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.tools.ai_motion import version_cost
 from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
@@ -122,9 +123,9 @@ def storyboard_event(
     )
 
 
-def ai_cost_line(version: StoryboardVersion) -> str:
+def ai_cost_line(version: StoryboardVersion, models: VideoModelRegistry) -> str:
     """What the asked-for AI motion should cost, or "" when the version has none."""
-    estimate = version_cost(version.scenes)
+    estimate = version_cost(version.scenes, models)
     if not estimate.scenes:
         return ""
     return (
@@ -133,13 +134,15 @@ def ai_cost_line(version: StoryboardVersion) -> str:
     )
 
 
-def approval_request(version: StoryboardVersion) -> ApprovalRequest:
+def approval_request(version: StoryboardVersion, models: VideoModelRegistry) -> ApprovalRequest:
+    """The question before the final render, with what the AI motion should cost at `models`'
+    prices."""
     return ApprovalRequest(
         version=version.number,
         text=(
             f"Render the final video from storyboard version {version.number} "
             f"({version.total_seconds:g} s, {version.settings.aspect})? "
-            + ai_cost_line(version)
+            + ai_cost_line(version, models)
             + "Say approve, or tell me what to change."
         ),
         total_seconds=version.total_seconds,

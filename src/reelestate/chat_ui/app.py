@@ -22,8 +22,8 @@ import chainlit as cl
 from chainlit.data import get_data_layer
 from chainlit.types import ThreadDict
 
-from reelestate.agent.backends.queued import RenderOwner, render_owner
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos, keep_upload
 from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
@@ -175,18 +175,15 @@ async def _send(
     music: Path | None = None,
 ) -> None:
     chat = services()
-    token = render_owner.set(await _owner())
-    try:
-        if approve:
-            events = chat.runner.approve(_thread_id(), _identity(), team=_team())
-        else:
-            events = chat.runner.send(
-                _thread_id(), _identity(), text, photos or [], music=music, team=_team()
-            )
-        # The task copies this context: the render owner and the Chainlit session go with it.
-        turn = asyncio.ensure_future(_whole_turn(events))
-    finally:
-        render_owner.reset(token)
+    owner = await _owner()
+    if approve:
+        events = chat.runner.approve(_thread_id(), _identity(), team=_team(), owner=owner)
+    else:
+        events = chat.runner.send(
+            _thread_id(), _identity(), text, photos or [], music=music, team=_team(), owner=owner
+        )
+    # The task copies this context, so the Chainlit session goes with it.
+    turn = asyncio.ensure_future(_whole_turn(events))
     try:
         # Chainlit's stop button cancels the handler; the turn goes on until `on_stop` has
         # asked the runner to cancel the render, and then ends by itself, storyboard kept.

@@ -38,11 +38,11 @@ from chainlit.user import PersistedUser
 from fastapi import HTTPException
 
 from reelestate.core.errors import ReelEstateError
+from reelestate.core.filenames import safe_name
 from reelestate.storage.blobs import BlobStore, blob_key, org_of_key
 from reelestate.storage.context import TenantContext
 
 _TABLE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)(\s+)(users|threads|steps|elements|feedbacks)\b")
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 READ_URL_SECONDS = 6 * 3600
 _OWN_THREADS = 't."userId" = :user_id OR t."id" = :thread_id'
 """The condition of Chainlit's thread listing that the organisation's listing replaces."""
@@ -115,7 +115,7 @@ class BlobElementStorage(BaseStorageClient):
             return {}
         ctx = TenantContext(org_id=org)
         parts = object_key.split("/")
-        name = _SAFE.sub("-", "-".join(parts[1:]) or parts[0]).strip("-.")[:120] or "file"
+        name = safe_name("-".join(parts[1:]) or parts[0]).strip("-.")[:120] or "file"
         key = blob_key(ctx, "chat", name)
         payload = data.encode() if isinstance(data, str) else data
         try:

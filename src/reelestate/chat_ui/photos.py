@@ -15,10 +15,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reelestate.core.errors import PhotoError
+from reelestate.core.filenames import safe_name
 from reelestate.core.imaging import load_photo
 from reelestate.core.settings import Settings
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _NAME_UNSAFE = re.compile(r"[^\w .()'&-]+")
 """What may not stay in a kept file's name, which is also the name the person is shown."""
 MB = 1024 * 1024
@@ -65,7 +65,7 @@ def accept_photos(
         except OSError:
             batch.refused.append((name, "the upload could not be read"))
             continue
-        safe = _SAFE.sub("-", Path(name).stem).strip("-.")[:60] or "photo"
+        safe = safe_name(Path(name).stem).strip("-.")[:60] or "photo"
         target = folder / f"{number:02d}-{safe}{path.suffix.lower() or '.jpg'}"
         shutil.copyfile(path, target)
         batch.accepted.append(target)

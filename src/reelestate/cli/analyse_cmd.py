@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from reelestate.core.settings import get_settings
+from reelestate.providers.vision.factory import get_photo_analyser
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 
 
@@ -49,7 +51,7 @@ def register(app: typer.Typer) -> None:
         if not expand_photo_paths(photos):
             typer.echo("No photos found in the given folders.", err=True)
             raise typer.Exit(code=2)
-        report = analyse_photos(photos)
+        report = analyse_photos(photos, get_photo_analyser(get_settings()))
         if as_json:
             typer.echo(json.dumps(report.rows(), indent=2))
             return

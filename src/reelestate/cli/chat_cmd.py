@@ -14,6 +14,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -21,11 +22,11 @@ import typer
 
 from reelestate.agent.backends.queued import open_queued_backend
 from reelestate.agent.events import RunnerEvent
-from reelestate.agent.nodes import PHOTO_SUFFIXES
 from reelestate.agent.runner import Runner
 from reelestate.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
-from reelestate.core.settings import get_settings
+from reelestate.core.imaging import PHOTO_SUFFIXES
+from reelestate.core.settings import Settings, get_settings
 
 BAR_WIDTH = 30
 RunnerFactory = Callable[[], AbstractAsyncContextManager[Runner]]
@@ -142,8 +143,11 @@ async def run_chat(
 
 
 @asynccontextmanager
-async def _queued_runner() -> AsyncIterator[Runner]:
-    async with open_queued_backend() as backend, Runner.open(renderer=backend) as runner:
+async def _queued_runner(settings: Settings) -> AsyncIterator[Runner]:
+    async with (
+        open_queued_backend(settings) as backend,
+        Runner.open(settings, renderer=backend) as runner,
+    ):
         yield runner
 
 
@@ -167,9 +171,10 @@ def register(app: typer.Typer) -> None:
         """Talk to the assistant: photos, facts, changes, /approve, /quit (one line each)."""
         thread_id = thread or f"chat-{uuid.uuid4().hex[:10]}"
         try:
+            settings = get_settings()
             if queue is None:
-                queue = get_settings().redis_url is not None
-            factory = _queued_runner if queue else Runner.open
+                queue = settings.redis_url is not None
+            factory = partial(_queued_runner if queue else Runner.open, settings)
             asyncio.run(run_chat(sys.stdin, sys.stdout, factory, thread=thread_id, user=user))
         except ReelEstateError as exc:
             raise report_error(exc) from exc

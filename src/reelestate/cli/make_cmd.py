@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from reelestate.cli.render_cmd import console, report_error
 from reelestate.core.errors import InvalidInputError, ReelEstateError
+from reelestate.core.settings import get_settings
 from reelestate.render.progress import RenderProgress
 from reelestate.services.make_video import MakeRequest, make_video
 from reelestate.tools.listing import parse_listing
@@ -134,7 +135,9 @@ def register(app: typer.Typer) -> None:
                 def on_progress(event: RenderProgress) -> None:
                     bar.update(task, description=event.stage, completed=10 + event.percent * 0.9)
 
-                outputs = make_video(request, out, on_stage=on_stage, on_progress=on_progress)
+                outputs = make_video(
+                    request, out, get_settings(), on_stage=on_stage, on_progress=on_progress
+                )
         except ReelEstateError as exc:
             raise report_error(exc) from None
         typer.echo(str(outputs.video.resolve()))

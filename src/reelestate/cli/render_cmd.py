@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from reelestate.core.errors import InvalidSpecError, ReelEstateError
+from reelestate.core.settings import get_settings
 from reelestate.render.engine import render_video
 from reelestate.render.progress import RenderProgress
 from reelestate.render.spec import Aspect, load_spec
@@ -66,7 +67,9 @@ def register(app: typer.Typer) -> None:
                         task, completed=event.percent, description=event.stage, frames=frames
                     )
 
-                result = render_video(spec, out, on_progress=show)
+                result = render_video(
+                    spec, out, on_progress=show, cache_dir=get_settings().cache_dir
+                )
         except ReelEstateError as exc:
             raise report_error(exc) from None
         typer.echo(str(result.video.resolve()))

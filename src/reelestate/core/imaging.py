@@ -20,6 +20,11 @@ from reelestate.core.errors import PhotoError
 
 RGBArray = npt.NDArray[np.uint8]
 
+PHOTO_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
+)
+"""The photo files `load_photo` decodes (HEIC/HEIF with the optional plugin), by suffix."""
+
 MIN_SHORT_SIDE = 240
 """Below this a photo cannot fill even a preview frame without visible blocks."""
 

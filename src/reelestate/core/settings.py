@@ -14,6 +14,12 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIN_PHOTOS = 5
+"""Fewer usable photos than this cannot fill a video (REELESTATE_MIN_PHOTOS by default)."""
+MAX_PHOTOS = 40
+"""The most photos one video takes (REELESTATE_MAX_PHOTOS by default)."""
+DEFAULT_AI_VIDEO_MODEL = "kling-1.6-standard"
+
 
 class Settings(BaseSettings):
     """Process-wide configuration; secrets stay `SecretStr` so they never print."""
@@ -141,8 +147,8 @@ class Settings(BaseSettings):
     """Sign-ups and invitation acceptances from one address per hour."""
     renders_per_hour: int = Field(default=60, ge=1, alias="REELESTATE_RENDER_LIMIT")
     signup_credits: int = Field(default=50, ge=0, alias="REELESTATE_SIGNUP_CREDITS")
-    min_photos: int = Field(default=5, ge=1, alias="REELESTATE_MIN_PHOTOS")
-    max_photos: int = Field(default=40, ge=1, alias="REELESTATE_MAX_PHOTOS")
+    min_photos: int = Field(default=MIN_PHOTOS, ge=1, alias="REELESTATE_MIN_PHOTOS")
+    max_photos: int = Field(default=MAX_PHOTOS, ge=1, alias="REELESTATE_MAX_PHOTOS")
     max_photo_mb: int = Field(default=25, ge=1, le=40, alias="REELESTATE_MAX_PHOTO_MB")
     max_music_mb: int = Field(default=100, ge=1, le=200, alias="REELESTATE_MAX_MUSIC_MB")
     """The largest music track accepted (a 15-minute WAV is about 160 MB; MP3 far less)."""
@@ -156,7 +162,7 @@ class Settings(BaseSettings):
         default=2, ge=1, le=16, alias="REELESTATE_VIDEO_GEN_CONCURRENCY"
     )
     """AI clips generated at once by one process (`reelestate make`, direct chat renders)."""
-    ai_video_model: str = Field(default="kling-1.6-standard", alias="REELESTATE_AI_VIDEO_MODEL")
+    ai_video_model: str = Field(default=DEFAULT_AI_VIDEO_MODEL, alias="REELESTATE_AI_VIDEO_MODEL")
     """The model used when someone asks for AI motion without naming one."""
 
     @property

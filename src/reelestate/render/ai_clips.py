@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import InvalidSpecError, ProviderError, ReelEstateError
+from reelestate.core.hashing import file_sha256
 from reelestate.providers.video_gen.base import (
     ClipProgress,
     ClipRequest,
@@ -107,14 +108,6 @@ def estimate_spec_cost(spec: RenderSpec, registry: VideoModelRegistry) -> CostEs
     return CostEstimate(
         scenes=len(per_scene), usd=round(sum(c for _, _, c in per_scene), 4), per_scene=per_scene
     )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def clip_cache_key(request: AiSceneRequest, photo_sha256: str) -> str:

@@ -20,7 +20,6 @@ from reelestate.core.errors import (
     PhotoError,
 )
 from reelestate.core.imaging import load_photo
-from reelestate.core.settings import get_settings
 from reelestate.providers.tts.base import TextToSpeech, WordTiming
 from reelestate.render.captions import (
     CaptionLayout,
@@ -218,12 +217,12 @@ def render_video(
     *,
     on_progress: ProgressHandler | None = None,
     cancel: CancelToken | None = None,
-    cache_dir: Path | None = None,
+    cache_dir: Path,
     tts: TextToSpeech | None = None,
 ) -> RenderResult:
     """Render `spec` into `out_dir` as video.mp4, video.srt and thumbnail.jpg."""
     watch = _Stopwatch()
-    cache = Path(cache_dir or get_settings().cache_dir).resolve()
+    cache = Path(cache_dir).resolve()
     for folder in (out_dir, cache / "clips", cache / "audio"):
         folder.mkdir(parents=True, exist_ok=True)
     timeline = build_timeline(spec)

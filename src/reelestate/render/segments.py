@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelestate.core.errors import RenderError
+from reelestate.core.hashing import file_sha256
 from reelestate.core.imaging import load_photo
 from reelestate.render.cards import intro_card, outro_card
 from reelestate.render.clip_source import ClipSource
@@ -100,11 +101,7 @@ class SourceLoader:
 
 def file_digest(path: Path, memo: dict[Path, str]) -> str:
     if path not in memo:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        memo[path] = digest.hexdigest()
+        memo[path] = file_sha256(path)
     return memo[path]
 
 

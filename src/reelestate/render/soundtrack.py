@@ -16,10 +16,10 @@ from typing import Any
 from reelestate.core.errors import InvalidSpecError, OutputValidationError
 from reelestate.providers.music.procedural import make_music_bed
 from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
-from reelestate.providers.tts.narrator import narrator_for
 from reelestate.render.audio import Loudness, mix_audio
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.music_bed import prepare_uploaded_bed
+from reelestate.render.narration import synthesize_narration
 from reelestate.render.probe import ffprobe_json
 from reelestate.render.progress import ProgressReporter
 from reelestate.render.segments import file_digest
@@ -55,15 +55,7 @@ def _narration(
             None,
         )
     if spec.narration is not None:
-        engine = tts or narrator_for(spec.narration.provider)
-        narration = engine.synthesize(
-            spec.narration.text,
-            voice=spec.narration.voice,
-            out_dir=cache / "narration",
-            rate=spec.narration.rate,
-            model=spec.narration.model,
-            style=spec.narration.style,
-        )
+        narration = synthesize_narration(spec.narration, cache, tts)
         return (
             narration.audio,
             list(narration.words),

@@ -2,7 +2,7 @@
 
 Everything a user can get wrong is checked before the first frame: the photo count, the
 facts, the photos themselves (unreadable or rejected ones are dropped with their reason,
-and fewer than five usable ones stop the run).
+and fewer usable ones than the settings' minimum stop the run).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import InvalidInputError
-from reelestate.core.settings import get_settings
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
 from reelestate.core.styles import Style
 from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.providers.tts.base import Narration
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
+from reelestate.providers.vision.factory import get_photo_analyser
 from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.engine import render_video
 from reelestate.render.progress import RenderProgress
@@ -37,9 +38,6 @@ from reelestate.tools.script import Script, write_script
 from reelestate.tools.script_llm import default_script_writer
 from reelestate.tools.storyboard import write_render_spec
 from reelestate.tools.storyboard_model import MusicTrackRef
-
-MIN_PHOTOS = 5
-MAX_PHOTOS = 40
 
 
 class MakeRequest(BaseModel):
@@ -71,16 +69,18 @@ class MakeOutputs(BaseModel):
     result: RenderResult
 
 
-def check_photo_count(photos: Sequence[Path]) -> None:
-    if len(photos) < MIN_PHOTOS:
+def check_photo_count(
+    photos: Sequence[Path], *, min_photos: int = MIN_PHOTOS, max_photos: int = MAX_PHOTOS
+) -> None:
+    if len(photos) < min_photos:
         raise InvalidInputError(
-            f"Found {len(photos)} photo(s); a video needs at least {MIN_PHOTOS}.",
+            f"Found {len(photos)} photo(s); a video needs at least {min_photos}.",
             hint="Add photos or point to the folder that holds them all.",
         )
-    if len(photos) > MAX_PHOTOS:
+    if len(photos) > max_photos:
         raise InvalidInputError(
-            f"Found {len(photos)} photos; a video takes at most {MAX_PHOTOS}.",
-            hint="Choose the best 40 and try again.",
+            f"Found {len(photos)} photos; a video takes at most {max_photos}.",
+            hint=f"Choose the best {max_photos} and try again.",
         )
 
 
@@ -174,11 +174,16 @@ def _report(
 def make_video(
     request: MakeRequest,
     out_dir: Path,
+    settings: Settings,
     *,
     on_stage: Callable[[str], None] | None = None,
     on_progress: Callable[[RenderProgress], None] | None = None,
 ) -> MakeOutputs:
-    """Analyse, script, plan and render; write video, captions, thumbnail, storyboard, report."""
+    """Analyse, script, plan and render; write video, captions, thumbnail, storyboard, report.
+
+    `settings` choose the analyser, the script writer, the voice and video providers, the
+    cache, and the limits on photos and music.
+    """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -191,15 +196,20 @@ def make_video(
             on_stage(name)
 
     photos = expand_photo_paths(request.photos)
-    check_photo_count(photos)
+    check_photo_count(photos, min_photos=settings.min_photos, max_photos=settings.max_photos)
     listing = require_facts(request.listing)
+    models = video_models(settings)
     if request.ai_video:
-        video_models(get_settings()).get(request.ai_video)  # unknown keys fail before any work
+        models.get(request.ai_video)  # unknown keys fail before any work
     if request.voice:
         parse_voice_choice(request.voice)
-    music = music_track_from_file(request.music) if request.music is not None else None
+    music = (
+        music_track_from_file(request.music, max_mb=settings.max_music_mb)
+        if request.music is not None
+        else None
+    )
     stage("checked")
-    analysis = analyse_photos(photos)
+    analysis = analyse_photos(photos, get_photo_analyser(settings))
     stage("analysed")
     script = write_script(
         listing,
@@ -207,7 +217,7 @@ def make_video(
         style=request.style,
         length_seconds=request.length_seconds,
         seed=request.seed,
-        writer=default_script_writer(),
+        writer=default_script_writer(settings),
     )
     stage("scripted")
     choices = PlanChoices(
@@ -219,20 +229,29 @@ def make_video(
         ai_video=request.ai_video,
         ai_scenes=request.ai_scenes,
     )
-    history = plan(listing, analysis.results, script, choices, ai_author="make")
+    history = plan(
+        listing,
+        analysis.results,
+        script,
+        choices,
+        ai_author="make",
+        min_photos=settings.min_photos,
+        models=models,
+    )
     spec, narration = fitted_render_spec(
         history.current,
         listing,
         script,
+        cache_dir=settings.cache_dir,
         profile="preview" if request.preview else "final",
         brand=request.brand,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")
-    spec, outcomes = asyncio.run(generate_ai_clips(spec))
+    spec, outcomes = asyncio.run(generate_ai_clips(spec, settings))
     stage("ai_clips")
-    result = render_video(spec, out_dir, on_progress=on_progress)
+    result = render_video(spec, out_dir, on_progress=on_progress, cache_dir=settings.cache_dir)
     stage("rendered")
     dropped = [{"path": d.path, "reasons": list(d.reasons)} for d in history.dropped] + [
         {"path": str(f.path), "reasons": [f.message]} for f in analysis.failures

@@ -17,9 +17,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelestate.core.errors import ConfigurationError
+from reelestate.core.settings import MIN_PHOTOS
 from reelestate.core.styles import Style
 from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.providers.tts.base import Narration, VoiceStyle
+from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalyser, PhotoAnalysis
 from reelestate.render.spec import Aspect, BrandKit, Profile, RenderSpec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, with_ai_motion
@@ -78,23 +81,32 @@ def plan(
     *,
     previous: StoryboardHistory | None = None,
     ai_author: str = "planner",
+    min_photos: int = MIN_PHOTOS,
+    models: VideoModelRegistry | None = None,
 ) -> StoryboardHistory:
     """Version 1 from the photos and script; with `previous`, its next version instead.
 
     A re-plan keeps the music the storyboard had: the person may have dropped their track
     since, and a new plan is about the facts, not the soundtrack. With `choices.ai_video`,
-    further versions (credited to `ai_author`) ask for generated motion in the best scenes.
+    further versions (credited to `ai_author`) ask for generated motion in the best scenes,
+    checked against `models` (the configured video models).
     """
     if previous is not None:
         choices = choices.model_copy(update={"music_track": previous.current.settings.music_track})
-    history = plan_storyboard(listing, analyses, script, settings=choices.settings())
+    history = plan_storyboard(
+        listing, analyses, script, settings=choices.settings(), min_photos=min_photos
+    )
     if previous is not None:
         fresh = history.current.model_copy(
             update={"number": previous.current.number + 1, "reason": REPLAN_REASON}
         )
         history = history.model_copy(update={"versions": (*previous.versions, fresh)})
     if choices.ai_video:
-        history = with_ai_motion(history, choices.ai_video, choices.ai_scenes, author=ai_author)
+        if models is None:
+            raise ConfigurationError("Generated motion was asked for without the video models.")
+        history = with_ai_motion(
+            history, choices.ai_video, choices.ai_scenes, author=ai_author, models=models
+        )
     return history
 
 
@@ -104,10 +116,12 @@ def revise(
     *,
     author: str,
     reason: str | None = None,
+    models: VideoModelRegistry | None = None,
 ) -> StoryboardHistory:
-    """One new version per operation; every earlier version is kept."""
+    """One new version per operation; every earlier version is kept. An operation asking for
+    generated motion is checked against `models` (and refused without them)."""
     for op in operations:
-        history = history.apply(op, author=author, reason=reason)
+        history = history.apply(op, author=author, reason=reason, models=models)
     return history
 
 
@@ -132,9 +146,10 @@ def render_spec(
     return spec
 
 
-def fit(spec: RenderSpec) -> tuple[RenderSpec, Narration | None]:
-    """The spec with its narration synthesised and the scenes long enough for it (blocks)."""
-    return speak_and_fit(spec)
+def fit(spec: RenderSpec, *, cache_dir: Path) -> tuple[RenderSpec, Narration | None]:
+    """The spec with its narration synthesised (cached under `cache_dir`) and the scenes long
+    enough for it (blocks)."""
+    return speak_and_fit(spec, cache_dir=cache_dir)
 
 
 def fitted_render_spec(
@@ -142,13 +157,14 @@ def fitted_render_spec(
     listing: Listing,
     script: Script,
     *,
+    cache_dir: Path,
     profile: Profile = "final",
     brand: BrandKit | None = None,
     music_on: bool = True,
 ) -> tuple[RenderSpec, Narration | None]:
     """`render_spec` then `fit`: what a render of `version` takes (blocks)."""
     spec = render_spec(version, listing, script, profile=profile, brand=brand, music_on=music_on)
-    return fit(spec)
+    return fit(spec, cache_dir=cache_dir)
 
 
 async def ready_render_spec(
@@ -156,6 +172,7 @@ async def ready_render_spec(
     listing: Listing,
     script: Script,
     *,
+    cache_dir: Path,
     profile: Profile = "final",
     brand: BrandKit | None = None,
     music_on: bool = True,
@@ -166,6 +183,7 @@ async def ready_render_spec(
         version,
         listing,
         script,
+        cache_dir=cache_dir,
         profile=profile,
         brand=brand,
         music_on=music_on,

@@ -8,7 +8,6 @@ blob keys, never by the scratch paths.
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import tempfile
 import uuid
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.filenames import safe_stem
 from reelestate.core.styles import Style
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.spec import BrandKit
@@ -34,8 +34,6 @@ from reelestate.tools.listing import parse_listing, require_facts
 from reelestate.tools.music import kit_music
 from reelestate.tools.script import write_script
 from reelestate.tools.storyboard import StoryboardHistory
-
-_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 async def plan_from_project(
@@ -95,7 +93,9 @@ def _plan_from_project(
             music_track=music,
             **kit_voice(brand),
         )
-        planned = flow.plan(listing, analyses, script, choices)
+        planned = flow.plan(
+            listing, analyses, script, choices, min_photos=services.settings.min_photos
+        )
         history = StoryboardHistory.model_validate(
             _replace_paths(planned.model_dump(mode="json"), local)
         )
@@ -125,7 +125,7 @@ def _analyse_photos(
     paths: list[Path] = []
     for i, photo in enumerate(photos):
         suffix = Path(photo.blob_key).suffix
-        stem = _SAFE.sub("-", Path(photo.filename or "photo").stem)[:60]
+        stem = safe_stem(Path(photo.filename or "photo").stem)[:60]
         path = services.blobs.download(ctx, photo.blob_key, folder / f"{i:03d}-{stem}{suffix}")
         local[str(path)] = photo.blob_key
         paths.append(path)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.core.settings import Settings
+from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit, RenderSpec
 from reelestate.services import storyboard_flow as flow
@@ -196,7 +197,9 @@ def _revise(
         )
     stored = StoredPlan.of(boards.numbered(ctx, storyboard_id, board.current_version))
     parsed = [parse_op(op) for op in operations]
-    history = flow.revise(stored.history, parsed, author=author, reason=reason)
+    history = flow.revise(
+        stored.history, parsed, author=author, reason=reason, models=video_models(services.settings)
+    )
     project = ProjectsRepository(services.db).get(ctx, board.project_id)
     brand = kit_data(services.db, ctx, project.brand_kit_id)
     spec = flow.render_spec(history.current, stored.listing, stored.script, brand=BrandKit())

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reelestate.core.errors import InvalidInputError
-from reelestate.core.settings import get_settings
+from reelestate.core.settings import Settings
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import estimate_cost
-from reelestate.providers.video_gen.registry import video_models
+from reelestate.providers.video_gen.registry import VideoModelRegistry, video_models
 from reelestate.render.ai_clips import (
     AiClipOutcome,
     CostEstimate,
@@ -46,20 +46,26 @@ def choose_ai_scenes(scenes: Sequence[StoryboardScene], count: int) -> list[int]
 
 
 def with_ai_motion(
-    history: StoryboardHistory, model: str, count: int = DEFAULT_AI_SCENES, *, author: str
+    history: StoryboardHistory,
+    model: str,
+    count: int = DEFAULT_AI_SCENES,
+    *,
+    author: str,
+    models: VideoModelRegistry,
 ) -> StoryboardHistory:
     """`history` with one new version per chosen scene asking for `model`'s motion."""
-    video_models(get_settings()).get(model)  # an unknown key is refused before any change
+    models.get(model)  # an unknown key is refused before any change
     for scene in choose_ai_scenes(history.current.scenes, count):
-        history = history.apply(SetAiMotionOp(scene=scene, model=model), author=author)
+        history = history.apply(
+            SetAiMotionOp(scene=scene, model=model), author=author, models=models
+        )
     return history
 
 
-def version_cost(scenes: Sequence[StoryboardScene]) -> CostEstimate:
+def version_cost(scenes: Sequence[StoryboardScene], models: VideoModelRegistry) -> CostEstimate:
     """The provider cost of a storyboard version's AI scenes, before anything is generated."""
-    registry = video_models(get_settings())
     per_scene = [
-        (i, s.ai_motion.model, estimate_cost(registry.get(s.ai_motion.model), s.duration))
+        (i, s.ai_motion.model, estimate_cost(models.get(s.ai_motion.model), s.duration))
         for i, s in enumerate(scenes)
         if s.ai_motion is not None
     ]
@@ -68,16 +74,21 @@ def version_cost(scenes: Sequence[StoryboardScene]) -> CostEstimate:
     )
 
 
-def cost_estimate(spec: RenderSpec) -> CostEstimate:
-    """The provider cost of the spec's AI scenes with the configured price list."""
-    return estimate_spec_cost(spec, video_models(get_settings()))
+def cost_estimate(spec: RenderSpec, models: VideoModelRegistry) -> CostEstimate:
+    """The provider cost of the spec's AI scenes with `models`' price list."""
+    return estimate_spec_cost(spec, models)
 
 
-async def generate_ai_clips(spec: RenderSpec) -> tuple[RenderSpec, list[AiClipOutcome]]:
-    """Make the spec's AI clips in this process; scenes that fail keep photo motion."""
+async def generate_ai_clips(
+    spec: RenderSpec, settings: Settings
+) -> tuple[RenderSpec, list[AiClipOutcome]]:
+    """Make the spec's AI clips in this process; scenes that fail keep photo motion.
+
+    `settings` chooses the video provider, its price list, the clip cache and how many
+    clips are made at once.
+    """
     if not ai_requests(spec):
         return spec, []
-    settings = get_settings()
     return await resolve_clips(
         spec,
         video_generator(settings),

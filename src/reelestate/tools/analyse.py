@@ -8,12 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from reelestate.core.settings import get_settings
+from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.providers.vision.base import PhotoAnalyser, PhotoAnalysis, PhotoFailure
-from reelestate.providers.vision.factory import get_photo_analyser
-
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff"})
-"""What a folder is searched for; files named on their own are tried whatever their suffix."""
 
 
 class AnalysisReport(BaseModel):
@@ -63,7 +59,10 @@ class AnalysisReport(BaseModel):
 
 
 def expand_photo_paths(paths: Sequence[Path]) -> list[Path]:
-    """Folders become their photo files (sorted by name); other paths are kept as given."""
+    """Folders become their photo files (sorted by name); other paths are kept as given.
+
+    A folder is searched for `PHOTO_SUFFIXES`; a file named on its own is tried whatever its
+    suffix."""
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -82,8 +81,7 @@ def expand_photo_paths(paths: Sequence[Path]) -> list[Path]:
     return expanded
 
 
-def analyse_photos(paths: Sequence[Path], analyser: PhotoAnalyser | None = None) -> AnalysisReport:
+def analyse_photos(paths: Sequence[Path], analyser: PhotoAnalyser) -> AnalysisReport:
     """Analyse photos leniently: an unreadable one is reported, the others still analysed."""
-    chosen = analyser or get_photo_analyser(get_settings())
-    batch = chosen.analyse_batch(expand_photo_paths(paths))
+    batch = analyser.analyse_batch(expand_photo_paths(paths))
     return AnalysisReport(results=batch.results, failures=batch.failures)

@@ -7,7 +7,6 @@ track is refused for the same reasons, with the same words, wherever it was sent
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from datetime import UTC, datetime
@@ -16,12 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reelestate.core.settings import get_settings
+from reelestate.core.filenames import safe_stem
+from reelestate.core.hashing import file_sha256
 from reelestate.providers.music.uploaded import MB, check_music_track
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MusicTrackRef
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_NAME = 120
 
@@ -32,34 +31,26 @@ def display_name(name: str) -> str:
     return clean[:MAX_NAME] or "music track"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(MB):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def music_track_from_file(
     source: Path,
     *,
     name: str | None = None,
     keep_in: Path | None = None,
-    max_mb: int | None = None,
+    max_mb: int,
 ) -> MusicTrackRef:
     """Check `source` as a music bed (`MusicTrackError` if it cannot be one) and describe it.
 
     With `keep_in`, the file is copied there first under a name of its real type (`.mp3`,
     `.m4a`...), for channels whose uploads are deleted after the message (chat, Telegram).
     """
-    limit = (max_mb or get_settings().max_music_mb) * MB
+    limit = max_mb * MB
     info = check_music_track(source, max_bytes=limit)
     shown = display_name(name or source.name)
     path = source.resolve()
     if keep_in is not None:
         keep_in.mkdir(parents=True, exist_ok=True)
-        stem = _UNSAFE.sub("-", Path(shown).stem).strip("-")[:40] or "music"
-        path = (keep_in / f"{stem}-{_sha256(source)[:12]}{info.suffix}").resolve()
+        stem = safe_stem(Path(shown).stem).strip("-")[:40] or "music"
+        path = (keep_in / f"{stem}-{file_sha256(source)[:12]}{info.suffix}").resolve()
         if not path.exists():
             part = path.with_name(f".{path.name}.part")
             shutil.copyfile(source, part)

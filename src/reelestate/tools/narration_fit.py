@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reelestate.core.errors import InvalidSpecError
-from reelestate.core.settings import get_settings
 from reelestate.providers.tts.base import Narration, TextToSpeech
-from reelestate.providers.tts.narrator import narrator_for
+from reelestate.render.narration import synthesize_narration
 from reelestate.render.spec import MAX_SCENE_SECONDS, RenderSpec, VoiceTrack
 from reelestate.render.timeline import OUTRO_SECONDS
 
@@ -43,28 +42,20 @@ def stretch_scenes(spec: RenderSpec, total: float) -> RenderSpec:
 
 
 def fit_to_narration(
-    spec: RenderSpec, *, tts: TextToSpeech | None = None, cache_dir: Path | None = None
+    spec: RenderSpec, *, cache_dir: Path, tts: TextToSpeech | None = None
 ) -> RenderSpec:
     """Synthesise the spec's narration once and make the scenes fit it."""
     return speak_and_fit(spec, tts=tts, cache_dir=cache_dir)[0]
 
 
 def speak_and_fit(
-    spec: RenderSpec, *, tts: TextToSpeech | None = None, cache_dir: Path | None = None
+    spec: RenderSpec, *, cache_dir: Path, tts: TextToSpeech | None = None
 ) -> tuple[RenderSpec, Narration | None]:
     """`fit_to_narration`, also returning the narration (its provider, cost and fallbacks)."""
     if spec.narration is None or spec.voice is not None:
         return spec, None
     request = spec.narration
-    folder = (cache_dir or get_settings().cache_dir) / "narration"
-    narration = (tts or narrator_for(request.provider)).synthesize(
-        request.text,
-        voice=request.voice,
-        out_dir=folder,
-        rate=request.rate,
-        model=request.model,
-        style=request.style,
-    )
+    narration = synthesize_narration(request, cache_dir, tts)
     voice = VoiceTrack(audio=narration.audio, words=narration.words, offset=request.offset)
     fitted = spec.model_copy(update={"voice": voice, "narration": None})
     needed = required_scene_seconds(spec, narration.duration, request.offset)

@@ -13,7 +13,7 @@ import re
 from pydantic import BaseModel, ValidationError
 
 from reelestate.core.errors import ProviderError
-from reelestate.core.settings import Settings, get_settings
+from reelestate.core.settings import Settings
 from reelestate.core.styles import STYLES
 from reelestate.prompts.script_llm import FEEDBACK_NOTE, SCRIPT_SYSTEM_PROMPT
 from reelestate.providers.llm.base import ChatModel
@@ -120,9 +120,8 @@ class LLMScriptWriter:
         return parse_reply(self.model.complete(system, brief_message(brief)), brief, self.name)
 
 
-def default_script_writer(settings: Settings | None = None) -> ScriptWriter:
+def default_script_writer(settings: Settings) -> ScriptWriter:
     """The language-model writer when a key is configured, else the rule-based one."""
-    settings = settings or get_settings()
     if settings.openai_api_key is None:
         return RuleBasedScriptWriter()
     return LLMScriptWriter(OpenAIChatModel.from_settings(settings))

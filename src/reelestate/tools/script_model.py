@@ -11,7 +11,7 @@ from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.tools.listing import Listing
 from reelestate.tools.numbers import spoken_word_count
 from reelestate.tools.script_facts import FactSheet
-from reelestate.tools.shot_plan import Shot
+from reelestate.tools.shot_plan import PlannedShot
 
 DEFAULT_WORDS_PER_MINUTE = 165.0
 SENTENCE_PAUSE_SECONDS = 0.2
@@ -73,7 +73,7 @@ class ScriptBrief(BaseModel):
     listing: Listing
     analyses: tuple[PhotoAnalysis, ...]
     sheet: FactSheet
-    shots: tuple[Shot, ...]
+    shots: tuple[PlannedShot, ...]
     style: Style
     length_seconds: float
     seed: int

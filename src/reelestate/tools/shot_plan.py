@@ -14,11 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
 from reelestate.tools.script_facts import confident_room
 
-MIN_PHOTOS = 5
-MAX_PHOTOS = 40
 SECONDS_PER_PHOTO = 3.0
 ShotRole = Literal["opening", "body", "closing"]
 
@@ -34,7 +33,7 @@ _GROUP: dict[str, int] = {
 _PRIORITY: tuple[str, ...] = ("kitchen", "living_room", "bedroom", "bathroom")
 
 
-class Shot(BaseModel):
+class PlannedShot(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     photo_index: int
@@ -56,7 +55,7 @@ class DroppedPhoto(BaseModel):
 class ShotPlan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    shots: tuple[Shot, ...]
+    shots: tuple[PlannedShot, ...]
     dropped: tuple[DroppedPhoto, ...]
 
 
@@ -132,7 +131,7 @@ def plan_shots(
         best = max(exteriors, key=lambda c: _quality(analyses[c[0]]))
         closing = next(c for c in exteriors if c != best)
         ordered = [best, *(c for c in ordered if c not in (best, closing)), closing]
-    shots = [Shot(photo_index=i, room=room, role="body") for i, room in ordered]
+    shots = [PlannedShot(photo_index=i, room=room, role="body") for i, room in ordered]
     if shots:
         shots[0] = shots[0].model_copy(update={"role": "opening"})
     if len(shots) > 1 and len(exteriors) >= 2:

@@ -19,9 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reelestate.core.errors import InvalidInputError, InvalidRevisionError
+from reelestate.core.settings import MIN_PHOTOS
 from reelestate.prompts.features import ROOM_LABELS, ROOM_TERMS
 from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.providers.tts.narrator import parse_voice_choice
+from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.spec import (
     BrandKit,
@@ -91,8 +93,12 @@ class StoryboardHistory(BaseModel):
         author: str,
         reason: str | None = None,
         now: datetime | None = None,
+        models: VideoModelRegistry | None = None,
     ) -> StoryboardHistory:
-        """This history with one more version: the current one changed by `op`."""
+        """This history with one more version: the current one changed by `op`.
+
+        `models`: the video models an AI motion change may name (checked against them).
+        """
         new = apply_op(
             self.current,
             op,
@@ -101,6 +107,7 @@ class StoryboardHistory(BaseModel):
             now=now or _now(),
             number=self.current.number + 1,
             reason=reason,
+            models=models,
         )
         return self.model_copy(update={"versions": (*self.versions, new)})
 
@@ -168,15 +175,19 @@ def plan_storyboard(
     settings: StoryboardSettings | None = None,
     author: str = "planner",
     now: datetime | None = None,
+    min_photos: int = MIN_PHOTOS,
 ) -> StoryboardHistory:
-    """Version 1: the shot plan's photos in order, timed by their narration lines."""
+    """Version 1: the shot plan's photos in order, timed by their narration lines.
+
+    Fewer than `min_photos` usable photos cannot make one (`InvalidInputError` says why).
+    """
     if settings is None:
         settings = StoryboardSettings(
             style=script.style,
             music_mood=STYLE_MUSIC[script.style],
             length_seconds=script.length_seconds,
         )
-    plan = plan_shots(analyses, settings.length_seconds)
+    plan = plan_shots(analyses, settings.length_seconds, min_photos=min_photos)
     photos = tuple(StoryboardPhoto.from_analysis(i, a) for i, a in enumerate(analyses))
     highlights = fact_sheet(listing, analyses).highlights
     durations = []

@@ -14,12 +14,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from reelestate.core.errors import InvalidInputError, InvalidRevisionError
-from reelestate.core.settings import get_settings
 from reelestate.core.styles import Style
 from reelestate.prompts.motion import motion_prompt
 from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.providers.tts.narrator import parse_voice_choice
-from reelestate.providers.video_gen.registry import video_models
+from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.render.spec import AiMotion, Aspect, MotionKind, MusicMood
 from reelestate.tools.fair_housing import lint
 from reelestate.tools.storyboard_model import (
@@ -348,7 +347,10 @@ def _apply_settings(op: RevisionOp, settings: StoryboardSettings) -> StoryboardS
 
 
 def _apply(
-    op: RevisionOp, version: StoryboardVersion, photos: Sequence[StoryboardPhoto]
+    op: RevisionOp,
+    version: StoryboardVersion,
+    photos: Sequence[StoryboardPhoto],
+    models: VideoModelRegistry | None,
 ) -> tuple[list[StoryboardScene], StoryboardSettings]:
     scenes = list(version.scenes)
     settings = _apply_settings(op, version.settings)
@@ -379,7 +381,7 @@ def _apply(
         case SetAiMotionOp():
             i = _scene_index(op.scene, scenes)
             scenes[i] = scenes[i].model_copy(
-                update={"ai_motion": _ai_motion(op.model, scenes[i].room)}
+                update={"ai_motion": _ai_motion(op.model, scenes[i].room, models)}
             )
         case SetLengthOp():
             if not MIN_TOTAL_SECONDS <= op.seconds <= MAX_TOTAL_SECONDS:
@@ -391,12 +393,17 @@ def _apply(
     return scenes, settings
 
 
-def _ai_motion(model: str | None, room: str) -> AiMotion | None:
+def _ai_motion(model: str | None, room: str, models: VideoModelRegistry | None) -> AiMotion | None:
     """The scene's AI motion request: a known model and a camera-only prompt for its room."""
     if model is None:
         return None
+    if models is None:
+        raise InvalidRevisionError(
+            "Cannot use AI motion here: no video models are available.",
+            reasons=["no video model list"],
+        )
     try:
-        video_models(get_settings()).get(model)
+        models.get(model)
     except InvalidInputError as exc:
         raise InvalidRevisionError(
             f"Cannot use AI motion: {exc.message}", reasons=[exc.message], hint=exc.hint
@@ -429,9 +436,13 @@ def apply_op(
     now: datetime,
     number: int,
     reason: str | None = None,
+    models: VideoModelRegistry | None = None,
 ) -> StoryboardVersion:
-    """The version `op` makes from `version`, checked; `InvalidRevisionError` says why not."""
-    scenes, settings = _apply(op, version, photos)
+    """The version `op` makes from `version`, checked; `InvalidRevisionError` says why not.
+
+    `models`: the video models AI motion may ask for; without them it cannot be asked for.
+    """
+    scenes, settings = _apply(op, version, photos, models)
     new = StoryboardVersion(
         number=number,
         author=author,

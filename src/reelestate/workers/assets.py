@@ -7,12 +7,12 @@ worker's fetch stage downloads them and rewrites the keys to local paths before 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from reelestate.core.hashing import file_sha256
 from reelestate.render.spec import RenderSpec, parse_spec
 from reelestate.storage.blobs import BlobStore, blob_key, check_key, guess_content_type
 from reelestate.storage.context import TenantContext
@@ -41,14 +41,6 @@ def file_fields(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
                 yield brand, name
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def store_spec_files(
     spec: RenderSpec,
     ctx: TenantContext,
@@ -64,7 +56,7 @@ def store_spec_files(
         path = Path(container[field])
         if str(path) not in uploaded:
             content_type = guess_content_type(path)
-            sha = _sha256(path)
+            sha = file_sha256(path)
             key = blob_key(ctx, "media", sha[:40] + path.suffix.lower())
             info = blobs.stat(ctx, key) or blobs.put_file(ctx, key, path, content_type)
             row = media.register(

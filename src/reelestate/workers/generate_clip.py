@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.errors import FeatureUnavailableError, ReelEstateError
+from reelestate.core.hashing import file_sha256
 from reelestate.core.jobs import JobKind, JobStatus
 from reelestate.providers.video_gen import video_generator
 from reelestate.providers.video_gen.base import ClipProgress
@@ -32,7 +33,6 @@ from reelestate.render.ai_clips import (
     apply_outcomes,
     clip_cache_key,
     fallback,
-    file_sha256,
     generate_clip,
 )
 from reelestate.render.progress import RenderProgress

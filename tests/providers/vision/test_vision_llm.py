@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 
 import pytest
+from tests.support.fake_openai import FakeOpenAI, Reply, failure, say
 
 from reelestate.core.settings import Settings
 from reelestate.providers.vision.embedded import EmbeddedPhotoAnalyser
 from reelestate.providers.vision.factory import get_photo_analyser
 from reelestate.providers.vision.llm import LLMPhotoAnalyser
-
-sys.path.insert(0, str(Path(__file__).parent))
-from vision_fake_openai import completion, fake_openai
 
 PHOTOS = Path(__file__).parents[2] / "fixtures" / "photos" / "house107"
 PATHS = [PHOTOS / "kitchen.jpg", PHOTOS / "bedroom.jpg"]
@@ -30,8 +27,13 @@ def _settings(base_url: str) -> Settings:
     )
 
 
-def _answer(room: str, confidence: float) -> tuple[int, str]:
-    return 200, completion(json.dumps({"room": room, "confidence": confidence}))
+def _answer(room: str, confidence: float) -> Reply:
+    return say(json.dumps({"room": room, "confidence": confidence}))
+
+
+def fake_openai(replies: list[Reply]) -> FakeOpenAI:
+    """The server answering `replies` in turn, the last one to every later request."""
+    return FakeOpenAI(replies, repeat_last=True)
 
 
 def test_the_factory_picks_the_llm_only_with_a_key() -> None:
@@ -41,7 +43,7 @@ def test_the_factory_picks_the_llm_only_with_a_key() -> None:
 
 
 def test_rooms_come_from_the_model_and_photos_travel_as_data_urls() -> None:
-    with fake_openai([_answer("living_room", 0.91), _answer("bedroom", 0.88)]) as server:
+    with fake_openai([_answer("living_room", 0.91), _answer("bedroom", 0.88)]).running() as server:
         analyser = get_photo_analyser(_settings(server.base_url))
         results = analyser.analyse(PATHS)
     assert [(r.room, r.room_confidence, r.analyser) for r in results] == [
@@ -63,7 +65,7 @@ def test_rooms_come_from_the_model_and_photos_travel_as_data_urls() -> None:
 
 
 def test_a_low_confidence_answer_becomes_unsure() -> None:
-    with fake_openai([_answer("kitchen", 0.35)]) as server:
+    with fake_openai([_answer("kitchen", 0.35)]).running() as server:
         results = get_photo_analyser(_settings(server.base_url)).analyse(PATHS[:1])
     assert (results[0].room, results[0].room_confidence) == ("unsure", 0.35)
 
@@ -71,18 +73,18 @@ def test_a_low_confidence_answer_becomes_unsure() -> None:
 @pytest.mark.parametrize(
     "reply",
     [
-        (200, completion("the room is a kitchen {")),
-        (200, completion(json.dumps({"room": "garage", "confidence": 0.9}))),
-        (200, completion(json.dumps({"room": "kitchen", "confidence": 7}))),
-        (500, json.dumps({"error": {"message": "upstream exploded", "type": "server_error"}})),
+        say("the room is a kitchen {"),
+        say(json.dumps({"room": "garage", "confidence": 0.9})),
+        say(json.dumps({"room": "kitchen", "confidence": 7})),
+        failure(500, "upstream exploded"),
     ],
     ids=["malformed-json", "unknown-room", "confidence-out-of-range", "http-500"],
 )
 def test_a_failing_model_falls_back_to_the_embedded_classifier(
-    reply: tuple[int, str], caplog: pytest.LogCaptureFixture
+    reply: Reply, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    with fake_openai([reply]) as server:
+    with fake_openai([reply]).running() as server:
         results = get_photo_analyser(_settings(server.base_url)).analyse(PATHS)
     local = EmbeddedPhotoAnalyser().analyse(PATHS)
     assert [r.analyser for r in results] == ["embedded", "embedded"]
@@ -95,7 +97,7 @@ def test_a_failing_model_falls_back_to_the_embedded_classifier(
 
 
 def test_a_batch_with_a_bad_photo_still_asks_about_the_good_ones(tmp_path: Path) -> None:
-    with fake_openai([_answer("kitchen", 0.97)]) as server:
+    with fake_openai([_answer("kitchen", 0.97)]).running() as server:
         batch = get_photo_analyser(_settings(server.base_url)).analyse_batch(
             [tmp_path / "gone.jpg", PATHS[0]]
         )

@@ -19,8 +19,10 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import RenderKind
 from reelestate.core.errors import RenderCancelledError
+from reelestate.core.settings import Settings
 from reelestate.render.ai_clips import without_ai_motion
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
@@ -42,14 +44,24 @@ class RenderRequest(BaseModel):
 
 
 class RenderBackend(Protocol):
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult: ...
+    async def render(
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        owner: RenderOwner | None = None,
+    ) -> RenderResult:
+        """Render `request`; `owner` says whose render it is (None: the backend's own default)."""
+        ...
 
 
 class InProcessRenderBackend:
-    """Runs the render engine in a worker thread; cancelling the caller stops FFmpeg."""
+    """Runs the render engine in a worker thread; cancelling the caller stops FFmpeg.
 
-    def __init__(self, *, cache_dir: Path | None = None) -> None:
-        self._cache_dir = cache_dir
+    `settings` give the render cache and, for finals, the video provider of the AI clips.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
 
     def _run(
         self,
@@ -65,17 +77,23 @@ class InProcessRenderBackend:
             request.out_dir,
             on_progress=on_progress,
             cancel=cancel,
-            cache_dir=self._cache_dir,
+            cache_dir=self._settings.cache_dir,
         )
         return result.model_copy(update={"notes": (*notes, *result.notes)})
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+    async def render(
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        owner: RenderOwner | None = None,
+    ) -> RenderResult:
+        """Everything renders on this machine, for nobody in particular: `owner` is not needed."""
         cancel = CancelToken()
         notes: list[str] = []
         if request.kind == "preview":
             request = request.model_copy(update={"spec": without_ai_motion(request.spec)})
         else:
-            spec, outcomes = await generate_ai_clips(request.spec)
+            spec, outcomes = await generate_ai_clips(request.spec, self._settings)
             request = request.model_copy(update={"spec": spec})
             notes = outcome_notes(outcomes)
         try:
@@ -120,8 +138,10 @@ async def render_with_progress(
     min_step: float = 2.0,
     renders: RunningRenders | None = None,
     thread_id: str = "",
+    owner: RenderOwner | None = None,
 ) -> RenderResult:
-    """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %).
+    """Run `request` for `owner`, passing progress to `emit` on this event loop (at most every
+    `min_step` %).
 
     With `renders`, the render can be stopped by `renders.cancel(thread_id)`; it then raises
     `RenderCancelledError`.
@@ -139,7 +159,7 @@ async def render_with_progress(
             last = (progress.stage, progress.percent)
             emit(progress)
 
-    task = asyncio.ensure_future(backend.render(request, sink))
+    task = asyncio.ensure_future(backend.render(request, sink, owner))
     try:
         with renders.track(thread_id, task) if renders is not None else nullcontext():
             while not task.done():

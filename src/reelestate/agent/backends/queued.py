@@ -7,8 +7,8 @@ into the conversation's folder. With `REDIS_URL` the jobs go to arq workers (`re
 worker`); otherwise a worker pool runs inside this process.
 
 Whose renders they are: the command line gives the backend one organisation for good; the web
-chat, where the organisation changes with the person, sets `render_owner` (a context variable)
-around each turn, and asyncio hands it down to the tasks the turn starts.
+chat and Telegram, where the organisation changes with the person, give each turn's owner to
+`Runner.send`, and the turn hands it to `render` with every render it asks for.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reelestate.agent.backends.base import ProgressSink, RenderRequest
+from reelestate.agent.owner import RenderOwner
 from reelestate.core.errors import (
     ConfigurationError,
     InvalidInputError,
@@ -35,7 +33,7 @@ from reelestate.core.errors import (
 )
 from reelestate.core.jobs import EngineStage, JobStatus
 from reelestate.core.ratelimit import RateLimiter
-from reelestate.core.settings import Settings, get_settings
+from reelestate.core.settings import Settings
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.services.storyboards import store_rendered_spec
@@ -45,20 +43,6 @@ from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.render_video import OUTPUT_FILES, render_result
 from reelestate.workers.service import JobsService, open_env, open_jobs_service
 
-
-@dataclass(frozen=True)
-class RenderOwner:
-    """Whose renders these are: the organisation (and person) and the project they belong to."""
-
-    ctx: TenantContext
-    project_id: uuid.UUID | None = None
-    """None: each render gets a project of its own (the command line's one-off renders)."""
-    brand: dict[str, Any] | None = None
-    """A brand kit's data (render `BrandKit` fields, files as blob keys) for every render."""
-    captions: bool | None = None
-
-
-render_owner: ContextVar[RenderOwner | None] = ContextVar("render_owner", default=None)
 USER_ERROR_CODES = frozenset({"invalid_input", "invalid_spec", "invalid_photo"})
 
 
@@ -97,7 +81,7 @@ def wait_words(seconds: float) -> str:
 class QueuedRenderBackend:
     """A `RenderBackend` that submits each render as a job and relays its progress.
 
-    `ctx`: the organisation every render belongs to when no `render_owner` is set (the command
+    `ctx`: the organisation every render belongs to when the turn names no owner (the command
     line). `limiter`: the render rate limit, counted per organisation; share it with the REST
     API so both count in one window.
     """
@@ -113,8 +97,7 @@ class QueuedRenderBackend:
         self._ctx = ctx
         self._limiter = limiter
 
-    def _owner(self) -> RenderOwner:
-        owner = render_owner.get()
+    def _owner(self, owner: RenderOwner | None) -> RenderOwner:
         if owner is not None:
             return owner
         if self._ctx is None:
@@ -150,8 +133,13 @@ class QueuedRenderBackend:
         )
         return version.id
 
-    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
-        owner = self._owner()
+    async def render(
+        self,
+        request: RenderRequest,
+        on_progress: ProgressSink,
+        owner: RenderOwner | None = None,
+    ) -> RenderResult:
+        owner = self._owner(owner)
         self._count(owner.ctx)
         storyboard_version_id = await asyncio.to_thread(self._store, owner, request)
         job = await self._jobs.submit_render(
@@ -188,11 +176,10 @@ class QueuedRenderBackend:
 
 @asynccontextmanager
 async def open_queued_backend(
-    settings: Settings | None = None, ctx: TenantContext | None = None
+    settings: Settings, ctx: TenantContext | None = None
 ) -> AsyncIterator[QueuedRenderBackend]:
     """A queue-backed renderer for one organisation (the local one unless `ctx` is given);
     without Redis, with a worker pool of its own in this process."""
-    settings = settings or get_settings()
     env = open_env(settings)
     pool = None if settings.redis_url else InProcessWorkerPool(env)
     try:

@@ -25,8 +25,8 @@ from reelestate.agent.state import (
     preview_of,
 )
 from reelestate.agent.summaries import CAN_DO
+from reelestate.core.settings import DEFAULT_AI_VIDEO_MODEL, MIN_PHOTOS
 from reelestate.tools.listing import missing_facts
-from reelestate.tools.shot_plan import MIN_PHOTOS
 from reelestate.tools.storyboard_model import MIN_TOTAL_SECONDS
 
 Call = tuple[str, dict[str, Any]]
@@ -51,14 +51,24 @@ def _listing_args(facts: ExtractedFacts) -> dict[str, Any]:
 class RuleBasedBrain:
     name = "rule-based"
 
-    def __init__(self, *, auto_preview: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        auto_preview: bool = True,
+        ai_video_model: str = DEFAULT_AI_VIDEO_MODEL,
+        min_photos: int = MIN_PHOTOS,
+    ) -> None:
         self.auto_preview = auto_preview
+        self.ai_video_model = ai_video_model
+        self.min_photos = min_photos
 
     async def step(self, state: AgentState, emit: Emit) -> AIMessage:
         text, results = turn_messages(list(state.get("messages") or []))
         done = {r.name for r in results if r.name}
         history = history_of(state)
-        understood = understand(text, history.current if history else None)
+        understood = understand(
+            text, history.current if history else None, ai_video_model=self.ai_video_model
+        )
         facts = extract_facts(text)
         calls = self._first_calls(state, facts, understood, done)
         if not calls:
@@ -107,7 +117,7 @@ class RuleBasedBrain:
         listing = listing_of(state)
         usable = [a for a in analyses_of(state) if a.usable]
         history = history_of(state)
-        ready = not missing_facts(listing) and len(usable) >= MIN_PHOTOS
+        ready = not missing_facts(listing) and len(usable) >= self.min_photos
         if not ready:
             return []
         wants_new = history is None and (facts.style or facts.length_seconds)

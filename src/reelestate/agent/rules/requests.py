@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reelestate.agent.rules.facts import _STYLE_WORDS
 from reelestate.agent.rules.scenes import SceneNotFoundError, resolve_scene
-from reelestate.core.settings import get_settings
+from reelestate.core.settings import DEFAULT_AI_VIDEO_MODEL
 from reelestate.render.spec import Aspect, MotionKind, MusicMood
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, choose_ai_scenes
 from reelestate.tools.storyboard_model import (
@@ -184,10 +184,17 @@ def _split(text: str) -> list[str]:
 class _Clause:
     """One clause being read, with the scenes it may refer to."""
 
-    def __init__(self, text: str, version: StoryboardVersion | None, out: Understood) -> None:
+    def __init__(
+        self,
+        text: str,
+        version: StoryboardVersion | None,
+        out: Understood,
+        ai_video_model: str = DEFAULT_AI_VIDEO_MODEL,
+    ) -> None:
         self.text = text
         self.version = version
         self.out = out
+        self.ai_video_model = ai_video_model
 
     @property
     def scenes(self) -> Sequence[StoryboardScene]:
@@ -483,7 +490,7 @@ def _ai_motion(c: _Clause) -> bool:
     model: str | None = None
     rest = c.text[: match.start()] + " " + c.text[match.end() :]
     if not off:
-        model = get_settings().ai_video_model
+        model = c.ai_video_model
         for words, key in _AI_MODELS:
             found = re.search(rf"\b(?:{words})\b", rest, _I)
             if found is not None:
@@ -548,8 +555,16 @@ _READERS: tuple[Callable[[_Clause], bool], ...] = (
 )
 
 
-def understand(text: str, version: StoryboardVersion | None) -> Understood:
-    """What `text` asks of the storyboard `version` (None before there is one)."""
+def understand(
+    text: str,
+    version: StoryboardVersion | None,
+    *,
+    ai_video_model: str = DEFAULT_AI_VIDEO_MODEL,
+) -> Understood:
+    """What `text` asks of the storyboard `version` (None before there is one).
+
+    `ai_video_model`: the model AI motion asks for when the words name none.
+    """
     out = Understood()
     whole = text.strip()
     if _HELP.match(whole):
@@ -570,7 +585,7 @@ def understand(text: str, version: StoryboardVersion | None) -> Understood:
         out.reject = True
         return out
     for clause in _split(whole):
-        reader = _Clause(clause, version, out)
+        reader = _Clause(clause, version, out, ai_video_model)
         before = len(out.problems)
         for read in _READERS:
             if read(reader) or len(out.problems) > before:

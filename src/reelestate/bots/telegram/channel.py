@@ -26,8 +26,8 @@ from telegram.ext import (
     filters,
 )
 
-from reelestate.agent.backends.queued import RenderOwner, render_owner
 from reelestate.agent.events import RunnerEvent
+from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram import text as tx
 from reelestate.bots.telegram.albums import IncomingPhoto, PhotoBatcher
@@ -47,7 +47,6 @@ from reelestate.bots.telegram.voice import audio_of, hear
 from reelestate.core.errors import ReelEstateError
 from reelestate.providers.stt.base import Transcriber
 from reelestate.storage.repositories.telegram_links import LinkedAccount
-from reelestate.tools.shot_plan import MAX_PHOTOS, MIN_PHOTOS
 
 _log = logging.getLogger(__name__)
 COMMAND_WORDS = {"status": "status", "versions": "versions", "undo": "undo"}
@@ -61,6 +60,11 @@ class Accounts(Protocol):
 
 def thread_of(account: LinkedAccount) -> str:
     return account.conversation or f"tg-{account.telegram_user_id}"
+
+
+def owner_of(account: LinkedAccount) -> RenderOwner:
+    """A queue-backed renderer bills the linked person's organisation for what a turn renders."""
+    return RenderOwner(ctx=account.context)
 
 
 class TelegramChannel:
@@ -127,6 +131,9 @@ class TelegramChannel:
         self._accounts_by_chat[chat.id] = account
         return account
 
+    def _start_text(self) -> str:
+        return tx.start_text(self.config.min_photos, self.config.max_photos)
+
     async def _say(self, chat_id: int, markdown: str) -> None:
         await self.calls(
             lambda: self.bot.send_message(chat_id, markdown, parse_mode=ParseMode.MARKDOWN_V2),
@@ -147,18 +154,15 @@ class TelegramChannel:
         self, chat_id: int, account: LinkedAccount, events: AsyncIterator[RunnerEvent]
     ) -> None:
         presenter = self._presenter(chat_id, account)
-        # A queue-backed renderer bills the linked person's organisation for what this turn renders.
-        owner = render_owner.set(RenderOwner(ctx=account.context))
-        try:
-            async for event in events:
-                await presenter.show(event)
-        finally:
-            render_owner.reset(owner)
+        async for event in events:
+            await presenter.show(event)
 
     async def _send(self, chat_id: int, account: LinkedAccount, text: str) -> None:
         """Hand waiting photos over first, then the text, so order is kept."""
         await self._flush(chat_id, account)
-        events = self.runner.send(thread_of(account), str(account.user_id), text)
+        events = self.runner.send(
+            thread_of(account), str(account.user_id), text, owner=owner_of(account)
+        )
         await self._turn(chat_id, account, events)
 
     # -- commands ---------------------------------------------------------------------
@@ -175,20 +179,22 @@ class TelegramChannel:
                     tx.md("That link code is unknown or has expired. Get a new one in Settings."),
                 )
                 return
-            await self._say(chat.id, tx.md(f"Linked to {account.email}. ") + tx.md(tx.START_TEXT))
+            await self._say(
+                chat.id, tx.md(f"Linked to {account.email}. ") + tx.md(self._start_text())
+            )
             return
         account = await asyncio.to_thread(self.accounts.account, user.id)
         if account is None:
             await self._say(chat.id, tx.md(tx.UNLINKED_TEXT))
             return
-        await self._say(chat.id, tx.md(tx.START_TEXT))
+        await self._say(chat.id, tx.md(self._start_text()))
         pending = await self.runner.pending_approval(thread_of(account))
         if pending is not None:
             await self._presenter(chat.id, account).show(pending)
 
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if (chat := update.effective_chat) is not None:
-            await self._say(chat.id, tx.md(tx.START_TEXT))
+            await self._say(chat.id, tx.md(self._start_text()))
 
     async def on_new(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         account = await self._account(update)
@@ -310,7 +316,11 @@ class TelegramChannel:
                 self.bot, track, folder, limit=self.config.download_limit, calls=self.calls
             )
             events = self.runner.send(
-                thread_of(account), str(account.user_id), message.caption or "", music=path
+                thread_of(account),
+                str(account.user_id),
+                message.caption or "",
+                music=path,
+                owner=owner_of(account),
             )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
@@ -335,13 +345,14 @@ class TelegramChannel:
     ) -> None:
         state = await self.runner.state(thread_of(account))
         have = len(state.get("photos") or [])
-        room = MAX_PHOTOS - have
+        least, most = self.config.min_photos, self.config.max_photos
+        room = most - have
         if len(batch) > room:
-            await self._say(chat_id, tx.md(tx.too_many_text(len(batch), room, MAX_PHOTOS)))
+            await self._say(chat_id, tx.md(tx.too_many_text(len(batch), room, most)))
             return
-        if have + len(batch) < MIN_PHOTOS:
+        if have + len(batch) < least:
             self.batcher.hold(chat_id, batch)  # the next photos complete the set
-            await self._say(chat_id, tx.md(tx.too_few_text(have + len(batch), MIN_PHOTOS)))
+            await self._say(chat_id, tx.md(tx.too_few_text(have + len(batch), least, most)))
             return
         await self._say(chat_id, tx.md(tx.batch_received_text(len(batch))))
         folder = self.work_dir / "incoming" / f"{chat_id}-{uuid.uuid4().hex[:8]}"
@@ -349,7 +360,9 @@ class TelegramChannel:
             paths = await download_photos(
                 self.bot, batch, folder, limit=self.config.download_limit, calls=self.calls
             )
-            events = self.runner.send(thread_of(account), str(account.user_id), "", paths)
+            events = self.runner.send(
+                thread_of(account), str(account.user_id), "", paths, owner=owner_of(account)
+            )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
             await self._say(chat_id, tx.error_text(exc.message, exc.hint))
@@ -379,7 +392,9 @@ class TelegramChannel:
                 )
                 return
             await self._say(chat_id, tx.md(f"Approved v{value}. Rendering the final video..."))
-            events = self.runner.approve(thread_of(account), str(account.user_id))
+            events = self.runner.approve(
+                thread_of(account), str(account.user_id), owner=owner_of(account)
+            )
             await self._turn(chat_id, account, events)
         elif kind == "revise":
             await self._say(

@@ -8,7 +8,7 @@ import hmac
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from reelestate.core.errors import ConfigurationError
-from reelestate.core.settings import Settings
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
 
 MB = 1024 * 1024
 CLOUD_UPLOAD_LIMIT = 50 * MB
@@ -39,6 +39,9 @@ class TelegramConfig(BaseModel):
     progress_interval_s: float = 2.0
     """At most one progress edit per chat in this many seconds (Telegram's flood limits)."""
     public_base_url: str | None = None
+    min_photos: int = MIN_PHOTOS
+    """An album smaller than this waits for more photos before the assistant sees it."""
+    max_photos: int = MAX_PHOTOS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramConfig:
@@ -63,5 +66,7 @@ class TelegramConfig(BaseModel):
             upload_limit=LOCAL_UPLOAD_LIMIT if local else CLOUD_UPLOAD_LIMIT,
             download_limit=LOCAL_UPLOAD_LIMIT if local else CLOUD_DOWNLOAD_LIMIT,
             public_base_url=settings.public_base_url,
+            min_photos=settings.min_photos,
+            max_photos=settings.max_photos,
             **extra,
         )

@@ -14,6 +14,7 @@ from reelestate.bots.telegram.albums import IncomingPhoto
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.config import MB
 from reelestate.core.errors import MusicTrackError, PhotoError
+from reelestate.core.filenames import safe_name
 
 IMAGE_TYPES = {
     "image/jpeg": ".jpg",
@@ -24,7 +25,6 @@ IMAGE_TYPES = {
     "image/tiff": ".tif",
     "image/bmp": ".bmp",
 }
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _NAME_UNSAFE = re.compile(r"[^\w .()'&-]+")
 """What may not stay in a track's file name, which is also the name the user is shown."""
 PARALLEL_DOWNLOADS = 4
@@ -43,7 +43,7 @@ def photo_of(message: Message) -> IncomingPhoto | None:
             file_id=document.file_id,
             file_unique_id=document.file_unique_id,
             file_size=document.file_size,
-            file_name=_SAFE.sub("-", stem)[:60] + suffix,
+            file_name=safe_name(stem)[:60] + suffix,
             as_document=True,
             media_group_id=message.media_group_id,
         )
@@ -53,7 +53,7 @@ def photo_of(message: Message) -> IncomingPhoto | None:
             file_id=best.file_id,
             file_unique_id=best.file_unique_id,
             file_size=best.file_size,
-            file_name=f"photo-{_SAFE.sub('-', best.file_unique_id)}.jpg",
+            file_name=f"photo-{safe_name(best.file_unique_id)}.jpg",
             as_document=False,
             media_group_id=message.media_group_id,
         )

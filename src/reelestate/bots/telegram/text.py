@@ -11,20 +11,28 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import escape_markdown
 
 from reelestate.agent.events import ApprovalRequest, Question, SceneSummary, StoryboardReady
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS
 
 BAR_WIDTH = 20
 MAX_CALLBACK_BYTES = 64
 MAX_MESSAGE_CHARS = 4096
 MAX_CAPTION_CHARS = 1024
 
-START_TEXT = (
-    "Hi! I turn a listing into a marketing video.\n\n"
-    "1. Send 5 to 40 photos of the property (an album is fine; as files keeps full quality).\n"
-    "2. Tell me the facts: beds, baths, price, size, address, highlights.\n"
-    "3. Look at the storyboard and press Approve.\n\n"
-    "Want your own music? Send an audio file (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min).\n"
-    "Commands: /new starts a new video, /status, /versions, /undo, /cancel, /help."
-)
+
+def start_text(minimum: int = MIN_PHOTOS, maximum: int = MAX_PHOTOS) -> str:
+    """The welcome and help, with the photo limits this bot runs with."""
+    return (
+        "Hi! I turn a listing into a marketing video.\n\n"
+        f"1. Send {minimum} to {maximum} photos of the property "
+        "(an album is fine; as files keeps full quality).\n"
+        "2. Tell me the facts: beds, baths, price, size, address, highlights.\n"
+        "3. Look at the storyboard and press Approve.\n\n"
+        "Want your own music? Send an audio file (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min).\n"
+        "Commands: /new starts a new video, /status, /versions, /undo, /cancel, /help."
+    )
+
+
+START_TEXT = start_text()
 UNLINKED_TEXT = (
     "This Telegram account is not linked to a ReelEstate Studio account yet.\n"
     "Open Settings → Telegram in the web app, get a link code and send it here as "
@@ -148,9 +156,9 @@ def batch_received_text(count: int) -> str:
     return f"Got {count} photos, analysing..."
 
 
-def too_few_text(have: int, minimum: int) -> str:
+def too_few_text(have: int, minimum: int, maximum: int = MAX_PHOTOS) -> str:
     return (
-        f"Got {have} photo{'s' if have != 1 else ''}. A video needs {minimum} to 40: "
+        f"Got {have} photo{'s' if have != 1 else ''}. A video needs {minimum} to {maximum}: "
         f"send at least {minimum - have} more."
     )
 

@@ -10,7 +10,6 @@ the length (long recordings cost money and are rarely an instruction).
 from __future__ import annotations
 
 import asyncio
-import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -22,10 +21,10 @@ from telegram.warnings import PTBDeprecationWarning
 from reelestate.bots.telegram.calls import TelegramCalls
 from reelestate.bots.telegram.config import MB
 from reelestate.core.errors import InvalidInputError
+from reelestate.core.filenames import safe_name
 from reelestate.providers.stt.base import Transcriber, Transcript
 
 MAX_VOICE_SECONDS = 300
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class IncomingAudio(BaseModel):
@@ -58,7 +57,7 @@ def audio_of(message: Message) -> IncomingAudio | None:
         file_id=voice.file_id,
         file_size=voice.file_size,
         duration=seconds_of(voice),
-        file_name=f"voice-{_SAFE.sub('-', voice.file_unique_id)}.ogg",
+        file_name=f"voice-{safe_name(voice.file_unique_id)}.ogg",
     )
 
 

@@ -17,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reelestate.core.errors import BlobRejectedError, NotFoundError, StorageError
+from reelestate.core.hashing import file_sha256
 from reelestate.storage.blobs.base import (
     BlobInfo,
     check_content,
@@ -25,14 +26,6 @@ from reelestate.storage.blobs.base import (
     temp_suffix,
 )
 from reelestate.storage.context import TenantContext
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _missing(exc: ClientError) -> bool:
@@ -68,7 +61,7 @@ class S3BlobStore:
         size = path.stat().st_size
         with path.open("rb") as fh:
             check_content(content_type, size, fh.read(16))
-        sha = _sha256(path)
+        sha = file_sha256(path)
         tmp_key = key + temp_suffix()
         extra = {"ContentType": content_type, "Metadata": {"sha256": sha}}
         try:

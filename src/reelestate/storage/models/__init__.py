@@ -10,7 +10,7 @@ from reelestate.storage.models.content import (
     ProjectStatus,
     SceneRow,
     Storyboard,
-    StoryboardVersion,
+    StoryboardVersionRow,
 )
 from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
@@ -47,7 +47,7 @@ __all__ = [
     "Role",
     "SceneRow",
     "Storyboard",
-    "StoryboardVersion",
+    "StoryboardVersionRow",
     "TelegramLink",
     "TelegramLinkCode",
     "User",

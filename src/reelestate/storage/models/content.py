@@ -75,7 +75,7 @@ class Storyboard(TenantMixin, Base):
     current_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class StoryboardVersion(TenantMixin, Base):
+class StoryboardVersionRow(TenantMixin, Base):
     """One immutable state of a storyboard: the app role may insert and read it, never change it."""
 
     __tablename__ = "storyboard_versions"
@@ -115,6 +115,6 @@ __all__ = [
     "ProjectStatus",
     "SceneRow",
     "Storyboard",
-    "StoryboardVersion",
+    "StoryboardVersionRow",
     "utcnow",
 ]

@@ -19,7 +19,7 @@ from reelestate.storage.models import (
     ProjectStatus,
     SceneRow,
     Storyboard,
-    StoryboardVersion,
+    StoryboardVersionRow,
 )
 from reelestate.storage.schemas import (
     BrandKitView,
@@ -29,7 +29,7 @@ from reelestate.storage.schemas import (
     StoryboardView,
 )
 
-_Owned = TypeVar("_Owned", Project, Storyboard, StoryboardVersion, Media, BrandKitRow)
+_Owned = TypeVar("_Owned", Project, Storyboard, StoryboardVersionRow, Media, BrandKitRow)
 
 
 def _owned(
@@ -239,7 +239,7 @@ class StoryboardsRepository:
                     hint="Fetch the latest version and apply your change to it.",
                 )
             board.current_version += 1
-            version = StoryboardVersion(
+            version = StoryboardVersionRow(
                 organization_id=ctx.org_id,
                 storyboard_id=board.id,
                 version=board.current_version,
@@ -288,10 +288,10 @@ class StoryboardsRepository:
     ) -> StoryboardVersionView:
         with self._db.tenant(ctx) as session:
             row = session.scalars(
-                select(StoryboardVersion).where(
-                    StoryboardVersion.organization_id == ctx.org_id,
-                    StoryboardVersion.storyboard_id == storyboard_id,
-                    StoryboardVersion.version == number,
+                select(StoryboardVersionRow).where(
+                    StoryboardVersionRow.organization_id == ctx.org_id,
+                    StoryboardVersionRow.storyboard_id == storyboard_id,
+                    StoryboardVersionRow.version == number,
                 )
             ).first()
             if row is None:
@@ -303,7 +303,7 @@ class StoryboardsRepository:
     ) -> StoryboardVersionView:
         with self._db.tenant(ctx) as session:
             row = _owned(
-                session, StoryboardVersion, ctx, storyboard_version_id, "storyboard version"
+                session, StoryboardVersionRow, ctx, storyboard_version_id, "storyboard version"
             )
             return StoryboardVersionView.model_validate(row)
 
@@ -311,12 +311,12 @@ class StoryboardsRepository:
         with self._db.tenant(ctx) as session:
             _owned(session, Storyboard, ctx, storyboard_id, "storyboard")
             rows = session.scalars(
-                select(StoryboardVersion)
+                select(StoryboardVersionRow)
                 .where(
-                    StoryboardVersion.organization_id == ctx.org_id,
-                    StoryboardVersion.storyboard_id == storyboard_id,
+                    StoryboardVersionRow.organization_id == ctx.org_id,
+                    StoryboardVersionRow.storyboard_id == storyboard_id,
                 )
-                .order_by(StoryboardVersion.version)
+                .order_by(StoryboardVersionRow.version)
             )
             return [StoryboardVersionView.model_validate(r) for r in rows]
 

@@ -2,7 +2,11 @@
 
 Each request to POST /v1/chat/completions takes the next scripted reply: a tool call or text,
 streamed as SSE chunks when the client asked for a stream; an HTTP error; or a stall longer
-than the client's timeout. Every request body is kept for assertions.
+than the client's timeout. With `repeat_last` the last reply answers every later request;
+otherwise a request past the script gets a plain "(no more scripted replies)". Every request
+body is kept (with its `path`) and so are its headers, for assertions.
+
+The chat brain, the script writer and the vision analyser all talk to this one server.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,6 +27,8 @@ class Reply:
     tool_calls: list[tuple[str, str]] = field(default_factory=list)
     """(name, raw JSON arguments): raw, so malformed arguments can be sent."""
     status: int = 200
+    error: str = "upstream exploded"
+    """The error message of a reply whose `status` is not 200."""
     stall_s: float = 0.0
 
 
@@ -32,10 +40,16 @@ def say(text: str) -> Reply:
     return Reply(text=text)
 
 
+def failure(status: int, message: str = "upstream exploded") -> Reply:
+    return Reply(status=status, error=message)
+
+
 class FakeOpenAI:
-    def __init__(self) -> None:
-        self.replies: list[Reply] = []
+    def __init__(self, replies: Iterable[Reply] = (), *, repeat_last: bool = False) -> None:
+        self.replies: list[Reply] = list(replies)
+        self.repeat_last = repeat_last
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -51,6 +65,20 @@ class FakeOpenAI:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._thread.join()
+
+    @contextmanager
+    def running(self) -> Iterator[FakeOpenAI]:
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
+    def _next_reply(self) -> Reply:
+        if self.repeat_last and len(self.replies) == 1:
+            return self.replies[0]
+        return self.replies.pop(0) if self.replies else say("(no more scripted replies)")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -60,15 +88,16 @@ class FakeOpenAI:
                 return
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append(body)
-                reply = fake.replies.pop(0) if fake.replies else say("(no more scripted replies)")
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.requests.append({"path": self.path, **body})
+                fake.headers.append({k.lower(): v for k, v in self.headers.items()})
+                reply = fake._next_reply()
                 if reply.stall_s:
                     time.sleep(reply.stall_s)
                 if reply.status != 200:
                     self._json(
-                        reply.status,
-                        {"error": {"message": "upstream exploded", "type": "server_error"}},
+                        reply.status, {"error": {"message": reply.error, "type": "server_error"}}
                     )
                     return
                 if body.get("stream"):
