@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from reelestate.agent.brains.llm import model_messages
 from reelestate.agent.events import ErrorEvent, Question
 from reelestate.agent.runner import Runner
+from reelestate.agent.state import AgentState
 from reelestate.core.settings import get_settings
 from tests.agent.helpers import FileNameAnalyser, RecordingRenderer, listing_photos, of_type, say
 
@@ -33,3 +35,12 @@ async def test_the_assistant_asks_for_the_configured_minimum() -> None:
     question = [e for e in of_type(events, "question") if isinstance(e, Question)]
     assert "3 to 9 photos of the property (you have 2 usable)" in question[-1].text
     assert "photos" in question[-1].missing
+
+
+def test_the_language_model_is_told_the_configured_limits() -> None:
+    state: AgentState = {"messages": []}
+    system = model_messages(state, min_photos=3, max_photos=12)[0].content
+    assert isinstance(system, str)
+    assert "(3 to 12 photos and a few facts)" in system
+    assert "at least 3 usable" in system
+    assert "{" not in system.split("Rules you must keep")[0]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS
+
 AGENT_SYSTEM_PROMPT = """\
-You are ReelEstate Studio's assistant. You help a real-estate agent turn one property listing
-(5 to 40 photos and a few facts) into a short marketing video, by calling tools.
+You are ReelEstate Studio's assistant. You help a real-estate agent turn one property
+listing ({min_photos} to {max_photos} photos and a few facts) into a short marketing video, by
+calling tools.
 
 How a conversation goes:
 1. New photos arrive: call analyse_photos.
 2. The user states facts (address, price, bedrooms, bathrooms, area in sq ft, highlights):
    call update_listing with exactly what the user wrote. Never invent or guess a fact.
-3. When the listing has address, price, beds, baths and area and at least 5 usable photos:
-   call write_script, then plan_storyboard, then render_preview.
+3. When the listing has address, price, beds, baths and area and at least {min_photos} usable
+   photos: call write_script, then plan_storyboard, then render_preview.
 4. Requests to change the video become revise_storyboard operations (swap, move, remove, add,
    retime, set_caption, set_motion, set_ai_motion, set_voice, set_music, set_style, set_aspect,
    set_length; scene numbers count from 1 as shown in the data) or music on/off. set_ai_motion
@@ -34,6 +37,11 @@ Rules you must keep:
 """
 
 USER_MESSAGE_TAG = "user_message"
+
+
+def agent_system_prompt(min_photos: int = MIN_PHOTOS, max_photos: int = MAX_PHOTOS) -> str:
+    """The system prompt with the photo limits this installation enforces."""
+    return AGENT_SYSTEM_PROMPT.format(min_photos=min_photos, max_photos=max_photos)
 
 
 def as_user_data(text: str) -> str:

@@ -34,8 +34,8 @@ from reelestate.agent.events import AssistantText
 from reelestate.agent.state import AgentState, analyses_of, history_of, listing_of
 from reelestate.agent.summaries import missing_labels
 from reelestate.core.errors import ProviderError
-from reelestate.core.settings import Settings
-from reelestate.prompts.agent import AGENT_SYSTEM_PROMPT, as_user_data, context_block
+from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
+from reelestate.prompts.agent import agent_system_prompt, as_user_data, context_block
 
 HISTORY_MESSAGES = 40
 
@@ -91,9 +91,11 @@ def _recent(messages: list[AnyMessage]) -> list[AnyMessage]:
     return messages[start:]
 
 
-def model_messages(state: AgentState) -> list[BaseMessage]:
+def model_messages(
+    state: AgentState, *, min_photos: int = MIN_PHOTOS, max_photos: int = MAX_PHOTOS
+) -> list[BaseMessage]:
     out: list[BaseMessage] = [
-        SystemMessage(AGENT_SYSTEM_PROMPT),
+        SystemMessage(agent_system_prompt(min_photos, max_photos)),
         SystemMessage(context_block(json.dumps(conversation_data(state), indent=1))),
     ]
     for message in _recent(list(state.get("messages") or [])):
@@ -112,8 +114,11 @@ def model_messages(state: AgentState) -> list[BaseMessage]:
 class LanguageModelBrain:
     name = "language-model"
 
-    def __init__(self, model: BaseChatModel) -> None:
+    def __init__(
+        self, model: BaseChatModel, *, min_photos: int = MIN_PHOTOS, max_photos: int = MAX_PHOTOS
+    ) -> None:
         self._model: Runnable[Any, BaseMessage] = model.bind_tools(openai_tool_specs())
+        self._limits = {"min_photos": min_photos, "max_photos": max_photos}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LanguageModelBrain:
@@ -127,14 +132,16 @@ class LanguageModelBrain:
                 streaming=True,
                 temperature=0.2,
                 use_responses_api=False,
-            )
+            ),
+            min_photos=settings.min_photos,
+            max_photos=settings.max_photos,
         )
 
     async def step(self, state: AgentState, emit: Emit) -> AIMessage:
         message_id = f"msg_{uuid.uuid4().hex[:12]}"
         full: AIMessageChunk | None = None
         try:
-            async for chunk in self._model.astream(model_messages(state)):
+            async for chunk in self._model.astream(model_messages(state, **self._limits)):
                 if not isinstance(chunk, AIMessageChunk):
                     continue
                 full = chunk if full is None else full + chunk
