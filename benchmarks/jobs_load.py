@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reelestate.core.settings import Settings
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage import migrate
 from reelestate.storage.repositories.credits import CreditsRepository
 from reelestate.storage.repositories.organisations import OrganisationsRepository
@@ -86,7 +87,9 @@ async def _run(count: int, workers: int, engine: str, data_dir: Path) -> dict[st
     procs = _spawn(environ, workers)
     try:
         async with open_jobs_service(settings, env=env) as service:
-            version = await service.import_storyboard(ctx, _storyboard(data_dir))
+            version = await import_storyboard(
+                service.env.db, service.env.blobs, ctx, _storyboard(data_dir)
+            )
             started = time.perf_counter()
             ids = [
                 (await service.submit_render(ctx, version.id, preview=True)).id

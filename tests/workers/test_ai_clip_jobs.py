@@ -19,6 +19,7 @@ from sqlalchemy import select
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.fal_hosts import point_fal_client_at
 from reelestate.render.probe import inspect_video
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import JobKind, JobQueue, JobStatus, RenderJob
 from reelestate.workers.arq_worker import ArqJobWorker
@@ -129,7 +130,9 @@ def clip_jobs(jobs: Jobs) -> list[RenderJob]:
 
 
 async def render(jobs: Jobs, tmp_path: Path) -> dict[str, Any]:
-    version = await jobs.service.import_storyboard(jobs.ctx, storyboard(tmp_path))
+    version = await import_storyboard(
+        jobs.service.env.db, jobs.service.env.blobs, jobs.ctx, storyboard(tmp_path)
+    )
     job = await jobs.service.submit_render(jobs.ctx, version.id)
     done = await wait_status(jobs.service, jobs.ctx, job.id, "succeeded", "failed", within_s=180)
     assert done.status == JobStatus.SUCCEEDED, done.error_message

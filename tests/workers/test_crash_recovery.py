@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from reelestate.core.settings import Settings
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.models import JobQueue, JobStatus, LedgerKind
 from reelestate.storage.repositories.credits import CreditsRepository
 from reelestate.workers.arq_worker import ArqJobWorker
@@ -85,7 +86,7 @@ async def test_a_worker_killed_mid_render_is_replaced_and_the_job_finishes_once(
 ) -> None:
     settings, env, service, _ = arq_setup
     ctx = new_org(env.db, credits=50)
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     engine.close_gate()
     job = await service.submit_render(ctx, version.id)
     first = _spawn_worker(settings)
@@ -128,7 +129,7 @@ async def test_redis_restarted_mid_job_loses_nothing(
 ) -> None:
     _, env, service, server = arq_setup
     ctx = new_org(env.db, credits=50)
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     engine.close_gate()
     worker = ArqJobWorker(env, JobQueue.CPU, 1)
     serving = asyncio.create_task(worker.serve())
@@ -159,7 +160,7 @@ async def test_duplicate_delivery_runs_the_job_once(
 ) -> None:
     service, ctx = backend.service, backend.ctx
     assert service.dispatcher is not None
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     engine.close_gate()
     job = await service.submit_render(ctx, version.id)
     await wait_status(service, ctx, job.id, "running")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from reelestate.core.errors import JobStateError, NotFoundError
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.models import JobKind, JobStatus, LedgerKind
 from reelestate.storage.repositories.credits import CreditsRepository
 from tests.storage.factories import new_org
@@ -16,7 +17,7 @@ async def test_a_preview_render_runs_to_its_outputs(
     backend: Backend, engine: EngineControl, storyboard: Path
 ) -> None:
     service, ctx = backend.service, backend.ctx
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     job = await service.submit_render(ctx, version.id, preview=True)
     assert job.status == JobStatus.QUEUED and job.credits == 1
     done = await wait_status(service, ctx, job.id, "succeeded", "failed")
@@ -53,7 +54,7 @@ async def test_live_listener_sees_the_whole_story(
     backend: Backend, engine: EngineControl, storyboard: Path
 ) -> None:
     service, ctx = backend.service, backend.ctx
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     engine.close_gate()
     job = await service.submit_render(ctx, version.id, preview=True)
     seen = []
@@ -71,7 +72,7 @@ async def test_user_errors_fail_at_once_and_release_credits(
     del engine
     monkeypatch.setenv("FAKE_ENGINE_MODE", "user_error")
     service, ctx = backend.service, backend.ctx
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     job = await service.submit_render(ctx, version.id)
     done = await wait_status(service, ctx, job.id, "succeeded", "failed")
     assert (done.status, done.error_code, done.attempts) == (JobStatus.FAILED, "invalid_spec", 1)
@@ -85,7 +86,7 @@ async def test_transient_errors_are_retried_with_backoff(
 ) -> None:
     monkeypatch.setenv("FAKE_ENGINE_MODE", "fail_once")
     service, ctx = backend.service, backend.ctx
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     job = await service.submit_render(ctx, version.id)
     done = await wait_status(service, ctx, job.id, "succeeded", "failed")
     assert (done.status, done.attempts) == (JobStatus.SUCCEEDED, 2)
@@ -124,7 +125,7 @@ async def test_cancel_during_render_kills_ffmpeg_and_releases_credits(
     del engine
     monkeypatch.setenv("FAKE_ENGINE_MODE", "ffmpeg")
     service, ctx = backend.service, backend.ctx
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     job = await service.submit_render(ctx, version.id)
     await wait_for(lambda: _ffmpeg_running(str(job.id)), what="FFmpeg to start")
     assert CreditsRepository(backend.env.db).balance(ctx).reserved == 10
@@ -143,7 +144,7 @@ async def test_cancel_before_start_and_foreign_jobs(
     backend: Backend, engine: EngineControl, storyboard: Path
 ) -> None:
     service, ctx = backend.service, backend.ctx
-    version = await service.import_storyboard(ctx, storyboard)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
     engine.close_gate()
     blocker = [await service.submit_render(ctx, version.id, preview=True) for _ in range(3)]
     queued = await service.submit_render(ctx, version.id, preview=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reelestate.core.settings import Settings
 from reelestate.render.ffmpeg import find_tools
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.models import JobQueue, JobStatus
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.service import open_env, open_jobs_service
@@ -42,7 +43,7 @@ async def test_the_real_engine_renders_a_job_into_the_blob_store(
     try:
         ctx = new_org(env.db, credits=5)
         async with open_jobs_service(settings, env=env, dispatcher=pool) as service:
-            version = await service.import_storyboard(ctx, storyboard)
+            version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
             job = await service.submit_render(ctx, version.id, preview=True)
             done = await wait_status(service, ctx, job.id, "succeeded", "failed", within_s=120)
             assert done.status == JobStatus.SUCCEEDED, done.error_message

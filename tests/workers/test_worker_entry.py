@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from reelestate.core.settings import Settings
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.models import JobQueue, JobStatus
 from reelestate.workers import render_child
 from reelestate.workers.service import open_env, open_jobs_service
@@ -41,7 +42,7 @@ async def test_worker_serves_until_told_to_stop(
     try:
         ctx = new_org(env.db, credits=5)
         async with open_jobs_service(settings, env=env) as service:
-            version = await service.import_storyboard(ctx, storyboard)
+            version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
             job = await service.submit_render(ctx, version.id, preview=True)
             done = await wait_status(service, ctx, job.id, "succeeded", "failed")
         assert done.status == JobStatus.SUCCEEDED

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from reelestate.core.errors import InvalidInputError, ReelEstateError
 from reelestate.core.jobs import JobQueue
+from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.context import TenantContext
 from reelestate.storage.schemas import RenderJobView
 from reelestate.workers.scaling import desired_workers
@@ -86,7 +87,7 @@ async def _follow(
 async def _submit(storyboard: Path, preview: bool) -> None:
     ctx = TenantContext.local()
     async with open_jobs_service() as service:
-        version = await service.import_storyboard(ctx, storyboard)
+        version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
         job = await service.submit_render(ctx, version.id, preview=preview)
     typer.echo(str(job.id))
     console.print(f"Queued {job.kind.value} ({job.credits} credits reserved).")

@@ -21,7 +21,7 @@ from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.spec import BrandKit
 from reelestate.services import storyboard_flow as flow
 from reelestate.services.brand_kits import kit_data, kit_voice
-from reelestate.services.storyboards import AppServices, StoredPlan, spec_data, store_version
+from reelestate.services.storyboards import StoredPlan, StoryboardServices, spec_data, store_version
 from reelestate.storage.blobs import check_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import (
@@ -37,7 +37,7 @@ from reelestate.tools.storyboard import StoryboardHistory
 
 
 async def plan_from_project(
-    services: AppServices,
+    services: StoryboardServices,
     ctx: TenantContext,
     project_id: uuid.UUID,
     *,
@@ -60,7 +60,7 @@ async def plan_from_project(
 
 
 def _plan_from_project(
-    services: AppServices,
+    services: StoryboardServices,
     ctx: TenantContext,
     project_id: uuid.UUID,
     *,
@@ -117,7 +117,7 @@ def _plan_from_project(
 
 
 def _analyse_photos(
-    services: AppServices, ctx: TenantContext, photos: list[MediaView], folder: Path
+    services: StoryboardServices, ctx: TenantContext, photos: list[MediaView], folder: Path
 ) -> tuple[list[PhotoAnalysis], dict[str, str]]:
     """The photos' analyses (each also kept on its media row) and local path -> blob key."""
     media = MediaRepository(services.db)

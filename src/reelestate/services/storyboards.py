@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -23,7 +24,7 @@ from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
-from reelestate.render.spec import BrandKit, RenderSpec
+from reelestate.render.spec import BrandKit, RenderSpec, load_spec
 from reelestate.services import storyboard_flow as flow
 from reelestate.services.brand_kits import brand_data, kit_data
 from reelestate.storage.blobs import BlobStore
@@ -42,7 +43,7 @@ from reelestate.tools.storyboard_ops import parse_op
 from reelestate.workers.assets import store_spec_files
 
 
-class AppServices(Protocol):
+class StoryboardServices(Protocol):
     """What planning needs of the app: its database, blob store, photo analyser and limits."""
 
     @property
@@ -156,7 +157,7 @@ def store_rendered_spec(
 
 
 async def revise(
-    services: AppServices,
+    services: StoryboardServices,
     ctx: TenantContext,
     storyboard_id: uuid.UUID,
     operations: list[dict[str, Any]],
@@ -179,7 +180,7 @@ async def revise(
 
 
 def _revise(
-    services: AppServices,
+    services: StoryboardServices,
     ctx: TenantContext,
     storyboard_id: uuid.UUID,
     operations: list[dict[str, Any]],
@@ -217,3 +218,24 @@ def _revise(
         plan=stored.model_copy(update={"history": history}),
         expect_version=expect_version,
     )
+
+
+async def import_storyboard(
+    db: Database, blobs: BlobStore, ctx: TenantContext, path: Path, *, title: str | None = None
+) -> StoryboardVersionView:
+    """A storyboard JSON file (paths relative to it) stored as a project, storyboard and
+    version, its files uploaded to the blob store: how a finished spec enters the job queue."""
+
+    def work() -> StoryboardVersionView:
+        spec = load_spec(path)
+        project = ProjectsRepository(db).create(
+            ctx, title or spec.title or path.stem, spec.facts.model_dump() if spec.facts else {}
+        )
+        data, scene_media = store_spec_files(spec, ctx, blobs, MediaRepository(db), project.id)
+        board = StoryboardsRepository(db).create(ctx, project.id, spec.title)
+        return store_version(
+            db, ctx, board.id, data, author="import", reason=f"imported {path.name}",
+            media_ids=scene_media,
+        )  # fmt: skip
+
+    return await asyncio.to_thread(work)

@@ -16,18 +16,14 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from reelestate.core.jobs import JobKind
 from reelestate.core.settings import Settings, get_settings
-from reelestate.render.spec import load_spec
 from reelestate.storage.blobs import open_blob_store
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import open_database
 from reelestate.storage.repositories.content import (
-    MediaRepository,
-    ProjectsRepository,
     StoryboardsRepository,
 )
 from reelestate.storage.repositories.jobs import NewJob
@@ -35,10 +31,8 @@ from reelestate.storage.schemas import (
     JobEventView,
     QueueStat,
     RenderJobView,
-    StoryboardVersionView,
 )
 from reelestate.workers.arq_worker import ArqDispatcher
-from reelestate.workers.assets import store_spec_files
 from reelestate.workers.dispatch import Dispatcher, dispatch_job
 from reelestate.workers.events import EventBus, InProcessEventBus, RedisEventBus, follow_job
 from reelestate.workers.execute import JobEnv
@@ -108,29 +102,6 @@ class JobsService:
             storyboard_version_id=storyboard_version_id,
             idempotency_key=idempotency_key,
         )
-
-    async def import_storyboard(
-        self, ctx: TenantContext, path: Path, *, title: str | None = None
-    ) -> StoryboardVersionView:
-        """A storyboard JSON file (paths relative to it) stored as a project, storyboard and
-        version, its files uploaded to the blob store."""
-
-        def work() -> StoryboardVersionView:
-            spec = load_spec(path)
-            project = ProjectsRepository(self.env.db).create(
-                ctx, title or spec.title or path.stem, spec.facts.model_dump() if spec.facts else {}
-            )
-            data, scene_media = store_spec_files(
-                spec, ctx, self.env.blobs, MediaRepository(self.env.db), project.id
-            )
-            boards = StoryboardsRepository(self.env.db)
-            board = boards.create(ctx, project.id, spec.title)
-            return boards.add_version(
-                ctx, board.id, data, author="import", reason=f"imported {path.name}",
-                media_ids=scene_media,
-            )  # fmt: skip
-
-        return await asyncio.to_thread(work)
 
     async def get(self, ctx: TenantContext, job_id: uuid.UUID) -> RenderJobView:
         return await asyncio.to_thread(self.env.jobs.get, ctx, job_id)
