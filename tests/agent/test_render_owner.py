@@ -8,16 +8,29 @@ from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
 from reelestate.core.settings import get_settings
 from reelestate.storage.context import TenantContext
+from reelestate.storage.db import Database, open_database
+from reelestate.storage.repositories.content import ProjectsRepository
+from reelestate.storage.repositories.organisations import OrganisationsRepository
 from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos
+
+
+def organisation(db: Database, slug: str) -> TenantContext:
+    return OrganisationsRepository(db).create(slug.title(), f"{slug}-{uuid.uuid4().hex[:6]}")
 
 
 async def test_each_turns_owner_reaches_the_render_backend() -> None:
     renderer = RecordingRenderer()
-    ann = RenderOwner(ctx=TenantContext(org_id=uuid.uuid4()), project_id=uuid.uuid4())
-    bob = RenderOwner(ctx=TenantContext(org_id=uuid.uuid4()), captions=False)
     async with Runner.open(
         get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
     ) as runner:
+        db = open_database(get_settings())
+        try:
+            ann_ctx, bob_ctx = organisation(db, "ann"), organisation(db, "bob")
+            project = ProjectsRepository(db).create(ann_ctx, "12 Oak St")
+        finally:
+            db.dispose()
+        ann = RenderOwner(ctx=ann_ctx, project_id=project.id)
+        bob = RenderOwner(ctx=bob_ctx, captions=False)
         [_ async for _ in runner.send("t1", "ann", FACTS, listing_photos(), owner=ann)]
         assert renderer.requests and set(renderer.owners) == {ann}
         previews = len(renderer.requests)

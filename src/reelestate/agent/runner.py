@@ -17,7 +17,7 @@ import asyncio
 import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,15 +34,20 @@ from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.checkpoint import open_checkpointer
 from reelestate.agent.context import OWNER_KEY, AgentDeps, check_thread_id
+from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
 from reelestate.agent.graph import AgentGraph, build_graph
 from reelestate.agent.owner import RenderOwner
-from reelestate.agent.state import AgentState, history_of
+from reelestate.agent.state import AgentState
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
+from reelestate.services.storyboard_store import StoryboardStore
+from reelestate.storage import migrate
+from reelestate.storage.db import Database, open_database
+from reelestate.storage.repositories.organisations import ensure_local_organisation
 from reelestate.tools.storyboard import StoryboardHistory
 
 _log = logging.getLogger(__name__)
@@ -73,15 +78,36 @@ def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
     return cast(PhotoAnalyser, make(settings))
 
 
+def open_app_database(settings: Settings) -> Database:
+    """The app's database with the local organisation in it, for turns that name no owner;
+    the embedded SQLite file is brought up to date first (a PostgreSQL database is migrated
+    by `reelestate db upgrade`)."""
+    db = open_database(settings)
+    try:
+        if not db.is_postgres:
+            migrate.upgrade(settings)
+        ensure_local_organisation(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
 def absolute_paths(photos: Sequence[Path | str]) -> list[str]:
     return [str(Path(p).expanduser().absolute()) for p in photos]
 
 
 class Runner:
     def __init__(
-        self, graph: AgentGraph, *, brain_name: str, renders: RunningRenders | None = None
+        self,
+        graph: AgentGraph,
+        *,
+        brain_name: str,
+        store: StoryboardStore,
+        renders: RunningRenders | None = None,
     ) -> None:
         self._graph = graph
+        self._store = store
         self.brain_name = brain_name
         self._locks: dict[str, asyncio.Lock] = {}
         self._renders = renders or RunningRenders()
@@ -100,15 +126,54 @@ class Runner:
         final_profile: Profile = "final",
         auto_preview: bool = True,
         default_length: float = 30.0,
+        db: Database | None = None,
     ) -> AsyncIterator[Runner]:
         """A runner with its checkpointer open; conversations survive closing and reopening.
 
         `settings` (read once by the channel) give the folders, the limits on photos and
-        music, the video models and the default brain and analyser.
+        music, the video models and the default brain and analyser. `db` keeps the
+        storyboards; without it the app's database is opened (and, when it is the embedded
+        SQLite file, brought up to date).
         """
+        async with AsyncExitStack() as stack:
+            if db is None:
+                db = await asyncio.to_thread(open_app_database, settings)
+                stack.callback(db.dispose)
+            else:
+                await asyncio.to_thread(ensure_local_organisation, db)
+            runner = await stack.enter_async_context(
+                cls._open(
+                    settings,
+                    db,
+                    brain=brain,
+                    analyser=analyser,
+                    renderer=renderer,
+                    final_profile=final_profile,
+                    auto_preview=auto_preview,
+                    default_length=default_length,
+                )
+            )
+            yield runner
+
+    @classmethod
+    @asynccontextmanager
+    async def _open(
+        cls,
+        settings: Settings,
+        db: Database,
+        *,
+        brain: Brain | None,
+        analyser: PhotoAnalyser | None,
+        renderer: RenderBackend | None,
+        final_profile: Profile,
+        auto_preview: bool,
+        default_length: float,
+    ) -> AsyncIterator[Runner]:
+        store = StoryboardStore(db)
         deps = AgentDeps(
             analyser=analyser or default_photo_analyser(settings),
             renderer=renderer or InProcessRenderBackend(settings),
+            storyboards=store,
             data_dir=settings.data_dir.resolve(),
             cache_dir=settings.cache_dir,
             video_models=video_models(settings),
@@ -126,6 +191,7 @@ class Runner:
                 build_graph(deps, brain, checkpointer),
                 brain_name=brain.name,
                 renders=deps.renders,
+                store=store,
             )
 
     @staticmethod
@@ -304,8 +370,12 @@ class Runner:
         snapshot = await self._graph.aget_state(self._config(check_thread_id(thread_id)))
         return cast(AgentState, snapshot.values)
 
-    async def storyboard(self, thread_id: str) -> StoryboardHistory | None:
-        return history_of(await self.state(thread_id))
+    async def storyboard(
+        self, thread_id: str, *, owner: RenderOwner | None = None
+    ) -> StoryboardHistory | None:
+        """The thread's storyboard, read in `owner`'s organisation (None: the local one)."""
+        state = await self.state(thread_id)
+        return await ConversationBoard(self._store, owner).history(state)
 
     async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
         """The approval the thread waits for, if any (to redraw buttons after a restart)."""
