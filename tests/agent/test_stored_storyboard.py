@@ -10,6 +10,7 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver, copy_checkpoint
 
+from reelestate.agent.events import StoryboardReady
 from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import legacy_history, storyboard_ref
@@ -114,7 +115,8 @@ async def test_an_old_conversation_moves_its_history_to_the_store() -> None:
         assert await runner.storyboard("t1") == history
 
         events = await say(runner, "make it shorter")
-        assert of_type(events, "storyboard_ready")[0].version == 2  # type: ignore[attr-defined]
+        ready = of_type(events, "storyboard_ready")[0]
+        assert isinstance(ready, StoryboardReady) and ready.version == 2
         state = await runner.state("t1")
         after = await runner.storyboard("t1")
     ref = storyboard_ref(state)
