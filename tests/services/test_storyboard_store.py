@@ -35,7 +35,8 @@ def first_plan() -> StoredPlan:
 
 
 def revised(plan: StoredPlan) -> StoredPlan:
-    history = flow.revise(plan.history, [SetCaptionOp(scene=1, caption="Welcome home")], author="ann")
+    caption = SetCaptionOp(scene=1, caption="Welcome home")
+    history = flow.revise(plan.history, [caption], author="ann")
     return plan.model_copy(update={"history": history})
 
 
