@@ -32,7 +32,7 @@ from reelestate.agent.backends.base import (
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.brains.rules import RuleBasedBrain
-from reelestate.agent.checkpoint import open_checkpointer
+from reelestate.agent.checkpoint import open_app_database, open_checkpointer
 from reelestate.agent.context import OWNER_KEY, AgentDeps, check_thread_id
 from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
@@ -45,8 +45,7 @@ from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
 from reelestate.services.storyboard_store import StoryboardStore
-from reelestate.storage import migrate
-from reelestate.storage.db import Database, open_database
+from reelestate.storage.db import Database
 from reelestate.storage.repositories.organisations import ensure_local_organisation
 from reelestate.tools.storyboard import StoryboardHistory
 
@@ -76,21 +75,6 @@ def default_photo_analyser(settings: Settings) -> PhotoAnalyser:
             hint="Install the full package, or pass an analyser to Runner.open().",
         ) from exc
     return cast(PhotoAnalyser, make(settings))
-
-
-def open_app_database(settings: Settings) -> Database:
-    """The app's database with the local organisation in it, for turns that name no owner;
-    the embedded SQLite file is brought up to date first (a PostgreSQL database is migrated
-    by `reelestate db upgrade`)."""
-    db = open_database(settings)
-    try:
-        if not db.is_postgres:
-            migrate.upgrade(settings)
-        ensure_local_organisation(db)
-    except BaseException:
-        db.dispose()
-        raise
-    return db
 
 
 def absolute_paths(photos: Sequence[Path | str]) -> list[str]:
@@ -135,58 +119,31 @@ class Runner:
         storyboards; without it the app's database is opened (and, when it is the embedded
         SQLite file, brought up to date).
         """
+        store_db = db
         async with AsyncExitStack() as stack:
-            if db is None:
-                db = await asyncio.to_thread(open_app_database, settings)
-                stack.callback(db.dispose)
+            if store_db is None:
+                store_db = await asyncio.to_thread(open_app_database, settings)
+                stack.callback(store_db.dispose)
             else:
-                await asyncio.to_thread(ensure_local_organisation, db)
-            runner = await stack.enter_async_context(
-                cls._open(
-                    settings,
-                    db,
-                    brain=brain,
-                    analyser=analyser,
-                    renderer=renderer,
-                    final_profile=final_profile,
-                    auto_preview=auto_preview,
-                    default_length=default_length,
-                )
+                await asyncio.to_thread(ensure_local_organisation, store_db)
+            store = StoryboardStore(store_db)
+            deps = AgentDeps(
+                analyser=analyser or default_photo_analyser(settings),
+                renderer=renderer or InProcessRenderBackend(settings),
+                storyboards=store,
+                data_dir=settings.data_dir.resolve(),
+                cache_dir=settings.cache_dir,
+                video_models=video_models(settings),
+                ai_video_model=settings.ai_video_model,
+                min_photos=settings.min_photos,
+                max_photos=settings.max_photos,
+                max_music_mb=settings.max_music_mb,
+                final_profile=final_profile,
+                auto_preview=auto_preview,
+                default_length=default_length,
             )
-            yield runner
-
-    @classmethod
-    @asynccontextmanager
-    async def _open(
-        cls,
-        settings: Settings,
-        db: Database,
-        *,
-        brain: Brain | None,
-        analyser: PhotoAnalyser | None,
-        renderer: RenderBackend | None,
-        final_profile: Profile,
-        auto_preview: bool,
-        default_length: float,
-    ) -> AsyncIterator[Runner]:
-        store = StoryboardStore(db)
-        deps = AgentDeps(
-            analyser=analyser or default_photo_analyser(settings),
-            renderer=renderer or InProcessRenderBackend(settings),
-            storyboards=store,
-            data_dir=settings.data_dir.resolve(),
-            cache_dir=settings.cache_dir,
-            video_models=video_models(settings),
-            ai_video_model=settings.ai_video_model,
-            min_photos=settings.min_photos,
-            max_photos=settings.max_photos,
-            max_music_mb=settings.max_music_mb,
-            final_profile=final_profile,
-            auto_preview=auto_preview,
-            default_length=default_length,
-        )
-        brain = brain or make_brain(settings, auto_preview=auto_preview)
-        async with open_checkpointer(settings) as checkpointer:
+            brain = brain or make_brain(settings, auto_preview=auto_preview)
+            checkpointer = await stack.enter_async_context(open_checkpointer(settings))
             yield cls(
                 build_graph(deps, brain, checkpointer),
                 brain_name=brain.name,
