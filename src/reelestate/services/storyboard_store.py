@@ -64,7 +64,7 @@ class StoryboardStore:
     ) -> StoryboardRef:
         """`plan` as the next version of `previous`'s storyboard (a new one when None: in
         `project_id`, or in a project of its own), in `ctx`'s organisation."""
-        return await asyncio.to_thread(
+        ref = await asyncio.to_thread(
             self._save,
             ctx,
             plan,
@@ -74,6 +74,8 @@ class StoryboardStore:
             author=author,
             reason=reason,
         )
+        self._remember(ctx, ref.version_id, plan)
+        return ref
 
     async def load(self, ctx: TenantContext, version_id: uuid.UUID) -> StoredPlan:
         """The plan of a stored version; `NotFoundError` when `ctx`'s organisation has none."""
@@ -86,6 +88,7 @@ class StoryboardStore:
         return plan
 
     def _remember(self, ctx: TenantContext, version_id: uuid.UUID, plan: StoredPlan) -> None:
+        """Kept on the event loop's thread only, so the cache needs no lock."""
         if len(self._plans) >= _CACHE_LIMIT:
             self._plans.pop(next(iter(self._plans)))
         self._plans[(ctx.org_id, version_id)] = plan
@@ -118,7 +121,6 @@ class StoryboardStore:
             media_ids=[],
             plan=plan,
         )
-        self._remember(ctx, row.id, plan)
         return StoryboardRef(
             org_id=ctx.org_id,
             storyboard_id=storyboard_id,
