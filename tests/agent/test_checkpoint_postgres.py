@@ -1,4 +1,4 @@
-"""Conversations kept in PostgreSQL (127.0.0.1:5432, database `test`) survive a restart."""
+"""Conversations kept in PostgreSQL (127.0.0.1:5432, a fresh database) survive a restart."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 from reelestate.agent.checkpoint import postgres_dsn
 from reelestate.agent.runner import Runner
 from reelestate.core.settings import get_settings
+from reelestate.storage import migrate
 from tests.agent.helpers import FACTS, FileNameAnalyser, RecordingRenderer, listing_photos, say
+from tests.support.services import fresh_postgres_database
 
 DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -24,11 +26,16 @@ def test_postgres_urls_are_recognised() -> None:
 async def test_pending_approval_survives_a_restart_on_postgres(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
-    get_settings.cache_clear()
+    with fresh_postgres_database() as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        get_settings.cache_clear()
+        migrate.upgrade(get_settings())
+        await _survives_a_restart()
+
+
+async def _survives_a_restart() -> None:
     thread = f"pg-{uuid.uuid4().hex[:8]}"
     renderer = RecordingRenderer()
-
     async with Runner.open(
         get_settings(), analyser=FileNameAnalyser(), renderer=renderer
     ) as runner:

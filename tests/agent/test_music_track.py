@@ -109,9 +109,10 @@ async def test_the_language_model_is_told_of_the_track_but_not_its_path(
         await say(runner, FACTS, listing_photos())
         await send_music(runner, tracks["good"])
         state = await runner.state("t1")
-    data = conversation_data(state)
+        history = await runner.storyboard("t1")
+    data = conversation_data(state, history)
     assert data["storyboard"]["own_music_track"] is True
     assert "music_track" not in data["storyboard"]["settings"]
     assert "conversations" not in str(data)
-    human = [m for m in model_messages(state) if isinstance(m, HumanMessage)]
+    human = [m for m in model_messages(state, history) if isinstance(m, HumanMessage)]
     assert "sent a music track" in str(human[-1].content)

@@ -39,7 +39,7 @@ async def test_the_assistant_asks_for_the_configured_minimum() -> None:
 
 def test_the_language_model_is_told_the_configured_limits() -> None:
     state: AgentState = {"messages": []}
-    system = model_messages(state, min_photos=3, max_photos=12)[0].content
+    system = model_messages(state, None, min_photos=3, max_photos=12)[0].content
     assert isinstance(system, str)
     assert "(3 to 12 photos and a few facts)" in system
     assert "at least 3 usable" in system

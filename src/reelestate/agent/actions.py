@@ -28,14 +28,13 @@ from reelestate.agent.state import (
     JobRecord,
     RenderKind,
     analyses_of,
-    history_data,
-    history_of,
     jobs_of,
     listing_data,
     listing_of,
     music_track_of,
     preview_of,
     script_of,
+    storyboard_ref,
     with_job,
 )
 from reelestate.agent.summaries import (
@@ -148,19 +147,19 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         analyses_of(ctx.state),
         script,
         choices,
-        previous=history_of(ctx.state),
+        previous=await ctx.board.history(ctx.state),
         min_photos=ctx.deps.min_photos,
     )
-    ctx.state["storyboard"] = history_data(planned)
+    stored = await ctx.board.save(ctx.state, planned, author=ctx.author, reason="planned")
+    ctx.state["storyboard"] = stored
     storyboard_file(ctx, planned)
     return ToolOutcome(
-        text=f"Storyboard {version_line(planned.current)}.",
-        update={"storyboard": history_data(planned)},
+        text=f"Storyboard {version_line(planned.current)}.", update={"storyboard": stored}
     )
 
 
-def _need_history(ctx: ToolContext) -> StoryboardHistory:
-    history = history_of(ctx.state)
+async def _need_history(ctx: ToolContext) -> StoryboardHistory:
+    history = await ctx.board.history(ctx.state)
     if history is None:
         raise InvalidInputError(
             "There is no storyboard yet.",
@@ -170,21 +169,20 @@ def _need_history(ctx: ToolContext) -> StoryboardHistory:
 
 
 async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> ToolOutcome:
-    history = _need_history(ctx)
-    history = flow.revise(
-        history,
-        args.operations,
-        author=ctx.state.get("owner") or "user",
-        models=ctx.deps.video_models,
-    )
+    before = await _need_history(ctx)
+    history = flow.revise(before, args.operations, author=ctx.author, models=ctx.deps.video_models)
     done = [describe(op) for op in args.operations]
-    update: dict[str, Any] = {"storyboard": history_data(history)}
+    update: dict[str, Any] = {}
     if args.music is not None:
         update["music_on"] = args.music == "on"
         update["previews"] = {}
         done.append(f"music {args.music}")
     if not done:
         return _fail("No change was asked for.")
+    if history != before:
+        update["storyboard"] = await ctx.board.save(
+            ctx.state, history, author=ctx.author, reason="; ".join(done)
+        )
     ctx.state.update(update)  # type: ignore[typeddict-item]
     storyboard_file(ctx, history)
     return ToolOutcome(
@@ -193,18 +191,19 @@ async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> Too
 
 
 async def revert_version(ctx: ToolContext, args: RevertVersionArgs) -> ToolOutcome:
-    history = _need_history(ctx)
-    history = flow.revert(history, args.version, author=ctx.state.get("owner") or "user")
-    ctx.state["storyboard"] = history_data(history)
+    history = flow.revert(await _need_history(ctx), args.version, author=ctx.author)
+    reason = f"brought back version {args.version}"
+    stored = await ctx.board.save(ctx.state, history, author=ctx.author, reason=reason)
+    ctx.state["storyboard"] = stored
     storyboard_file(ctx, history)
     return ToolOutcome(
         text=f"Brought back version {args.version} as {version_line(history.current)}.",
-        update={"storyboard": history_data(history)},
+        update={"storyboard": stored},
     )
 
 
 async def list_versions(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
-    history = _need_history(ctx)
+    history = await _need_history(ctx)
     lines = [version_line(v) for v in history.versions]
     return ToolOutcome(text="Versions:\n" + "\n".join(f"- {line}" for line in lines))
 
@@ -228,7 +227,7 @@ async def render_spec_for(
 ) -> tuple[StoryboardHistory, RenderSpec]:
     """The engine's input for the current version, with the conversation's music choice and
     the narration spoken (in a worker thread)."""
-    history = _need_history(ctx)
+    history = await _need_history(ctx)
     script = script_of(ctx.state)
     if script is None:
         raise InvalidInputError("There is no script yet.", hint="Send the listing facts first.")
@@ -259,7 +258,15 @@ async def run_render(
         last[0] = progress.percent
         ctx.emit(JobProgress.of(job.id, job.kind, progress))
 
-    request = RenderRequest(job_id=job.id, kind=job.kind, spec=spec, out_dir=out_dir)
+    stored = storyboard_ref(ctx.state)
+    request = RenderRequest(
+        job_id=job.id,
+        kind=job.kind,
+        spec=spec,
+        out_dir=out_dir,
+        # A render billed to another organisation than the storyboard's gets a project there.
+        storyboard_version=stored.version_id if stored and ctx.board.at_home(ctx.state) else None,
+    )
     try:
         result = await render_with_progress(
             ctx.deps.renderer,
@@ -288,7 +295,7 @@ async def run_render(
 
 
 async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
-    history = _need_history(ctx)
+    history = await _need_history(ctx)
     number = history.current.number
     same = next(
         (
@@ -308,17 +315,17 @@ async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         previews = {**(ctx.state.get("previews") or {}), str(number): str(result.video)}
         ctx.state["previews"] = previews
         ctx.state["jobs"] = with_job(ctx.state, job)
-    announce_storyboard(ctx)
+    await announce_storyboard(ctx)
     return ToolOutcome(
         text=f"Preview of version {number} is ready.",
         update={"previews": ctx.state.get("previews") or {}, "jobs": ctx.state.get("jobs") or []},
     )
 
 
-def announce_storyboard(ctx: ToolContext) -> None:
+async def announce_storyboard(ctx: ToolContext) -> None:
     """Show the current version once per message (with its preview when there is one)."""
-    history = history_of(ctx.state)
     turn = ctx.state.setdefault("turn", {})
+    history = await ctx.board.history(ctx.state)
     if history is None or turn.get("announced_version") == history.current.number:
         return
     turn["announced_version"] = history.current.number
@@ -333,10 +340,10 @@ def announce_storyboard(ctx: ToolContext) -> None:
 
 
 async def request_approval(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
-    history = _need_history(ctx)
+    history = await _need_history(ctx)
     if script_of(ctx.state) is None:
         return _fail("There is no script yet; the storyboard cannot be rendered.")
-    announce_storyboard(ctx)
+    await announce_storyboard(ctx)
     return ToolOutcome(
         text=f"Asked the user to approve version {history.current.number}.",
         update={"awaiting_approval": True},

@@ -2,6 +2,7 @@
 
 PostgreSQL when `DATABASE_URL` points at one; otherwise a SQLite file in the data dir. Either
 way a conversation paused at an approval is still paused there after the process restarts.
+Their storyboards live in the app's database, as the REST API's do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from reelestate.core.settings import Settings
+from reelestate.storage import migrate
+from reelestate.storage.db import Database, open_database
+from reelestate.storage.repositories.organisations import ensure_local_organisation
 
 CHECKPOINT_FILE = "conversations.sqlite3"
 
@@ -41,3 +45,18 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
     async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
         await saver.setup()
         yield saver
+
+
+def open_app_database(settings: Settings) -> Database:
+    """The app's database with the local organisation in it, for turns that name no owner;
+    the embedded SQLite file is brought up to date first (a PostgreSQL database is migrated
+    by `reelestate db upgrade`)."""
+    db = open_database(settings)
+    try:
+        if not db.is_postgres:
+            migrate.upgrade(settings)
+        ensure_local_organisation(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return db

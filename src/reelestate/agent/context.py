@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelestate.agent.backends.base import RenderBackend, RunningRenders
+from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import AgentState
@@ -15,6 +16,7 @@ from reelestate.core.errors import InvalidInputError
 from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit, Profile
+from reelestate.services.storyboard_store import StoryboardStore
 
 _THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_TOOL_ROUNDS = 8
@@ -36,6 +38,8 @@ def check_thread_id(thread_id: str) -> str:
 class AgentDeps:
     analyser: PhotoAnalyser
     renderer: RenderBackend
+    storyboards: StoryboardStore
+    """Where each conversation's storyboard versions are kept."""
     data_dir: Path
     cache_dir: Path
     """Reusable render work (narration, clips, music beds), shared with the renderer."""
@@ -59,6 +63,10 @@ class AgentDeps:
     def thread_dir(self, thread_id: str) -> Path:
         return self.data_dir / "conversations" / check_thread_id(thread_id)
 
+    def board(self, owner: RenderOwner | None) -> ConversationBoard:
+        """The conversation's storyboard as the turn of `owner` reads and saves it."""
+        return ConversationBoard(self.storyboards, owner)
+
 
 @dataclass
 class ToolContext:
@@ -74,3 +82,11 @@ class ToolContext:
     @property
     def folder(self) -> Path:
         return self.deps.thread_dir(self.thread_id)
+
+    @property
+    def board(self) -> ConversationBoard:
+        return self.deps.board(self.owner)
+
+    @property
+    def author(self) -> str:
+        return self.state.get("owner") or "user"

@@ -22,7 +22,7 @@ from langgraph.graph.state import CompiledStateGraph
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.context import AgentDeps
 from reelestate.agent.nodes import AgentNodes, needs_approval
-from reelestate.agent.state import AgentState, history_of
+from reelestate.agent.state import AgentState, current_version
 
 AgentGraph = CompiledStateGraph[AgentState, None, AgentState, AgentState]
 
@@ -44,8 +44,8 @@ def after_tools(state: AgentState) -> Literal["think", "present", "wrap_up"]:
 
 
 def after_approval(state: AgentState) -> Literal["render", "think"]:
-    history = history_of(state)
-    approved = history is not None and state.get("approved_version") == history.current.number
+    number = current_version(state)
+    approved = number is not None and state.get("approved_version") == number
     return "render" if approved and needs_approval(state) else "think"
 
 

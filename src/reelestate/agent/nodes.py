@@ -22,6 +22,7 @@ from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard,
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.context import MAX_TOOL_ROUNDS, OWNER_KEY, AgentDeps, ToolContext
+from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import (
     AssistantText,
     ErrorEvent,
@@ -37,8 +38,7 @@ from reelestate.agent.state import (
     Inbox,
     JobRecord,
     TurnState,
-    history_data,
-    history_of,
+    current_version,
     listing_of,
     with_job,
 )
@@ -92,11 +92,11 @@ def tool_context(state: AgentState, deps: AgentDeps, config: RunnableConfig) -> 
 
 
 def needs_approval(state: AgentState) -> bool:
-    history = history_of(state)
+    number = current_version(state)
     return (
-        history is not None
+        number is not None
         and state.get("script") is not None
-        and state.get("delivered_version") != history.current.number
+        and state.get("delivered_version") != number
     )
 
 
@@ -165,7 +165,7 @@ class AgentNodes:
         return update
 
     async def _receive_music(
-        self, state: AgentState, raw: str | None, thread_id: str
+        self, state: AgentState, raw: str | None, thread_id: str, board: ConversationBoard
     ) -> dict[str, Any]:
         """A music file sent with the message, checked and made the bed of the storyboard."""
         if not raw:
@@ -181,10 +181,15 @@ class AgentNodes:
             emit(ErrorEvent.from_error(exc))
             return {}
         update: dict[str, Any] = {"music_track": track.model_dump(mode="json"), "music_on": True}
-        history = history_of(state)
+        history = await board.history(state)
         if history is not None:
             author = state.get("owner") or "user"
-            update["storyboard"] = history_data(set_music_track(history, track, author=author))
+            update["storyboard"] = await board.save(
+                state,
+                set_music_track(history, track, author=author),
+                author=author,
+                reason=f"music track {track.name}",
+            )
         minutes, seconds = divmod(round(track.info.duration_seconds), 60)
         emit(
             AssistantText(
@@ -199,19 +204,23 @@ class AgentNodes:
         if inbox is None:
             return {"turn": {"steps": 0}}
         thread_id = thread_of(config)
-        music = await self._receive_music(state, inbox.get("music"), thread_id)
-        return self._receive(state, inbox, thread_id, music)
+        board = self.deps.board(owner_of(config))
+        carried = await board.carried_over(state)
+        state = {**state, **carried}  # type: ignore[typeddict-item]
+        music = await self._receive_music(state, inbox.get("music"), thread_id, board)
+        return {**carried, **self._receive(state, inbox, thread_id, music)}
 
-    async def think(self, state: AgentState) -> dict[str, Any]:
+    async def think(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         turn: TurnState = {**(state.get("turn") or {})}
         turn["steps"] = turn.get("steps", 0) + 1
+        history = await self.deps.board(owner_of(config)).history(state)
         if turn["steps"] > MAX_TOOL_ROUNDS:
             message = AIMessage(content="I stopped there. Tell me what to do next.")
         elif turn.get("fallback"):
-            message = await self.rules.step(state, emit)
+            message = await self.rules.step(state, emit, history)
         else:
             try:
-                message = await self.brain.step(state, emit)
+                message = await self.brain.step(state, emit, history)
             except ProviderError as exc:
                 turn["fallback"] = True
                 emit(
@@ -220,7 +229,7 @@ class AgentNodes:
                         "built-in assistant instead, so I understand fewer phrasings."
                     )
                 )
-                message = await self.rules.step(state, emit)
+                message = await self.rules.step(state, emit, history)
         if isinstance(message.content, str) and message.content.strip():
             emit(AssistantText(text=message.content, message_id=message.id or ""))
         return {"messages": [message], "turn": turn}
@@ -277,11 +286,12 @@ class AgentNodes:
 
     async def present(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state, "turn": dict(state.get("turn") or {})}  # type: ignore[typeddict-item]
-        announce_storyboard(tool_context(work, self.deps, config))
+        await announce_storyboard(tool_context(work, self.deps, config))
         return {"turn": work["turn"]}
 
     async def approval(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        history = history_of(state)
+        board = self.deps.board(owner_of(config))
+        history = await board.history(state)
         assert history is not None
         answer = interrupt(event_data(approval_request(history.current, self.deps.video_models)))
         inbox: Inbox = {"user": "", "text": "", "photos": []}
@@ -299,20 +309,23 @@ class AgentNodes:
             and not inbox.get("music")
             and understand(inbox["text"], None).approve
         )
+        carried = await board.carried_over(state)
         if approved:
             return {
+                **carried,
                 "approved_version": history.current.number,
                 "messages": [HumanMessage(content=inbox["text"] or "/approve")],
             }
         thread_id = thread_of(config)
-        music = await self._receive_music(state, inbox.get("music"), thread_id)
-        return self._receive(state, inbox, thread_id, music)
+        state = {**state, **carried}  # type: ignore[typeddict-item]
+        music = await self._receive_music(state, inbox.get("music"), thread_id, board)
+        return {**carried, **self._receive(state, inbox, thread_id, music)}
 
     async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state}
         ctx = tool_context(work, self.deps, config)
-        history = history_of(state)
-        assert history is not None
+        number = current_version(state)
+        assert number is not None
         try:
             job, result = await run_render(ctx, "final", self.deps.final_profile)
         except ReelEstateError as exc:
@@ -320,9 +333,9 @@ class AgentNodes:
             # "render") starts the final render again.
             cancelled = isinstance(exc, RenderCancelledError)
             failed = JobRecord(
-                id=f"final-v{history.current.number}",
+                id=f"final-v{number}",
                 kind="final",
-                version=history.current.number,
+                version=number,
                 status=JobStatus.CANCELLED if cancelled else JobStatus.FAILED,
                 error=exc.message,
             )
@@ -352,7 +365,7 @@ class AgentNodes:
         }
 
     async def wrap_up(self, state: AgentState) -> dict[str, Any]:
-        if history_of(state) is None:
+        if current_version(state) is None:
             question = self._question(state)
             if question is not None:
                 emit(question)

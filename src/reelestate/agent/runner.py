@@ -17,7 +17,7 @@ import asyncio
 import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,17 +32,21 @@ from reelestate.agent.backends.base import (
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.brains.rules import RuleBasedBrain
-from reelestate.agent.checkpoint import open_checkpointer
+from reelestate.agent.checkpoint import open_app_database, open_checkpointer
 from reelestate.agent.context import OWNER_KEY, AgentDeps, check_thread_id
+from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
 from reelestate.agent.graph import AgentGraph, build_graph
 from reelestate.agent.owner import RenderOwner
-from reelestate.agent.state import AgentState, history_of
+from reelestate.agent.state import AgentState
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
+from reelestate.services.storyboard_store import StoryboardStore
+from reelestate.storage.db import Database
+from reelestate.storage.repositories.organisations import ensure_local_organisation
 from reelestate.tools.storyboard import StoryboardHistory
 
 _log = logging.getLogger(__name__)
@@ -79,9 +83,15 @@ def absolute_paths(photos: Sequence[Path | str]) -> list[str]:
 
 class Runner:
     def __init__(
-        self, graph: AgentGraph, *, brain_name: str, renders: RunningRenders | None = None
+        self,
+        graph: AgentGraph,
+        *,
+        brain_name: str,
+        store: StoryboardStore,
+        renders: RunningRenders | None = None,
     ) -> None:
         self._graph = graph
+        self._store = store
         self.brain_name = brain_name
         self._locks: dict[str, asyncio.Lock] = {}
         self._renders = renders or RunningRenders()
@@ -100,32 +110,45 @@ class Runner:
         final_profile: Profile = "final",
         auto_preview: bool = True,
         default_length: float = 30.0,
+        db: Database | None = None,
     ) -> AsyncIterator[Runner]:
         """A runner with its checkpointer open; conversations survive closing and reopening.
 
         `settings` (read once by the channel) give the folders, the limits on photos and
-        music, the video models and the default brain and analyser.
+        music, the video models and the default brain and analyser. `db` keeps the
+        storyboards; without it the app's database is opened (and, when it is the embedded
+        SQLite file, brought up to date).
         """
-        deps = AgentDeps(
-            analyser=analyser or default_photo_analyser(settings),
-            renderer=renderer or InProcessRenderBackend(settings),
-            data_dir=settings.data_dir.resolve(),
-            cache_dir=settings.cache_dir,
-            video_models=video_models(settings),
-            ai_video_model=settings.ai_video_model,
-            min_photos=settings.min_photos,
-            max_photos=settings.max_photos,
-            max_music_mb=settings.max_music_mb,
-            final_profile=final_profile,
-            auto_preview=auto_preview,
-            default_length=default_length,
-        )
-        brain = brain or make_brain(settings, auto_preview=auto_preview)
-        async with open_checkpointer(settings) as checkpointer:
+        store_db = db
+        async with AsyncExitStack() as stack:
+            if store_db is None:
+                store_db = await asyncio.to_thread(open_app_database, settings)
+                stack.callback(store_db.dispose)
+            else:
+                await asyncio.to_thread(ensure_local_organisation, store_db)
+            store = StoryboardStore(store_db)
+            deps = AgentDeps(
+                analyser=analyser or default_photo_analyser(settings),
+                renderer=renderer or InProcessRenderBackend(settings),
+                storyboards=store,
+                data_dir=settings.data_dir.resolve(),
+                cache_dir=settings.cache_dir,
+                video_models=video_models(settings),
+                ai_video_model=settings.ai_video_model,
+                min_photos=settings.min_photos,
+                max_photos=settings.max_photos,
+                max_music_mb=settings.max_music_mb,
+                final_profile=final_profile,
+                auto_preview=auto_preview,
+                default_length=default_length,
+            )
+            brain = brain or make_brain(settings, auto_preview=auto_preview)
+            checkpointer = await stack.enter_async_context(open_checkpointer(settings))
             yield cls(
                 build_graph(deps, brain, checkpointer),
                 brain_name=brain.name,
                 renders=deps.renders,
+                store=store,
             )
 
     @staticmethod
@@ -304,8 +327,12 @@ class Runner:
         snapshot = await self._graph.aget_state(self._config(check_thread_id(thread_id)))
         return cast(AgentState, snapshot.values)
 
-    async def storyboard(self, thread_id: str) -> StoryboardHistory | None:
-        return history_of(await self.state(thread_id))
+    async def storyboard(
+        self, thread_id: str, *, owner: RenderOwner | None = None
+    ) -> StoryboardHistory | None:
+        """The thread's storyboard, read in `owner`'s organisation (None: the local one)."""
+        state = await self.state(thread_id)
+        return await ConversationBoard(self._store, owner).history(state)
 
     async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
         """The approval the thread waits for, if any (to redraw buttons after a restart)."""

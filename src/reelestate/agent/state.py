@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from reelestate.core.jobs import JobStatus
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.result import RenderResult
+from reelestate.services.storyboard_store import StoryboardRef
 from reelestate.tools.listing import Listing
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory
@@ -99,6 +100,8 @@ class AgentState(TypedDict, total=False):
     script_stale: bool
     """The facts changed since the script was written."""
     storyboard: dict[str, Any] | None
+    """Where the storyboard is stored (a `StoryboardRef`); conversations saved before the
+    storyboard had a home of its own hold its whole history here (see `legacy_history`)."""
     music_on: bool
     music_track: dict[str, Any] | None
     """The user's own track (a `MusicTrackRef`), kept for storyboards planned after it came."""
@@ -128,13 +131,20 @@ def script_of(state: AgentState) -> Script | None:
     return None if raw is None else Script.model_validate(raw)
 
 
-def history_of(state: AgentState) -> StoryboardHistory | None:
+def storyboard_ref(state: AgentState) -> StoryboardRef | None:
+    """Where the conversation's storyboard is stored (None: none yet, or not stored yet)."""
     raw = state.get("storyboard")
-    return None if raw is None else StoryboardHistory.model_validate(raw)
+    if raw is None or "versions" in raw:
+        return None
+    return StoryboardRef.model_validate(raw)
 
 
-def history_data(history: StoryboardHistory) -> dict[str, Any]:
-    return history.model_dump(mode="json")
+def legacy_history(state: AgentState) -> StoryboardHistory | None:
+    """The whole history a conversation saved before storyboards were stored on their own."""
+    raw = state.get("storyboard")
+    if raw is None or "versions" not in raw:
+        return None
+    return StoryboardHistory.model_validate(raw)
 
 
 def music_track_of(state: AgentState) -> MusicTrackRef | None:
@@ -158,5 +168,9 @@ def preview_of(state: AgentState, version: int) -> Path | None:
 
 
 def current_version(state: AgentState) -> int | None:
-    history = history_of(state)
-    return None if history is None else history.current.number
+    """The number of the storyboard's current version (None: no storyboard yet)."""
+    ref = storyboard_ref(state)
+    if ref is not None:
+        return ref.number
+    legacy = legacy_history(state)
+    return None if legacy is None else legacy.current.number

@@ -112,6 +112,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
                         final_profile=_profile(settings),
                         default_length=settings.video_length_s,
+                        db=env.db,
                     )
                 )
                 configure(
@@ -133,6 +134,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                     open_telegram_bot(
                         settings,
                         blobs=env.blobs,
+                        db=env.db,
                         polling=False,
                         renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
                     )

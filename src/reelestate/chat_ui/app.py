@@ -127,11 +127,12 @@ async def _owner() -> RenderOwner:
 
 async def _run_turn(events: AsyncIterator[RunnerEvent]) -> None:
     chat = services()
-    presenter = TurnPresenter(_workdir(), await chat.runner.storyboard(_thread_id()))
+    owner = await _owner()
+    presenter = TurnPresenter(_workdir(), await chat.runner.storyboard(_thread_id(), owner=owner))
     try:
         async for event in events:
             if event.type == "storyboard_ready":
-                presenter.use_history(await chat.runner.storyboard(_thread_id()))
+                presenter.use_history(await chat.runner.storyboard(_thread_id(), owner=owner))
             await presenter.show(event)
     finally:
         await presenter.finish()
@@ -307,7 +308,7 @@ async def on_settings(new: dict[str, Any]) -> None:
     phrases = change_phrases(old, new)
     if not phrases:
         return
-    if await services().runner.storyboard(_thread_id()) is None:
+    if await services().runner.storyboard(_thread_id(), owner=await _owner()) is None:
         cl.user_session.set("pending_phrases", phrases)
         await cl.Message(content="Noted: I'll use these settings for the storyboard.").send()
         return
@@ -323,7 +324,9 @@ async def _echo(text: str) -> None:
 
 async def _apply_pending_settings() -> None:
     phrases: list[str] = cl.user_session.get("pending_phrases") or []
-    if not phrases or await services().runner.storyboard(_thread_id()) is None:
+    if not phrases:
+        return
+    if await services().runner.storyboard(_thread_id(), owner=await _owner()) is None:
         return
     cl.user_session.set("pending_phrases", [])
     for phrase in phrases:

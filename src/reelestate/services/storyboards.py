@@ -6,8 +6,9 @@ script, listing), so an operation can make the next version without any local fi
 are only ever added (`store_version`), never changed.
 
 The REST API revises through the `async` entry point, which does its database work in a worker
-thread (version 1 is planned in `storyboard_planning`); the chat stores the spec of each render
-it sends to the job queue with `store_rendered_spec`.
+thread (version 1 is planned in `storyboard_planning`). The chat keeps its versions through
+`storyboard_store`, and stores the spec of each render it sends to the job queue, files in the
+blob store, as the next version of the same storyboard with `store_rendered_spec`.
 """
 
 from __future__ import annotations
@@ -133,17 +134,27 @@ def store_rendered_spec(
     captions: bool | None,
     author: str,
     reason: str,
+    of_version: uuid.UUID | None = None,
 ) -> StoryboardVersionView:
-    """A finished spec with local files (a chat render) as the project's next version.
+    """A finished spec with local files (a chat render) as the next version of a storyboard.
 
-    The files go to the blob store; without `project_id` the spec gets a project of its own.
+    The files go to the blob store. With `of_version` (the stored version the spec was made
+    from) the spec becomes the next version of that storyboard, keeping its plan; otherwise of
+    the project's storyboard, and without `project_id` of a project of its own.
     """
-    if project_id is None:
-        facts = spec.facts.model_dump(mode="json") if spec.facts else {}
-        project_id = ProjectsRepository(db).create(ctx, spec.title or "Listing", facts).id
     boards = StoryboardsRepository(db)
-    existing = boards.for_project(ctx, project_id)
-    board = existing[0] if existing else boards.create(ctx, project_id, spec.title)
+    plan: StoredPlan | None = None
+    if of_version is not None:
+        source = boards.version(ctx, of_version)
+        board = boards.get(ctx, source.storyboard_id)
+        project_id = board.project_id
+        plan = StoredPlan.of(source) if source.plan else None
+    else:
+        if project_id is None:
+            facts = spec.facts.model_dump(mode="json") if spec.facts else {}
+            project_id = ProjectsRepository(db).create(ctx, spec.title or "Listing", facts).id
+        existing = boards.for_project(ctx, project_id)
+        board = existing[0] if existing else boards.create(ctx, project_id, spec.title)
     if brand is not None:
         spec = spec.model_copy(update={"brand": BrandKit()})
     data, scene_media = store_spec_files(spec, ctx, blobs, MediaRepository(db), project_id)
@@ -152,7 +163,7 @@ def store_rendered_spec(
     if captions is not None:
         data["flags"] = {**(data.get("flags") or {}), "captions": captions}
     return store_version(
-        db, ctx, board.id, data, author=author, reason=reason, media_ids=scene_media
+        db, ctx, board.id, data, author=author, reason=reason, media_ids=scene_media, plan=plan
     )
 
 

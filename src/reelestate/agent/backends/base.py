@@ -12,6 +12,7 @@ backend task is cancelled, which stops FFmpeg or cancels the job, and the turn s
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -41,6 +42,8 @@ class RenderRequest(BaseModel):
     kind: RenderKind
     spec: RenderSpec
     out_dir: Path
+    storyboard_version: uuid.UUID | None = None
+    """The stored storyboard version the spec was made from (None: not stored)."""
 
 
 class RenderBackend(Protocol):

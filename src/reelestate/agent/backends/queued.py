@@ -1,8 +1,9 @@
 """Renders as jobs on the job queue: credits, retries, crash recovery and history for free.
 
-A render request becomes a stored storyboard version and a queued job of an organisation, so
-credits, the job list, the REST API and the workers see conversation videos like any other.
-The backend relays the job's progress events and fetches the finished files from the blob store
+A render request becomes a queued job of an organisation: the spec it asks for is stored (its
+files in the blob store) as the next version of the conversation's stored storyboard, so
+credits, the job list, the REST API and the workers see conversation videos like any other. The
+backend relays the job's progress events and fetches the finished files from the blob store
 into the conversation's folder. With `REDIS_URL` the jobs go to arq workers (`reelestate
 worker`); otherwise a worker pool runs inside this process.
 
@@ -130,6 +131,7 @@ class QueuedRenderBackend:
             captions=owner.captions,
             author="chat",
             reason=f"{request.kind} render {request.job_id}",
+            of_version=request.storyboard_version,
         )
         return version.id
 

@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMes
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.state import AgentState
+from reelestate.tools.storyboard import StoryboardHistory
 
 Emit = Callable[[RunnerEvent], None]
 
@@ -21,8 +22,13 @@ Emit = Callable[[RunnerEvent], None]
 class Brain(Protocol):
     name: str
 
-    async def step(self, state: AgentState, emit: Emit) -> AIMessage:
-        """The next message: tool calls to run, or the reply that ends the turn."""
+    async def step(
+        self, state: AgentState, emit: Emit, history: StoryboardHistory | None
+    ) -> AIMessage:
+        """The next message: tool calls to run, or the reply that ends the turn.
+
+        `history` is the conversation's storyboard (None: none yet), read once for the turn.
+        """
         ...
 
 

@@ -31,19 +31,19 @@ from pydantic import SecretStr
 from reelestate.agent.action_args import openai_tool_specs
 from reelestate.agent.brains.base import Emit
 from reelestate.agent.events import AssistantText
-from reelestate.agent.state import AgentState, analyses_of, history_of, listing_of
+from reelestate.agent.state import AgentState, analyses_of, listing_of
 from reelestate.agent.summaries import missing_labels
 from reelestate.core.errors import ProviderError
 from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
 from reelestate.prompts.agent import agent_system_prompt, as_user_data, context_block
+from reelestate.tools.storyboard import StoryboardHistory
 
 HISTORY_MESSAGES = 40
 
 
-def conversation_data(state: AgentState) -> dict[str, Any]:
+def conversation_data(state: AgentState, history: StoryboardHistory | None) -> dict[str, Any]:
     """What the model may know about the conversation; no file paths, no settings."""
     listing = listing_of(state)
-    history = history_of(state)
     data: dict[str, Any] = {
         "listing": listing.model_dump(mode="json", exclude_none=True),
         "missing_facts": missing_labels(listing),
@@ -92,11 +92,16 @@ def _recent(messages: list[AnyMessage]) -> list[AnyMessage]:
 
 
 def model_messages(
-    state: AgentState, *, min_photos: int = MIN_PHOTOS, max_photos: int = MAX_PHOTOS
+    state: AgentState,
+    history: StoryboardHistory | None,
+    *,
+    min_photos: int = MIN_PHOTOS,
+    max_photos: int = MAX_PHOTOS,
 ) -> list[BaseMessage]:
+    data = conversation_data(state, history)
     out: list[BaseMessage] = [
         SystemMessage(agent_system_prompt(min_photos, max_photos)),
-        SystemMessage(context_block(json.dumps(conversation_data(state), indent=1))),
+        SystemMessage(context_block(json.dumps(data, indent=1))),
     ]
     for message in _recent(list(state.get("messages") or [])):
         if isinstance(message, HumanMessage):
@@ -137,11 +142,13 @@ class LanguageModelBrain:
             max_photos=settings.max_photos,
         )
 
-    async def step(self, state: AgentState, emit: Emit) -> AIMessage:
+    async def step(
+        self, state: AgentState, emit: Emit, history: StoryboardHistory | None
+    ) -> AIMessage:
         message_id = f"msg_{uuid.uuid4().hex[:12]}"
         full: AIMessageChunk | None = None
         try:
-            async for chunk in self._model.astream(model_messages(state, **self._limits)):
+            async for chunk in self._model.astream(model_messages(state, history, **self._limits)):
                 if not isinstance(chunk, AIMessageChunk):
                     continue
                 full = chunk if full is None else full + chunk

@@ -20,13 +20,13 @@ from reelestate.agent.rules.requests import Understood, understand
 from reelestate.agent.state import (
     AgentState,
     analyses_of,
-    history_of,
     listing_of,
     preview_of,
 )
 from reelestate.agent.summaries import CAN_DO
 from reelestate.core.settings import DEFAULT_AI_VIDEO_MODEL, MIN_PHOTOS
 from reelestate.tools.listing import missing_facts
+from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MIN_TOTAL_SECONDS
 
 Call = tuple[str, dict[str, Any]]
@@ -62,20 +62,21 @@ class RuleBasedBrain:
         self.ai_video_model = ai_video_model
         self.min_photos = min_photos
 
-    async def step(self, state: AgentState, emit: Emit) -> AIMessage:
+    async def step(
+        self, state: AgentState, emit: Emit, history: StoryboardHistory | None
+    ) -> AIMessage:
         text, results = turn_messages(list(state.get("messages") or []))
         done = {r.name for r in results if r.name}
-        history = history_of(state)
         understood = understand(
             text, history.current if history else None, ai_video_model=self.ai_video_model
         )
         facts = extract_facts(text)
         calls = self._first_calls(state, facts, understood, done)
         if not calls:
-            calls = self._storyboard_calls(state, understood, done)
+            calls = self._storyboard_calls(history, understood, done)
         if not calls:
-            calls = self._making_calls(state, facts, done)
-        reply = self.reply(state, text, results, understood, facts)
+            calls = self._making_calls(state, history, facts, done)
+        reply = self.reply(state, history, text, results, understood, facts)
         if calls:
             return AIMessage(content="", tool_calls=[_call(n, a) for n, a in calls])
         return AIMessage(content=reply)
@@ -93,9 +94,8 @@ class RuleBasedBrain:
         return calls
 
     def _storyboard_calls(
-        self, state: AgentState, understood: Understood, done: set[str]
+        self, history: StoryboardHistory | None, understood: Understood, done: set[str]
     ) -> list[Call]:
-        history = history_of(state)
         if history is None:
             return []
         if "revert_version" not in done and (understood.undo or understood.revert_to):
@@ -113,10 +113,15 @@ class RuleBasedBrain:
             return [("job_status", {})]
         return []
 
-    def _making_calls(self, state: AgentState, facts: ExtractedFacts, done: set[str]) -> list[Call]:
+    def _making_calls(
+        self,
+        state: AgentState,
+        history: StoryboardHistory | None,
+        facts: ExtractedFacts,
+        done: set[str],
+    ) -> list[Call]:
         listing = listing_of(state)
         usable = [a for a in analyses_of(state) if a.usable]
-        history = history_of(state)
         ready = not missing_facts(listing) and len(usable) >= self.min_photos
         if not ready:
             return []
@@ -148,6 +153,7 @@ class RuleBasedBrain:
     def reply(
         self,
         state: AgentState,
+        history: StoryboardHistory | None,
         text: str,
         results: list[ToolMessage],
         understood: Understood,
@@ -156,7 +162,6 @@ class RuleBasedBrain:
         """What the tools reported this turn, then anything not understood."""
         lines = [str(r.content) for r in results if r.name != "request_approval" and r.content]
         lines += [f"I could not do that: {problem}." for problem in understood.problems]
-        history = history_of(state)
         if understood.help:
             lines.append(f"You can say things like {CAN_DO}.")
         elif understood.reject:

@@ -29,7 +29,7 @@ from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.stt.base import Transcriber
 from reelestate.providers.stt.factory import open_transcriber
 from reelestate.storage.blobs import BlobStore, open_blob_store
-from reelestate.storage.db import open_database
+from reelestate.storage.db import Database, open_database
 from reelestate.storage.repositories.telegram_links import TelegramLinksRepository
 
 _log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ async def open_telegram_bot(
     trial: bool = False,
     transcriber: Transcriber | None = None,
     renderer: RenderBackend | None = None,
+    db: Database | None = None,
 ) -> AsyncIterator[TelegramBot]:
     """A started bot (its application initialised and processing updates) until exit.
 
@@ -94,6 +95,8 @@ async def open_telegram_bot(
     `renderer` renders for the runner the bot opens (without `runner`); the web app passes its
     job queue, which bills the organisation of the linked person who asked. Without one the
     bot renders in this process (`reelestate bot` on a laptop).
+    `db`: the app's database (the web app's), for the linked accounts and the storyboards;
+    without one the bot opens its own.
     """
     settings = settings or get_settings()
     config = TelegramConfig.from_settings(settings)
@@ -103,11 +106,12 @@ async def open_telegram_bot(
                 {"final_profile": "preview", "default_length": 12.0} if trial else {}
             )
             runner = await stack.enter_async_context(
-                Runner.open(settings, renderer=renderer, **options)
+                Runner.open(settings, renderer=renderer, db=db, **options)
             )
         if accounts is None:
-            db = open_database(settings)
-            stack.callback(db.dispose)
+            if db is None:
+                db = open_database(settings)
+                stack.callback(db.dispose)
             accounts = TelegramLinksRepository(db)
         work_dir = settings.data_dir.resolve() / "telegram"
         delivery = VideoDelivery(
