@@ -76,11 +76,9 @@ class RecordingRenderer:
         self.owners: list[RenderOwner | None] = []
         self.fail_with = fail_with
 
-    async def render(
-        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
-    ) -> RenderResult:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         self.requests.append(request)
-        self.owners.append(owner)
+        self.owners.append(request.owner)
         on_progress(progress_event("prepare"))
         if self.fail_with is not None:
             raise self.fail_with
@@ -120,9 +118,7 @@ class HeldRenderer(RecordingRenderer):
     def release(self) -> None:
         self.released.set()
 
-    async def render(
-        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
-    ) -> RenderResult:
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         on_progress(progress_event("prepare"))
         self.held.set()
         try:
@@ -130,7 +126,7 @@ class HeldRenderer(RecordingRenderer):
         except asyncio.CancelledError:
             self.cancelled.append(request)
             raise
-        return await super().render(request, on_progress, owner)
+        return await super().render(request, on_progress)
 
 
 async def say(

@@ -16,7 +16,6 @@ import pytest
 from PIL import Image, ImageOps
 
 from reelestate.agent.backends.base import ProgressSink, RenderRequest
-from reelestate.agent.owner import RenderOwner
 from reelestate.bots.telegram.delivery import size_of
 from reelestate.render.ffmpeg import find_tools
 from reelestate.render.probe import ffprobe_json
@@ -123,10 +122,8 @@ class BigFinalRenderer(RecordingRenderer):
         super().__init__()
         self.big = big
 
-    async def render(
-        self, request: RenderRequest, on_progress: ProgressSink, owner: RenderOwner | None = None
-    ) -> RenderResult:
-        outputs = await super().render(request, on_progress, owner)
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+        outputs = await super().render(request, on_progress)
         if request.kind != "final":
             return outputs
         (request.out_dir / "video.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nHi\n")

@@ -112,8 +112,8 @@ def test_narration_is_spoken_off_the_event_loop(
     history = flow.plan(LISTING, house(ROOMS), script, _choices())
 
     async def main() -> tuple[int, RenderSpec]:
-        spec = await flow.ready_render_spec(
-            history.current, LISTING, script, cache_dir=tmp_path, music_on=False
+        spec = await flow.spoken(
+            flow.render_spec(history.current, LISTING, script, music_on=False), cache_dir=tmp_path
         )
         return threading.get_ident(), spec
 

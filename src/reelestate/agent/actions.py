@@ -70,7 +70,7 @@ def _fail(message: str) -> ToolOutcome:
 async def analyse_photos(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     paths = [Path(p) for p in ctx.state.get("photos") or []]
     if not paths:
-        least, most = ctx.deps.min_photos, ctx.deps.max_photos
+        least, most = ctx.deps.limits.min_photos, ctx.deps.limits.max_photos
         return _fail(f"No photos yet: send {least} to {most} photos of the property.")
     analyses = await flow.analyse_photos(ctx.deps.analyser, paths)
     data = [a.model_dump(mode="json") for a in analyses]
@@ -148,7 +148,7 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
         script,
         choices,
         previous=await ctx.board.history(ctx.state),
-        min_photos=ctx.deps.min_photos,
+        min_photos=ctx.deps.limits.min_photos,
     )
     stored = await ctx.board.save(ctx.state, planned, author=ctx.author, reason="planned")
     ctx.state["storyboard"] = stored
@@ -231,16 +231,15 @@ async def render_spec_for(
     script = script_of(ctx.state)
     if script is None:
         raise InvalidInputError("There is no script yet.", hint="Send the listing facts first.")
-    spec = await flow.ready_render_spec(
+    spec = flow.render_spec(
         history.current,
         listing_of(ctx.state),
         script,
-        cache_dir=ctx.deps.cache_dir,
         profile=profile,
         brand=ctx.deps.brand,
         music_on=ctx.state.get("music_on") is not False,
     )
-    return history, spec
+    return history, await flow.spoken(spec, cache_dir=ctx.deps.limits.cache_dir)
 
 
 async def run_render(
@@ -266,6 +265,7 @@ async def run_render(
         out_dir=out_dir,
         # A render billed to another organisation than the storyboard's gets a project there.
         storyboard_version=stored.version_id if stored and ctx.board.at_home(ctx.state) else None,
+        owner=ctx.owner,
     )
     try:
         result = await render_with_progress(
@@ -274,7 +274,6 @@ async def run_render(
             on_progress,
             renders=ctx.deps.renders,
             thread_id=ctx.thread_id,
-            owner=ctx.owner,
         )
     except RenderCancelledError:
         # The progress shown for this render ends here.

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
 from reelestate.agent.backends.base import RenderBackend, RunningRenders
 from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import RunnerEvent
@@ -34,17 +36,13 @@ def check_thread_id(thread_id: str) -> str:
     return thread_id
 
 
-@dataclass(frozen=True)
-class AgentDeps:
-    analyser: PhotoAnalyser
-    renderer: RenderBackend
-    storyboards: StoryboardStore
-    """Where each conversation's storyboard versions are kept."""
-    data_dir: Path
+class ChatLimits(BaseModel):
+    """The installation's limits and defaults a conversation follows (read from the settings)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
     cache_dir: Path
     """Reusable render work (narration, clips, music beds), shared with the renderer."""
-    video_models: VideoModelRegistry
-    """The AI motion models a storyboard may ask for, with their prices."""
     ai_video_model: str
     """The model used when someone asks for AI motion without naming one."""
     min_photos: int
@@ -52,6 +50,18 @@ class AgentDeps:
     max_photos: int
     """Photos past this many are refused, each with the reason."""
     max_music_mb: int
+
+
+@dataclass(frozen=True)
+class AgentDeps:
+    analyser: PhotoAnalyser
+    renderer: RenderBackend
+    storyboards: StoryboardStore
+    """Where each conversation's storyboard versions are kept."""
+    data_dir: Path
+    video_models: VideoModelRegistry
+    """The AI motion models a storyboard may ask for, with their prices."""
+    limits: ChatLimits
     final_profile: Profile = "final"
     """Tests and drafts may render the final as a preview; production renders the real thing."""
     auto_preview: bool = True

@@ -106,8 +106,8 @@ class AgentNodes:
         self.brain = brain
         self.rules = RuleBasedBrain(
             auto_preview=deps.auto_preview,
-            ai_video_model=deps.ai_video_model,
-            min_photos=deps.min_photos,
+            ai_video_model=deps.limits.ai_video_model,
+            min_photos=deps.limits.min_photos,
         )
 
     def _receive(
@@ -120,12 +120,12 @@ class AgentNodes:
         added = 0
         for raw in inbox.get("photos") or []:
             source = Path(raw)
-            if len(photos) >= self.deps.max_photos:
+            if len(photos) >= self.deps.limits.max_photos:
                 emit(
                     ErrorEvent(
                         code="invalid_photo",
                         message=f"{source.name} was not added: "
-                        f"a video uses at most {self.deps.max_photos} photos.",
+                        f"a video uses at most {self.deps.limits.max_photos} photos.",
                     )
                 )
                 continue
@@ -175,7 +175,7 @@ class AgentNodes:
                 music_track_from_file,
                 Path(raw),
                 keep_in=self.deps.thread_dir(thread_id) / "music",
-                max_mb=self.deps.max_music_mb,
+                max_mb=self.deps.limits.max_music_mb,
             )
         except ReelEstateError as exc:
             emit(ErrorEvent.from_error(exc))
@@ -375,7 +375,7 @@ class AgentNodes:
         listing = listing_of(state)
         missing = missing_facts(listing)
         usable = sum(1 for a in state.get("analyses") or [] if not a.get("reject_reasons"))
-        least, most = self.deps.min_photos, self.deps.max_photos
+        least, most = self.deps.limits.min_photos, self.deps.limits.max_photos
         need_photos = usable < least
         if not missing and not need_photos:
             return None

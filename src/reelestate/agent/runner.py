@@ -33,7 +33,7 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.llm import LanguageModelBrain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.checkpoint import open_app_database, open_checkpointer
-from reelestate.agent.context import OWNER_KEY, AgentDeps, check_thread_id
+from reelestate.agent.context import OWNER_KEY, AgentDeps, ChatLimits, check_thread_id
 from reelestate.agent.conversation_board import ConversationBoard
 from reelestate.agent.events import ApprovalRequest, ErrorEvent, RunnerEvent, parse_event
 from reelestate.agent.graph import AgentGraph, build_graph
@@ -132,12 +132,8 @@ class Runner:
                 renderer=renderer or InProcessRenderBackend(settings),
                 storyboards=store,
                 data_dir=settings.data_dir.resolve(),
-                cache_dir=settings.cache_dir,
                 video_models=video_models(settings),
-                ai_video_model=settings.ai_video_model,
-                min_photos=settings.min_photos,
-                max_photos=settings.max_photos,
-                max_music_mb=settings.max_music_mb,
+                limits=ChatLimits.model_validate(settings),
                 final_profile=final_profile,
                 auto_preview=auto_preview,
                 default_length=default_length,

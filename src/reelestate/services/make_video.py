@@ -28,8 +28,8 @@ from reelestate.render.ai_clips import AiClipOutcome
 from reelestate.render.engine import render_video
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
-from reelestate.render.spec import Aspect, BrandKit, RenderSpec
-from reelestate.services.storyboard_flow import PlanChoices, fitted_render_spec, plan
+from reelestate.render.spec import Aspect, BrandKit, Profile, RenderSpec
+from reelestate.services.storyboard_flow import PlanChoices, fit, plan, render_spec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
@@ -238,13 +238,10 @@ def make_video(
         min_photos=settings.min_photos,
         models=models,
     )
-    spec, narration = fitted_render_spec(
-        history.current,
-        listing,
-        script,
+    profile: Profile = "preview" if request.preview else "final"
+    spec, narration = fit(
+        render_spec(history.current, listing, script, profile=profile, brand=request.brand),
         cache_dir=settings.cache_dir,
-        profile="preview" if request.preview else "final",
-        brand=request.brand,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")

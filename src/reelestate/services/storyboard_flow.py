@@ -61,16 +61,11 @@ class PlanChoices(BaseModel):
     ai_scenes: int = Field(default=DEFAULT_AI_SCENES, ge=0, le=40)
 
     def settings(self) -> StoryboardSettings:
-        return StoryboardSettings(
-            style=self.style,
-            aspect=self.aspect,
-            length_seconds=self.length_seconds,
-            **({"voice": self.voice} if self.voice else {}),
-            voice_model=self.voice_model,
-            voice_style=self.voice_style,
-            music_mood=STYLE_MUSIC[self.style],
-            music_track=self.music_track,
-        )
+        """The storyboard's settings; no voice named keeps the storyboard's default voice."""
+        chosen = self.model_dump(exclude={"ai_video", "ai_scenes"}, exclude_none=True)
+        if not chosen.get("voice"):
+            chosen.pop("voice", None)
+        return StoryboardSettings(**chosen, music_mood=STYLE_MUSIC[self.style])
 
 
 def plan(
@@ -152,43 +147,10 @@ def fit(spec: RenderSpec, *, cache_dir: Path) -> tuple[RenderSpec, Narration | N
     return speak_and_fit(spec, cache_dir=cache_dir)
 
 
-def fitted_render_spec(
-    version: StoryboardVersion,
-    listing: Listing,
-    script: Script,
-    *,
-    cache_dir: Path,
-    profile: Profile = "final",
-    brand: BrandKit | None = None,
-    music_on: bool = True,
-) -> tuple[RenderSpec, Narration | None]:
-    """`render_spec` then `fit`: what a render of `version` takes (blocks)."""
-    spec = render_spec(version, listing, script, profile=profile, brand=brand, music_on=music_on)
-    return fit(spec, cache_dir=cache_dir)
-
-
-async def ready_render_spec(
-    version: StoryboardVersion,
-    listing: Listing,
-    script: Script,
-    *,
-    cache_dir: Path,
-    profile: Profile = "final",
-    brand: BrandKit | None = None,
-    music_on: bool = True,
-) -> RenderSpec:
-    """`fitted_render_spec` in a worker thread, so the event loop keeps serving."""
-    spec, _ = await asyncio.to_thread(
-        fitted_render_spec,
-        version,
-        listing,
-        script,
-        cache_dir=cache_dir,
-        profile=profile,
-        brand=brand,
-        music_on=music_on,
-    )
-    return spec
+async def spoken(spec: RenderSpec, *, cache_dir: Path) -> RenderSpec:
+    """`fit` in a worker thread, so the event loop keeps serving while the voice speaks."""
+    fitted, _ = await asyncio.to_thread(fit, spec, cache_dir=cache_dir)
+    return fitted
 
 
 def write_storyboard_file(

@@ -7,13 +7,13 @@ blob keys, never by the scratch paths.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
+from reelestate.core.blocking import in_worker_thread
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.filenames import safe_stem
 from reelestate.core.styles import Style
@@ -36,7 +36,8 @@ from reelestate.tools.script import write_script
 from reelestate.tools.storyboard import StoryboardHistory
 
 
-async def plan_from_project(
+@in_worker_thread
+def plan_from_project(
     services: StoryboardServices,
     ctx: TenantContext,
     project_id: uuid.UUID,
@@ -47,28 +48,6 @@ async def plan_from_project(
     author: str,
 ) -> StoryboardVersionView:
     """Analyse the project's photos, write the script and store storyboard version 1."""
-    return await asyncio.to_thread(
-        _plan_from_project,
-        services,
-        ctx,
-        project_id,
-        style=style,
-        length_seconds=length_seconds,
-        title=title,
-        author=author,
-    )
-
-
-def _plan_from_project(
-    services: StoryboardServices,
-    ctx: TenantContext,
-    project_id: uuid.UUID,
-    *,
-    style: Style,
-    length_seconds: float,
-    title: str | None,
-    author: str,
-) -> StoryboardVersionView:
     project = ProjectsRepository(services.db).get(ctx, project_id)
     photos = [m for m in MediaRepository(services.db).for_project(ctx, project_id)
               if m.content_type.startswith("image/")]  # fmt: skip

@@ -13,7 +13,6 @@ blob store, as the next version of the same storyboard with `store_rendered_spec
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.core.blocking import in_worker_thread
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.registry import video_models
@@ -167,7 +167,8 @@ def store_rendered_spec(
     )
 
 
-async def revise(
+@in_worker_thread
+def revise(
     services: StoryboardServices,
     ctx: TenantContext,
     storyboard_id: uuid.UUID,
@@ -178,28 +179,6 @@ async def revise(
     reason: str | None,
 ) -> StoryboardVersionView:
     """The next version: the current one changed by `operations`, if it is `expect_version`."""
-    return await asyncio.to_thread(
-        _revise,
-        services,
-        ctx,
-        storyboard_id,
-        operations,
-        expect_version=expect_version,
-        author=author,
-        reason=reason,
-    )
-
-
-def _revise(
-    services: StoryboardServices,
-    ctx: TenantContext,
-    storyboard_id: uuid.UUID,
-    operations: list[dict[str, Any]],
-    *,
-    expect_version: int,
-    author: str,
-    reason: str | None,
-) -> StoryboardVersionView:
     boards = StoryboardsRepository(services.db)
     board = boards.get(ctx, storyboard_id)
     if board.current_version != expect_version:
@@ -231,22 +210,19 @@ def _revise(
     )
 
 
-async def import_storyboard(
+@in_worker_thread
+def import_storyboard(
     db: Database, blobs: BlobStore, ctx: TenantContext, path: Path, *, title: str | None = None
 ) -> StoryboardVersionView:
     """A storyboard JSON file (paths relative to it) stored as a project, storyboard and
     version, its files uploaded to the blob store: how a finished spec enters the job queue."""
-
-    def work() -> StoryboardVersionView:
-        spec = load_spec(path)
-        project = ProjectsRepository(db).create(
-            ctx, title or spec.title or path.stem, spec.facts.model_dump() if spec.facts else {}
-        )
-        data, scene_media = store_spec_files(spec, ctx, blobs, MediaRepository(db), project.id)
-        board = StoryboardsRepository(db).create(ctx, project.id, spec.title)
-        return store_version(
-            db, ctx, board.id, data, author="import", reason=f"imported {path.name}",
-            media_ids=scene_media,
-        )  # fmt: skip
-
-    return await asyncio.to_thread(work)
+    spec = load_spec(path)
+    project = ProjectsRepository(db).create(
+        ctx, title or spec.title or path.stem, spec.facts.model_dump() if spec.facts else {}
+    )
+    data, scene_media = store_spec_files(spec, ctx, blobs, MediaRepository(db), project.id)
+    board = StoryboardsRepository(db).create(ctx, project.id, spec.title)
+    return store_version(
+        db, ctx, board.id, data, author="import", reason=f"imported {path.name}",
+        media_ids=scene_media,
+    )  # fmt: skip

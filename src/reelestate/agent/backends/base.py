@@ -44,16 +44,13 @@ class RenderRequest(BaseModel):
     out_dir: Path
     storyboard_version: uuid.UUID | None = None
     """The stored storyboard version the spec was made from (None: not stored)."""
+    owner: RenderOwner | None = None
+    """Whose render it is (None: the backend's own default, e.g. the command line's)."""
 
 
 class RenderBackend(Protocol):
-    async def render(
-        self,
-        request: RenderRequest,
-        on_progress: ProgressSink,
-        owner: RenderOwner | None = None,
-    ) -> RenderResult:
-        """Render `request`; `owner` says whose render it is (None: the backend's own default)."""
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+        """Render `request` for its owner, reporting progress to `on_progress`."""
         ...
 
 
@@ -84,13 +81,8 @@ class InProcessRenderBackend:
         )
         return result.model_copy(update={"notes": (*notes, *result.notes)})
 
-    async def render(
-        self,
-        request: RenderRequest,
-        on_progress: ProgressSink,
-        owner: RenderOwner | None = None,
-    ) -> RenderResult:
-        """Everything renders on this machine, for nobody in particular: `owner` is not needed."""
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+        """Everything renders on this machine, for nobody in particular: the owner is not needed."""
         cancel = CancelToken()
         notes: list[str] = []
         if request.kind == "preview":
@@ -141,10 +133,8 @@ async def render_with_progress(
     min_step: float = 2.0,
     renders: RunningRenders | None = None,
     thread_id: str = "",
-    owner: RenderOwner | None = None,
 ) -> RenderResult:
-    """Run `request` for `owner`, passing progress to `emit` on this event loop (at most every
-    `min_step` %).
+    """Run `request`, passing progress to `emit` on this event loop (at most every `min_step` %).
 
     With `renders`, the render can be stopped by `renders.cancel(thread_id)`; it then raises
     `RenderCancelledError`.
@@ -162,7 +152,7 @@ async def render_with_progress(
             last = (progress.stage, progress.percent)
             emit(progress)
 
-    task = asyncio.ensure_future(backend.render(request, sink, owner))
+    task = asyncio.ensure_future(backend.render(request, sink))
     try:
         with renders.track(thread_id, task) if renders is not None else nullcontext():
             while not task.done():

@@ -135,13 +135,8 @@ class QueuedRenderBackend:
         )
         return version.id
 
-    async def render(
-        self,
-        request: RenderRequest,
-        on_progress: ProgressSink,
-        owner: RenderOwner | None = None,
-    ) -> RenderResult:
-        owner = self._owner(owner)
+    async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
+        owner = self._owner(request.owner)
         self._count(owner.ctx)
         storyboard_version_id = await asyncio.to_thread(self._store, owner, request)
         job = await self._jobs.submit_render(
