@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reelestate.core.errors import MusicTrackError, UnsupportedMediaError
-from reelestate.providers.music.uploaded import MB, MusicTrackInfo, check_music_track
+from reelestate.providers.music.uploaded import MB, MusicTrackInfo, _audio_stream, check_music_track
 from tests import music_files as mf
 
 
@@ -123,6 +123,16 @@ def test_random_bytes_are_not_audio(folder: Path) -> None:
     noise.write_bytes(os.urandom(40_000))
     with pytest.raises(UnsupportedMediaError):
         check_music_track(noise)
+
+
+def test_bytes_ffprobe_takes_for_a_raw_video_stream_are_not_audio() -> None:
+    """Random bytes are sometimes probed as a bare H.263 stream: damaged, not a silent video."""
+    probed = {
+        "streams": [{"index": 0, "codec_name": "h263", "codec_type": "video"}],
+        "format": {"format_name": "h263", "nb_streams": 1},
+    }
+    with pytest.raises(UnsupportedMediaError, match="not audio we can read"):
+        _audio_stream(probed)
 
 
 def test_a_cut_off_download_is_damaged(mp3: Path, folder: Path) -> None:

@@ -42,6 +42,11 @@ _CONTAINERS: dict[str, tuple[str, str, str]] = {
 }
 """ffprobe's format name -> (container, content type to store it as, file suffix)."""
 _CODECS = frozenset({"mp3", "aac", "vorbis", "opus", "flac", "alac"})
+_VIDEO_CONTAINERS = frozenset(
+    {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "mpegts", "mpeg", "flv", "asf", "ogg"}
+)
+"""Formats a real video file comes in; anything else that only "has video" (a raw stream
+ffprobe guessed in damaged or random bytes) is a file we cannot read."""
 _LOUDNESS = re.compile(r"^\s*I:\s*(-?inf|-?[\d.]+)\s*LUFS", re.MULTILINE)
 _PEAK = re.compile(r"^\s*Peak:\s*(-?inf|-?[\d.]+)\s*dBFS", re.MULTILINE)
 _OUT_TIME = re.compile(r"^out_time_us=(\d+)$", re.MULTILINE)
@@ -108,6 +113,12 @@ def _audio_stream(data: dict[str, Any]) -> dict[str, Any]:
         if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
     ]
     if not audio:
+        format_name = str((data.get("format") or {}).get("format_name", ""))
+        if video and format_name not in _VIDEO_CONTAINERS:
+            raise UnsupportedMediaError(
+                "This file is not audio we can read: it is damaged, or not a music file.",
+                hint=SUPPORTED,
+            )
         if video:
             raise MusicTrackError(
                 "This file has no audio track: it is a video without sound.", hint=SUPPORTED
