@@ -68,7 +68,7 @@ async def test_renders_run_as_jobs_with_credits_and_history() -> None:
         after = CreditsRepository(env.db).balance(ctx)
         boards = StoryboardsRepository(env.db)
         ids = [j.storyboard_version_id for j in jobs if j.storyboard_version_id is not None]
-        rendered = [boards.version(ctx, version_id) for version_id in ids]
+        rendered = [boards.version(ctx, version) for version in ids]
     finally:
         env.close()
     assert after != before  # both renders were billed
@@ -78,6 +78,8 @@ async def test_renders_run_as_jobs_with_credits_and_history() -> None:
     assert ref is not None and history is not None
     assert len(rendered) == 2, "each render is a version of the conversation's storyboard"
     for version in rendered:
-        assert version.storyboard_id == ref.storyboard_id and version.id != ref.version_id
+        assert (
+            version.storyboard_id == ref.storyboard_id and version.id != ref.storyboard_version_id
+        )
         assert StoredPlan.of(version).history == history
         assert all(not Path(s["photo"]).is_absolute() for s in version.spec["scenes"])

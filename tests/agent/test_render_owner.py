@@ -43,8 +43,8 @@ async def test_each_turns_owner_reaches_the_render_backend() -> None:
         ref = storyboard_ref(await runner.state("t1"))
     assert renderer.finals and renderer.owners[previews:] == [bob]
     assert ref is not None and ref.org_id == ann_ctx.org_id, "the storyboard stays in its home"
-    assert renderer.requests[0].storyboard_version is not None
-    assert renderer.finals[-1].storyboard_version is None, "bob's render is not of ann's rows"
+    assert renderer.requests[0].storyboard_version_id is not None
+    assert renderer.finals[-1].storyboard_version_id is None, "bob's render is not of ann's rows"
 
 
 async def test_another_organisation_cannot_read_the_storyboard() -> None:
@@ -63,7 +63,7 @@ async def test_another_organisation_cannot_read_the_storyboard() -> None:
     db = open_database(get_settings())
     try:
         with pytest.raises(NotFoundError):
-            await StoryboardStore(db).load(mallory.ctx, ref.version_id)
+            await StoryboardStore(db).load(mallory.ctx, ref.storyboard_version_id)
     finally:
         db.dispose()
 

@@ -70,12 +70,17 @@ async def test_the_state_keeps_a_reference_and_the_versions_are_rows() -> None:
         history = await runner.storyboard("t1")
     ref = storyboard_ref(state)
     assert ref is not None and history is not None
-    assert set(state["storyboard"] or {}) == {"org_id", "storyboard_id", "version_id", "number"}
+    assert set(state["storyboard"] or {}) == {
+        "org_id",
+        "storyboard_id",
+        "storyboard_version_id",
+        "number",
+    }
     assert ref.number == history.current.number == 2
     ctx = TenantContext.local()
     async with app_database() as db:
         rows = StoryboardsRepository(db).versions(ctx, ref.storyboard_id)
-    assert rows[-1].id == ref.version_id
+    assert rows[-1].id == ref.storyboard_version_id
     assert [StoredPlan.of(r).history.current.number for r in rows] == [1, 2]
     assert StoredPlan.of(rows[-1]).history == history
     assert rows[-1].spec["scenes"] and rows[-1].author == "ann"
@@ -126,7 +131,7 @@ async def test_an_old_conversation_moves_its_history_to_the_store() -> None:
         rows = StoryboardsRepository(db).versions(TenantContext.local(), ref.storyboard_id)
     plans = [StoredPlan.of(r) for r in rows]
     assert plans[0].history == history, "the old history is stored first, as it was"
-    assert plans[-1].history == after and rows[-1].id == ref.version_id
+    assert plans[-1].history == after and rows[-1].id == ref.storyboard_version_id
 
 
 async def test_an_old_conversation_waiting_for_approval_still_renders() -> None:

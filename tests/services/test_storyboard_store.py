@@ -51,7 +51,7 @@ async def test_versions_of_one_storyboard_with_plan_and_spec(db: Database) -> No
     assert second.storyboard_id == first.storyboard_id and second.org_id == ctx.org_id
     assert (first.number, second.number) == (1, 2)
     rows = StoryboardsRepository(db).versions(ctx, first.storyboard_id)
-    assert [r.id for r in rows] == [first.version_id, second.version_id]
+    assert [r.id for r in rows] == [first.storyboard_version_id, second.storyboard_version_id]
     assert [r.version for r in rows] == [1, 2]
     assert StoredPlan.of(rows[0]) == one and StoredPlan.of(rows[1]) == two
     assert rows[1].spec["scenes"][0]["caption"] == "Welcome home"
@@ -59,8 +59,8 @@ async def test_versions_of_one_storyboard_with_plan_and_spec(db: Database) -> No
     assert [r.reason for r in rows] == ["planned", "caption"]
 
     fresh = StoryboardStore(db)
-    assert await fresh.load(ctx, first.version_id) == one
-    assert await fresh.load(ctx, second.version_id) == two
+    assert await fresh.load(ctx, first.storyboard_version_id) == one
+    assert await fresh.load(ctx, second.storyboard_version_id) == two
 
 
 async def test_a_new_storyboard_goes_into_the_given_project(db: Database) -> None:
@@ -88,8 +88,8 @@ async def test_another_organisation_cannot_load_it(db: Database) -> None:
     store = StoryboardStore(db)
     plan = first_plan()
     ref = await store.save(ann, plan, previous=None, author="ann", reason="planned")
-    assert await store.load(ann, ref.version_id) == plan
+    assert await store.load(ann, ref.storyboard_version_id) == plan
     with pytest.raises(NotFoundError):
-        await store.load(mallory, ref.version_id)
+        await store.load(mallory, ref.storyboard_version_id)
     with pytest.raises(NotFoundError):
-        await StoryboardStore(db).load(mallory, ref.version_id)
+        await StoryboardStore(db).load(mallory, ref.storyboard_version_id)

@@ -264,7 +264,9 @@ async def run_render(
         spec=spec,
         out_dir=out_dir,
         # A render billed to another organisation than the storyboard's gets a project there.
-        storyboard_version=stored.version_id if stored and ctx.board.at_home(ctx.state) else None,
+        storyboard_version_id=(
+            stored.storyboard_version_id if stored and ctx.board.at_home(ctx.state) else None
+        ),
         owner=ctx.owner,
     )
     try:

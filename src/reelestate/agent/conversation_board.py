@@ -61,7 +61,7 @@ class ConversationBoard:
         ref = storyboard_ref(state)
         if ref is None:
             return None
-        return (await self.store.load(self.home(ref), ref.version_id)).history
+        return (await self.store.load(self.home(ref), ref.storyboard_version_id)).history
 
     async def save(
         self, state: AgentState, history: StoryboardHistory, *, author: str, reason: str

@@ -35,7 +35,7 @@ class StoryboardRef(BaseModel):
     org_id: uuid.UUID
     """The organisation the storyboard belongs to."""
     storyboard_id: uuid.UUID
-    version_id: uuid.UUID
+    storyboard_version_id: uuid.UUID
     """The row holding the current version's plan and spec."""
     number: int
     """The current version's number as the conversation shows it (the history's own)."""
@@ -74,24 +74,28 @@ class StoryboardStore:
             author=author,
             reason=reason,
         )
-        self._remember(ctx, ref.version_id, plan)
+        self._remember(ctx, ref.storyboard_version_id, plan)
         return ref
 
-    async def load(self, ctx: TenantContext, version_id: uuid.UUID) -> StoredPlan:
+    async def load(self, ctx: TenantContext, storyboard_version_id: uuid.UUID) -> StoredPlan:
         """The plan of a stored version; `NotFoundError` when `ctx`'s organisation has none."""
-        cached = self._plans.get((ctx.org_id, version_id))
+        cached = self._plans.get((ctx.org_id, storyboard_version_id))
         if cached is not None:
             return cached
-        row = await asyncio.to_thread(StoryboardsRepository(self._db).version, ctx, version_id)
+        row = await asyncio.to_thread(
+            StoryboardsRepository(self._db).version, ctx, storyboard_version_id
+        )
         plan = StoredPlan.of(row)
-        self._remember(ctx, version_id, plan)
+        self._remember(ctx, storyboard_version_id, plan)
         return plan
 
-    def _remember(self, ctx: TenantContext, version_id: uuid.UUID, plan: StoredPlan) -> None:
+    def _remember(
+        self, ctx: TenantContext, storyboard_version_id: uuid.UUID, plan: StoredPlan
+    ) -> None:
         """Kept on the event loop's thread only, so the cache needs no lock."""
         if len(self._plans) >= _CACHE_LIMIT:
             self._plans.pop(next(iter(self._plans)))
-        self._plans[(ctx.org_id, version_id)] = plan
+        self._plans[(ctx.org_id, storyboard_version_id)] = plan
 
     def _save(
         self,
@@ -124,7 +128,7 @@ class StoryboardStore:
         return StoryboardRef(
             org_id=ctx.org_id,
             storyboard_id=storyboard_id,
-            version_id=row.id,
+            storyboard_version_id=row.id,
             number=current.number,
         )
 

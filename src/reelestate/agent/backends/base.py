@@ -42,7 +42,7 @@ class RenderRequest(BaseModel):
     kind: RenderKind
     spec: RenderSpec
     out_dir: Path
-    storyboard_version: uuid.UUID | None = None
+    storyboard_version_id: uuid.UUID | None = None
     """The stored storyboard version the spec was made from (None: not stored)."""
     owner: RenderOwner | None = None
     """Whose render it is (None: the backend's own default, e.g. the command line's)."""

@@ -131,7 +131,7 @@ class QueuedRenderBackend:
             captions=owner.captions,
             author="chat",
             reason=f"{request.kind} render {request.job_id}",
-            of_version=request.storyboard_version,
+            of_version=request.storyboard_version_id,
         )
         return version.id
 
