@@ -8,7 +8,6 @@ interrupt, in the graph's render node.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +20,9 @@ from reelestate.agent.action_args import (
     UpdateListingArgs,
     WriteScriptArgs,
 )
-from reelestate.agent.backends.base import RenderRequest, render_with_progress
 from reelestate.agent.context import ToolContext
-from reelestate.agent.events import JobProgress
+from reelestate.agent.renders import need_history, run_render
 from reelestate.agent.state import (
-    JobRecord,
-    RenderKind,
     analyses_of,
     jobs_of,
     listing_data,
@@ -34,7 +30,6 @@ from reelestate.agent.state import (
     music_track_of,
     preview_of,
     script_of,
-    storyboard_ref,
     with_job,
 )
 from reelestate.agent.summaries import (
@@ -44,12 +39,8 @@ from reelestate.agent.summaries import (
     storyboard_event,
     version_line,
 )
-from reelestate.core.errors import InvalidInputError, RenderCancelledError
 from reelestate.core.jobs import JobStatus
 from reelestate.core.styles import Style
-from reelestate.render.progress import RenderProgress
-from reelestate.render.result import RenderResult
-from reelestate.render.spec import Profile, RenderSpec
 from reelestate.services import storyboard_flow as flow
 from reelestate.tools.listing import parse_listing, require_facts
 from reelestate.tools.storyboard import StoryboardHistory
@@ -158,18 +149,8 @@ async def plan_storyboard_tool(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     )
 
 
-async def _need_history(ctx: ToolContext) -> StoryboardHistory:
-    history = await ctx.board.history(ctx.state)
-    if history is None:
-        raise InvalidInputError(
-            "There is no storyboard yet.",
-            hint="Send the photos and the listing facts first; the storyboard follows.",
-        )
-    return history
-
-
 async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> ToolOutcome:
-    before = await _need_history(ctx)
+    before = await need_history(ctx)
     history = flow.revise(before, args.operations, author=ctx.author, models=ctx.deps.video_models)
     done = [describe(op) for op in args.operations]
     update: dict[str, Any] = {}
@@ -191,7 +172,7 @@ async def revise_storyboard(ctx: ToolContext, args: ReviseStoryboardArgs) -> Too
 
 
 async def revert_version(ctx: ToolContext, args: RevertVersionArgs) -> ToolOutcome:
-    history = flow.revert(await _need_history(ctx), args.version, author=ctx.author)
+    history = flow.revert(await need_history(ctx), args.version, author=ctx.author)
     reason = f"brought back version {args.version}"
     stored = await ctx.board.save(ctx.state, history, author=ctx.author, reason=reason)
     ctx.state["storyboard"] = stored
@@ -203,7 +184,7 @@ async def revert_version(ctx: ToolContext, args: RevertVersionArgs) -> ToolOutco
 
 
 async def list_versions(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
-    history = await _need_history(ctx)
+    history = await need_history(ctx)
     lines = [version_line(v) for v in history.versions]
     return ToolOutcome(text="Versions:\n" + "\n".join(f"- {line}" for line in lines))
 
@@ -222,81 +203,8 @@ async def job_status(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
     return ToolOutcome(text="Renders:\n" + "\n".join(lines))
 
 
-async def render_spec_for(
-    ctx: ToolContext, profile: Profile
-) -> tuple[StoryboardHistory, RenderSpec]:
-    """The engine's input for the current version, with the conversation's music choice and
-    the narration spoken (in a worker thread)."""
-    history = await _need_history(ctx)
-    script = script_of(ctx.state)
-    if script is None:
-        raise InvalidInputError("There is no script yet.", hint="Send the listing facts first.")
-    spec = flow.render_spec(
-        history.current,
-        listing_of(ctx.state),
-        script,
-        profile=profile,
-        brand=ctx.deps.brand,
-        music_on=ctx.state.get("music_on") is not False,
-    )
-    return history, await flow.spoken(spec, cache_dir=ctx.deps.limits.cache_dir)
-
-
-async def run_render(
-    ctx: ToolContext, kind: RenderKind, profile: Profile
-) -> tuple[JobRecord, RenderResult]:
-    """Render the current version, emitting progress; returns the job and its result."""
-    history, spec = await render_spec_for(ctx, profile)
-    number = history.current.number
-    job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
-    out_dir = ctx.folder / ("previews" if kind == "preview" else "final") / job.id
-
-    last = [0.0]
-
-    def on_progress(progress: RenderProgress) -> None:
-        last[0] = progress.percent
-        ctx.emit(JobProgress.of(job.id, job.kind, progress))
-
-    stored = storyboard_ref(ctx.state)
-    request = RenderRequest(
-        job_id=job.id,
-        kind=job.kind,
-        spec=spec,
-        out_dir=out_dir,
-        # A render billed to another organisation than the storyboard's gets a project there.
-        storyboard_version_id=(
-            stored.storyboard_version_id if stored and ctx.board.at_home(ctx.state) else None
-        ),
-        owner=ctx.owner,
-    )
-    try:
-        result = await render_with_progress(
-            ctx.deps.renderer,
-            request,
-            on_progress,
-            renders=ctx.deps.renders,
-            thread_id=ctx.thread_id,
-        )
-    except RenderCancelledError:
-        # The progress shown for this render ends here.
-        ended = RenderProgress(stage="cancelled", percent=last[0])
-        ctx.emit(JobProgress.of(job.id, job.kind, ended))
-        raise
-    job = JobRecord(
-        id=job.id,
-        kind=job.kind,
-        version=job.version,
-        status=JobStatus.SUCCEEDED,
-        stage="done",
-        percent=100.0,
-        # The saved conversation keeps the files and facts, not the narration's word timings.
-        result=result.model_copy(update={"narration": None}),
-    )
-    return job, result
-
-
 async def render_preview(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
-    history = await _need_history(ctx)
+    history = await need_history(ctx)
     number = history.current.number
     same = next(
         (
@@ -341,7 +249,7 @@ async def announce_storyboard(ctx: ToolContext) -> None:
 
 
 async def request_approval(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
-    history = await _need_history(ctx)
+    history = await need_history(ctx)
     if script_of(ctx.state) is None:
         return _fail("There is no script yet; the storyboard cannot be rendered.")
     await announce_storyboard(ctx)

@@ -6,6 +6,7 @@ them as JSON. Paths are absolute; a channel that serves files turns them into UR
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -125,6 +126,8 @@ RunnerEvent = Annotated[
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[RunnerEvent] = TypeAdapter(RunnerEvent)
+Emit = Callable[[RunnerEvent], None]
+"""Where the part of a turn that is running writes its events."""
 
 
 def parse_event(data: Any) -> RunnerEvent:

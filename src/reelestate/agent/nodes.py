@@ -7,9 +7,6 @@ because a resumed node runs again from its first line.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
@@ -18,7 +15,7 @@ from langgraph.config import get_stream_writer
 from langgraph.types import interrupt
 
 from reelestate.agent.action_args import ToolArgsError, parse_args
-from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard, run_render
+from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.context import MAX_TOOL_ROUNDS, OWNER_KEY, AgentDeps, ToolContext
@@ -31,7 +28,9 @@ from reelestate.agent.events import (
     VideoReady,
     event_data,
 )
+from reelestate.agent.intake import receive_message, receive_music
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.renders import run_render
 from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import (
     AgentState,
@@ -49,11 +48,8 @@ from reelestate.agent.summaries import (
     approval_request,
 )
 from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancelledError
-from reelestate.core.filenames import safe_stem
-from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.core.jobs import JobStatus
 from reelestate.tools.listing import missing_facts
-from reelestate.tools.music import music_track_from_file, set_music_track
 
 _STATE_KEYS = (
     "listing",
@@ -110,105 +106,32 @@ class AgentNodes:
             min_photos=deps.limits.min_photos,
         )
 
-    def _receive(
-        self, state: AgentState, inbox: Inbox, thread_id: str, music: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The message and photos of `inbox` added to the conversation, with `music`'s changes
-        (from `_receive_music`, which has to run first because it awaits the check)."""
-        photos = list(state.get("photos") or [])
-        folder = self.deps.thread_dir(thread_id) / "photos"
-        added = 0
-        for raw in inbox.get("photos") or []:
-            source = Path(raw)
-            if len(photos) >= self.deps.limits.max_photos:
-                emit(
-                    ErrorEvent(
-                        code="invalid_photo",
-                        message=f"{source.name} was not added: "
-                        f"a video uses at most {self.deps.limits.max_photos} photos.",
-                    )
-                )
-                continue
-            if source.suffix.lower() not in PHOTO_SUFFIXES or not source.is_file():
-                emit(
-                    ErrorEvent(
-                        code="invalid_photo",
-                        message=f"{source.name} is not a photo file.",
-                        hint="Send JPEG, PNG, WebP or HEIC files.",
-                    )
-                )
-                continue
-            folder.mkdir(parents=True, exist_ok=True)
-            stem = safe_stem(source.stem, fill="")[:40]
-            target = folder / f"{len(photos) + 1:03d}-{stem}{source.suffix.lower()}"
-            shutil.copyfile(source, target)
-            photos.append(str(target.resolve()))
-            added += 1
-        update: dict[str, Any] = {
-            "photos": photos,
-            "inbox": None,
-            "turn": {"steps": 0},
-        }
-        user = inbox.get("user") or "user"
-        if not state.get("owner"):
-            update["owner"] = user
-        if not state.get("team") and inbox.get("team") and state.get("owner", user) == user:
-            # Only the owner shares a conversation with a team (also one begun before teams).
-            update["team"] = inbox.get("team")
-        update.update(music)
-        update["messages"] = [
-            HumanMessage(
-                content=inbox.get("text", ""),
-                additional_kwargs={"photos": added, "music": bool(music)},
-            )
-        ]
-        return update
-
-    async def _receive_music(
-        self, state: AgentState, raw: str | None, thread_id: str, board: ConversationBoard
-    ) -> dict[str, Any]:
-        """A music file sent with the message, checked and made the bed of the storyboard."""
-        if not raw:
-            return {}
-        try:
-            track = await asyncio.to_thread(
-                music_track_from_file,
-                Path(raw),
-                keep_in=self.deps.thread_dir(thread_id) / "music",
-                max_mb=self.deps.limits.max_music_mb,
-            )
-        except ReelEstateError as exc:
-            emit(ErrorEvent.from_error(exc))
-            return {}
-        update: dict[str, Any] = {"music_track": track.model_dump(mode="json"), "music_on": True}
-        history = await board.history(state)
-        if history is not None:
-            author = state.get("owner") or "user"
-            update["storyboard"] = await board.save(
-                state,
-                set_music_track(history, track, author=author),
-                author=author,
-                reason=f"music track {track.name}",
-            )
-        minutes, seconds = divmod(round(track.info.duration_seconds), 60)
-        emit(
-            AssistantText(
-                text=f"Your track {track.name} ({minutes}:{seconds:02d}) is now the music bed, "
-                "ducked under the narration."
-            )
-        )
-        return update
-
     async def intake(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         inbox = state.get("inbox")
         if inbox is None:
             return {"turn": {"steps": 0}}
-        thread_id = thread_of(config)
         board = self.deps.board(owner_of(config))
         carried = await board.carried_over(state)
+        return await self._take_in(state, inbox, config, board, carried)
+
+    async def _take_in(
+        self,
+        state: AgentState,
+        inbox: Inbox,
+        config: RunnableConfig,
+        board: ConversationBoard,
+        carried: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The message's music and photos added to the conversation (after `carried`)."""
         state = {**state, **carried}  # type: ignore[typeddict-item]
-        music = await self._receive_music(state, inbox.get("music"), thread_id, board)
-        return {**carried, **self._receive(state, inbox, thread_id, music)}
+        folder = self.deps.thread_dir(thread_of(config))
+        music = await receive_music(
+            state, inbox.get("music"), folder, board, self.deps.limits.max_music_mb, emit
+        )
+        received = receive_message(
+            state, inbox, folder, music, max_photos=self.deps.limits.max_photos, emit=emit
+        )
+        return {**carried, **received}
 
     async def think(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         turn: TurnState = {**(state.get("turn") or {})}
@@ -316,10 +239,7 @@ class AgentNodes:
                 "approved_version": history.current.number,
                 "messages": [HumanMessage(content=inbox["text"] or "/approve")],
             }
-        thread_id = thread_of(config)
-        state = {**state, **carried}  # type: ignore[typeddict-item]
-        music = await self._receive_music(state, inbox.get("music"), thread_id, board)
-        return {**carried, **self._receive(state, inbox, thread_id, music)}
+        return await self._take_in(state, inbox, config, board, carried)
 
     async def render(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         work: AgentState = {**state}

@@ -7,16 +7,13 @@ arguments and do the work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from reelestate.agent.events import RunnerEvent
+from reelestate.agent.events import Emit
 from reelestate.agent.state import AgentState
 from reelestate.tools.storyboard import StoryboardHistory
-
-Emit = Callable[[RunnerEvent], None]
 
 
 class Brain(Protocol):

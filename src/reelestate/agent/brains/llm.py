@@ -29,8 +29,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from reelestate.agent.action_args import openai_tool_specs
-from reelestate.agent.brains.base import Emit
-from reelestate.agent.events import AssistantText
+from reelestate.agent.events import AssistantText, Emit
 from reelestate.agent.state import AgentState, analyses_of, listing_of
 from reelestate.agent.summaries import missing_labels
 from reelestate.core.errors import ProviderError

@@ -14,7 +14,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from reelestate.agent.brains.base import Emit, turn_messages
+from reelestate.agent.brains.base import turn_messages
+from reelestate.agent.events import Emit
 from reelestate.agent.rules.facts import ExtractedFacts, extract_facts
 from reelestate.agent.rules.requests import Understood, understand
 from reelestate.agent.state import (
