@@ -9,7 +9,7 @@ worker`); otherwise a worker pool runs inside this process.
 
 Whose renders they are: the command line gives the backend one organisation for good; the web
 chat and Telegram, where the organisation changes with the person, give each turn's owner to
-`Runner.send`, and the turn hands it to `render` with every render it asks for.
+`Runner.send`, and the turn puts it in every render request it makes.
 """
 
 from __future__ import annotations
