@@ -24,6 +24,7 @@ from chainlit.types import ThreadDict
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.state import current_version
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos, keep_upload
 from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
@@ -125,9 +126,8 @@ async def _owner() -> RenderOwner:
     )
 
 
-async def _run_turn(events: AsyncIterator[RunnerEvent]) -> None:
+async def _run_turn(events: AsyncIterator[RunnerEvent], owner: RenderOwner) -> None:
     chat = services()
-    owner = await _owner()
     presenter = TurnPresenter(_workdir(), await chat.runner.storyboard(_thread_id(), owner=owner))
     try:
         async for event in events:
@@ -184,7 +184,7 @@ async def _send(
             _thread_id(), _identity(), text, photos or [], music=music, team=_team(), owner=owner
         )
     # The task copies this context, so the Chainlit session goes with it.
-    turn = asyncio.ensure_future(_whole_turn(events))
+    turn = asyncio.ensure_future(_whole_turn(events, owner))
     try:
         # Chainlit's stop button cancels the handler; the turn goes on until `on_stop` has
         # asked the runner to cancel the render, and then ends by itself, storyboard kept.
@@ -194,8 +194,8 @@ async def _send(
         raise
 
 
-async def _whole_turn(events: AsyncIterator[RunnerEvent]) -> None:
-    await _run_turn(events)
+async def _whole_turn(events: AsyncIterator[RunnerEvent], owner: RenderOwner) -> None:
+    await _run_turn(events, owner)
     await _apply_pending_settings()
 
 
@@ -308,7 +308,7 @@ async def on_settings(new: dict[str, Any]) -> None:
     phrases = change_phrases(old, new)
     if not phrases:
         return
-    if await services().runner.storyboard(_thread_id(), owner=await _owner()) is None:
+    if current_version(await services().runner.state(_thread_id())) is None:
         cl.user_session.set("pending_phrases", phrases)
         await cl.Message(content="Noted: I'll use these settings for the storyboard.").send()
         return
@@ -326,7 +326,7 @@ async def _apply_pending_settings() -> None:
     phrases: list[str] = cl.user_session.get("pending_phrases") or []
     if not phrases:
         return
-    if await services().runner.storyboard(_thread_id(), owner=await _owner()) is None:
+    if current_version(await services().runner.state(_thread_id())) is None:
         return
     cl.user_session.set("pending_phrases", [])
     for phrase in phrases:
