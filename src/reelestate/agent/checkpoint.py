@@ -53,9 +53,10 @@ def open_app_database(settings: Settings) -> Database:
     by `reelestate db upgrade`)."""
     db = open_database(settings)
     try:
-        if not db.is_postgres:
-            migrate.upgrade(settings)
-        ensure_local_organisation(db)
+        if db.is_postgres:
+            ensure_local_organisation(db)
+        else:
+            migrate.upgrade(settings)  # which also makes sure the local organisation exists
     except BaseException:
         db.dispose()
         raise
