@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -13,6 +14,7 @@ from reelestate.agent.backends.base import ProgressSink, RenderRequest
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
 from reelestate.agent.runner import Runner
+from reelestate.core.settings import get_settings
 from reelestate.providers.vision.base import PhotoAnalysis, Point, RoomType
 from reelestate.render.progress import progress_event
 from reelestate.render.result import RenderResult
@@ -151,3 +153,12 @@ def of_type(events: list[RunnerEvent], kind: str) -> list[RunnerEvent]:
 
 def texts(events: list[RunnerEvent]) -> str:
     return "\n".join(e.text for e in events if e.type == "assistant_text" and not e.partial)  # type: ignore[union-attr]
+
+
+@asynccontextmanager
+async def open_runner(renderer: RecordingRenderer) -> AsyncIterator[Runner]:
+    """A runner on the test settings with the file-name analyser, finals rendered as previews."""
+    async with Runner.open(
+        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
+    ) as runner:
+        yield runner

@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
 
 from reelestate.agent.backends.base import RunningRenders
 from reelestate.agent.events import ApprovalRequest, AssistantText
-from reelestate.agent.runner import Runner
 from reelestate.agent.state import jobs_of, listing_of
 from reelestate.agent.summaries import RENDER_CANCELLED
 from reelestate.core.errors import InvalidInputError
-from reelestate.core.settings import get_settings
 from tests.agent.helpers import (
     FACTS,
-    FileNameAnalyser,
     HeldRenderer,
     RecordingRenderer,
     listing_photos,
     of_type,
+    open_runner,
     say,
     texts,
 )
 
 WAIT_S = 120
-
-
-@asynccontextmanager
-async def open_runner(renderer: RecordingRenderer) -> AsyncIterator[Runner]:
-    async with Runner.open(
-        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
-    ) as runner:
-        yield runner
 
 
 async def test_renders_in_progress_are_cancelled_and_the_storyboard_kept() -> None:

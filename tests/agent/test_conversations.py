@@ -7,8 +7,6 @@ checkpointer are the real ones. A real render runs in test_chat_cli.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -17,25 +15,16 @@ from reelestate.agent.events import ApprovalRequest, Question, StoryboardReady, 
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import listing_of, script_of
 from reelestate.core.errors import RenderError
-from reelestate.core.settings import get_settings
 from reelestate.tools.storyboard import to_render_spec
 from tests.agent.helpers import (
     FACTS,
-    FileNameAnalyser,
     RecordingRenderer,
     listing_photos,
     of_type,
+    open_runner,
     say,
     texts,
 )
-
-
-@asynccontextmanager
-async def open_runner(renderer: RecordingRenderer) -> AsyncIterator[Runner]:
-    async with Runner.open(
-        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
-    ) as runner:
-        yield runner
 
 
 async def assert_final_matches_last_version(runner: Runner, renderer: RecordingRenderer) -> None:

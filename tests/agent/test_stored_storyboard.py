@@ -23,20 +23,12 @@ from reelestate.storage.repositories.organisations import OrganisationsRepositor
 from reelestate.tools.storyboard import StoryboardHistory
 from tests.agent.helpers import (
     FACTS,
-    FileNameAnalyser,
     RecordingRenderer,
     listing_photos,
     of_type,
+    open_runner,
     say,
 )
-
-
-@asynccontextmanager
-async def open_runner(renderer: RecordingRenderer) -> AsyncIterator[Runner]:
-    async with Runner.open(
-        get_settings(), analyser=FileNameAnalyser(), renderer=renderer, final_profile="preview"
-    ) as runner:
-        yield runner
 
 
 @asynccontextmanager
