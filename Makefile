@@ -1,15 +1,23 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-SRC := src tests benchmarks training
+# Every install comes from the lock (hashes checked), never from pyproject's ranges:
+# `make lock` rewrites it after a range changes, `make upgrade` tries newer versions first.
+LOCK := requirements/dev.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
+SRC := src tests benchmarks training scripts
+# `make checks` runs the checks without installing (make upgrade points it at another VENV).
+INSTALLED := $(if $(filter checks,$(MAKECMDGOALS)),,install)
 
-.PHONY: install system-deps chat test lint typecheck layers pytest bench demo clean train-rooms
+.PHONY: install system-deps chat test checks lint typecheck layers pytest bench demo clean \
+	train-rooms lock upgrade
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	@# Drop whatever the lock no longer lists (the project itself is put back just after).
+	$(BIN)/uv pip sync -q --python $(BIN)/python --require-hashes --offline $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: system-deps $(STAMP)
@@ -26,20 +34,30 @@ chat: install
 	$(BIN)/reelestate db upgrade
 	$(BIN)/reelestate serve --host $(HOST) --port $(PORT)
 
-lint: install
+lint: $(INSTALLED)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 
-typecheck: install
+typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-layers: install
+layers: $(INSTALLED)
 	$(BIN)/lint-imports
 
-pytest: install
+pytest: $(INSTALLED)
 	$(BIN)/pytest --cov --cov-report=term
 
 test: lint typecheck layers pytest
+
+checks: lint typecheck layers pytest
+
+lock: install
+	$(BIN)/python scripts/deps.py lock
+
+# Newest allowed versions in a throwaway environment, with every check run there; APPLY=1 takes
+# them when the checks pass.
+upgrade: install
+	$(BIN)/python scripts/deps.py upgrade $(if $(APPLY),--apply)
 
 bench: install
 	$(BIN)/python -m benchmarks.run_all
@@ -49,17 +67,22 @@ demo: install
 	$(BIN)/reelestate render tests/fixtures/demo/storyboard.json --out demo-output
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage demo-output
+	rm -rf $(VENV) $(TRAIN_VENV) .mypy_cache .pytest_cache .ruff_cache .coverage demo-output
 
-TRAIN_STAMP := $(VENV)/.installed-train-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Training has its own environment: the locked set plus the pinned `train` extra (CPU torch
+# comes from a wheel index other than PyPI, so it is pinned by version rather than hash).
+TRAIN_VENV := .venv-train
+TRAIN_BIN := $(TRAIN_VENV)/bin
+TRAIN_STAMP := $(TRAIN_VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
 ROOMS_DATA ?= ../shared/data/houses-dev
 
-$(TRAIN_STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[dev,train]'
-	@rm -f $(VENV)/.installed-train-* && touch $(TRAIN_STAMP)
+$(TRAIN_STAMP): pyproject.toml $(LOCK)
+	@test -x $(TRAIN_BIN)/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_BIN)/python -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(TRAIN_BIN)/python -m pip install -q --no-build-isolation -e '.[train]'
+	@rm -f $(TRAIN_VENV)/.installed-* && touch $(TRAIN_STAMP)
 
 train-rooms: $(TRAIN_STAMP)
-	nice -n 10 $(BIN)/python -m training.rooms.train_rooms \
+	nice -n 10 $(TRAIN_BIN)/python -m training.rooms.train_rooms \
 		--data $(ROOMS_DATA) --out src/reelestate/providers/vision/models \
 		--seed 20240611 --epochs 12

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from reelestate.cli import (
@@ -17,6 +19,7 @@ from reelestate.cli import (
     users_cmd,
     worker_cmd,
 )
+from reelestate.cli.diagnostics.versions import ffmpeg_version, library_versions
 
 app = typer.Typer(
     name="reelestate",
@@ -37,8 +40,26 @@ serve_cmd.register(app)
 providers_cmd.register(app)
 
 
+def _print_versions(wanted: bool) -> None:
+    if wanted:
+        for name, found in library_versions().items():
+            typer.echo(f"{name} {found}")
+        typer.echo(ffmpeg_version())
+        raise typer.Exit
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_versions,
+            is_eager=True,
+            help="Print the versions of the product and the libraries that shape its output.",
+        ),
+    ] = False,
+) -> None:
     """ReelEstate Studio: listing photos and facts in, marketing video out."""
 
 

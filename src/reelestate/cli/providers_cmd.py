@@ -41,6 +41,15 @@ def report_table(report: ProviderReport) -> Table:
     return table
 
 
+def versions_table(versions: dict[str, str]) -> Table:
+    table = Table(title="Versions", title_justify="left")
+    table.add_column("Library", no_wrap=True)
+    table.add_column("Version")
+    for name, found in versions.items():
+        table.add_row(name, escape(found))
+    return table
+
+
 def register(app: typer.Typer) -> None:
     providers = typer.Typer(
         help="External services and their built-in defaults.", no_args_is_help=True
@@ -62,6 +71,7 @@ def register(app: typer.Typer) -> None:
         else:
             console = Console()
             console.print(report_table(report))
+            console.print(versions_table(report.versions))
             verdict = "every configured part answered" if report.ok else "some parts failed"
             console.print(("[green]" if report.ok else "[bold red]") + verdict + "[/]")
         raise typer.Exit(code=0 if report.ok else 1)

@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import sqlite3
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from reelestate.cli.diagnostics.model import PartStatus, key_state, safe_url
+from reelestate.cli.diagnostics.versions import tool_version
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.settings import Settings
 from reelestate.providers.tts.espeak_lib import load_library
@@ -263,27 +263,12 @@ def _bundled_ffmpeg() -> str | None:
         return None
 
 
-def _version(path: str, timeout_s: float) -> tuple[bool, str]:
-    try:
-        done = subprocess.run(
-            [path, "-version"], capture_output=True, text=True, timeout=timeout_s, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return False, f"{path} -version timed out"
-    except OSError as exc:
-        return False, f"{path}: {type(exc).__name__}"
-    line = done.stdout.splitlines()[0] if done.stdout else ""
-    if done.returncode != 0 or not line:
-        return False, f"{path} -version failed (exit {done.returncode})"
-    return True, line.split(" Copyright")[0]
-
-
 def check_ffmpeg(settings: Settings, timeout_s: float) -> PartStatus:
     path = settings.ffmpeg_binary or shutil.which("ffmpeg")
     bundled = path is None
     path = path or _bundled_ffmpeg()
     implementation = "FFmpeg (bundled)" if bundled else "FFmpeg"
-    ok, detail = _version(path, timeout_s) if path else (False, "not installed")
+    ok, detail = tool_version(path, timeout_s) if path else (False, "not installed")
     return PartStatus(
         part="ffmpeg",
         implementation=implementation,
@@ -297,7 +282,7 @@ def check_ffmpeg(settings: Settings, timeout_s: float) -> PartStatus:
 
 def check_ffprobe(settings: Settings, timeout_s: float) -> PartStatus:
     path = settings.ffprobe_binary or shutil.which("ffprobe")
-    ok, detail = _version(path, timeout_s) if path else (False, "not installed")
+    ok, detail = tool_version(path, timeout_s) if path else (False, "not installed")
     return PartStatus(
         part="ffprobe",
         implementation="ffprobe",

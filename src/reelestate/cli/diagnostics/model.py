@@ -40,6 +40,8 @@ class ProviderReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     parts: list[PartStatus]
+    versions: dict[str, str] = Field(default_factory=dict)
+    """Python and the libraries that shape the output (`library_versions`)."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property

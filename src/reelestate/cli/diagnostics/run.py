@@ -31,6 +31,7 @@ from reelestate.cli.diagnostics.remote import (
     check_openai,
     check_telegram,
 )
+from reelestate.cli.diagnostics.versions import library_versions
 from reelestate.core.settings import Settings, get_settings
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -107,4 +108,7 @@ async def check_providers(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     secrets = secret_values(settings)
-    return ProviderReport(parts=[scrubbed(part, secrets) for rows in found for part in rows])
+    return ProviderReport(
+        parts=[scrubbed(part, secrets) for rows in found for part in rows],
+        versions=library_versions(),
+    )
