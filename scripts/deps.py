@@ -28,7 +28,15 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements"
 TOOLS_IN = REQUIREMENTS / "tools.in"
-COMMON = ["--universal", "--python-version", "3.11", "--generate-hashes", "--quiet"]
+COMMON = [
+    "--universal",
+    "--python-version",
+    "3.11",
+    "--generate-hashes",
+    "--quiet",
+    "--custom-compile-command",
+    "make lock",
+]
 
 
 def _uv() -> str:
