@@ -1,5 +1,10 @@
 """Liveness (`/healthz`: the process answers) and readiness (`/readyz`: database, queue, blob
-store and FFmpeg all work)."""
+store and FFmpeg all work).
+
+Readiness asks each dependency for real (a query, a listing, a Redis PING) rather than trusting
+that a client object exists: an orchestrator takes the process out of rotation only if it can
+see the outage.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from reelestate.api.deps import Services
+from reelestate.api.problems import RETRY_AFTER_S
 from reelestate.api.v1.schemas import HealthOut
 from reelestate.render.ffmpeg import find_tools
 from reelestate.storage.context import TenantContext
@@ -37,13 +43,25 @@ def _checks(services: Services) -> dict[str, str]:
         checks["ffmpeg"] = "ok"
     except Exception as exc:
         checks["ffmpeg"] = f"failed: {type(exc).__name__}"
-    checks["queue"] = "ok" if services.jobs.dispatcher is not None else "external worker"
     return checks
+
+
+async def _queue_check(services: Services) -> str:
+    dispatcher = services.jobs.dispatcher
+    if dispatcher is None:
+        return "external worker"
+    problem = await dispatcher.ping()
+    return "ok" if problem is None else f"failed: {problem}"
 
 
 @router.get("/readyz", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def readyz(services: Services) -> JSONResponse:
     checks = await asyncio.to_thread(_checks, services)
+    checks["queue"] = await _queue_check(services)
     ready = all(v in {"ok", "external worker"} for v in checks.values())
     body = HealthOut(status="ok" if ready else "degraded", checks=checks)
-    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+    if ready:
+        return JSONResponse(body.model_dump())
+    return JSONResponse(
+        body.model_dump(), status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)}
+    )

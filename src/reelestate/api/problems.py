@@ -32,6 +32,9 @@ from reelestate.core.errors import (
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
+RETRY_AFTER_S = 5
+"""What a 503 asks clients to wait: dependencies that drop out (a database restart, a Redis
+failover) are usually back within a few seconds."""
 STATUS_BY_ERROR: tuple[tuple[type[ReelEstateError], int], ...] = (
     (NotFoundError, 404),
     (AuthenticationError, 401),
@@ -90,6 +93,8 @@ def install(app: FastAPI) -> None:
         headers: dict[str, str] = {}
         if isinstance(exc, RateLimitedError):
             headers["Retry-After"] = str(int(exc.retry_after + 0.999))
+        elif status == 503:
+            headers["Retry-After"] = str(RETRY_AFTER_S)
         if isinstance(exc, AuthenticationError):
             headers["WWW-Authenticate"] = "Bearer"
         if status >= 500:

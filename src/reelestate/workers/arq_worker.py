@@ -31,6 +31,8 @@ from reelestate.workers.registry import HANDLERS
 log = logging.getLogger(__name__)
 JOB_FUNCTION = "run_job"
 JOB_TIMEOUT_S = 3600
+PING_TIMEOUT_S = 2.0
+"""How long readiness waits for Redis before it reports the queue as down."""
 
 
 def arq_job_id(job_id: uuid.UUID, dispatch_no: int) -> str:
@@ -77,6 +79,15 @@ class ArqDispatcher:
 
     async def queue_depths(self) -> dict[JobQueue, int]:
         return {q: int(await self.pool.zcard(name)) for q, name in ARQ_QUEUE_NAMES.items()}
+
+    async def ping(self) -> str | None:
+        try:
+            await asyncio.wait_for(self.pool.ping(), PING_TIMEOUT_S)
+        except TimeoutError:
+            return f"Redis did not answer within {PING_TIMEOUT_S:g} s"
+        except (redis.RedisError, OSError) as exc:
+            return f"Redis: {type(exc).__name__}"
+        return None
 
     async def close(self) -> None:
         await self.pool.aclose()

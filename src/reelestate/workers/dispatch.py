@@ -38,6 +38,10 @@ class Dispatcher(Protocol):
     async def is_pending(self, job_id: uuid.UUID, dispatch_no: int) -> bool:
         """Whether hand-over number `dispatch_no` of the job still waits or runs in its queue."""
 
+    async def ping(self) -> str | None:
+        """None when jobs handed over now would reach a worker; otherwise why not, in a few
+        words (readiness reports it)."""
+
 
 async def dispatch_job(
     env: JobEnv,

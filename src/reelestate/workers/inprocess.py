@@ -84,6 +84,12 @@ class InProcessWorkerPool:
         del dispatch_no
         return job_id in self._pending
 
+    async def ping(self) -> str | None:
+        if not self._tasks:
+            return "not started"
+        stopped = [task for task in self._tasks if task.done()]
+        return f"{len(stopped)} of {len(self._tasks)} workers stopped" if stopped else None
+
     async def _work(self, queue: JobQueue) -> None:
         deliveries = self._queues[queue]
         while True:
