@@ -168,7 +168,7 @@ def cold_open(
         size = round(title_size(aspect, width, height) * 1.05)
         while True:
             font = pil_font(size, text=headline)
-            lines = _wrapped(headline.upper(), font, rect.w)
+            lines = _wrapped(headline.upper(), font, rect.w - size // 4)
             block = round(size * 1.2) * len(lines)
             fits = len(lines) <= 2 and block <= rect.h - price_h
             if fits or size <= 12:
@@ -176,7 +176,8 @@ def cold_open(
             size = int(size * 0.92)
         y = rect.y + (rect.h - price_h - block)
         for i, text in enumerate(lines[:2]):
-            img = _line(text, _fitted(text, size, rect.w), _rgba(brand.text_color), outline=True)
+            font = _fitted(text, size, rect.w - size // 4)
+            img = _line(text, font, _rgba(brand.text_color), outline=True)
             result.append(Callout(_centred(img, rect, y), 0.1 + i * STAGGER_SECONDS))
             y += round(size * 1.2)
     if facts is not None and facts.price is not None:
@@ -205,7 +206,8 @@ def closing_call(aspect: Aspect, width: int, height: int, brand: BrandKit) -> li
     ]
     for text, size, colour in lines:
         if text:
-            rows.append(_line(text, _fitted(text, size, area.w), _rgba(colour), outline=False))
+            font = _fitted(text, size, area.w - size // 4)
+            rows.append(_line(text, font, _rgba(colour), outline=False))
     gap = round(unit * 0.35)
     total = sum(r.height for r in rows) + gap * (len(rows) - 1)
     y = area.y + max(0, (area.h - total) // 2)

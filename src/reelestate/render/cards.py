@@ -26,9 +26,24 @@ def gradient(width: int, height: int, colour: str, *, darken: float = 0.45) -> U
     return np.ascontiguousarray(np.rint(arr).astype(np.uint8))
 
 
-def outro_card(width: int, height: int, brand: BrandKit) -> U8:
-    """The closing card's background, slightly larger than the frame for its slow zoom."""
-    return gradient(round(width * CARD_MARGIN), round(height * CARD_MARGIN), brand.primary_color)
+PHOTO_TINT = 0.2
+"""How much of the hero photo shows through the closing card's brand colour."""
+
+
+def outro_card(width: int, height: int, brand: BrandKit, photo: U8 | None = None) -> U8:
+    """The closing card's background, slightly larger than the frame for its slow zoom: the
+    brand gradient over a faint copy of the hero photo, whose texture keeps the zoom visible
+    while the text holds still."""
+    w, h = round(width * CARD_MARGIN), round(height * CARD_MARGIN)
+    card = gradient(w, h, brand.primary_color).astype(np.float32)
+    if photo is not None:
+        ph, pw = photo.shape[:2]
+        cover = max(w / pw, h / ph)
+        big = cv2.resize(photo, (max(w, round(pw * cover)), max(h, round(ph * cover))))
+        y0, x0 = (big.shape[0] - h) // 2, (big.shape[1] - w) // 2
+        luma = big[y0 : y0 + h, x0 : x0 + w].astype(np.float32).mean(axis=2, keepdims=True)
+        card = card * (1 - PHOTO_TINT) + card * (luma / 128.0) * PHOTO_TINT
+    return np.ascontiguousarray(np.clip(np.rint(card), 0, 255).astype(np.uint8))
 
 
 def framed_backdrop(width: int, height: int, box: Rect, brand: BrandKit) -> U8:

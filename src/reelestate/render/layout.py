@@ -38,7 +38,7 @@ CAPTION_LINES = 2
 """Narration captions wrap to at most this many lines."""
 STATS_HEIGHT = {"9:16": 0.15, "4:5": 0.17, "1:1": 0.2, "16:9": 0.24}
 """Height of the stat callouts (and the cold open's headline) as a fraction of the frame."""
-FRAMED_CENTRE_Y = {"9:16": 0.47, "4:5": 0.5, "1:1": 0.5, "16:9": 0.5}
+FRAMED_CENTRE_Y = {"9:16": 0.47, "4:5": 0.45, "1:1": 0.42, "16:9": 0.5}
 """Where a framed photo's centre sits, as a fraction of the frame height."""
 
 
@@ -78,6 +78,7 @@ def centred_rect(aspect: Aspect, width: int, height: int) -> Rect:
     """The safe area made symmetric about the frame's centre, for centred text."""
     safe = safe_rect(aspect, width, height)
     margin = max(safe.x, width - safe.right)
+    margin += margin % 2  # overlays sit on even columns
     return Rect(x=margin, y=safe.y, w=width - 2 * margin, h=safe.h)
 
 
@@ -103,7 +104,7 @@ def logo_rect(aspect: Aspect, width: int, height: int) -> Rect:
         x=safe.x,
         y=safe.y,
         w=round(width * 0.30),
-        h=round(height * (0.045 if aspect == "9:16" else 0.08)),
+        h=round(height * (0.05 if aspect == "9:16" else 0.08)),
     )
 
 

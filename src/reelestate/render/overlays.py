@@ -149,7 +149,7 @@ def logo_overlay(aspect: Aspect, width: int, height: int, brand: BrandKit) -> Ov
 
 def _pill(text: str, rect: Rect, fill: str, colour: str, *, anchor_right: bool) -> Overlay:
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-    font = _fit_font(probe, text, rect.w, round(rect.h * 0.5))
+    font = _fit_font(probe, text, rect.w, round(rect.h * 0.62))
     pad = rect.h // 4
     text_w = round(probe.textlength(text, font=font))
     w, h = text_w + 2 * pad, round(font.size * 1.6)

@@ -95,7 +95,8 @@ class SourceLoader:
                 focal=shot.focal,
             )
         if shot.kind == "outro":
-            rgb = outro_card(w, h, spec.brand)
+            hero = load_photo(spec.scenes[0].photo, max_side=max(w, h)).rgb
+            rgb = outro_card(w, h, spec.brand, hero)
         else:
             assert shot.photo is not None
             rgb = load_photo(shot.photo, max_side=2 * max(ASPECT_SIZES[spec.aspect])).rgb
@@ -132,6 +133,7 @@ def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[s
         ident["photo"] = file_digest(shot.photo, memo)
         ident["panels"] = [spec.brand.primary_color, spec.brand.accent_color]
     else:
+        ident["hero"] = file_digest(spec.scenes[0].photo, memo)
         ident["card"] = {
             "brand": spec.brand.model_dump(mode="json"),
             "facts": spec.facts.model_dump(mode="json") if spec.facts else None,
