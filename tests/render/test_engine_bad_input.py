@@ -74,7 +74,12 @@ def test_every_bad_photo_is_reported_at_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize("make", [pf.cmyk_jpeg, pf.png16, pf.rgba_png, pf.huge_jpeg])
 def test_awkward_photos_render(tmp_path: Path, make: Callable[[Path], Path]) -> None:
     result = render_video(_with_photo(make(tmp_path)), tmp_path / "out", cache_dir=tmp_path / "c")
-    assert _outputs(tmp_path / "out") == ["thumbnail.jpg", "video.mp4", "video.srt"]
+    assert _outputs(tmp_path / "out") == [
+        "contact-sheet.jpg",
+        "thumbnail.jpg",
+        "video.mp4",
+        "video.srt",
+    ]
     assert result.frames == 270
 
 

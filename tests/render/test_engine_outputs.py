@@ -10,9 +10,11 @@ import pytest
 from reelestate.render.audio import measure_loudness
 from reelestate.render.captions import build_cues
 from reelestate.render.engine import render_video
+from reelestate.render.layout import caption_layout, captions_rect
 from reelestate.render.probe import inspect_video, top_level_atoms
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
+from reelestate.render.spec import BrandKit
 from tests.render.helpers import ffmpeg_filter_log, frame_at, parse_srt, small_spec
 
 
@@ -67,7 +69,8 @@ def test_no_black_or_frozen_stretches_beyond_transitions(
 def test_srt_cues_are_the_word_timings(rendered: tuple[RenderResult, list[RenderProgress]]) -> None:
     result, _ = rendered
     assert result.narration is not None
-    expected = build_cues(result.narration.words, offset=0.3, max_chars=24)
+    max_chars = caption_layout("9:16", 1080, 1920, BrandKit()).max_chars
+    expected = build_cues(result.narration.words, offset=0.3, max_chars=max_chars)
     cues = parse_srt(result.subtitles.read_text(encoding="utf-8"))
     assert len(cues) == len(expected)
     for (start, end, text), cue in zip(cues, expected, strict=True):
@@ -78,8 +81,9 @@ def test_srt_cues_are_the_word_timings(rendered: tuple[RenderResult, list[Render
 
 
 def _caption_band(frame: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
-    h = frame.shape[0]
-    return frame[int(h * 0.52) : int(h * 0.68)]
+    h, w = frame.shape[:2]
+    band = captions_rect("9:16", w, h)
+    return frame[band.y : band.bottom]
 
 
 def test_captions_show_during_their_cue_and_not_outside(

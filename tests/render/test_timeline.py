@@ -44,3 +44,15 @@ def test_unbranded_cut_has_no_outro_and_cards_can_be_off() -> None:
     assert [s.kind for s in tl2.shots] == ["photo"] * 3
     assert tl2.voice_start == 0.0
     assert tl2.total_frames == 270
+
+
+def test_cold_open_and_outro_are_short_and_the_cold_open_shows_the_hero_photo() -> None:
+    assert 0 < INTRO_SECONDS <= 2.5
+    assert 0 < OUTRO_SECONDS <= 3.0
+    spec = parse_spec(_spec(), base_dir=Path("/photos"))
+    tl = build_timeline(spec)
+    intro, outro = tl.shots[0], tl.shots[-1]
+    assert intro.frames == round(INTRO_SECONDS * 30)
+    assert outro.end_frame - outro.start_frame == round(OUTRO_SECONDS * 30)
+    assert intro.photo == Path("/photos/a.jpg") and intro.caption is None
+    assert outro.photo is None

@@ -58,6 +58,7 @@ def test_make_end_to_end_on_a_folder(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        "contact-sheet.jpg",
         "report.json",
         "storyboard.json",
         "thumbnail.jpg",

@@ -86,7 +86,7 @@ def test_approve_renders_once_and_downloads(client: TestClient) -> None:
     assert again.json()["id"] == job.json()["id"]
     done = me.wait_job(job.json()["id"])
     assert done["status"] == "succeeded", done
-    assert set(done["downloads"]) == {"video", "subtitles", "thumbnail"}
+    assert set(done["downloads"]) == {"video", "subtitles", "thumbnail", "contact_sheet"}
     video = client.get(done["downloads"]["video"])
     assert video.status_code == 200
     assert video.headers["content-type"] == "video/mp4"

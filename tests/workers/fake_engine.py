@@ -73,6 +73,7 @@ def render_video(
         video=_write(out_dir / "video.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100),
         subtitles=_write(out_dir / "video.srt", b"1\n00:00:00,000 --> 00:00:01,000\nHello\n"),
         thumbnail=_write(out_dir / "thumbnail.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100),
+        contact_sheet=_write(out_dir / "contact-sheet.jpg", b"\xff\xd8\xff\xe1" + b"\x00" * 100),
         duration=1.0,
         width=540,
         height=960,

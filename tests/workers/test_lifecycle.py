@@ -28,10 +28,10 @@ async def test_a_preview_render_runs_to_its_outputs(
     assert engine.renders()[0].endswith("preview")  # the preview profile was forced
     stored = backend.env.blobs.list(ctx, outputs["video"]["key"].rsplit("/", 1)[0])
     assert sorted(b.key.rsplit("/", 1)[1] for b in stored) == [
-        "render.json", "thumbnail.jpg", "video.mp4", "video.srt",
+        "contact-sheet.jpg", "render.json", "thumbnail.jpg", "video.mp4", "video.srt",
     ]  # fmt: skip
     urls = await service.output_urls(ctx, done)
-    assert set(urls) == {"video", "subtitles", "thumbnail"}
+    assert set(urls) == {"video", "subtitles", "thumbnail", "contact_sheet"}
     balance = CreditsRepository(backend.env.db).balance(ctx)
     assert (balance.available, balance.reserved) == (99, 0)
     events = [e async for e in service.follow(ctx, job.id)]

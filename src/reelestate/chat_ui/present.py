@@ -252,11 +252,21 @@ class TurnPresenter:
                 mime="image/jpeg",
             ),
         ]
+        if result.contact_sheet is not None:
+            elements.append(
+                cl.File(
+                    path=str(result.contact_sheet),
+                    name=f"{base}-contact-sheet.jpg",
+                    display="inline",
+                    mime="image/jpeg",
+                )
+            )
         await cl.Message(
             content=(
                 f"**Your video is ready:** {result.duration:.1f} s, "
                 f"{result.width}×{result.height}. "
-                "Download the MP4, the subtitles (SRT) and the thumbnail below."
+                "Download the MP4, the subtitles (SRT), the thumbnail and the contact sheet "
+                "(every scene at a glance) below."
             ),
             elements=elements,
         ).send()

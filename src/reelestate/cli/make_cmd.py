@@ -143,5 +143,10 @@ def register(app: typer.Typer) -> None:
         typer.echo(str(outputs.video.resolve()))
         console.print(
             f"captions: {outputs.subtitles.resolve()}\nthumbnail: {outputs.thumbnail.resolve()}\n"
-            f"storyboard: {outputs.storyboard.resolve()}\nreport: {outputs.report.resolve()}"
+            + (
+                f"contact sheet: {outputs.contact_sheet.resolve()}\n"
+                if outputs.contact_sheet
+                else ""
+            )
+            + f"storyboard: {outputs.storyboard.resolve()}\nreport: {outputs.report.resolve()}"
         )

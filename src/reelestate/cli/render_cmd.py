@@ -31,7 +31,10 @@ def register(app: typer.Typer) -> None:
     def render(
         storyboard: Annotated[Path, typer.Argument(help="Storyboard JSON file (a RenderSpec).")],
         out: Annotated[
-            Path, typer.Option("--out", help="Folder for video.mp4, video.srt, thumbnail.jpg.")
+            Path,
+            typer.Option(
+                "--out", help="Folder for video.mp4, video.srt, thumbnail.jpg, contact-sheet.jpg."
+            ),
         ],
         preview: Annotated[bool, typer.Option("--preview", help="Fast 540-wide draft.")] = False,
         aspect: Annotated[
@@ -81,3 +84,5 @@ def register(app: typer.Typer) -> None:
         console.print(
             f"captions: {result.subtitles.resolve()}\nthumbnail: {result.thumbnail.resolve()}"
         )
+        if result.contact_sheet is not None:
+            console.print(f"contact sheet: {result.contact_sheet.resolve()}")

@@ -1,1 +1,1 @@
-"""The render engine: RenderSpec in, validated MP4 + SRT + thumbnail out."""
+"""The render engine: RenderSpec in, validated MP4 + SRT + thumbnail + contact sheet out."""

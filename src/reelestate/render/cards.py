@@ -1,155 +1,69 @@
-"""Intro and outro cards in the brand's colours, drawn as images the camera moves over."""
+"""Backgrounds in the brand's colours: the closing card, and the panels around a framed photo.
+
+Only colour is drawn here; the text on them comes as animated callouts (`callouts.py`), so it
+can come in word by word and stays sharp while the camera moves.
+"""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from reelestate.render.colour import U8, hex_to_rgb
-from reelestate.render.fonts import pil_font
-from reelestate.render.overlays import facts_line, format_price, load_logo
-from reelestate.render.spec import BrandKit, ListingFacts
+from reelestate.render.layout import Rect
+from reelestate.render.spec import BrandKit
 
 CARD_MARGIN = 1.06
 """Cards are drawn slightly larger than the frame so a slow zoom never shows an edge."""
 
 
-def _gradient(width: int, height: int, colour: str) -> Image.Image:
-    r, g, b = hex_to_rgb(colour)
-    top = np.array([r, g, b], dtype=np.float32)
-    bottom = top * 0.45
+def gradient(width: int, height: int, colour: str, *, darken: float = 0.45) -> U8:
+    """`colour` at the top fading to `darken` times it at the bottom, as RGB."""
+    top = np.array(hex_to_rgb(colour), dtype=np.float32)
     t = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
-    column = top[None, :] * (1 - t) + bottom[None, :] * t
-    arr = np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.uint8)
-    return Image.fromarray(np.ascontiguousarray(arr))
+    column = top[None, :] * (1 - t * (1 - darken))
+    arr = np.broadcast_to(column[:, None, :], (height, width, 3))
+    return np.ascontiguousarray(np.rint(arr).astype(np.uint8))
 
 
-def _wrap(
-    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, max_width: int
-) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=font) > max_width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    if line:
-        lines.append(line)
-    return lines
+PHOTO_TINT = 0.2
+"""How much of the hero photo shows through the closing card's brand colour."""
 
 
-def _centred_block(
-    draw: ImageDraw.ImageDraw,
-    text: str,
-    *,
-    width: int,
-    y: int,
-    size: int,
-    colour: tuple[int, int, int],
-    max_lines: int = 3,
-    bold: bool = True,
-) -> int:
-    """Draw wrapped, centred text from `y`; shrink it until it fits; return the next y."""
-    max_width = round(width * 0.84)
-    while True:
-        font = pil_font(size, bold=bold)
-        lines = _wrap(draw, text, font, max_width)
-        too_wide = any(draw.textlength(ln, font=font) > max_width for ln in lines)
-        if (len(lines) <= max_lines and not too_wide) or size <= 12:
-            break
-        size = int(size * 0.9)
-    for line in lines:
-        line_w = draw.textlength(line, font=font)
-        draw.text(((width - line_w) / 2, y), line, font=font, fill=colour)
-        y += round(size * 1.25)
-    return y
-
-
-def _paste_logo(card: Image.Image, brand: BrandKit, y: int, max_h: int) -> int:
-    if brand.logo is None:
-        return y
-    logo = load_logo(brand.logo)
-    logo.thumbnail((round(card.width * 0.5), max_h), Image.Resampling.LANCZOS)
-    card.paste(logo, ((card.width - logo.width) // 2, y), logo)
-    return y + logo.height + max_h // 3
-
-
-def intro_card(
-    width: int,
-    height: int,
-    brand: BrandKit,
-    facts: ListingFacts | None,
-    title: str | None,
-    *,
-    branded: bool,
-) -> U8:
-    """Opening card: logo, address (or title), price and key facts."""
+def outro_card(width: int, height: int, brand: BrandKit, photo: U8 | None = None) -> U8:
+    """The closing card's background, slightly larger than the frame for its slow zoom: the
+    brand gradient over a faint copy of the hero photo, whose texture keeps the zoom visible
+    while the text holds still."""
     w, h = round(width * CARD_MARGIN), round(height * CARD_MARGIN)
-    card = _gradient(w, h, brand.primary_color)
-    draw = ImageDraw.Draw(card)
-    text = hex_to_rgb(brand.text_color)
-    accent = hex_to_rgb(brand.accent_color)
-    unit = min(w, h)
-    y = round(h * 0.30)
-    if branded:
-        y = _paste_logo(card, brand, round(h * 0.18), round(h * 0.08))
-    headline = title or (facts.address if facts and facts.address else None) or "New listing"
-    y = _centred_block(draw, headline, width=w, y=y, size=round(unit * 0.075), colour=text)
-    y += round(unit * 0.04)
-    if facts is not None and facts.price is not None:
-        price = format_price(facts.price, facts.currency)
-        y = _centred_block(
-            draw, price, width=w, y=y, size=round(unit * 0.09), colour=accent, max_lines=1
-        )
-    if facts is not None and facts_line(facts):
-        y = _centred_block(
-            draw, facts_line(facts), width=w, y=y, size=round(unit * 0.05), colour=text
-        )
-    if branded and brand.name:
-        _centred_block(
-            draw,
-            brand.name,
-            width=w,
-            y=round(h * 0.82),
-            size=round(unit * 0.04),
-            colour=text,
-            bold=False,
-        )
-    return np.ascontiguousarray(np.asarray(card, dtype=np.uint8))
+    card = gradient(w, h, brand.primary_color).astype(np.float32)
+    if photo is not None:
+        ph, pw = photo.shape[:2]
+        cover = max(w / pw, h / ph)
+        big = cv2.resize(photo, (max(w, round(pw * cover)), max(h, round(ph * cover))))
+        y0, x0 = (big.shape[0] - h) // 2, (big.shape[1] - w) // 2
+        luma = big[y0 : y0 + h, x0 : x0 + w].astype(np.float32).mean(axis=2, keepdims=True)
+        card = card * (1 - PHOTO_TINT) + card * (luma / 128.0) * PHOTO_TINT
+    return np.ascontiguousarray(np.clip(np.rint(card), 0, 255).astype(np.uint8))
 
 
-def outro_card(width: int, height: int, brand: BrandKit) -> U8:
-    """Closing card: who to call, in the brand's colours."""
-    w, h = round(width * CARD_MARGIN), round(height * CARD_MARGIN)
-    card = _gradient(w, h, brand.primary_color)
-    draw = ImageDraw.Draw(card)
-    text = hex_to_rgb(brand.text_color)
-    accent = hex_to_rgb(brand.accent_color)
-    unit = min(w, h)
-    y = _paste_logo(card, brand, round(h * 0.22), round(h * 0.09))
-    y = max(y, round(h * 0.36))
-    y = _centred_block(
-        draw, "Schedule a private showing", width=w, y=y, size=round(unit * 0.06), colour=text
-    )
-    y += round(unit * 0.05)
-    if brand.agent_name:
-        y = _centred_block(
-            draw, brand.agent_name, width=w, y=y, size=round(unit * 0.07), colour=accent
-        )
-    if brand.agent_phone:
-        y = _centred_block(
-            draw, brand.agent_phone, width=w, y=y, size=round(unit * 0.06), colour=text
-        )
-    if brand.name:
-        _centred_block(
-            draw,
-            brand.name,
-            width=w,
-            y=y + round(unit * 0.04),
-            size=round(unit * 0.045),
-            colour=text,
-            bold=False,
-        )
-    return np.ascontiguousarray(np.asarray(card, dtype=np.uint8))
+def framed_backdrop(width: int, height: int, box: Rect, brand: BrandKit) -> U8:
+    """Brand panels around a framed photo: a gradient, a soft shadow and accent rules at the
+    photo's edges, so the photo reads as placed on a designed page, not letterboxed."""
+    page = gradient(width, height, brand.primary_color, darken=0.35).astype(np.float32)
+    shadow = np.zeros((height, width), dtype=np.float32)
+    spread = max(4, min(width, height) // 60)
+    shadow[
+        max(0, box.y - spread) : box.bottom + spread, max(0, box.x - spread) : box.right + spread
+    ] = 1.0
+    kernel = 2 * spread + 1
+    shadow = np.asarray(cv2.GaussianBlur(shadow, (kernel, kernel), 0), dtype=np.float32)
+    page *= (1.0 - 0.45 * shadow)[:, :, None]
+    accent = np.array(hex_to_rgb(brand.accent_color), dtype=np.float32)
+    rule = max(2, height // 240)
+    if box.w >= width - 2:  # full width: rules above and below
+        page[max(0, box.y - rule) : box.y, :] = accent
+        page[box.bottom : box.bottom + rule, :] = accent
+    elif box.h >= height - 2:  # full height: rules left and right
+        page[:, max(0, box.x - rule) : box.x] = accent
+        page[:, box.right : box.right + rule] = accent
+    return np.ascontiguousarray(np.clip(np.rint(page), 0, 255).astype(np.uint8))

@@ -21,6 +21,7 @@ from reelestate.core.errors import (
 )
 from reelestate.core.imaging import load_photo
 from reelestate.providers.tts.base import TextToSpeech, WordTiming
+from reelestate.render.callouts import closing_call, cold_open, stat_callouts
 from reelestate.render.captions import (
     CaptionLayout,
     Cue,
@@ -31,7 +32,7 @@ from reelestate.render.captions import (
 )
 from reelestate.render.colour import yuv420_to_rgb
 from reelestate.render.ffmpeg import CancelToken
-from reelestate.render.fonts import DEFAULT_FAMILY, FONTS_DIR, family_name
+from reelestate.render.fonts import DEFAULT_FAMILY, FONT_SUFFIXES, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import caption_layout
 from reelestate.render.overlays import (
@@ -39,7 +40,6 @@ from reelestate.render.overlays import (
     disclosure_overlay,
     load_logo,
     logo_overlay,
-    lower_third,
 )
 from reelestate.render.progress import ProgressHandler, ProgressReporter, RenderProgress
 from reelestate.render.publish import publish
@@ -90,19 +90,26 @@ def _title_cues(timeline: Timeline) -> list[Cue]:
 
 
 def _shot_overlays(spec: RenderSpec, timeline: Timeline) -> dict[int, list[ShotOverlay]]:
+    """What is drawn over each shot: the logo, the stat callouts, the cold open, the outro."""
     w, h = spec.size
     branded = not spec.flags.unbranded
     logo = logo_overlay(spec.aspect, w, h, spec.brand) if branded else None
-    facts = lower_third(spec.aspect, w, h, spec.facts, spec.brand) if spec.facts else None
+    stats = stat_callouts(spec.aspect, w, h, spec.facts, spec.brand) if spec.facts else []
     disclosure = disclosure_overlay(spec.aspect, w, h) if spec.flags.ai_disclosure else None
     result: dict[int, list[ShotOverlay]] = {}
     for shot in timeline.shots:
         items: list[ShotOverlay] = []
-        if shot.kind == "photo":
-            if logo is not None:
-                items.append(ShotOverlay(logo, fade=False))
-            if shot.overlay == "lower_third" and facts is not None:
-                items.append(ShotOverlay(facts, fade=True))
+        if shot.kind in ("photo", "intro") and logo is not None:
+            items.append(ShotOverlay(logo, fade=False))
+        if shot.kind == "intro":
+            opening = cold_open(spec.aspect, w, h, spec.facts, spec.title, spec.brand)
+            items.extend(ShotOverlay(c.overlay, fade=True, delay=c.delay) for c in opening)
+        elif shot.kind == "outro":
+            closing = closing_call(spec.aspect, w, h, spec.brand)
+            items.extend(ShotOverlay(c.overlay, fade=False, delay=c.delay) for c in closing)
+        else:
+            if shot.overlay == "lower_third":
+                items.extend(ShotOverlay(c.overlay, fade=True, delay=c.delay) for c in stats)
             if shot.ai_generated and disclosure is not None:
                 items.append(ShotOverlay(disclosure, fade=False))
         result[shot.index] = items
@@ -116,7 +123,9 @@ def _fonts_dir(spec: RenderSpec, work: Path) -> tuple[Path, str | None]:
         raise InvalidSpecError(f"Brand font not found: {spec.brand.font.name}.")
     fonts = work / "fonts"
     fonts.mkdir(exist_ok=True)
-    for src in [*FONTS_DIR.glob("*.ttf"), spec.brand.font]:
+    for src in [*sorted(FONTS_DIR.iterdir()), spec.brand.font]:
+        if src.suffix.lower() not in FONT_SUFFIXES:
+            continue
         (fonts / src.name).write_bytes(src.read_bytes())
     return fonts, family_name(spec.brand.font)
 
@@ -128,7 +137,8 @@ def _write_thumbnail(
     overlays: dict[int, list[ShotOverlay]],
     out: Path,
 ) -> None:
-    shot: Shot = next((s for s in timeline.shots if s.kind == "photo"), timeline.shots[0])
+    # The cold open (the hero photo with the address and the price) is the cover when there is one.
+    shot: Shot = next((s for s in timeline.shots if s.kind != "outro"), timeline.shots[0])
     w, h = spec.size
     frame = FrameBuffer(w, h)
     middle = (shot.visible_start + shot.end_frame - 1) // 2
@@ -220,7 +230,7 @@ def render_video(
     cache_dir: Path,
     tts: TextToSpeech | None = None,
 ) -> RenderResult:
-    """Render `spec` into `out_dir` as video.mp4, video.srt and thumbnail.jpg."""
+    """Render `spec` into `out_dir` as video.mp4, video.srt, thumbnail.jpg, contact-sheet.jpg."""
     watch = _Stopwatch()
     cache = Path(cache_dir).resolve()
     for folder in (out_dir, cache / "clips", cache / "audio"):
@@ -281,6 +291,7 @@ def render_video(
         video=final["video"],
         subtitles=final["srt"],
         thumbnail=final["thumb"],
+        contact_sheet=final["sheet"],
         duration=timeline.duration,
         width=w,
         height=h,

@@ -37,22 +37,22 @@ class FrameBuffer:
         self.v.fill(NEUTRAL_C)
 
 
-def render_shot_frame(source: ShotSource, progress: float, out: FrameBuffer) -> None:
-    """Draw `source` at `progress` (0..1 of its visible time) into `out`."""
+def _warp_into(source: ShotSource, progress: float, y: U8, u: U8, v: U8) -> None:
+    """The camera's window at `progress` resampled into planes of the view's size."""
     window = source.path.at(progress)
-    w, h = out.width, out.height
+    h, w = y.shape
     a, tx, ty = inverse_map(window, w, h, 1.0)
     cv2.warpAffine(
         source.y,
         np.array([[a, 0.0, tx], [0.0, a, ty]]),
         (w, h),
-        dst=out.y,
+        dst=y,
         flags=_WARP_FLAGS,
         borderMode=cv2.BORDER_REPLICATE,
     )
     a, tx, ty = inverse_map(window, w, h, 0.5)
     matrix = np.array([[a, 0.0, tx], [0.0, a, ty]])
-    for src, dst in ((source.u, out.u), (source.v, out.v)):
+    for src, dst in ((source.u, u), (source.v, v)):
         cv2.warpAffine(
             src,
             matrix,
@@ -61,3 +61,21 @@ def render_shot_frame(source: ShotSource, progress: float, out: FrameBuffer) -> 
             flags=_WARP_FLAGS,
             borderMode=cv2.BORDER_REPLICATE,
         )
+
+
+def render_shot_frame(source: ShotSource, progress: float, out: FrameBuffer) -> None:
+    """Draw `source` at `progress` (0..1 of its visible time) into `out`."""
+    framing = source.framing
+    if framing is None:
+        _warp_into(source, progress, out.y, out.u, out.v)
+        return
+    out.y[...] = framing.y
+    out.u[...] = framing.u
+    out.v[...] = framing.v
+    sy, su, sv = framing.scratch
+    _warp_into(source, progress, sy, su, sv)
+    box = framing.box
+    out.y[box.y : box.bottom, box.x : box.right] = sy
+    cy, cx = box.y // 2, box.x // 2
+    out.u[cy : cy + box.h // 2, cx : cx + box.w // 2] = su
+    out.v[cy : cy + box.h // 2, cx : cx + box.w // 2] = sv

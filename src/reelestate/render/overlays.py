@@ -17,7 +17,7 @@ from reelestate.core.errors import InvalidInputError
 from reelestate.render.colour import U8, hex_to_rgb, rgb_to_ycc_full, subsample
 from reelestate.render.fonts import pil_font
 from reelestate.render.frames import FrameBuffer
-from reelestate.render.layout import SAFE_ZONES, Rect, logo_rect, lower_third_rect
+from reelestate.render.layout import SAFE_ZONES, Rect, logo_rect
 from reelestate.render.spec import Aspect, BrandKit, ListingFacts
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
@@ -59,7 +59,7 @@ class Overlay:
 def _blend_plane(dst: U8, src: U8, alpha: U8, x: int, y: int, opacity: float) -> None:
     h = min(src.shape[0], dst.shape[0] - y)
     w = min(src.shape[1], dst.shape[1] - x)
-    if h <= 0 or w <= 0:
+    if h <= 0 or w <= 0 or y < 0 or x < 0:
         return
     region = dst[y : y + h, x : x + w]
     a = alpha[:h, :w].astype(np.uint16)
@@ -69,12 +69,15 @@ def _blend_plane(dst: U8, src: U8, alpha: U8, x: int, y: int, opacity: float) ->
     region[...] = mixed.astype(np.uint8)
 
 
-def blend_overlay(frame: FrameBuffer, overlay: Overlay, opacity: float = 1.0) -> None:
-    """Composite `overlay` onto `frame` in place."""
+def blend_overlay(
+    frame: FrameBuffer, overlay: Overlay, opacity: float = 1.0, *, dy: int = 0
+) -> None:
+    """Composite `overlay` onto `frame` in place, `dy` (even) pixels below its place."""
     if opacity <= 0.0:
         return
-    _blend_plane(frame.y, overlay.luma, overlay.alpha, overlay.x, overlay.y, opacity)
-    cx, cy = overlay.x // 2, overlay.y // 2
+    y = overlay.y + dy - dy % 2
+    _blend_plane(frame.y, overlay.luma, overlay.alpha, overlay.x, y, opacity)
+    cx, cy = overlay.x // 2, y // 2
     _blend_plane(frame.u, overlay.cb, overlay.alpha_c, cx, cy, opacity)
     _blend_plane(frame.v, overlay.cr, overlay.alpha_c, cx, cy, opacity)
 
@@ -105,44 +108,13 @@ def _rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
     return r, g, b, alpha
 
 
-def lower_third(
-    aspect: Aspect, width: int, height: int, facts: ListingFacts, brand: BrandKit
-) -> Overlay | None:
-    """A panel with price, rooms and area, inside the safe zone; None when no fact is known."""
-    price = format_price(facts.price, facts.currency) if facts.price is not None else None
-    line = facts_line(facts)
-    if not price and not line and not facts.address:
-        return None
-    rect = lower_third_rect(aspect, width, height)
-    img = Image.new("RGBA", (rect.w, rect.h), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.rounded_rectangle(
-        (0, 0, rect.w - 1, rect.h - 1), radius=rect.h // 6, fill=_rgba(brand.primary_color, 220)
-    )
-    draw.rectangle(
-        (0, rect.h // 6, rect.h // 14, rect.h - rect.h // 6), fill=_rgba(brand.accent_color)
-    )
-    pad = rect.h // 8
-    rows = [(price, 0.36, brand.accent_color), (line, 0.22, brand.text_color)]
-    if facts.address:
-        rows.append((facts.address, 0.17, brand.text_color))
-    rows = [r for r in rows if r[0]]
-    y = pad
-    for text, size_frac, colour in rows:
-        assert text is not None
-        font = _fit_font(draw, text, rect.w - 3 * pad, round(rect.h * size_frac))
-        draw.text((2 * pad, y), text, font=font, fill=_rgba(colour))
-        y += round(font.size * 1.18)
-    return Overlay.from_image(img, rect.x, rect.y)
-
-
 def _fit_font(
     draw: ImageDraw.ImageDraw, text: str, max_width: int, size: int, *, bold: bool = True
 ) -> ImageFont.FreeTypeFont:
-    font = pil_font(size, bold=bold)
+    font = pil_font(size, bold=bold, text=text)
     while size > 10 and draw.textlength(text, font=font) > max_width:
         size = int(size * 0.9)
-        font = pil_font(size, bold=bold)
+        font = pil_font(size, bold=bold, text=text)
     return font
 
 
@@ -177,14 +149,14 @@ def logo_overlay(aspect: Aspect, width: int, height: int, brand: BrandKit) -> Ov
 
 def _pill(text: str, rect: Rect, fill: str, colour: str, *, anchor_right: bool) -> Overlay:
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-    font = _fit_font(probe, text, rect.w, round(rect.h * 0.5))
+    font = _fit_font(probe, text, rect.w, round(rect.h * 0.62))
     pad = rect.h // 4
     text_w = round(probe.textlength(text, font=font))
     w, h = text_w + 2 * pad, round(font.size * 1.6)
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=h // 2, fill=_rgba(fill, 200))
-    draw.text((pad, (h - font.size) // 2 - font.size // 10), text, font=font, fill=_rgba(colour))
+    draw.text((w // 2, h // 2), text, font=font, fill=_rgba(colour), anchor="mm")
     x = rect.x + rect.w - w if anchor_right else rect.x
     return Overlay.from_image(img, x, rect.y)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelestate.core.errors import OutputValidationError
 from reelestate.render.audio import Loudness, measure_loudness
+from reelestate.render.contact_sheet import CONTACT_SHEET_NAME, write_contact_sheet
 from reelestate.render.encode import concat_list, mux_args
 from reelestate.render.ffmpeg import CancelToken, run_ffmpeg
 from reelestate.render.probe import ExpectedVideo, check_report, inspect_video
@@ -74,11 +75,13 @@ def publish(
     cancel: CancelToken | None,
     progress: ProgressReporter,
 ) -> tuple[dict[str, Path], Loudness | None]:
-    """Join clips and audio, write captions and thumbnail, probe; rename only if all is well."""
+    """Join clips and audio, write captions and thumbnail, probe, draw the contact sheet of
+    the probed file; rename only if all is well."""
     final = {
         "video": out_dir / "video.mp4",
         "srt": out_dir / "video.srt",
         "thumb": out_dir / "thumbnail.jpg",
+        "sheet": out_dir / CONTACT_SHEET_NAME,
     }
     temps = {name: path.with_name(f".{path.name}.part") for name, path in final.items()}
     progress.stage("mux")
@@ -92,7 +95,10 @@ def publish(
         thumbnail(temps["thumb"])
         progress.stage("probe")
         loudness = validate_output(spec, timeline, temps["video"], sound, mixed, cancel)
-        for name in ("srt", "thumb", "video"):
+        write_contact_sheet(
+            temps["video"], timeline, temps["sheet"], size=spec.size, work=work, cancel=cancel
+        )
+        for name in ("srt", "thumb", "sheet", "video"):
             temps[name].replace(final[name])
     finally:
         for leftover in temps.values():

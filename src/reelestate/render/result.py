@@ -34,6 +34,8 @@ class RenderResult(BaseModel):
     timings: dict[str, float] = {}
     notes: tuple[str, ...] = ()
     """What did not go as asked (a scene that kept photo motion, a voice that fell back)."""
+    contact_sheet: Path | None = None
+    """One numbered mid-shot frame per shot in a grid; None for renders made before it existed."""
 
     def resolved(self) -> RenderResult:
         """The same result with absolute file paths, for channels that open the files."""
@@ -42,5 +44,6 @@ class RenderResult(BaseModel):
                 "video": self.video.resolve(),
                 "subtitles": self.subtitles.resolve(),
                 "thumbnail": self.thumbnail.resolve(),
+                "contact_sheet": self.contact_sheet.resolve() if self.contact_sheet else None,
             }
         )

@@ -17,26 +17,35 @@ from pathlib import Path
 from reelestate.core.errors import RenderError
 from reelestate.core.hashing import file_sha256
 from reelestate.core.imaging import load_photo
-from reelestate.render.cards import intro_card, outro_card
+from reelestate.render.cards import outro_card
 from reelestate.render.clip_source import ClipSource
 from reelestate.render.encode import segment_args
 from reelestate.render.ffmpeg import CancelToken, FFmpegPipe
 from reelestate.render.frames import FrameBuffer, render_shot_frame
 from reelestate.render.overlays import Overlay, blend_overlay
 from reelestate.render.shot_source import ShotSource, prepare_shot
-from reelestate.render.spec import RenderSpec
+from reelestate.render.spec import ASPECT_SIZES, RenderSpec
 from reelestate.render.timeline import Shot
 from reelestate.render.transitions import blend
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 OVERLAY_FADE_SECONDS = 0.4
+ENTRANCE_SECONDS = 0.45
+ENTRANCE_RISE = 0.03
+"""A callout slides up this fraction of the frame height as it fades in."""
 
 
 @dataclass(frozen=True)
 class ShotOverlay:
     overlay: Overlay
     fade: bool
-    """Fade in after the shot starts and out before it ends (the facts panel), or stay solid."""
+    """Fade out before the shot ends (callouts), or stay solid (the logo)."""
+    delay: float | None = None
+    """Seconds after the shot starts at which it slides and fades in; None: there from the start."""
+
+    @property
+    def identity(self) -> list[object]:
+        return [self.overlay.key, self.fade, self.delay]
 
 
 Source = ShotSource | ClipSource
@@ -85,17 +94,21 @@ class SourceLoader:
                 frames=shot.end_frame - shot.visible_start,
                 focal=shot.focal,
             )
-        if shot.kind == "intro":
-            rgb = intro_card(
-                w, h, spec.brand, spec.facts, spec.title, branded=not spec.flags.unbranded
-            )
-        elif shot.kind == "outro":
-            rgb = outro_card(w, h, spec.brand)
+        if shot.kind == "outro":
+            hero = load_photo(spec.scenes[0].photo, max_side=max(w, h)).rgb
+            rgb = outro_card(w, h, spec.brand, hero)
         else:
             assert shot.photo is not None
-            rgb = load_photo(shot.photo, max_side=2 * max(w, h)).rgb
+            rgb = load_photo(shot.photo, max_side=2 * max(ASPECT_SIZES[spec.aspect])).rgb
         return prepare_shot(
-            rgb, out_w=w, out_h=h, motion=shot.motion, focal=shot.focal, fit=shot.fit
+            rgb,
+            out_w=w,
+            out_h=h,
+            frame_aspect=spec.aspect,
+            motion=shot.motion,
+            focal=shot.focal,
+            fit=shot.fit,
+            brand=spec.brand,
         )
 
 
@@ -118,7 +131,9 @@ def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[s
         ident["clip"] = file_digest(shot.clip, memo)
     elif shot.photo is not None:
         ident["photo"] = file_digest(shot.photo, memo)
+        ident["panels"] = [spec.brand.primary_color, spec.brand.accent_color]
     else:
+        ident["hero"] = file_digest(spec.scenes[0].photo, memo)
         ident["card"] = {
             "brand": spec.brand.model_dump(mode="json"),
             "facts": spec.facts.model_dump(mode="json") if spec.facts else None,
@@ -152,23 +167,30 @@ def segment_key(
         "next": shot_identity(next_shot, spec, memo)
         if next_shot and shot.transition_frames
         else None,
-        "overlays": [[o.overlay.key, o.fade] for o in overlays],
-        "next_overlays": [[o.overlay.key, o.fade] for o in next_overlays]
-        if shot.transition_frames
-        else [],
+        "overlays": [o.identity for o in overlays],
+        "next_overlays": [o.identity for o in next_overlays] if shot.transition_frames else [],
         "ass": ass_text,
     }
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def _opacity(item: ShotOverlay, shot: Shot, frame: int, fps: int) -> float:
-    if not item.fade:
-        return 1.0
-    fade = max(1, round(OVERLAY_FADE_SECONDS * fps))
-    into = (frame - shot.start_frame + 1) / fade
-    left = (shot.end_frame - shot.transition_frames - frame) / fade
-    return max(0.0, min(1.0, into, left))
+def overlay_state(
+    item: ShotOverlay, shot: Shot, frame: int, fps: int, height: int
+) -> tuple[float, int]:
+    """Opacity and downward offset (even pixels) of `item` at a global frame of `shot`."""
+    opacity, dy = 1.0, 0
+    if item.delay is not None:
+        begin = shot.start_frame + item.delay * fps
+        p = min(1.0, max(0.0, (frame + 1 - begin) / max(1.0, ENTRANCE_SECONDS * fps)))
+        eased = 1.0 - (1.0 - p) ** 3
+        opacity = p
+        dy = round((1.0 - eased) * ENTRANCE_RISE * height / 2) * 2
+    if item.fade:
+        fade = max(1, round(OVERLAY_FADE_SECONDS * fps))
+        left = (shot.end_frame - shot.transition_frames - frame) / fade
+        opacity = min(opacity, max(0.0, min(1.0, left)))
+    return opacity, dy
 
 
 @dataclass(frozen=True)
@@ -255,16 +277,19 @@ class SegmentRenderer:
                     black=buf.black,
                 )
                 target = buf.mixed
-            layers: dict[str, tuple[Overlay, float]] = {}
+            layers: dict[str, tuple[Overlay, float, int]] = {}
             for item in job.overlays:
-                opacity = _opacity(item, shot, frame, fps) * (1 - weight)
-                layers[item.overlay.key] = (item.overlay, opacity)
+                opacity, dy = overlay_state(item, shot, frame, fps, buf.main.height)
+                layers[item.overlay.key] = (item.overlay, opacity * (1 - weight), dy)
             for item in job.next_overlays if weight else []:
-                # An overlay on both shots (the logo) stays solid through the transition.
-                _, before = layers.get(item.overlay.key, (item.overlay, 0.0))
-                layers[item.overlay.key] = (item.overlay, min(1.0, before + weight))
-            for overlay, opacity in layers.values():
-                blend_overlay(target, overlay, opacity)
+                # An overlay on both shots (the logo) stays solid through the transition;
+                # the next shot's callouts wait for their own entrance.
+                if item.delay is not None:
+                    continue
+                _, before, _ = layers.get(item.overlay.key, (item.overlay, 0.0, 0))
+                layers[item.overlay.key] = (item.overlay, min(1.0, before + weight), 0)
+            for overlay, opacity, dy in layers.values():
+                blend_overlay(target, overlay, opacity, dy=dy)
             pipe.write(target.data.data)
             on_frame()
 

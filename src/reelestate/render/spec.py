@@ -22,6 +22,8 @@ Profile = Literal["preview", "final"]
 MotionKind = Literal["zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down", "static"]
 TransitionKind = Literal["cut", "crossfade", "slide", "fade_black"]
 FitMode = Literal["auto", "smart_crop", "blur_fill"]
+"""`auto`: the layout decides (`shot_layout.py`); `smart_crop`: full frame; `blur_fill` (kept for
+stored storyboards): the photo shown whole, framed on brand panels."""
 OverlayKind = Literal["none", "lower_third"]
 Easing = Literal["ease_in_out", "linear"]
 MusicMood = Literal["calm", "warm", "upbeat", "elegant", "minimal"]

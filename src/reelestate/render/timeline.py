@@ -14,9 +14,12 @@ from typing import Literal
 from reelestate.render.spec import FitMode, Motion, OverlayKind, RenderSpec, Scene, Transition
 
 INTRO_SECONDS = 2.5
+"""The cold open: the hero photo (the first scene's) with the address and the price."""
 OUTRO_SECONDS = 3.0
+"""The closing card: the call to action, the agent's name and phone, the brokerage."""
 CARD_TRANSITION = Transition(kind="crossfade", duration=0.5)
 CARD_MOTION = Motion(kind="zoom_in", strength=0.04, easing="linear")
+INTRO_MOTION = Motion(kind="zoom_in", strength=0.06, easing="linear")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ def _plan(spec: RenderSpec) -> list[_Planned]:
     return plan
 
 
+def _card_motion(kind: Literal["photo", "intro", "outro"]) -> Motion:
+    return INTRO_MOTION if kind == "intro" else CARD_MOTION
+
+
 def build_timeline(spec: RenderSpec) -> Timeline:
     """Cards and scenes as shots with frame ranges and transition overlaps."""
     plan = _plan(spec)
@@ -107,17 +114,19 @@ def build_timeline(spec: RenderSpec) -> Timeline:
                 (bounds[i + 2] - end) // 2,
             )
         scene = item.scene
+        # The cold open shows the hero photo: the first scene's, with its own slow reveal.
+        photo_scene = spec.scenes[0] if item.kind == "intro" else scene
         shots.append(
             Shot(
                 index=i,
                 kind=item.kind,
-                photo=scene.photo if scene else None,
+                photo=photo_scene.photo if photo_scene else None,
                 clip=scene.clip if scene else None,
-                motion=scene.motion if scene else CARD_MOTION,
-                focal=(scene.focal_point.x, scene.focal_point.y)
-                if scene and scene.focal_point
+                motion=scene.motion if scene else _card_motion(item.kind),
+                focal=(photo_scene.focal_point.x, photo_scene.focal_point.y)
+                if photo_scene and photo_scene.focal_point
                 else (0.5, 0.5),
-                fit=scene.fit if scene else "smart_crop",
+                fit=photo_scene.fit if photo_scene else "smart_crop",
                 caption=scene.caption if scene else None,
                 overlay=scene.overlay if scene else "none",
                 transition=item.transition,

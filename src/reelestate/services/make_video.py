@@ -64,6 +64,7 @@ class MakeOutputs(BaseModel):
     video: Path
     subtitles: Path
     thumbnail: Path
+    contact_sheet: Path | None
     storyboard: Path
     report: Path
     result: RenderResult
@@ -278,6 +279,7 @@ def make_video(
         video=result.video,
         subtitles=result.subtitles,
         thumbnail=result.thumbnail,
+        contact_sheet=result.contact_sheet,
         storyboard=storyboard,
         report=report_path,
         result=result,

@@ -30,7 +30,10 @@ OUTPUT_FILES: dict[str, tuple[str, str]] = {
     "video": ("video.mp4", "video/mp4"),
     "subtitles": ("video.srt", "application/x-subrip"),
     "thumbnail": ("thumbnail.jpg", "image/jpeg"),
+    "contact_sheet": ("contact-sheet.jpg", "image/jpeg"),
 }
+OPTIONAL_OUTPUTS = frozenset({"contact_sheet"})
+"""Outputs a job that finished before they existed lacks; it still counts as complete."""
 RESULT_FIELDS = ("duration", "width", "height", "fps", "loudness_lufs")
 """What a job's outputs say about the video, beside its files (the REST API shows them)."""
 # Share of the job's percent each stage covers.
@@ -57,7 +60,8 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         name: blobs.stat(run.ctx, f"{prefix}/{file}") for name, (file, _) in OUTPUT_FILES.items()
     }
     meta_blob = blobs.stat(run.ctx, meta_key)
-    if meta_blob is not None and all(existing.values()):
+    complete = all(v for k, v in existing.items() if k not in OPTIONAL_OUTPUTS)
+    if meta_blob is not None and complete:
         meta = json.loads(blobs.read_bytes(run.ctx, meta_key))
         return _describe({k: v for k, v in existing.items() if v is not None}, meta)
 
@@ -108,11 +112,15 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             "video": result.video,
             "subtitles": result.subtitles,
             "thumbnail": result.thumbnail,
+            "contact_sheet": result.contact_sheet,
         }
         files: dict[str, BlobInfo] = {}
         for name, (file, content_type) in OUTPUT_FILES.items():
             run.cancel.raise_if_cancelled()
-            files[name] = blobs.put_file(run.ctx, f"{prefix}/{file}", paths[name], content_type)
+            path = paths[name]
+            if path is None:
+                continue
+            files[name] = blobs.put_file(run.ctx, f"{prefix}/{file}", path, content_type)
         meta = result.model_dump(mode="json", include=set(RESULT_FIELDS))
         meta["ai_clips"] = [o.model_dump(mode="json", exclude={"clip"}) for o in ai_outcomes]
         meta["ai_cost_usd"] = round(sum(o.cost_usd for o in ai_outcomes), 4)
@@ -142,6 +150,7 @@ def render_result(outputs: Mapping[str, Any], files: Mapping[str, Path]) -> Rend
         video=files["video"],
         subtitles=files["subtitles"],
         thumbnail=files["thumbnail"],
+        contact_sheet=files.get("contact_sheet"),
         duration=float(outputs.get("duration", 0.0)),
         width=int(outputs.get("width", 0)),
         height=int(outputs.get("height", 0)),

@@ -41,7 +41,7 @@ from reelestate.services.storyboards import store_rendered_spec
 from reelestate.storage.context import TenantContext
 from reelestate.storage.schemas import JobEventView, RenderJobView
 from reelestate.workers.inprocess import InProcessWorkerPool
-from reelestate.workers.render_video import OUTPUT_FILES, render_result
+from reelestate.workers.render_video import OPTIONAL_OUTPUTS, OUTPUT_FILES, render_result
 from reelestate.workers.service import JobsService, open_env, open_jobs_service
 
 USER_ERROR_CODES = frozenset({"invalid_input", "invalid_spec", "invalid_photo"})
@@ -166,6 +166,8 @@ class QueuedRenderBackend:
         for name, (file_name, _) in OUTPUT_FILES.items():
             entry = outputs.get(name)
             if not isinstance(entry, dict) or "key" not in entry:
+                if name in OPTIONAL_OUTPUTS:
+                    continue
                 raise RenderError("The render finished without all its files.")
             paths[name] = self._jobs.env.blobs.download(ctx, str(entry["key"]), out_dir / file_name)
         return render_result(outputs, paths)

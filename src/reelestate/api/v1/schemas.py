@@ -360,7 +360,8 @@ class RenderJobOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     downloads: dict[str, str] = {}
-    """Short-lived URLs of the outputs (video, subtitles, thumbnail) once the job succeeded."""
+    """Short-lived URLs of the outputs (video, subtitles, thumbnail, contact sheet) once the job
+    succeeded."""
 
 
 class HealthOut(BaseModel):
