@@ -129,10 +129,10 @@ def collect_unreferenced(
         referenced |= _scan(db, ctx)
         render_folders = _render_folders(db, ctx)
         for info in infos:
-            modified = info.modified or now
-            if info.key in referenced or _kept_by_folder(
-                info.key, org, render_folders, now, modified
-            ):
+            if info.key in referenced:
+                continue
+            modified = blobs.modified(ctx, info.key)
+            if modified is None or _kept_by_folder(info.key, org, render_folders, now, modified):
                 continue
             if modified > cutoff:
                 young += 1
@@ -142,8 +142,8 @@ def collect_unreferenced(
     if not dry_run:
         for info in unreferenced:
             ctx = TenantContext(org_id=uuid.UUID(info.key.split("/")[1]))
-            fresh = blobs.stat(ctx, info.key)  # written again since the listing: keep it
-            if fresh is not None and (fresh.modified or now) <= cutoff:
+            modified = blobs.modified(ctx, info.key)  # written again since the listing: keep it
+            if modified is not None and modified <= cutoff:
                 blobs.delete(ctx, info.key)
         partials = blobs.remove_partials(cutoff)
         if unreferenced or partials:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +28,7 @@ from reelestate.api.v1.schemas import (
 from reelestate.core.errors import InvalidInputError, NotFoundError, PhotoError
 from reelestate.core.imaging import load_photo
 from reelestate.core.scratch import scratch_folder
-from reelestate.storage.blobs import BlobInfo, blob_key
+from reelestate.storage.blobs import blob_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import MediaKind, utcnow
 from reelestate.storage.repositories.content import (
@@ -285,17 +285,16 @@ def _store_photo(
         ) from exc
     sha = digest.hexdigest()
     key = blob_key(ctx, "media", sha[:40] + PHOTO_TYPES[content_type])
-    if not _recently_written(services.blobs.stat(ctx, key), services.settings.blob_gc_grace_s):
+    written = services.blobs.modified(ctx, key)
+    if not _recently_written(written, services.settings.blob_gc_grace_s):
         services.blobs.put_file(ctx, key, path, content_type)
     return key, content_type, size, sha
 
 
-def _recently_written(info: BlobInfo | None, gc_grace_s: float) -> bool:
+def _recently_written(written: datetime | None, gc_grace_s: float) -> bool:
     """Whether a stored copy is young enough to reuse: an older one may be an unreferenced file
     the collector is about to remove, so it is written again (same bytes, fresh age)."""
-    if info is None or info.modified is None:
-        return False
-    return info.modified > utcnow() - timedelta(seconds=gc_grace_s / 2)
+    return written is not None and written > utcnow() - timedelta(seconds=gc_grace_s / 2)
 
 
 @router.post(

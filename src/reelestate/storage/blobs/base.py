@@ -75,8 +75,6 @@ class BlobInfo(BaseModel):
     size: int
     content_type: str
     sha256: str | None = None
-    modified: datetime | None = None
-    """When the file was last written (UTC); what garbage collection measures age by."""
 
 
 def org_prefix(ctx: TenantContext) -> str:
@@ -151,6 +149,11 @@ class BlobStore(Protocol):
     def list(self, ctx: TenantContext, prefix: str) -> list[BlobInfo]: ...
 
     def delete(self, ctx: TenantContext, key: str) -> None: ...
+
+    def modified(self, ctx: TenantContext, key: str) -> datetime | None:
+        """When the file was last written (UTC), None when it is not there: the age garbage
+        collection measures."""
+        ...
 
     def organisations(self) -> tuple[uuid.UUID, ...]:
         """The organisations that have files here (for collecting unreferenced ones)."""

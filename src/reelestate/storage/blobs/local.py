@@ -90,12 +90,15 @@ class LocalBlobStore:
     def stat(self, ctx: TenantContext, key: str) -> BlobInfo | None:
         path = self._path(ctx, key)
         meta = path.with_name(path.name + _META)
+        if not path.is_file() or not meta.is_file():
+            return None
+        return BlobInfo.model_validate(json.loads(meta.read_text(encoding="utf-8")))
+
+    def modified(self, ctx: TenantContext, key: str) -> datetime | None:
         try:
-            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-            info = BlobInfo.model_validate(json.loads(meta.read_text(encoding="utf-8")))
+            return datetime.fromtimestamp(self._path(ctx, key).stat().st_mtime, UTC)
         except (FileNotFoundError, NotADirectoryError):
             return None
-        return info.model_copy(update={"modified": modified})
 
     def list(self, ctx: TenantContext, prefix: str) -> list[BlobInfo]:
         if not prefix.startswith(org_prefix(ctx)):

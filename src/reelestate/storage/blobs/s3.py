@@ -149,8 +149,18 @@ class S3BlobStore:
             size=int(head["ContentLength"]),
             content_type=str(head.get("ContentType", "application/octet-stream")),
             sha256=head.get("Metadata", {}).get("sha256"),
-            modified=head.get("LastModified"),
         )
+
+    def modified(self, ctx: TenantContext, key: str) -> datetime | None:
+        check_key(ctx, key)
+        try:
+            head = self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _missing(exc):
+                return None
+            raise StorageError("The file could not be read.", hint="Try again.") from exc
+        found = head.get("LastModified")
+        return found if isinstance(found, datetime) else None
 
     def list(self, ctx: TenantContext, prefix: str) -> list[BlobInfo]:
         if not prefix.startswith(org_prefix(ctx)):
