@@ -8,12 +8,9 @@ import signal
 import socket
 import sqlite3
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.faults.serve import Served, child_env, run_cli
 
@@ -58,13 +55,8 @@ def _new_project(served: Served, token: str) -> str:
     return str(answer.json()["id"])
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "data"
-
-
-def test_sigterm_with_a_stalled_upload_ends_within_the_grace(data_dir: Path) -> None:
-    env = child_env(data_dir)
+def test_sigterm_with_a_stalled_upload_ends_within_the_grace(tmp_path: Path) -> None:
+    env = child_env(tmp_path / "data")
     run_cli(env, "db", "upgrade")
     served = Served(env)
     try:
@@ -112,36 +104,45 @@ def _wait_for_first_blob(data_dir: Path, before: set[str], proc_alive: Served) -
         time.sleep(0.001)
 
 
-@pytest.mark.parametrize("cut", ["head", "half", "all-but-one-byte", "after-first-blob"])
-def test_a_kill_mid_upload_leaves_rows_all_or_none_and_no_debris(
-    tmp_path: Path, cut: str
-) -> None:
-    data_dir = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
+def _scratch_left(data_dir: Path) -> list[str]:
+    scratch = data_dir / "tmp"
+    return sorted(p.name for p in scratch.iterdir()) if scratch.exists() else []
+
+
+CUTS = ("head", "half", "all-but-one-byte", "after-first-blob")
+"""Where the kill lands: before any body, half of it, all but its last byte (the form is never
+complete), and once the handler has stored its first photo (blobs written, rows not yet)."""
+
+
+def test_a_kill_mid_upload_leaves_rows_all_or_none_and_no_debris(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
     env = child_env(data_dir, REELESTATE_BLOB_GC_GRACE_S="0")
     run_cli(env, "db", "upgrade")
     served = Served(env)
+    projects: list[str] = []
     try:
-        token = served.token()
-        project = _new_project(served, token)
-        body = _multipart(PHOTOS)
-        before = _stored_keys(data_dir)
-        sock = _open_upload(served, token, project, body)
-        sent = {"head": 0, "half": len(body) // 2, "all-but-one-byte": len(body) - 1}
-        sock.sendall(body[: sent.get(cut, len(body))])
-        if cut == "after-first-blob":
-            _wait_for_first_blob(data_dir, before, served)
-        else:
-            time.sleep(0.3)
-        served.signal(signal.SIGKILL)
-        served.proc.wait()
-        sock.close()
-        # Start again (which sweeps the temporary folders), then collect unreferenced files.
-        served = Served(env)
-        assert [p.name for p in (data_dir / "tmp").iterdir()] == []
+        for cut in CUTS:
+            token = served.token()
+            projects.append(_new_project(served, token))
+            body = _multipart(PHOTOS)
+            before = _stored_keys(data_dir)
+            sock = _open_upload(served, token, projects[-1], body)
+            sent = {"head": 0, "half": len(body) // 2, "all-but-one-byte": len(body) - 1}
+            sock.sendall(body[: sent.get(cut, len(body))])
+            if cut == "after-first-blob":
+                _wait_for_first_blob(data_dir, before, served)
+            else:
+                time.sleep(0.3)
+            served.signal(signal.SIGKILL)
+            served.proc.wait()
+            sock.close()
+            # Starting again sweeps the killed process's temporary folders.
+            served = Served(env)
+            assert _scratch_left(data_dir) == [], cut
         run_cli(env, "blobs", "gc")
     finally:
         served.stop()
     rows, referenced = _rows_and_keys(data_dir)
-    assert rows.get(project, 0) in {0, len(PHOTOS)}
+    assert all(rows.get(p, 0) in {0, len(PHOTOS)} for p in projects)
     assert _stored_keys(data_dir) == referenced
     assert not list((data_dir / "blobs").rglob("*.tmp-*"))

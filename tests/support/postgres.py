@@ -8,7 +8,6 @@ reach it.
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -23,7 +22,7 @@ from tests.support.services import free_port
 
 
 def _bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    found = sorted(str(p) for p in Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
     if found:
         return found[-1]
     return shutil.which(name) or name
@@ -32,7 +31,9 @@ def _bin(name: str) -> str:
 class PostgresCluster:
     def __init__(self) -> None:
         self.port = free_port()
-        self.user = os.environ.get("REELESTATE_TEST_PG_USER", "postgres") if os.getuid() == 0 else None
+        self.user = (
+            os.environ.get("REELESTATE_TEST_PG_USER", "postgres") if os.getuid() == 0 else None
+        )
         self.root = Path(tempfile.mkdtemp(prefix="reelestate-pg-"))
         self.data = self.root / "data"
         if self.user is not None:
