@@ -6,12 +6,14 @@ in-process worker on the embedded defaults), the conversation runner and the fir
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
@@ -21,6 +23,7 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
+from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, brand_music, catalogue, render_jobs, storyboards
@@ -30,13 +33,16 @@ from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.webhook import telegram_webhook_router
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
+from reelestate.core.scratch import sweep_scratch
 from reelestate.core.settings import Settings, get_settings
+from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
 from reelestate.providers.video_gen.inbox import RedisWebhookInbox, webhook_inbox
 from reelestate.providers.video_gen.webhook import JwksCache
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
 from reelestate.workers.arq_worker import ArqDispatcher
 from reelestate.workers.dispatch import Dispatcher
+from reelestate.workers.housekeeping import blob_gc_loop
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.service import JobsService, open_env
 
@@ -65,6 +71,9 @@ def _profile(settings: Settings) -> Profile:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> AsyncIterator[None]:
+    swept = sweep_scratch(settings.scratch_dir)
+    if swept:
+        log.info("removed %d temporary folders of processes that ended", len(swept))
     env = open_env(settings)
     dispatcher: Dispatcher | None = None
     pool: InProcessWorkerPool | None = None
@@ -101,6 +110,8 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
     options.admin.append(admin)
     if options.on_admin is not None:
         options.on_admin(admin)
+    stopping = asyncio.Event()
+    housekeeping = asyncio.create_task(blob_gc_loop(env, stopping))
     try:
         async with contextlib.AsyncExitStack() as stack:
             if options.chat:
@@ -143,16 +154,40 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                 app.state.telegram_application = bot.application
             yield
     finally:
+        # The requests had the grace (uvicorn's timeout_graceful_shutdown); closing clients and
+        # handing jobs back get a bounded moment after it, then the process ends regardless.
+        deadline = ExitDeadline(CLEAN_UP_S * 2, "the web app's shutdown")
+        deadline.arm()
+        stopping.set()
         if options.chat:
             configure(None)
-        if pool is not None:
-            await pool.stop()
-        if arq is not None:
-            await arq.close()
-        inbox = getattr(app.state, "fal_inbox", None)
-        if isinstance(inbox, RedisWebhookInbox):
-            await inbox.aclose()
+        await _bounded(_close(app, pool, arq, housekeeping), CLEAN_UP_S)
+        services.close()
         env.close()
+        deadline.disarm()
+
+
+async def _close(
+    app: FastAPI,
+    pool: InProcessWorkerPool | None,
+    arq: ArqDispatcher | None,
+    housekeeping: asyncio.Task[None],
+) -> None:
+    if pool is not None:
+        await pool.stop()
+    if arq is not None:
+        await arq.close()
+    inbox = getattr(app.state, "fal_inbox", None)
+    if isinstance(inbox, RedisWebhookInbox):
+        await inbox.aclose()
+    await housekeeping
+
+
+async def _bounded(closing: Coroutine[Any, Any, None], seconds: float) -> None:
+    try:
+        await asyncio.wait_for(closing, seconds)
+    except TimeoutError:
+        log.warning("shutting down took more than %.0f s; leaving the rest", seconds)
 
 
 def _telegram_webhook_enabled(settings: Settings) -> bool:
@@ -179,6 +214,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         lifespan=lifespan,
     )
     problems.install(app)
+    app.add_middleware(ShutdownCancellation)
     routers = (accounts, catalogue, brand_music, storyboards, render_jobs)
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
@@ -205,6 +241,13 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     if options.chat:
         _mount_chat(app, settings)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app as `uvicorn --factory` builds it in each process of `reelestate serve
+    --workers N`: settings from the environment, the default options (with several processes
+    the queue is Redis, so no process runs the embedded worker)."""
+    return create_app(get_settings(), AppOptions())
 
 
 def _mount_chat(app: FastAPI, settings: Settings) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from reelestate.agent.runner import Runner
 from reelestate.core.errors import ConfigurationError
-from reelestate.core.ratelimit import RateLimiter
+from reelestate.core.ratelimit import Limiter
 from reelestate.core.settings import Settings
 from reelestate.storage.blobs import BlobStore
 from reelestate.storage.db import Database
@@ -26,7 +26,7 @@ class ChatServices:
     db: Database
     blobs: BlobStore
     accounts: AccountsRepository
-    login_limiter: RateLimiter
+    login_limiter: Limiter
     history_url: str
     """The async SQLAlchemy URL of the chat history (the app's own database)."""
 

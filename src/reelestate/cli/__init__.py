@@ -8,6 +8,7 @@ import typer
 
 from reelestate.cli import (
     analyse_cmd,
+    blobs_cmd,
     bot_cmd,
     chat_cmd,
     db_cmd,
@@ -38,6 +39,7 @@ users_cmd.register(app)
 bot_cmd.register(app)
 serve_cmd.register(app)
 providers_cmd.register(app)
+blobs_cmd.register(app)
 
 
 def _print_versions(wanted: bool) -> None:

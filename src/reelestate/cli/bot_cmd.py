@@ -16,6 +16,7 @@ from reelestate.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.logging import configure_logging
 from reelestate.core.settings import get_settings
+from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
 
 console = Console(stderr=True)
 
@@ -24,8 +25,16 @@ async def _serve(*, trial: bool) -> None:
     settings = get_settings()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    # Past the grace the process ends even if an update's handler (a download, a render wait)
+    # has not let go: Telegram delivers unacknowledged updates again to the next process.
+    deadline = ExitDeadline(settings.shutdown_grace_s + CLEAN_UP_S, "the Telegram bot")
+
+    def on_signal() -> None:
+        deadline.arm()
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     webhook = bool(settings.telegram_webhook_url)
     async with open_telegram_bot(settings, polling=not webhook, trial=trial) as bot:
         if webhook:

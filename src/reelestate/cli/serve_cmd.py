@@ -7,8 +7,12 @@ from typing import Annotated
 import typer
 
 from reelestate.api.bootstrap import AdminLogin
+from reelestate.cli.render_cmd import report_error
+from reelestate.core.errors import ReelEstateError
 from reelestate.core.logging import configure_logging
-from reelestate.core.settings import get_settings
+from reelestate.core.settings import Settings, get_settings
+
+APP_FACTORY = "reelestate.api.app:create_app_from_env"
 
 
 def admin_lines(admin: AdminLogin, url: str) -> list[str]:
@@ -21,6 +25,18 @@ def admin_lines(admin: AdminLogin, url: str) -> list[str]:
     return lines
 
 
+def _first_admin(settings: Settings) -> AdminLogin:
+    """Made once by the parent, before the processes start, so they do not race to create it."""
+    from reelestate.api.bootstrap import ensure_first_admin  # noqa: PLC0415
+    from reelestate.storage.db import open_database  # noqa: PLC0415
+
+    db = open_database(settings)
+    try:
+        return ensure_first_admin(settings, db)
+    finally:
+        db.dispose()
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
@@ -29,18 +45,54 @@ def register(app: typer.Typer) -> None:
         worker: Annotated[
             bool, typer.Option("--worker/--no-worker", help="Run render jobs in this process.")
         ] = True,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers",
+                min=1,
+                help="Server processes (default: one per core with DATABASE_URL and REDIS_URL, "
+                "else 1; more than 1 needs both).",
+            ),
+        ] = None,
     ) -> None:
         """Start the web app: chat, REST API and (embedded) render worker."""
         import uvicorn  # noqa: PLC0415 - the server is only needed here
 
         from reelestate.api.app import AppOptions, create_app  # noqa: PLC0415
+        from reelestate.api.processes import server_processes  # noqa: PLC0415
 
+        settings = get_settings()
         configure_logging()
+        try:
+            processes = server_processes(settings, workers)
+        except ReelEstateError as exc:
+            raise report_error(exc) from exc
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
         url = f"http://{shown}:{port}"
 
         def announce(admin: AdminLogin) -> None:
             typer.echo("\n".join(admin_lines(admin, url)), err=False)
 
-        application = create_app(get_settings(), AppOptions(worker=worker, on_admin=announce))
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        # Requests get the grace; the rest of it (closing clients, handing jobs back) is bounded
+        # by the app's own exit deadline (core/shutdown.py).
+        grace = max(1, round(settings.shutdown_grace_s))
+        if processes > 1:
+            announce(_first_admin(settings))
+            uvicorn.run(
+                APP_FACTORY,
+                factory=True,
+                workers=processes,
+                host=host,
+                port=port,
+                log_level="info",
+                timeout_graceful_shutdown=grace,
+            )
+            return
+        application = create_app(settings, AppOptions(worker=worker, on_admin=announce))
+        uvicorn.run(
+            application,
+            host=host,
+            port=port,
+            log_level="info",
+            timeout_graceful_shutdown=grace,
+        )

@@ -1,7 +1,8 @@
-"""Sliding-window rate limits kept in this process (sign-in attempts, render requests).
+"""Sliding-window rate limits (sign-in attempts, render requests).
 
-One app process serves the embedded product; behind several processes each keeps its own
-window, which still bounds guessing to N times the limit.
+`RateLimiter` keeps its windows in this process: the embedded product runs one process. With
+`REDIS_URL` the web app keeps them in Redis instead (`api/ratelimits.py`), so every process of
+`reelestate serve --workers N` counts against the same window.
 """
 
 from __future__ import annotations
@@ -10,11 +11,23 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from reelestate.core.errors import RateLimitedError
 
 RENDER_WINDOW_S = 3600.0
 """The window of the render limit (`REELESTATE_RENDER_LIMIT` renders per organisation)."""
+
+
+class Limiter(Protocol):
+    """At most `limit` events per window for each key; `hit` raises `RateLimitedError`."""
+
+    @property
+    def limit(self) -> int: ...
+
+    def hit(self, key: str, *, what: str = "attempts") -> None: ...
+
+    def reset(self, key: str) -> None: ...
 
 
 class RateLimiter:

@@ -165,10 +165,24 @@ class Settings(BaseSettings):
     ai_video_model: str = Field(default=DEFAULT_AI_VIDEO_MODEL, alias="REELESTATE_AI_VIDEO_MODEL")
     """The model used when someone asks for AI motion without naming one."""
 
+    shutdown_grace_s: float = Field(default=20.0, gt=0, le=300, alias="REELESTATE_SHUTDOWN_GRACE_S")
+    """After SIGTERM, how long requests (and a worker's or bot's hand-back) may take before the
+    rest is ended; below Kubernetes' 30 s so the process exits before it is killed."""
+    blob_gc_grace_s: float = Field(default=86_400.0, ge=0, alias="REELESTATE_BLOB_GC_GRACE_S")
+    """How old a stored file no row references must be before it is collected: long enough
+    for every write that stores a file and then records it (uploads, renders) to finish."""
+    blob_gc_interval_s: float = Field(default=3_600.0, ge=0, alias="REELESTATE_BLOB_GC_INTERVAL_S")
+    """How often the web app and workers collect unreferenced files (0 turns it off)."""
+
     @property
     def cache_dir(self) -> Path:
         """Where reusable intermediate results (clips, narration, music beds) live."""
         return self.data_dir / "cache"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Temporary files of requests in flight (uploads, planning): swept at start-up."""
+        return self.data_dir / "tmp"
 
     @property
     def blobs_dir(self) -> Path:

@@ -7,8 +7,6 @@ blob keys, never by the scratch paths.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 from reelestate.core.blocking import in_worker_thread
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.filenames import safe_stem
+from reelestate.core.scratch import scratch_folder
 from reelestate.core.styles import Style
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.spec import BrandKit
@@ -62,8 +61,7 @@ def plan_from_project(
     music = kit_music(brand) if brand else None
     if music is not None:
         music = music.model_copy(update={"path": Path(check_key(ctx, str(music.path)))})
-    folder = Path(tempfile.mkdtemp(prefix="plan-"))
-    try:
+    with scratch_folder(services.settings.scratch_dir, "plan") as folder:
         analyses, local = _analyse_photos(services, ctx, photos, folder)
         script = write_script(listing, analyses, style=style, length_seconds=length_seconds)
         choices = flow.PlanChoices(
@@ -78,8 +76,6 @@ def plan_from_project(
         history = StoryboardHistory.model_validate(
             _replace_paths(planned.model_dump(mode="json"), local)
         )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     board = StoryboardsRepository(services.db).create(ctx, project_id, title or project.title)
     spec = flow.render_spec(history.current, listing, script, brand=BrandKit())
     by_key = {m.blob_key: m.id for m in photos}

@@ -12,11 +12,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable
 
 from reelestate.core.jobs import JobQueue
 from reelestate.core.logging import configure_logging
 from reelestate.core.settings import Settings, get_settings
+from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
 from reelestate.workers.arq_worker import ArqJobWorker
+from reelestate.workers.housekeeping import blob_gc_loop
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.service import open_env
 
@@ -30,7 +33,11 @@ async def serve(
     *,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Serve until `stop` is set (by default: until SIGINT or SIGTERM)."""
+    """Serve until `stop` is set (by default: until SIGINT or SIGTERM).
+
+    Stopping hands running jobs back within `REELESTATE_SHUTDOWN_GRACE_S`; past it the process
+    ends anyway (a job not handed back is recovered from its lapsed heartbeat by another worker).
+    """
     settings = settings or get_settings()
     env = open_env(settings)
     loop = asyncio.get_running_loop()
@@ -38,26 +45,43 @@ async def serve(
     stop = stop or asyncio.Event()
     for sig in signals:
         loop.add_signal_handler(sig, stop.set)
+    deadline = ExitDeadline(settings.shutdown_grace_s + CLEAN_UP_S, "the worker")
+    housekeeping = asyncio.create_task(blob_gc_loop(env, stop))
     try:
         if settings.redis_url:
             worker = ArqJobWorker(env, queue, concurrency)
             serving = asyncio.create_task(worker.serve())
             log.info("worker on the %s queue (arq, %d at a time)", queue.value, concurrency)
             await stop.wait()
+            deadline.arm()
             serving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await serving
-            await worker.close()
+            await _within(_stop_arq(serving, worker), settings.shutdown_grace_s)
         else:
             pool = InProcessWorkerPool(env, concurrency={queue: concurrency})
             await pool.start()
             log.info("worker on the %s queue (embedded, %d at a time)", queue.value, concurrency)
             await stop.wait()
-            await pool.stop()
+            deadline.arm()
+            await _within(pool.stop(), settings.shutdown_grace_s)
+        await _within(housekeeping, CLEAN_UP_S)
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)
         env.close()
+        deadline.disarm()
+
+
+async def _stop_arq(serving: asyncio.Task[None], worker: ArqJobWorker) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await serving
+    await worker.close()
+
+
+async def _within(stopping: Awaitable[None], seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stopping, seconds)
+    except TimeoutError:
+        log.warning("handing work back took more than %.0f s; stopping anyway", seconds)
 
 
 def run(queue: JobQueue, concurrency: int | None = None) -> None:

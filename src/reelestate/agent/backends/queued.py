@@ -33,7 +33,7 @@ from reelestate.core.errors import (
     RenderError,
 )
 from reelestate.core.jobs import EngineStage, JobStatus
-from reelestate.core.ratelimit import RateLimiter
+from reelestate.core.ratelimit import Limiter
 from reelestate.core.settings import Settings
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
@@ -92,7 +92,7 @@ class QueuedRenderBackend:
         jobs: JobsService,
         ctx: TenantContext | None = None,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self._jobs = jobs
         self._ctx = ctx

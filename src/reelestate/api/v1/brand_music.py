@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +20,7 @@ from reelestate.api.services import AppServices
 from reelestate.api.v1.catalogue import kit_out
 from reelestate.api.v1.schemas import BrandKitOut, Problem
 from reelestate.core.errors import MusicTrackError
+from reelestate.core.scratch import scratch_folder
 from reelestate.storage.blobs import blob_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import BrandKitsRepository
@@ -59,8 +59,8 @@ def _store_music(
     repo = BrandKitsRepository(services.db)
     kit = repo.get(ctx, kit_id)
     limit = services.settings.max_music_mb
-    with tempfile.TemporaryDirectory(prefix="music-") as tmp:
-        path, sha = _save(upload, Path(tmp), limit)
+    with scratch_folder(services.settings.scratch_dir, "music") as tmp:
+        path, sha = _save(upload, tmp, limit)
         track = music_track_from_file(path, name=upload.filename or "music", max_mb=limit)
         key = blob_key(ctx, "media", sha[:40] + track.info.suffix)
         if services.blobs.stat(ctx, key) is None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import shutil
-import tempfile
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,12 +27,14 @@ from reelestate.api.v1.schemas import (
 )
 from reelestate.core.errors import InvalidInputError, NotFoundError, PhotoError
 from reelestate.core.imaging import load_photo
+from reelestate.core.scratch import scratch_folder
 from reelestate.storage.blobs import blob_key
 from reelestate.storage.context import TenantContext
-from reelestate.storage.models import MediaKind
+from reelestate.storage.models import MediaKind, utcnow
 from reelestate.storage.repositories.content import (
     BrandKitsRepository,
     MediaRepository,
+    NewMedia,
     ProjectsRepository,
 )
 from reelestate.storage.schemas import BrandKitView, MediaView
@@ -142,13 +143,13 @@ async def upload_logo(
     """A PNG or JPEG logo (at most 5 MB) for the kit's cards and corner mark."""
     repo = BrandKitsRepository(services.db)
     kit = await asyncio.to_thread(repo.get, ctx, kit_id)
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_folder(services.settings.scratch_dir, "logo") as tmp:
         stored = await asyncio.to_thread(
             _store_photo,
             services,
             ctx,
             file,
-            Path(tmp),
+            tmp,
             limit_mb=5,
             types=("image/png", "image/jpeg"),
             min_side=16,
@@ -284,9 +285,16 @@ def _store_photo(
         ) from exc
     sha = digest.hexdigest()
     key = blob_key(ctx, "media", sha[:40] + PHOTO_TYPES[content_type])
-    if services.blobs.stat(ctx, key) is None:
+    written = services.blobs.modified(ctx, key)
+    if not _recently_written(written, services.settings.blob_gc_grace_s):
         services.blobs.put_file(ctx, key, path, content_type)
     return key, content_type, size, sha
+
+
+def _recently_written(written: datetime | None, gc_grace_s: float) -> bool:
+    """Whether a stored copy is young enough to reuse: an older one may be an unreferenced file
+    the collector is about to remove, so it is written again (same bytes, fresh age)."""
+    return written is not None and written > utcnow() - timedelta(seconds=gc_grace_s / 2)
 
 
 @router.post(
@@ -310,28 +318,28 @@ async def upload_media(
     await asyncio.to_thread(ProjectsRepository(services.db).get, ctx, project_id)
 
     def work() -> list[MediaOut]:
-        media = MediaRepository(services.db)
-        tmp = Path(tempfile.mkdtemp(prefix="upload-"))
-        try:
+        with scratch_folder(settings.scratch_dir, "upload") as tmp:
             stored = [
                 (f.filename, _store_photo(services, ctx, f, tmp, limit_mb=settings.max_photo_mb))
                 for f in files
             ]
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        rows = [
-            media.register(
-                ctx,
-                kind=MediaKind.PHOTO,
-                blob_key=key,
-                content_type=content_type,
-                size_bytes=size,
-                sha256=sha,
-                filename=(name or "photo")[:255],
-                project_id=project_id,
-            )
-            for name, (key, content_type, size, sha) in stored
-        ]
+        # Every photo of the request in one transaction: a failure (or a kill) before it commits
+        # leaves no rows, and the blobs already written are collected later as unreferenced.
+        rows = MediaRepository(services.db).register_many(
+            ctx,
+            project_id,
+            [
+                NewMedia(
+                    kind=MediaKind.PHOTO,
+                    blob_key=key,
+                    content_type=content_type,
+                    size_bytes=size,
+                    sha256=sha,
+                    filename=(name or "photo")[:255],
+                )
+                for name, (key, content_type, size, sha) in stored
+            ],
+        )
         return [media_out(services, ctx, r) for r in rows]
 
     return MediaUploadOut(items=await asyncio.to_thread(work))

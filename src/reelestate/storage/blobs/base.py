@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -149,9 +150,33 @@ class BlobStore(Protocol):
 
     def delete(self, ctx: TenantContext, key: str) -> None: ...
 
+    def modified(self, ctx: TenantContext, key: str) -> datetime | None:
+        """When the file was last written (UTC), None when it is not there: the age garbage
+        collection measures."""
+        ...
+
+    def organisations(self) -> tuple[uuid.UUID, ...]:
+        """The organisations that have files here (for collecting unreferenced ones)."""
+        ...
+
+    def remove_partials(self, older_than: datetime) -> int:
+        """Remove half-written files a killed writer left, last touched before `older_than`."""
+        ...
+
     def signed_url(self, ctx: TenantContext, key: str, expires_in: int = 600) -> str: ...
 
     def public_url(self, ctx: TenantContext, key: str) -> str | None: ...
+
+
+def org_ids_of(names: list[str]) -> tuple[uuid.UUID, ...]:
+    """The organisation ids among folder names under `org/` (anything else is ignored)."""
+    found: list[uuid.UUID] = []
+    for name in names:
+        try:
+            found.append(uuid.UUID(name))
+        except ValueError:
+            continue
+    return tuple(sorted(found))
 
 
 def org_of_key(key: str) -> uuid.UUID:

@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import shutil
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reelestate.core.errors import BlobRejectedError, NotFoundError
@@ -13,6 +15,7 @@ from reelestate.storage.blobs.base import (
     BlobInfo,
     check_content,
     check_key,
+    org_ids_of,
     org_prefix,
     temp_suffix,
 )
@@ -91,6 +94,12 @@ class LocalBlobStore:
             return None
         return BlobInfo.model_validate(json.loads(meta.read_text(encoding="utf-8")))
 
+    def modified(self, ctx: TenantContext, key: str) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(self._path(ctx, key).stat().st_mtime, UTC)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
     def list(self, ctx: TenantContext, prefix: str) -> list[BlobInfo]:
         if not prefix.startswith(org_prefix(ctx)):
             raise BlobRejectedError("That folder does not belong to this organisation.")
@@ -112,6 +121,28 @@ class LocalBlobStore:
         path = self._path(ctx, key)
         path.unlink(missing_ok=True)
         path.with_name(path.name + _META).unlink(missing_ok=True)
+
+    def organisations(self) -> tuple[uuid.UUID, ...]:
+        base = self.root / "org"
+        if not base.is_dir():
+            return ()
+        return org_ids_of([p.name for p in base.iterdir() if p.is_dir()])
+
+    def remove_partials(self, older_than: datetime) -> int:
+        """`.tmp-` files of writes that never reached their rename (the writer was killed)."""
+        base = self.root / "org"
+        removed = 0
+        if not base.is_dir():
+            return removed
+        limit = older_than.timestamp()
+        for path in base.rglob("*.tmp-*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
 
     def signed_url(self, ctx: TenantContext, key: str, expires_in: int = 600) -> str:
         check_key(ctx, key)

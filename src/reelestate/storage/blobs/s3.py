@@ -9,6 +9,8 @@ for `public_url`, for files an owner chose to publish.
 from __future__ import annotations
 
 import hashlib
+import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from reelestate.storage.blobs.base import (
     BlobInfo,
     check_content,
     check_key,
+    org_ids_of,
     org_prefix,
     temp_suffix,
 )
@@ -148,6 +151,17 @@ class S3BlobStore:
             sha256=head.get("Metadata", {}).get("sha256"),
         )
 
+    def modified(self, ctx: TenantContext, key: str) -> datetime | None:
+        check_key(ctx, key)
+        try:
+            head = self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _missing(exc):
+                return None
+            raise StorageError("The file could not be read.", hint="Try again.") from exc
+        found = head.get("LastModified")
+        return found if isinstance(found, datetime) else None
+
     def list(self, ctx: TenantContext, prefix: str) -> list[BlobInfo]:
         if not prefix.startswith(org_prefix(ctx)):
             raise BlobRejectedError("That folder does not belong to this organisation.")
@@ -166,6 +180,20 @@ class S3BlobStore:
     def delete(self, ctx: TenantContext, key: str) -> None:
         check_key(ctx, key)
         self._s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def organisations(self) -> tuple[uuid.UUID, ...]:
+        names: list[str] = []
+        paginator = self._s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix="org/", Delimiter="/"):
+            for common in page.get("CommonPrefixes", []):
+                names.append(str(common["Prefix"]).split("/")[1])
+        return org_ids_of(names)
+
+    def remove_partials(self, older_than: datetime) -> int:
+        """A PUT is whole or absent, so S3 keeps no half-written files (multipart uploads that
+        were abandoned are the bucket's lifecycle rule's to abort)."""
+        del older_than
+        return 0
 
     def signed_url(self, ctx: TenantContext, key: str, expires_in: int = 600) -> str:
         check_key(ctx, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -128,9 +129,53 @@ class ProjectsRepository:
             return ProjectView.model_validate(row)
 
 
+class NewMedia(BaseModel):
+    """A stored blob to record as one of a project's files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: MediaKind
+    blob_key: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    filename: str | None = None
+
+
 class MediaRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def register_many(
+        self, ctx: TenantContext, project_id: uuid.UUID, items: list[NewMedia]
+    ) -> list[MediaView]:
+        """Record all of `items` for the project in one transaction, or none of them.
+
+        A key the project already has returns its first record (a retried upload, or the same
+        photo twice in one request), so sending a batch again changes nothing."""
+        with self._db.tenant(ctx) as session:
+            keys = {item.blob_key for item in items}
+            known = {
+                row.blob_key: row
+                for row in session.scalars(
+                    select(Media).where(
+                        Media.organization_id == ctx.org_id,
+                        Media.project_id == project_id,
+                        Media.blob_key.in_(keys),
+                    )
+                )
+            }
+            rows: list[Media] = []
+            for item in items:
+                row = known.get(item.blob_key)
+                if row is None:
+                    row = Media(organization_id=ctx.org_id, project_id=project_id,
+                                **item.model_dump())  # fmt: skip
+                    session.add(row)
+                    known[item.blob_key] = row
+                rows.append(row)
+            session.flush()
+            return [MediaView.model_validate(r) for r in rows]
 
     def register(
         self,

@@ -1,4 +1,5 @@
-"""Workers die and Redis restarts; every job still finishes once, with one output and one charge."""
+"""Workers die and Redis restarts (on a private PostgreSQL cluster and redis-server); every
+job still finishes once, with one output and one charge."""
 
 from __future__ import annotations
 
