@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the product needs (and Chromium, for the browser tests)
-# when any is missing.
+# Installs the Debian packages the product needs (and Chromium for the browser tests, wrk for
+# the web benchmark) when any is missing.
 # Runs apt-get only as root; otherwise prints the command to run.
 set -euo pipefail
-packages=(ffmpeg espeak-ng libespeak-ng1 fonts-dejavu-core chromium)
+packages=(ffmpeg espeak-ng libespeak-ng1 fonts-dejavu-core chromium wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
