@@ -1,0 +1,96 @@
+"""Highlights: what is left of a message once every fact was taken, kept only when a buyer would
+see it ("renovated kitchen", "pool", "two-car garage"), in the agent's own words.
+
+Words about the sale ("just listed", "asking", "motivated seller", "won't last", "open
+house Sunday"), places already in the address, bare counts and puffery alone ("stunning") are
+never highlights. A clause the agent asked and took back ("walk to downtown? skip that") is
+dropped with the take-back.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+MAX_HIGHLIGHT_WORDS = 8
+_SPLIT = re.compile(
+    r"[,;\n|•·+]|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)[.!?]+(?=\s|$)|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|\bwith\b", _I
+)
+_QUESTION = re.compile(r"[^,;\n.!?]*\?(?:\s*(?:no|nope|skip\s+that)\b)?", _I)
+_NEW_THING = re.compile(
+    r"(?<=[a-z])(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\ball)(?<!\bbrand)(?<!\bgut)(?<!\bfully)"
+    r"(?<!\bnewly)(?<!\brecently)(?<!\bcompletely)\s+(?=(?:new|updated|renovated|remodeled)\s+\w)",
+    _I,
+)
+_DESCRIPTOR = re.compile(r"\b(?:home|residence|estate|property|living)$", _I)
+_DANGLING = re.compile(r"\b(?:this|that|a|an|the|of|from|at|with|for|to|in|on|by|is)$", _I)
+_STOP = frozenset(
+    "a an the on in at of for to from by is are it its this that sits around about approx "
+    "approximately new total each unit units living just very".split()
+)
+_LEAD = re.compile(
+    r"^(?:(?:also|plus|oh|and|it|this|that|the\s+(?:house|home|property|unit)|there'?s|"
+    r"it'?s|its|has|have|had|features?|featuring|highlights?|boasts?|offers?|includes?|"
+    r"including|amenities|add(?:\s+a\s+highlight)?|say|new\s+listing\s+for\s+you|w/?|n|"
+    r"a|an|the|some|lots\s+of|located\s+at|at)\b\s*:?\s*)+",
+    _I,
+)
+_PUFFERY = re.compile(
+    r"^(?:(?:stunning|gorgeous|beautiful(?:ly)?|charming|adorable|cute|sweet|little|lovely|"
+    r"amazing|spacious|exquisite|elegant|sprawling|immaculate|incredible|fabulous|perfect|"
+    r"wonderful|dream|luxury|luxurious|exceptional|historic|cozy|modern|brand)\b\s*)+",
+    _I,
+)
+_SALE = re.compile(
+    r"\b(?:just\s+listed|new(?:ly)?\s+list(?:ed|ing)|listing|listed|list\s+price|asking|"
+    r"price[ds]?|pricing|reduced|reduction|improvement|motivated|seller|won'?t\s+last|"
+    r"priced\s+to\s+sell|open\s+house|showings?|offers?|best\s+offer|cash|as[\s-]is|"
+    r"negotiable|firm|mls|agent|call|text\s+me|contact|for\s+sale|on\s+the\s+market|"
+    r"fixer|opportunity|don'?t\s+miss|welcome\s+home|hurry|sold|buyers?|investors?|"
+    r"video|reel|photos?|please|thanks?|hi|hello|hey|new\s+construction|build\s+your|"
+    r"country\s+living|hoa|tax(?:es)?|fees?|available|skip\s+that|sorry|english|"
+    r"typo|correction|actually|oops|wait|lot\s+size|year\s+built|address|sq\s*ft|"
+    r"units?\s+total|quick\s+one|can\s+you|make\s+a|wats|ur|best|quick\s+close|closing|"
+    r"last\s+(?:spring|summer|fall|winter|year|month|week))\b",
+    _I,
+)
+_ONLY_COUNT = re.compile(r"^\d+\s+units?\b|^(?:total|on|in|at|for|of|from|to|now|was)$", _I)
+_FILLER = re.compile(
+    r"^(?:here(?:\s+are\s+the\s+photos)?|ok(?:ay)?|yes|no|sure|it\s+is|this\s+is|house|home|"
+    r"property|residence|estate|the\s+listing|we\s+have|i\s+have|need|no\s+sorry|"
+    r"walk|sits\s+on|located|total|living|approx|each|unit|in|on|beds?|baths?)$",
+    _I,
+)
+
+
+def _clean(part: str) -> str:
+    words = " ".join(part.split()).strip(" .!:-–—'\"")
+    for _ in range(3):
+        words = _LEAD.sub("", words).strip(" .!:-")
+        words = _PUFFERY.sub("", words).strip(" .!:-")
+    return words
+
+
+def read_highlights(text: str) -> list[str]:
+    """Feature phrases in what no fact reader took, in the order the agent wrote them."""
+    text = _QUESTION.sub(" ; ", text)
+    items: list[str] = []
+    for part in _SPLIT.split(text):
+        for piece in _NEW_THING.split(part):
+            words = _clean(piece)
+            if _feature(words) and not any(words.lower() == known.lower() for known in items):
+                items.append(words)
+    return items
+
+
+def _feature(words: str) -> bool:
+    """Whether a cleaned phrase names something a buyer would see."""
+    if not words or not re.search(r"[A-Za-z]{3}", words):
+        return False
+    if _SALE.search(words) or _ONLY_COUNT.search(words) or _FILLER.match(words):
+        return False
+    if _DESCRIPTOR.search(words) or _DANGLING.search(words):
+        return False
+    if all(w.lower() in _STOP for w in re.findall(r"[\w'-]+", words)):
+        return False
+    return len(words.split()) <= MAX_HIGHLIGHT_WORDS
