@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from reelestate.prompts.features import FEATURE_TERMS, ROOM_TERMS
+
 _I = re.IGNORECASE
 MAX_HIGHLIGHT_WORDS = 8
 _SPLIT = re.compile(
@@ -63,6 +65,43 @@ _FILLER = re.compile(
 )
 
 
+_EXPLICIT = re.compile(
+    r"\b(?:features?|featuring|highlights?|amenities|add(?:\s+a\s+highlight)?|also|plus|"
+    r"(?:it|the\s+(?:house|home|property|place|unit|condo|listing))\s+(?:has|includes?)|"
+    r"there'?s|there\s+is|oh\s+and)\b",
+    _I,
+)
+_FEATURE_WORD = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(term)
+        for terms in (*FEATURE_TERMS.values(), *ROOM_TERMS.values())
+        for term in terms
+    )
+    + r"|roof|furnace|hvac|windows?|paint|carpet|floors?|flooring|siding|water\s+heater|shed|"
+    r"barn|workshop|shop|fence[d]?|appliances|counters?|cabinets|sunroom|porch|lanai)\b",
+    _I,
+)
+
+
+_REQUEST = re.compile(
+    r"\b(?:swap|put|move|remove|delete|replace|change|caption|scenes?|photos?|video|music|voice|"
+    r"slower|faster|shorter|longer|undo|approve|render|version|first|last)\b",
+    _I,
+)
+
+
+def standalone_highlights(text: str, items: list[str]) -> list[str]:
+    """Highlights from a message that states no other fact: kept when it says it adds them
+    ("also: new roof") or when every phrase names a feature ("new furnace and a finished
+    attic"), so "hello there" or "swap the first two" never become highlights."""
+    if _REQUEST.search(text):
+        return []
+    if _EXPLICIT.search(text) or all(_FEATURE_WORD.search(item) for item in items):
+        return items
+    return []
+
+
 def _clean(part: str) -> str:
     words = " ".join(part.split()).strip(" .!:-–—'\"")
     for _ in range(3):
@@ -81,6 +120,11 @@ def read_highlights(text: str) -> list[str]:
             if _feature(words) and not any(words.lower() == known.lower() for known in items):
                 items.append(words)
     return items
+
+
+def is_feature(phrase: str) -> bool:
+    """Whether a highlight another reader proposed is a feature and not sale talk or filler."""
+    return _feature(_clean(phrase))
 
 
 def _feature(words: str) -> bool:

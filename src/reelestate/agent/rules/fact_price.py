@@ -32,7 +32,7 @@ _CANDIDATES = (
     re.compile(rf"(?<![\w.,])(?P<n>\d{{2,4}}(?:\.\d+)?)\s*(?P<u>k|thousand)\b", _I),
     re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:\.\d+)?)\s*(?P<u>m|mm|mil|million)\b", _I),
     re.compile(r"(?<![\w.,$])(?P<n>\d{1,3}(?:,\d{3}){1,2})(?![\d,]|\s*(?:sq|sf|square|m²|m2))"),
-    re.compile(r"(?<![\w.,$#-])(?P<n>\d{6,7})(?![\d,-])"),
+    re.compile(r"(?<![\w.,$#-])(?P<n>\d{6,7})(?![\d,-]|\s*(?:s|secs?|seconds?|min|minutes?|px)\b)", _I),
 )
 _PER_PERIOD = re.compile(
     r"^\s*(?:/\s*(?:mo|month|night|wk|week)\b|(?:per|a|an|each)\s+(?:month|night|week)\b"

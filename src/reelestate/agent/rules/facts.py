@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.agent.rules.fact_address import read_address
-from reelestate.agent.rules.fact_highlights import read_highlights
+from reelestate.agent.rules.fact_highlights import read_highlights, standalone_highlights
 from reelestate.agent.rules.fact_kinds import read_parking, read_type
 from reelestate.agent.rules.fact_price import RENTAL, read_price
 from reelestate.agent.rules.fact_sizes import read_area, read_lot, read_rooms, read_year
@@ -67,6 +67,10 @@ _LENGTH = re.compile(
 _NOT_CLAUSE = re.compile(
     r",?\s*\bnot\s+(?:the\s+)?\$?\d[\d,.]*\s*(?:k|m)?\b[^,;.\n]*", re.IGNORECASE
 )
+
+
+_ITS_A = re.compile(r"\b(?:it'?s|its|it\s+is|this\s+is)\s+(?:an?\s+)?", re.IGNORECASE)
+"""A message that only names the kind ("oh it's a condo") must say so of the listing."""
 
 
 class ExtractedFacts(BaseModel):
@@ -115,10 +119,15 @@ def read_listing_text(text: str) -> FactsReading:
     parking = read_parking(rest.text)
     if parking is not None and "parking" not in out:
         out["parking"] = parking
+    highlights = read_highlights(rest.text)
+    if not (out or address or unclear):
+        highlights = standalone_highlights(text, highlights)
+        if not _ITS_A.search(text):
+            kind = None
     facts = StatedFacts(
         address=address,
         property_type=kind,
-        highlights=read_highlights(rest.text),
+        highlights=highlights,
         rental=rental or price.per_period,
         **out,
     )
