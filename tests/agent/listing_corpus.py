@@ -50,8 +50,8 @@ class Entry:
 
 
 def load_corpus(part: str) -> list[Entry]:
-    """`part`: "tuning", "heldout", or "all"."""
-    names = ("tuning", "heldout") if part == "all" else (part,)
+    """`part`: "tuning", "seen", "seen2", "heldout", or "all"."""
+    names = ("tuning", "seen", "seen2", "heldout") if part == "all" else (part,)
     entries = []
     for name in names:
         for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
@@ -159,3 +159,42 @@ async def score_reader(reader: Reader, entries: list[Entry]) -> Score:
             score.field_right[name] += name not in wrong
         score.failures += [(entry.id, name, want[name], got[name]) for name in wrong]
     return score
+
+
+def stated_answer(entry: Entry) -> dict[str, Any]:
+    """The entry's expected facts as a perfect model would fill `StatedFacts` (JSON)."""
+    want = entry.expect
+    address = {
+        key: want[name]
+        for name, key in (
+            ("street", "street"),
+            ("unit", "unit"),
+            ("city", "city"),
+            ("state", "state"),
+            ("zip", "zip_code"),
+        )
+        if want.get(name) is not None
+    }
+    answer: dict[str, Any] = {"address": address or None, "rental": bool(want.get("rental"))}
+    for name, key in (
+        ("price", "price"),
+        ("beds", "beds"),
+        ("baths", "baths"),
+        ("area", "area"),
+        ("lot", "lot_size"),
+        ("lot_unit", "lot_unit"),
+        ("year", "year_built"),
+        ("type", "property_type"),
+    ):
+        if want.get(name) is not None:
+            answer[key] = want[name]
+    if want.get("area") is not None:
+        answer["area_unit"] = want.get("area_unit", "sq ft")
+    if want.get("parking"):
+        kind, _, spaces = want["parking"].partition(":")
+        answer["parking"] = {"kind": kind, "spaces": int(spaces) if spaces else None}
+    answer["highlights"] = want.get("highlights", [])
+    if want.get("ask"):
+        for key in ("price",) if want["ask"] == "price" else ("beds", "baths"):
+            answer.pop(key, None)
+    return answer

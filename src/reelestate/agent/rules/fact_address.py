@@ -51,9 +51,10 @@ _UNIT = (
 _STREET = re.compile(
     r"(?<![\w$#,.])(?P<street>\d{1,6}[A-Za-z]?\s+"
     r"(?:(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\.?\s+)?"
-    r"(?:(?:County|State|Farm|Ranch)\s+(?:Road|Rd|Route|Rte|Highway|Hwy)\s+\d+[A-Z]?\b"
+    r"(?:(?:(?:County|State|Farm|Ranch|US)\s+)?(?:Road|Rd|Route|Rte|Highway|Hwy)\s+\d+[A-Z]?\b"
     rf"|(?:{_WORD}\s+){{0,3}}(?:{_STREET_WORDS})\b\.?"
-    r"|(?:Rue|Via|Calle)\s+[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}?"
+    r"|(?:Rue|Via|Calle|Camino|Vista|Paseo|Avenida|Corte)\s+[A-Z][\w'’\-]*"
+    r"(?:\s+(?:[A-Z][\w'’\-]*|del|de|la|las|los|du|des)){0,3}?"
     r"(?=\s*(?:,|\s(?i:unit|apt|#))))"
     r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b)?)"
     rf"(?:{_UNIT})?",

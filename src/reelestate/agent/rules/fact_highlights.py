@@ -16,7 +16,9 @@ from reelestate.prompts.features import FEATURE_TERMS, ROOM_TERMS
 _I = re.IGNORECASE
 MAX_HIGHLIGHT_WORDS = 8
 _SPLIT = re.compile(
-    r"[,;\n|•·+]|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)[.!?]+(?=\s|$)|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|\bwith\b", _I
+    r"[,;\n|•·+]|\sn\s|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)[.!?]+(?=\s|$)"
+    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|\bwith\b",
+    _I,
 )
 _QUESTION = re.compile(r"[^,;\n.!?]*\?(?:\s*(?:no|nope|skip\s+that)\b)?", _I)
 _NEW_THING = re.compile(
@@ -24,23 +26,32 @@ _NEW_THING = re.compile(
     r"(?<!\bnewly)(?<!\brecently)(?<!\bcompletely)\s+(?=(?:new|updated|renovated|remodeled)\s+\w)",
     _I,
 )
+_GARAGE_AFTER = re.compile(r"^\s*(?P<a>\S+\s+\S+.*?)\s+(?P<b>\d+[\s-]*car\s+garage\b.*)$", _I)
+"""'rooftop patio 1 car garage' typed without a comma is two features."""
 _DESCRIPTOR = re.compile(r"\b(?:home|residence|estate|property|living)$", _I)
-_DANGLING = re.compile(r"\b(?:this|that|a|an|the|of|from|at|with|for|to|in|on|by|is)$", _I)
+_DANGLING = re.compile(
+    r"\b(?:this|that|a|an|the|of|from|at|with|for|to|in|on|by|is|offering|featuring|boasting|"
+    r"showcasing|across)$",
+    _I,
+)
+_PLACE = re.compile(r"^\s*(?:in|of)\s+[A-Z][a-z]+")
 _STOP = frozenset(
     "a an the on in at of for to from by is are it its this that sits around about approx "
-    "approximately new total each unit units living just very".split()
+    "approximately new total each unit units living just very across".split()
 )
 _LEAD = re.compile(
     r"^(?:(?:also|plus|oh|and|it|this|that|the\s+(?:house|home|property|unit)|there'?s|"
     r"it'?s|its|has|have|had|features?|featuring|highlights?|boasts?|offers?|includes?|"
     r"including|amenities|add(?:\s+a\s+highlight)?|say|new\s+listing\s+for\s+you|w/?|n|"
-    r"a|an|the|some|lots\s+of|located\s+at|at)\b\s*:?\s*)+",
+    r"a|an|the|some|lots\s+of|located\s+at|at|on|across|offering|boasting|showcasing)\b"
+    r"\s*:?\s*)+",
     _I,
 )
 _PUFFERY = re.compile(
     r"^(?:(?:stunning|gorgeous|beautiful(?:ly)?|charming|adorable|cute|sweet|little|lovely|"
     r"amazing|spacious|exquisite|elegant|sprawling|immaculate|incredible|fabulous|perfect|"
-    r"wonderful|dream|luxury|luxurious|exceptional|historic|cozy|modern|brand)\b\s*)+",
+    r"wonderful|dream|luxury|luxurious|exceptional|historic|cozy|modern|brand|classic|bright|"
+    r"great)\b\s*)+",
     _I,
 )
 _SALE = re.compile(
@@ -50,7 +61,9 @@ _SALE = re.compile(
     r"negotiable|firm|mls|agent|call|text\s+me|contact|for\s+sale|on\s+the\s+market|"
     r"fixer|opportunity|don'?t\s+miss|welcome\s+home|hurry|sold|buyers?|investors?|"
     r"video|reel|photos?|please|thanks?|hi|hello|hey|new\s+construction|build\s+your|"
-    r"country\s+living|hoa|tax(?:es)?|fees?|available|skip\s+that|sorry|english|"
+    r"country\s+living|new\s+to\s+(?:the\s+)?market|at\s+its\s+finest|rare\s+find|thx|"
+    r"forgot|btw|(?<!no\s)hoa|tax(?:es)?|fees?|^available|available\s+(?:now|immediately|"
+    r"(?:on\s+)?\w+\s+\d)|skip\s+that|sorry|english|"
     r"typo|correction|actually|oops|wait|lot\s+size|year\s+built|address|sq\s*ft|"
     r"units?\s+total|quick\s+one|can\s+you|make\s+a|wats|ur|best|quick\s+close|closing|"
     r"last\s+(?:spring|summer|fall|winter|year|month|week))\b",
@@ -60,7 +73,8 @@ _ONLY_COUNT = re.compile(r"^\d+\s+units?\b|^(?:total|on|in|at|for|of|from|to|now
 _FILLER = re.compile(
     r"^(?:here(?:\s+are\s+the\s+photos)?|ok(?:ay)?|yes|no|sure|it\s+is|this\s+is|house|home|"
     r"property|residence|estate|the\s+listing|we\s+have|i\s+have|need|no\s+sorry|"
-    r"walk|sits\s+on|located|total|living|approx|each|unit|in|on|beds?|baths?)$",
+    r"walk|sits\s+on|located|total|living|approx|each|each\s+side|unit|in|on|beds?|baths?|"
+    r"apt|updated|renovated|remodeled|bright)$",
     _I,
 )
 
@@ -91,6 +105,9 @@ _REQUEST = re.compile(
 )
 
 
+_FEATURE_PHRASES = frozenset(term for terms in FEATURE_TERMS.values() for term in terms)
+
+
 def standalone_highlights(text: str, items: list[str]) -> list[str]:
     """Highlights from a message that states no other fact: kept when it says it adds them
     ("also: new roof") or when every phrase names a feature ("new furnace and a finished
@@ -115,7 +132,11 @@ def read_highlights(text: str) -> list[str]:
     text = _QUESTION.sub(" ; ", text)
     items: list[str] = []
     for part in _SPLIT.split(text):
-        for piece in _NEW_THING.split(part):
+        if _PLACE.match(part):
+            continue
+        garage = _GARAGE_AFTER.match(part)
+        pieces = [garage["a"], garage["b"]] if garage else _NEW_THING.split(part)
+        for piece in pieces:
             words = _clean(piece)
             if _feature(words) and not any(words.lower() == known.lower() for known in items):
                 items.append(words)
@@ -133,7 +154,9 @@ def _feature(words: str) -> bool:
         return False
     if _SALE.search(words) or _ONLY_COUNT.search(words) or _FILLER.match(words):
         return False
-    if _DESCRIPTOR.search(words) or _DANGLING.search(words):
+    if _DESCRIPTOR.search(words) and words.lower() not in _FEATURE_PHRASES:
+        return False
+    if _DANGLING.search(words):
         return False
     if all(w.lower() in _STOP for w in re.findall(r"[\w'-]+", words)):
         return False

@@ -25,7 +25,14 @@ _TYPES: tuple[tuple[PropertyType, re.Pattern[str]], ...] = (
     ),
     ("townhouse", re.compile(r"\btown\s?(?:house|home)s?\b|\brow\s?house\b", _I)),
     ("condo", re.compile(r"\b(?:loft\s+)?(?:condo(?:minium)?|co-?op)s?\b", _I)),
-    ("apartment", re.compile(r"\bapartment\b(?!\s+(?:for|building))", _I)),
+    (
+        "apartment",
+        re.compile(
+            r"(?<!guest\s)(?<!in-law\s)(?<!garage\s)(?<!basement\s)\bapartment\b"
+            r"(?!\s+(?:for|building))",
+            _I,
+        ),
+    ),
     (
         "land",
         re.compile(r"\b(?:raw|vacant|bare)\s+(?:land|lot)\b|\bland\s+for\s+sale\b|\bland\b", _I),
@@ -46,7 +53,7 @@ _DREAM_LOT = re.compile(r"\bbuild\s+your\s+dream\s+home\b", _I)
 _DESCRIBED = re.compile(r"(?:\b[A-Za-z][\w-]*\s+)?$")
 _ARCHITECTURE = re.compile(
     r"\b(?:mid-?century(?:\s+modern)?|mediterranean(?:\s+revival)?|contemporary|spanish\s+style|"
-    r"art\s+deco|georgian|federal\s+style|prairie\s+style)\b",
+    r"art\s+deco|georgian|federal\s+style|prairie\s+style|brownstone|flat-roof\s+modern)\b",
     _I,
 )
 _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
@@ -54,7 +61,7 @@ _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
         "garage",
         re.compile(
             rf"\b(?P<n>{COUNT})[\s-]*car\b(?:\s+\w+){{0,2}}?\s+garage\b"
-            rf"|\b(?P<m>{COUNT})\s+garage\s+(?:spaces|stalls|bays)\b"
+            rf"|\b(?P<m>{COUNT})\s+garage\s+(?:spaces?|stalls?|bays?)\b"
             r"|\b(?:garage\s+parking(?:\s+(?P<one>space))?|underground\s+parking|garage)\b",
             _I,
         ),
@@ -62,8 +69,8 @@ _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
     (
         "assigned",
         re.compile(
-            rf"\b(?P<n>{COUNT})\s+(?:(?:deeded|assigned|reserved)\s+)?(?:parking\s+)?"
-            r"(?:spaces?|stalls?|spots?)\b|\b(?:assigned|deeded|reserved)\s+parking\b",
+            rf"\b(?P<n>{COUNT})\s+(?:(?:deeded|assigned|reserved|covered|private|tandem)\s+)?"
+            r"(?:parking\s+)?(?:spaces?|stalls?|spots?)\b|\b(?:assigned|deeded|reserved)\s+parking\b",
             _I,
         ),
     ),

@@ -56,12 +56,18 @@ _BATHS = re.compile(
     rf"|\b(?:bath(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}}(?:\.\d)?)\b",
     _I,
 )
+_PER_UNIT = re.compile(
+    rf"\b(?:each(?:\s+(?:side|unit))?|per\s+(?:side|unit))\W+{COUNT}[ \t]*-?[ \t]*{_BED_WORD}"
+    rf"(?:\W+(?:\d+(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*{_BATH_WORD})?",
+    _I,
+)
 _STUDIO = re.compile(r"\bstudio\b", _I)
 _SQFT = r"(?:sq\.?\s*f(?:ee)?t\.?|sqft|sq\.?\s*feet|square\s*f(?:ee|oo)t|sf\b|ft2|ft²)"
 _SQM = r"(?:m²|m2\b|sq\.?\s*m\b|sqm\b|square\s*met(?:er|re)s?)"
 _ACRES = r"(?:acres?|ac\b\.?)"
 _LOT_NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,])(?P<n>{_NUM}|half|quarter)[\s-]*(?P<u>{_ACRES}|hectares?|ha\b)(?:\s*-?\s*lot)?"
+    rf"(?<![\w.,])(?P<n>{_NUM}|half|quarter)[\s-]*(?P<u>{_ACRES}|hectares?|ha\b)"
+    r"(?:\s*-?\s*(?:building\s+|corner\s+|wooded\s+)?lot)?"
     rf"|(?<![\w.,])(?P<m>{_NUM})\s*(?P<v>{_SQFT}|{_SQM})\s*-?\s*lot\b",
     _I,
 )
@@ -71,12 +77,12 @@ _LOT_LABEL = re.compile(
 )
 _AREA = re.compile(
     rf"(?<![\w.,])(?P<n>{_NUM})[ \t]*(?P<k>k)?[ \t]*(?P<u>{_SQFT}|{_SQM})"
-    rf"|\b(?:sq\.?\s*ft|square\s+feet|living\s+area)\s*:\s*(?P<m>{_NUM})",
+    rf"|\b(?:sq\.?\s*ft|square\s+feet|living\s+area)\s*(?::|is|=)\s*(?P<m>{_NUM})",
     _I,
 )
 _YEAR = re.compile(
-    r"\b(?:(?:was\s+)?built(?:\s+in)?|year\s+built|year\s+it\s+was\s+built\s+is|c\.|circa|"
-    r"new\s+construction)\s*[:!,]?\s*(?:in\s+)?(?P<y>(?:1[6-9]|20)\d\d)\b",
+    r"\b(?:(?:was\s+)?built(?:\s+in)?|year\s+built(?:\s+is)?|year\s+it\s+was\s+built\s+is|"
+    r"c\.|circa|new\s+construction)\s*[:!,]?\s*(?:in\s+)?(?P<y>(?:1[6-9]|20)\d\d)\b",
     _I,
 )
 
@@ -148,7 +154,13 @@ def _bare_pair(rest: MessageText, out: dict[str, Any], stated: bool) -> Unclear 
     return None
 
 
+def _skip_per_unit_counts(rest: MessageText) -> None:
+    """'each side 2 bed 1 bath' in a duplex counts one unit, not the listing: not read."""
+    rest.take_all(_PER_UNIT)
+
+
 def read_rooms(rest: MessageText, out: dict[str, Any]) -> Unclear | None:
+    _skip_per_unit_counts(rest)
     if (pair := rest.take(_PAIR)) is not None:
         out["beds"], out["baths"] = count_value(pair["beds"]), float(pair["baths"])
     if (full_half := rest.take(_FULL_HALF)) is not None:
