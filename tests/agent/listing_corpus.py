@@ -140,8 +140,10 @@ class Score:
         return {name: self.field_right[name] / self.listings for name in FIELDS}
 
     def report(self, title: str) -> str:
-        lines = [f"{title}: {self.all_right}/{self.listings} listings with every field right "
-                 f"({self.share_all_right:.1%})"]
+        lines = [
+            f"{title}: {self.all_right}/{self.listings} listings with every field right "
+            f"({self.share_all_right:.1%})"
+        ]
         lines += [f"  {name:<11} {acc:.1%}" for name, acc in self.field_accuracy().items()]
         return "\n".join(lines)
 

@@ -23,7 +23,11 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("1850 sqft", {"area_sqft": 1850}, []),
     ("2,000 square feet", {"area_sqft": 2000}, []),
     ("150 m²", {"area_m2": 150.0, "area_sqft": 1615}, []),
-    ("0.25 acre lot, built in 1998", {"lot_size": 0.25, "lot_unit": "acres", "year_built": 1998}, []),
+    (
+        "0.25 acre lot, built in 1998",
+        {"lot_size": 0.25, "lot_unit": "acres", "year_built": 1998},
+        [],
+    ),
     (
         "12 Oak St, Austin TX 78701",
         {"address": "12 Oak St", "city": "Austin", "state": "TX", "zip_code": "78701"},
@@ -38,7 +42,11 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ),
     ("features: granite counters, hardwood floors", {}, ["granite counters", "hardwood floors"]),
     ("actually the price is $599k not $585k", {"price": 599_000}, []),
-    ("Just listed! Motivated seller, won't last, 3 bd, asking $300k", {"beds": 3, "price": 300_000}, []),
+    (
+        "Just listed! Motivated seller, won't last, 3 bd, asking $300k",
+        {"beds": 3, "price": 300_000},
+        [],
+    ),
     ("render it in 4K", {}, []),
     ("hello there", {}, []),
     ("swap the kitchen and the bedroom", {}, []),

@@ -58,7 +58,9 @@ def checked_reading(model: StatedFacts, rules: FactsReading, text: str) -> Facts
     facts = StatedFacts(**data, address=_address(model.address, sure.address))
     if facts.model_copy(update={"highlights": []}).empty:
         highlights = standalone_highlights(text, highlights)
-    return FactsReading(facts=facts.model_copy(update={"highlights": highlights}), unclear=rules.unclear)
+    return FactsReading(
+        facts=facts.model_copy(update={"highlights": highlights}), unclear=rules.unclear
+    )
 
 
 class LanguageModelFactsReader:

@@ -160,7 +160,9 @@ class LanguageModelBrain:
             max_photos=settings.max_photos,
         )
 
-    async def _facts_step(self, state: AgentState, history: StoryboardHistory | None) -> AIMessage | None:
+    async def _facts_step(
+        self, state: AgentState, history: StoryboardHistory | None
+    ) -> AIMessage | None:
         """The facts of a new message recorded (and one question asked) before the model plans;
         None when the message states none, or they were recorded already this turn."""
         text, results = turn_messages(list(state.get("messages") or []))

@@ -13,7 +13,9 @@ import re
 from reelestate.agent.rules.listing_text import MessageText
 from reelestate.tools.listing_facts import StatedAddress
 
-_ABBREVIATIONS = "St|Ave|Av|Rd|Dr|Ln|Blvd|Ct|Pl|Ter|Cir|Pkwy|Hwy|Trl|Sq|Street|Avenue|Road|Drive|Lane|Way"
+_ABBREVIATIONS = (
+    "St|Ave|Av|Rd|Dr|Ln|Blvd|Ct|Pl|Ter|Cir|Pkwy|Hwy|Trl|Sq|Street|Avenue|Road|Drive|Lane|Way"
+)
 _NAMES = (
     "Boulevard|Court|Place|Terrace|Circle|Parkway|Highway|Trail|Loop|Row|Square|Run|Path|Crest|"
     "Point|Pointe|Bend|Hollow|Green|Commons|Center|Centre|Trafficway|Pike|Alley|Walk|Crossing|"
@@ -64,7 +66,9 @@ _ZIP = r"(?P<zip>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4})\b"
 _PLACES = (
     re.compile(rf"{_SEP_CITY}\s*,?\s+(?P<state>{_STATE})\b\.?(?:\s*,?\s*{_ZIP})?"),
     re.compile(rf"{_SEP_CITY}\s*,?\s*{_ZIP}"),
-    re.compile(r"^\s*,\s*(?P<city>(?:[A-Z][\w'’.\-]*\s+){0,3}?[A-Z][\w'’.\-]*)(?=\s*(?:[,.;!\n]|$))"),
+    re.compile(
+        r"^\s*,\s*(?P<city>(?:[A-Z][\w'’.\-]*\s+){0,3}?[A-Z][\w'’.\-]*)(?=\s*(?:[,.;!\n]|$))"
+    ),
 )
 _IN_CITY = re.compile(
     r"\b(?:in|listed\s+in)\s+(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"

@@ -36,8 +36,39 @@ _DANGLING = re.compile(
 )
 _PLACE = re.compile(r"^\s*(?:in|of)\s+[A-Z][a-z]+")
 _STOP = frozenset(
-    "a an the on in at of for to from by is are it its this that sits around about approx "
-    "approximately new total each unit units living just very across".split()
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "in",
+        "at",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "is",
+        "are",
+        "it",
+        "its",
+        "this",
+        "that",
+        "sits",
+        "around",
+        "about",
+        "approx",
+        "approximately",
+        "new",
+        "total",
+        "each",
+        "unit",
+        "units",
+        "living",
+        "just",
+        "very",
+        "across",
+    ]
 )
 _LEAD = re.compile(
     r"^(?:(?:also|plus|oh|and|it|this|that|the\s+(?:house|home|property|unit)|there'?s|"

@@ -29,10 +29,12 @@ _CANDIDATES = (
         rf"\s*(?::|=|is)?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>{_UNIT})?",
         _I,
     ),
-    re.compile(rf"(?<![\w.,])(?P<n>\d{{2,4}}(?:\.\d+)?)\s*(?P<u>k|thousand)\b", _I),
-    re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:\.\d+)?)\s*(?P<u>m|mm|mil|million)\b", _I),
+    re.compile(r"(?<![\w.,])(?P<n>\d{2,4}(?:\.\d+)?)\s*(?P<u>k|thousand)\b", _I),
+    re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>m|mm|mil|million)\b", _I),
     re.compile(r"(?<![\w.,$])(?P<n>\d{1,3}(?:,\d{3}){1,2})(?![\d,]|\s*(?:sq|sf|square|m²|m2))"),
-    re.compile(r"(?<![\w.,$#-])(?P<n>\d{6,7})(?![\d,-]|\s*(?:s|secs?|seconds?|min|minutes?|px)\b)", _I),
+    re.compile(
+        r"(?<![\w.,$#-])(?P<n>\d{6,7})(?![\d,-]|\s*(?:s|secs?|seconds?|min|minutes?|px)\b)", _I
+    ),
 )
 _PER_PERIOD = re.compile(
     r"^\s*(?:/\s*(?:mo|month|night|wk|week)\b|(?:per|a|an|each)\s+(?:month|night|week)\b"
@@ -94,7 +96,7 @@ def _candidates(rest: MessageText) -> tuple[list[_Candidate], bool]:
     taken: list[tuple[int, int]] = []
     for pattern in _CANDIDATES:
         for match in rest.find_all(pattern):
-            start, end = match.span("n")
+            start = match.start("n")
             if any(s <= start < e for s, e in taken):
                 continue
             taken.append((start, match.end()))
@@ -105,9 +107,7 @@ def _candidates(rest: MessageText) -> tuple[list[_Candidate], bool]:
                 per_period = per_period or not _NOT_PRICE_BEFORE.search(before)
                 rest.blank(match.start(), match.end() + period.end())
                 continue
-            if _NOT_PRICE_BEFORE.search(before) or not (
-                MIN_SALE_PRICE <= amount <= MAX_SALE_PRICE
-            ):
+            if _NOT_PRICE_BEFORE.search(before) or not (MIN_SALE_PRICE <= amount <= MAX_SALE_PRICE):
                 continue
             old = bool(_OLD_BEFORE.search(before) or _OLD_AFTER.match(after))
             new = bool(_NEW_BEFORE.search(rest.text[max(0, match.start() - 40) : start]))

@@ -144,6 +144,4 @@ def extract_facts(text: str) -> ExtractedFacts:
     length = None
     if (length_match := rest.take(_LENGTH)) is not None:
         length = 60.0 if length_match["min"] else float(length_match["n"])
-    return ExtractedFacts(
-        reading=read_listing_text(rest.text), style=style, length_seconds=length
-    )
+    return ExtractedFacts(reading=read_listing_text(rest.text), style=style, length_seconds=length)
