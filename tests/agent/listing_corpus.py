@@ -50,8 +50,8 @@ class Entry:
 
 
 def load_corpus(part: str) -> list[Entry]:
-    """`part`: "tuning", "seen", "seen2", "heldout", or "all"."""
-    names = ("tuning", "seen", "seen2", "heldout") if part == "all" else (part,)
+    """`part`: "tuning", "seen", "seen2", "seen3", "heldout", or "all"."""
+    names = ("tuning", "seen", "seen2", "seen3", "heldout") if part == "all" else (part,)
     entries = []
     for name in names:
         for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
