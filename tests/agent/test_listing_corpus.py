@@ -1,21 +1,22 @@
 """How well listing facts are read from real-style descriptions (tests/data/listings).
 
-332 descriptions written by hand in varied voices (MLS remarks, hurried texts with typos,
+392 descriptions written by hand in varied voices (MLS remarks, hurried texts with typos,
 pasted flyers, luxury copy, condos with units, land, townhouses, multi-family, conversations
 with corrections, ambiguous prices and dates, rentals), each with the facts a careful person
-reads from it. Four parts: `tuning` (140) written with the first reader; `seen` (65) and
-`seen2` (65), each written as a held-out part before a round of tuning and folded into
-tuning after it (the first one's failures were shown once by mistake); `heldout` (62),
+reads from it. Five parts: `tuning` (140) written with the first reader; `seen`, `seen2` and
+`seen3` (65, 65, 62), each written as a held-out part before a round of tuning and folded
+into tuning after it (the first one's failures were shown once by mistake); `heldout` (60),
 written before the last round, whose failures were never looked at: only its figures.
 training/LISTINGS.md keeps the figures of every round.
 
-The goal is 95% of listings with every field right. The parts the reader was tuned on must
-reach it. The held-out part does not (75.8% when this was written: the numbers, address and
-rooms generalise, the highlights do not), so its test holds the measured floor, to catch
-regressions, and says the goal. The language-model reader is run on the whole corpus against
-a local OpenAI-compatible server whose structured output is the expected facts (a perfect
-model on single messages; it answers nothing for conversations, which then rest on the
-rules): this checks the structured-output wiring and the rules' check of the model end to end.
+The goal is 95% of listings with every field right. The parts the reader was tuned on and the
+whole corpus must reach it (97.2% when this was written). The held-out part does not (88.3%:
+addresses, numbers and rooms generalise, highlights less so), so its test holds the measured
+floor, to catch regressions, and says the goal. The language-model reader is run on the
+whole corpus against a local OpenAI-compatible server whose structured output is the expected
+facts (a perfect model on single messages; it answers nothing for conversations, which then
+rest on the rules): this checks the structured-output wiring and the rules' check of the model
+end to end.
 """
 
 from __future__ import annotations
@@ -33,10 +34,9 @@ from tests.agent.listing_corpus import load_corpus, score_reader, stated_answer
 from tests.support.fake_openai import FakeOpenAI
 
 GOAL = 0.95
-HELD_OUT_FLOOR = 0.75
-"""Measured 47/62 (75.8%) on the held-out part: below the goal; a drop below this is a
+HELD_OUT_FLOOR = 0.85
+"""Measured 53/60 (88.3%) on the held-out part: below the goal; a drop below this is a
 regression."""
-WHOLE_CORPUS_FLOOR = 0.94
 PRICE_DROP = "Price drop!! 3bd/2ba, 1,420 sf, now $389k. 77 Birch Ln, Medford OR 97501"
 
 
@@ -66,7 +66,7 @@ def perfect_model() -> Iterator[FakeOpenAI]:
 
 
 async def test_rule_based_reader_reaches_the_goal_on_the_parts_it_was_tuned_on() -> None:
-    entries = [e for part in ("tuning", "seen", "seen2") for e in load_corpus(part)]
+    entries = [e for part in ("tuning", "seen", "seen2", "seen3") for e in load_corpus(part)]
     score = await score_reader(rules, entries)
     print(score.report("rule-based, tuned parts"))
     assert score.share_all_right >= GOAL, "\n".join(map(str, score.failures))
@@ -79,7 +79,7 @@ async def test_rule_based_reader_on_the_held_out_part_and_the_whole_corpus() -> 
     print(whole.report("rule-based, whole corpus"))
     # Figures only: the held-out part's failures are not for tuning.
     assert held_out.share_all_right >= HELD_OUT_FLOOR, held_out.report("held out")
-    assert whole.share_all_right >= WHOLE_CORPUS_FLOOR, whole.report("whole corpus")
+    assert whole.share_all_right >= GOAL, whole.report("whole corpus")
 
 
 async def test_language_model_reader_through_structured_output(

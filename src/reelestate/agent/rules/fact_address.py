@@ -19,7 +19,8 @@ _ABBREVIATIONS = (
 _NAMES = (
     "Boulevard|Court|Place|Terrace|Circle|Parkway|Highway|Trail|Loop|Row|Square|Run|Path|Crest|"
     "Point|Pointe|Bend|Hollow|Green|Commons|Center|Centre|Trafficway|Pike|Alley|Walk|Crossing|"
-    "Ridge|Cove|Landing|Close|Mews|Heights|Grove|View|Park"
+    "Ridge|Cove|Landing|Close|Mews|Heights|Grove|View|Park|Glen|Knoll|Hill|Chase|Pass|Trace|Vale|"
+    "Meadow|Meadows|Manor|Gate|Harbor|Cv|Pt|Xing"
 )
 _STREET_WORDS = "|".join(
     [*{v for w in _ABBREVIATIONS.split("|") for v in (w, w.upper(), w.lower())}]
@@ -61,7 +62,8 @@ _STREET = re.compile(
     r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b)?)"
     rf"(?:{_UNIT})?",
 )
-_SEP_CITY = r"^\s*(?:,|\s-\s|\s)\s*(?P<city>(?:[A-Z][\w'’.\-]*\s+){0,3}?[A-Z][\w'’.\-]*)"
+_CITY_WORD = r"(?:[A-Z][\w'’.\-]*|d['’][A-Z][\w'’.\-]*|de|del|la|le|du|des)"
+_SEP_CITY = rf"^\s*(?:,|\s-\s|\s)\s*(?P<city>(?:{_CITY_WORD}\s+){{0,3}}?{_CITY_WORD})"
 _ZIP = r"(?P<zip>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4})\b"
 _PLACES = (
     re.compile(rf"{_SEP_CITY}\s*,?\s+(?P<state>{_STATE})\b\.?(?:\s*,?\s*{_ZIP})?"),
@@ -81,7 +83,7 @@ _UNIT_ONLY = re.compile(
 )
 _NOT_CITY = re.compile(
     r"^(?:Unit|Apt|Suite|Priced?|Asking|Listed|Offered|Built|Year|Lot|Open|Just|Price|"
-    r"Call|Beds?|Baths?|Sq|And|With|The|Features?|Highlights?)\b",
+    r"Call|Beds?\s*:|Baths?\s*:|Sq|And|With|The|Features?|Highlights?)\b",
     re.IGNORECASE,
 )
 

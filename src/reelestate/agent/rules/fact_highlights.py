@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from reelestate.prompts.features import FEATURE_TERMS, ROOM_TERMS
+from reelestate.prompts.property_things import PROPERTY_THINGS
 
 _I = re.IGNORECASE
 MAX_HIGHLIGHT_WORDS = 8
@@ -26,7 +27,11 @@ _NEW_THING = re.compile(
     r"(?<!\bnewly)(?<!\brecently)(?<!\bcompletely)\s+(?=(?:new|updated|renovated|remodeled)\s+\w)",
     _I,
 )
-_GARAGE_AFTER = re.compile(r"^\s*(?P<a>\S+\s+\S+.*?)\s+(?P<b>\d+[\s-]*car\s+garage\b.*)$", _I)
+_GARAGE_AFTER = re.compile(
+    r"^\s*(?P<a>\S+\s+\S+.*?)\s+(?P<b>\d+(?:[\s-]*car\s+garage|\s+(?:\w+\s+)?(?:parking\s+)?"
+    r"(?:spaces?|stalls?|spots?))\b.*)$",
+    _I,
+)
 """'rooftop patio 1 car garage' typed without a comma is two features."""
 _DESCRIPTOR = re.compile(r"\b(?:home|residence|estate|property|living)$", _I)
 _DANGLING = re.compile(
@@ -105,7 +110,8 @@ _FILLER = re.compile(
     r"^(?:here(?:\s+are\s+the\s+photos)?|ok(?:ay)?|yes|no|sure|it\s+is|this\s+is|house|home|"
     r"property|residence|estate|the\s+listing|we\s+have|i\s+have|need|no\s+sorry|"
     r"walk|sits\s+on|located|total|living|approx|each|each\s+side|unit|in|on|beds?|baths?|"
-    r"apt|updated|renovated|remodeled|bright)$",
+    r"apt|updated|renovated|remodeled|bright|"
+    r"(?:gut|fully|completely|totally|newly|beautifully|recently)\s+(?:renovated|updated|remodeled))$",
     _I,
 )
 
@@ -150,6 +156,14 @@ def standalone_highlights(text: str, items: list[str]) -> list[str]:
     return []
 
 
+_THING = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in PROPERTY_THINGS) + r")(?:s|es)?\b", _I
+)
+_LISTED = re.compile(
+    r"\b(?:features?|featuring|highlights?|amenities|add(?:\s+highlights?)?|also|plus)\s*:", _I
+)
+
+
 def _clean(part: str) -> str:
     words = " ".join(part.split()).strip(" .!:-–—'\"")
     for _ in range(3):
@@ -161,6 +175,24 @@ def _clean(part: str) -> str:
 def read_highlights(text: str) -> list[str]:
     """Feature phrases in what no fact reader took, in the order the agent wrote them."""
     text = _QUESTION.sub(" ; ", text)
+    listed = _LISTED.search(text)
+    items: list[str] = []
+    if listed is not None:
+        items += _phrases(text[listed.end() :], listed=True)
+        text = text[: listed.start()]
+    return _unique(_phrases(text, listed=False) + items)
+
+
+def _unique(items: list[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if not any(item.lower() == known.lower() for known in out):
+            out.append(item)
+    return out
+
+
+def _phrases(text: str, *, listed: bool) -> list[str]:
+    """Feature phrases of `text`; phrases the agent did not list must name a property thing."""
     items: list[str] = []
     for part in _SPLIT.split(text):
         if _PLACE.match(part):
@@ -169,7 +201,7 @@ def read_highlights(text: str) -> list[str]:
         pieces = [garage["a"], garage["b"]] if garage else _NEW_THING.split(part)
         for piece in pieces:
             words = _clean(piece)
-            if _feature(words) and not any(words.lower() == known.lower() for known in items):
+            if _feature(words) and (listed or _THING.search(words) or _FEATURE_WORD.search(words)):
                 items.append(words)
     return items
 

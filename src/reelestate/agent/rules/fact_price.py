@@ -57,7 +57,8 @@ _NEW_BEFORE = re.compile(
 )
 _MLS = re.compile(r"\bmls\s*#?\s*:?\s*\d+|#\s*\d{5,}|\b\d{3}[-.\s]\d{3,4}(?:[-.\s]\d{4})?\b", _I)
 RENTAL = re.compile(
-    r"\bfor\s+(?:rent|lease)\b|\b(?:monthly\s+rent|room\s+for\s+rent|vacation\s+rental|"
+    r"\bfor\s+(?:rent|lease)\b|\b(?:monthly\s+rent|room\s+for\s+rent|"
+    r"(?:vacation|weekly|nightly|monthly|short[\s-]term)\s+rental|"
     r"rent\s*:|lease\s*:|for\s+rent\s+or)|^\s*(?:rent|lease)\b|\bavailable\s+for\s+rent\b",
     _I,
 )

@@ -109,12 +109,7 @@ def read_listing_text(text: str) -> FactsReading:
     if price.price is not None:
         out["price"] = price.price
     unclear = unclear or price.unclear
-    lot_only = (
-        "lot_size" in out
-        and "price" in out
-        and not {"beds", "baths", "area"} & out.keys()
-        and re.search(r"\blot\b", text, re.IGNORECASE) is not None
-    )
+    lot_only = "lot_size" in out and "price" in out and not {"beds", "baths", "area"} & out.keys()
     kind = read_type(rest, lot_only=lot_only)
     parking = read_parking(rest.text)
     if parking is not None and "parking" not in out:
