@@ -79,3 +79,13 @@ async def test_a_rental_gets_a_clear_answer_and_records_nothing() -> None:
         events = await say(runner, "For rent: 2 bed 1 bath, $1,950/month, 14 Pine St, Salem MA")
         assert "rental" in texts(events) and "for sale" in texts(events)
         assert listing_of(await runner.state("t1")).beds is None
+
+
+async def test_a_date_is_no_question_once_the_rooms_are_known() -> None:
+    async with open_runner(RecordingRenderer()) as runner:
+        await say(runner, PRICE_DROP)
+        events = await say(runner, "open house 3/2, 2 car garage")
+        assert not [q for q in of_type(events, "question") if '"3/2"' in q.text]  # type: ignore[attr-defined]
+        listing = listing_of(await runner.state("t1"))
+    assert (listing.beds, listing.baths) == (3, 2.0)
+    assert listing.highlights == ("new roof", "fenced yard", "2 car garage")

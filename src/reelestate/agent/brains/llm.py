@@ -177,7 +177,7 @@ class LanguageModelBrain:
         reading = await self._facts.read(text)
         if reading.facts.rental:
             return AIMessage(content=RENTAL_ANSWER)
-        calls = fact_calls(reading, done)
+        calls = fact_calls(reading, done, listing_of(state))
         if not calls:
             return None
         return AIMessage(

@@ -26,7 +26,7 @@ from reelestate.agent.state import (
 )
 from reelestate.agent.summaries import CAN_DO, RENTAL_ANSWER
 from reelestate.core.settings import DEFAULT_AI_VIDEO_MODEL, MIN_PHOTOS
-from reelestate.tools.listing import missing_facts
+from reelestate.tools.listing import Listing, missing_facts
 from reelestate.tools.listing_facts import FactsReading, listing_updates
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MIN_TOTAL_SECONDS
@@ -51,16 +51,20 @@ def listing_args(reading: FactsReading) -> dict[str, Any]:
     return args
 
 
-def fact_calls(reading: FactsReading, done: set[str]) -> list[Call]:
-    """Record what the message states, then ask about what it left unclear (one question)."""
+def fact_calls(reading: FactsReading, done: set[str], known: Listing) -> list[Call]:
+    """Record what the message states, then ask about what it left unclear (one question);
+    a "3/2" that may be a date is no question once the listing has its rooms."""
     calls: list[Call] = []
     if reading.facts.rental:
         return calls
     args = listing_args(reading)
     if args and "update_listing" not in done:
         calls.append(("update_listing", args))
-    if reading.unclear is not None and "ask_user" not in done:
-        calls.append(("ask_user", {"question": reading.unclear.question}))
+    unclear = reading.unclear
+    if unclear is not None and unclear.field == "beds" and None not in (known.beds, known.baths):
+        unclear = None
+    if unclear is not None and "ask_user" not in done:
+        calls.append(("ask_user", {"question": unclear.question}))
     return calls
 
 
@@ -106,7 +110,7 @@ class RuleBasedBrain:
             calls.append(("analyse_photos", {}))
         structural = [op for op in understood.ops if op.op not in {"set_style", "set_length"}]
         if facts.any_fact and not structural:
-            calls += fact_calls(facts.reading, done)
+            calls += fact_calls(facts.reading, done, listing_of(state))
         return calls
 
     def _storyboard_calls(
