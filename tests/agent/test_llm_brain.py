@@ -159,3 +159,28 @@ async def test_unknown_tool_and_runaway_loops_are_stopped(fake: FakeOpenAI) -> N
         events = await send(runner, "hello")
         assert "I stopped there" in texts(events)
     assert "no tool named 'delete_everything'" in fake.requests[1]["messages"][-1]["content"]
+
+
+async def test_facts_are_read_by_structured_output_and_read_back(fake: FakeOpenAI) -> None:
+    fake.facts = lambda text: {
+        "address": {"street": "12 Oak St", "city": "Paso Robles", "state": "CA"},
+        "price": 529000,
+        "beds": 3,
+        "baths": 2,
+        "area": 1826,
+        "area_unit": "sq ft",
+        "highlights": ["new roof", "just listed"],
+    }
+    fake.replies = [say("Send the photos when you are ready.")]
+    async with llm_runner(fake, RecordingRenderer()) as runner:
+        events = await send(runner, FACTS)
+        said = texts(events)
+        assert "Got it: 12 Oak St, Paso Robles, CA · $529,000 · 3 bd · 2 ba" in said
+        assert "Send the photos when you are ready." in said
+        listing = listing_of(await runner.state("t1"))
+    assert listing.highlights == ("new roof",), "sale talk from the model is not a highlight"
+    (asked,) = fake.structured_requests
+    assert asked["tool_choice"]["function"]["name"] == "StatedFacts"
+    assert "3 bed 2 bath" in asked["messages"][-1]["content"]
+    recorded = fake.requests[0]["messages"]
+    assert recorded[-2]["tool_calls"][0]["function"]["name"] == "update_listing"

@@ -6,15 +6,20 @@ than the client's timeout. With `repeat_last` the last reply answers every later
 otherwise a request past the script gets a plain "(no more scripted replies)". Every request
 body is kept (with its `path`) and so are its headers, for assertions.
 
+Structured-output requests (a forced function, as `with_structured_output` sends them, or a
+JSON-schema response format) are answered apart from the script, by `facts(user_text)` (empty
+facts when it is unset or returns None), and kept in `structured_requests`.
+
 The chat brain, the script writer and the vision analyser all talk to this one server.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,10 +49,48 @@ def failure(status: int, message: str = "upstream exploded") -> Reply:
     return Reply(status=status, error=message)
 
 
+FactsAnswer = Callable[[str], dict[str, Any] | None]
+
+
+FACTS_SCHEMA = "StatedFacts"
+
+
+def _structured(body: dict[str, Any]) -> str | None:
+    """For a request for the listing facts schema: the forced function's name, or
+    "json_schema" for a schema response format; None for any other request."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("function", {}).get("name") == FACTS_SCHEMA:
+        return FACTS_SCHEMA
+    response_format = body.get("response_format")
+    if isinstance(response_format, dict) and (
+        response_format.get("json_schema", {}).get("name") == FACTS_SCHEMA
+    ):
+        return "json_schema"
+    return None
+
+
+def user_text(body: dict[str, Any]) -> str:
+    """The last user message, without the <user_message> wrapping the brain adds."""
+    users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    content = users[-1]["content"] if users else ""
+    if isinstance(content, list):
+        content = " ".join(str(part.get("text", "")) for part in content)
+    match = re.search(r"<user_message>\n(.*)\n</user_message>", str(content), re.DOTALL)
+    return match.group(1) if match else str(content)
+
+
 class FakeOpenAI:
-    def __init__(self, replies: Iterable[Reply] = (), *, repeat_last: bool = False) -> None:
+    def __init__(
+        self,
+        replies: Iterable[Reply] = (),
+        *,
+        repeat_last: bool = False,
+        facts: FactsAnswer | None = None,
+    ) -> None:
         self.replies: list[Reply] = list(replies)
         self.repeat_last = repeat_last
+        self.facts = facts
+        self.structured_requests: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -75,6 +118,13 @@ class FakeOpenAI:
         finally:
             self.stop()
 
+    def _structured_reply(self, name: str, body: dict[str, Any]) -> Reply:
+        self.structured_requests.append(body)
+        answer = (self.facts(user_text(body)) if self.facts else None) or {}
+        if name == "json_schema":
+            return Reply(text=json.dumps(answer))
+        return Reply(tool_calls=[(name, json.dumps(answer))])
+
     def _next_reply(self) -> Reply:
         if self.repeat_last and len(self.replies) == 1:
             return self.replies[0]
@@ -90,6 +140,14 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                structured = _structured(body)
+                if structured is not None:
+                    reply = fake._structured_reply(structured, body)
+                    if body.get("stream"):
+                        self._stream(reply)
+                    else:
+                        self._json(200, _completion(reply))
+                    return
                 fake.requests.append({"path": self.path, **body})
                 fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 reply = fake._next_reply()

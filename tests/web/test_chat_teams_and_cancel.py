@@ -132,7 +132,7 @@ async def test_colleagues_share_listings_and_other_organisations_see_none(
         ]
         await ben.chat.connect(thread)
         turn = await ben.chat.say("4 bed")
-        assert said(turn, "Listing: 4 bed"), messages(turn)
+        assert said(turn, "Got it:") and said(turn, "4 bd"), messages(turn)
         (same,) = (await ben.get("/api/v1/projects"))["items"]
         assert same["id"] == project["id"] and same["facts"]["beds"] == 4, (
             "the colleague continued the same project"

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reelestate.core.styles import Style
+from reelestate.tools.listing import LotUnit, Parking, PropertyType
 from reelestate.tools.storyboard_ops import RevisionOp
 
 
@@ -23,15 +24,33 @@ class NoArgs(_Args):
 
 
 class UpdateListingArgs(_Args):
-    address: str | None = Field(default=None, max_length=160, description="Street address")
+    address: str | None = Field(
+        default=None, max_length=160, description="Street line without the unit: '77 Birch Ln'"
+    )
+    unit: str | None = Field(default=None, max_length=20, description="Unit or apartment: '4B'")
     city: str | None = Field(default=None, max_length=80)
+    state: str | None = Field(default=None, max_length=30, description="State code: 'OR'")
     zip_code: str | None = Field(default=None, max_length=10)
     price: int | None = Field(default=None, description="Asking price in whole dollars")
-    beds: int | None = None
+    beds: int | None = Field(default=None, description="Bedrooms; 0 for a studio")
     baths: float | None = Field(default=None, description="Bathrooms; halves allowed (2.5)")
-    area_sqft: int | None = None
+    area_sqft: int | None = Field(default=None, description="Living area in square feet")
+    area_m2: float | None = Field(
+        default=None, description="Living area when given in square metres (then area_sqft too)"
+    )
+    lot_size: float | None = Field(default=None, description="Lot size, never the living area")
+    lot_unit: LotUnit | None = None
+    year_built: int | None = None
+    property_type: PropertyType | None = None
+    parking: Parking | None = None
     add_highlights: list[str] = Field(default=[], max_length=12)
     remove_highlights: list[str] = Field(default=[], max_length=12)
+
+
+class AskUserArgs(_Args):
+    question: str = Field(
+        min_length=3, max_length=200, description="One short question about one unclear fact"
+    )
 
 
 class WriteScriptArgs(_Args):
@@ -62,6 +81,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "job_status": NoArgs,
     "list_versions": NoArgs,
     "revert_version": RevertVersionArgs,
+    "ask_user": AskUserArgs,
 }
 TOOL_DESCRIPTIONS: dict[str, str] = {
     "analyse_photos": "Analyse the photos the user sent (room, quality, duplicates).",
@@ -75,6 +95,8 @@ TOOL_DESCRIPTIONS: dict[str, str] = {
     "job_status": "Report the state of this conversation's renders.",
     "list_versions": "List the storyboard versions.",
     "revert_version": "Bring back an earlier storyboard version as a new version (undo).",
+    "ask_user": "Ask the user one short question when a fact is unclear (two different "
+    "prices, '3/2' that may be a date) instead of guessing; ends the turn.",
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reelestate.agent.action_args import (
+    AskUserArgs,
     NoArgs,
     RevertVersionArgs,
     ReviseStoryboardArgs,
@@ -21,6 +22,7 @@ from reelestate.agent.action_args import (
     WriteScriptArgs,
 )
 from reelestate.agent.context import ToolContext
+from reelestate.agent.events import AssistantText, Question
 from reelestate.agent.renders import need_history, run_render
 from reelestate.agent.state import (
     analyses_of,
@@ -33,7 +35,6 @@ from reelestate.agent.state import (
     with_job,
 )
 from reelestate.agent.summaries import (
-    listing_summary,
     missing_labels,
     photos_summary,
     storyboard_event,
@@ -42,7 +43,8 @@ from reelestate.agent.summaries import (
 from reelestate.core.jobs import JobStatus
 from reelestate.core.styles import Style
 from reelestate.services import storyboard_flow as flow
-from reelestate.tools.listing import parse_listing, require_facts
+from reelestate.tools.listing import require_facts
+from reelestate.tools.listing_facts import merge_listing, read_back
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_ops import describe
 
@@ -72,20 +74,16 @@ async def analyse_photos(ctx: ToolContext, _: NoArgs) -> ToolOutcome:
 
 
 async def update_listing(ctx: ToolContext, args: UpdateListingArgs) -> ToolOutcome:
+    """Write the stated facts over the listing and say back, in one line, what it now holds."""
     current = listing_of(ctx.state)
-    data = listing_data(current)
-    changes = args.model_dump(exclude_none=True, exclude={"add_highlights", "remove_highlights"})
-    data.update(changes)
-    drop = {h.lower() for h in args.remove_highlights}
-    highlights = [h for h in current.highlights if h.lower() not in drop]
-    highlights += [
-        h for h in args.add_highlights if h.lower() not in {x.lower() for x in highlights}
-    ]
-    data["highlights"] = highlights
-    listing = parse_listing(data)
+    changes = args.model_dump(
+        mode="json", exclude_none=True, exclude={"add_highlights", "remove_highlights"}
+    )
+    listing = merge_listing(current, changes, args.add_highlights, args.remove_highlights)
     if listing == current:
         return ToolOutcome(text="The listing already says that; nothing changed.")
-    text = f"Listing: {listing_summary(listing)}."
+    text = read_back(listing)
+    ctx.emit(AssistantText(text=text))
     missing = missing_labels(listing)
     if missing:
         text += f" Still missing: {', '.join(missing)}."
@@ -93,6 +91,14 @@ async def update_listing(ctx: ToolContext, args: UpdateListingArgs) -> ToolOutco
         text=text,
         update={"listing": listing_data(listing), "script_stale": bool(ctx.state.get("script"))},
     )
+
+
+async def ask_user(ctx: ToolContext, args: AskUserArgs) -> ToolOutcome:
+    """One question about an unclear fact; the turn ends there and waits for the answer."""
+    turn = ctx.state.setdefault("turn", {})
+    turn["asked"] = True
+    ctx.emit(Question(text=args.question, missing=[], suggested_replies=[]))
+    return ToolOutcome(text=f"Asked: {args.question}", update={"turn": turn})
 
 
 async def write_script_tool(ctx: ToolContext, args: WriteScriptArgs) -> ToolOutcome:
@@ -272,4 +278,5 @@ HANDLERS: dict[str, Handler] = {
     "job_status": job_status,
     "list_versions": list_versions,
     "revert_version": revert_version,
+    "ask_user": ask_user,
 }

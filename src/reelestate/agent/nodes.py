@@ -285,7 +285,8 @@ class AgentNodes:
         }
 
     async def wrap_up(self, state: AgentState) -> dict[str, Any]:
-        if current_version(state) is None:
+        asked = (state.get("turn") or {}).get("asked", False)
+        if current_version(state) is None and not asked:
             question = self._question(state)
             if question is not None:
                 emit(question)

@@ -83,6 +83,8 @@ class TurnState(TypedDict, total=False):
     approval_asked: bool
     render_cancelled: bool
     """The person stopped a render: the turn ends without trying again."""
+    asked: bool
+    """The assistant asked about an unclear fact: the turn waits for the answer."""
 
 
 class AgentState(TypedDict, total=False):

@@ -27,27 +27,12 @@ CAN_DO = (
     '"go back to version 2", "approve"'
 )
 
+RENTAL_ANSWER = (
+    "This reads as a rental. I make videos of homes for sale, so I have not recorded it; "
+    "send the sale listing (price, beds, baths, area and address) to make one."
+)
 RENDER_CANCELLED = "Render cancelled. Your storyboard is kept; say 'render' to start it again."
 SKIPPED_AFTER_CANCEL = "Not done: the person cancelled the render, so this message stops here."
-
-
-def listing_summary(listing: Listing) -> str:
-    parts = []
-    if listing.beds is not None:
-        parts.append(f"{listing.beds} bed")
-    if listing.baths is not None:
-        parts.append(f"{listing.baths:g} bath")
-    if listing.price is not None:
-        parts.append(f"${listing.price:,}")
-    if listing.area_sqft is not None:
-        parts.append(f"{listing.area_sqft:,} sq ft")
-    if listing.address:
-        parts.append(", ".join(p for p in (listing.address, listing.city) if p))
-    elif listing.city:
-        parts.append(listing.city)
-    if listing.highlights:
-        parts.append("highlights: " + ", ".join(listing.highlights))
-    return "; ".join(parts) or "nothing yet"
 
 
 def missing_labels(listing: Listing) -> list[str]:

@@ -7,7 +7,7 @@ person typing the listing (CLI flags, a chat form, a JSON file).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -21,6 +21,12 @@ MIN_AREA_SQFT = 50
 MAX_AREA_SQFT = 200_000
 MAX_HIGHLIGHTS = 12
 MAX_HIGHLIGHT_CHARS = 80
+SQFT_PER_M2 = 10.7639
+PropertyType = Literal[
+    "house", "condo", "townhouse", "apartment", "multi_family", "land", "manufactured"
+]
+LotUnit = Literal["acres", "hectares", "sq ft", "m²"]
+ParkingKind = Literal["garage", "carport", "assigned", "driveway", "street"]
 REQUIRED_FOR_MAKE: tuple[str, ...] = ("address", "price", "beds", "baths", "area_sqft")
 FACT_LABELS: dict[str, str] = {
     "address": "address",
@@ -30,6 +36,12 @@ FACT_LABELS: dict[str, str] = {
     "area_sqft": "area (sq ft)",
     "city": "city",
     "zip_code": "zip code",
+    "unit": "unit",
+    "state": "state",
+    "lot_size": "lot size",
+    "year_built": "year built",
+    "property_type": "property type",
+    "parking": "parking",
 }
 _MONEY = re.compile(r"^\$?\s*(?P<num>-?[\d,]+(?:\.\d+)?)\s*(?P<unit>k|m|million)?$", re.IGNORECASE)
 _ZIP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$")
@@ -49,6 +61,18 @@ def parse_money(value: str) -> int:
     return round(amount)
 
 
+class Parking(BaseModel):
+    """Where cars go: "two-car garage" is a garage for 2; "carport" has no count."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ParkingKind
+    spaces: int | None = Field(default=None, ge=1, le=50)
+
+    def __str__(self) -> str:
+        return f"{self.spaces}-car {self.kind}" if self.spaces else self.kind
+
+
 class Listing(BaseModel):
     """What the agent told us about the property; every field is optional until `make`."""
 
@@ -57,16 +81,26 @@ class Listing(BaseModel):
     )
 
     address: str | None = Field(default=None, max_length=160)
+    """The street line ("77 Birch Ln"); the unit is kept apart."""
+    unit: str | None = Field(default=None, max_length=20)
     city: str | None = Field(default=None, max_length=80)
+    state: str | None = Field(default=None, max_length=30)
     zip_code: str | None = Field(default=None, alias="zip", max_length=10)
     price: int | None = None
     beds: int | None = None
     baths: float | None = None
     area_sqft: int | None = None
+    area_m2: float | None = Field(default=None, gt=0, le=20_000)
+    """The living area as given in square metres; `area_sqft` then holds it converted."""
+    lot_size: float | None = Field(default=None, gt=0, le=1_000_000)
+    lot_unit: LotUnit | None = None
+    year_built: int | None = Field(default=None, ge=1600, le=2100)
+    property_type: PropertyType | None = None
+    parking: Parking | None = None
     highlights: tuple[str, ...] = ()
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
-    @field_validator("address", "city")
+    @field_validator("address", "city", "state")
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         if value is not None and not value:

@@ -29,9 +29,13 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from reelestate.agent.action_args import openai_tool_specs
+from reelestate.agent.brains.base import turn_messages
+from reelestate.agent.brains.facts_llm import LanguageModelFactsReader
+from reelestate.agent.brains.rules import fact_calls
 from reelestate.agent.events import AssistantText, Emit
+from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import AgentState, analyses_of, listing_of
-from reelestate.agent.summaries import missing_labels
+from reelestate.agent.summaries import RENTAL_ANSWER, missing_labels
 from reelestate.core.errors import ProviderError
 from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
 from reelestate.prompts.agent import agent_system_prompt, as_user_data, context_block
@@ -115,35 +119,81 @@ def model_messages(
     return out
 
 
+def _chat_model(settings: Settings, *, streaming: bool) -> ChatOpenAI:
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=settings.openai_api_key or SecretStr("not-needed"),
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+        streaming=streaming,
+        temperature=0.2 if streaming else 0.0,
+        use_responses_api=False,
+    )
+
+
 class LanguageModelBrain:
+    """Tool calls from the model; a new message's listing facts are read first, by the model's
+    structured output checked by the rules (`LanguageModelFactsReader`), and recorded before
+    the model plans the rest of the turn."""
+
     name = "language-model"
 
     def __init__(
-        self, model: BaseChatModel, *, min_photos: int = MIN_PHOTOS, max_photos: int = MAX_PHOTOS
+        self,
+        model: BaseChatModel,
+        *,
+        facts_reader: LanguageModelFactsReader | None = None,
+        min_photos: int = MIN_PHOTOS,
+        max_photos: int = MAX_PHOTOS,
     ) -> None:
         self._model: Runnable[Any, BaseMessage] = model.bind_tools(openai_tool_specs())
+        self._facts = facts_reader or LanguageModelFactsReader(model)
         self._limits = {"min_photos": min_photos, "max_photos": max_photos}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LanguageModelBrain:
         return cls(
-            ChatOpenAI(
-                model=settings.llm_model,
-                api_key=settings.openai_api_key or SecretStr("not-needed"),
-                base_url=settings.openai_base_url,
-                timeout=settings.llm_timeout_s,
-                max_retries=0,
-                streaming=True,
-                temperature=0.2,
-                use_responses_api=False,
-            ),
+            _chat_model(settings, streaming=True),
+            facts_reader=LanguageModelFactsReader(_chat_model(settings, streaming=False)),
             min_photos=settings.min_photos,
             max_photos=settings.max_photos,
+        )
+
+    async def _facts_step(
+        self, state: AgentState, history: StoryboardHistory | None
+    ) -> AIMessage | None:
+        """The facts of a new message recorded (and one question asked) before the model plans;
+        None when the message states none, or they were recorded already this turn."""
+        text, results = turn_messages(list(state.get("messages") or []))
+        done = {r.name for r in results if r.name}
+        if "ask_user" in done:
+            return AIMessage(content="")
+        if results or not text.strip():
+            return None
+        understood = understand(text, history.current if history else None)
+        if [op for op in understood.ops if op.op not in {"set_style", "set_length"}]:
+            return None
+        reading = await self._facts.read(text)
+        if reading.facts.rental:
+            return AIMessage(content=RENTAL_ANSWER)
+        calls = fact_calls(reading, done, listing_of(state))
+        if not calls:
+            return None
+        return AIMessage(
+            content="",
+            tool_calls=[
+                tool_call(name=name, args=args, id=f"call_{uuid.uuid4().hex[:12]}")
+                for name, args in calls
+            ],
         )
 
     async def step(
         self, state: AgentState, emit: Emit, history: StoryboardHistory | None
     ) -> AIMessage:
+        recorded = await self._facts_step(state, history)
+        if recorded is not None:
+            return recorded
         message_id = f"msg_{uuid.uuid4().hex[:12]}"
         full: AIMessageChunk | None = None
         try:

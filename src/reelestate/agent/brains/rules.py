@@ -24,9 +24,10 @@ from reelestate.agent.state import (
     listing_of,
     preview_of,
 )
-from reelestate.agent.summaries import CAN_DO
+from reelestate.agent.summaries import CAN_DO, RENTAL_ANSWER
 from reelestate.core.settings import DEFAULT_AI_VIDEO_MODEL, MIN_PHOTOS
-from reelestate.tools.listing import missing_facts
+from reelestate.tools.listing import Listing, missing_facts
+from reelestate.tools.listing_facts import FactsReading, listing_updates
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MIN_TOTAL_SECONDS
 
@@ -42,11 +43,29 @@ def _call(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     }
 
 
-def _listing_args(facts: ExtractedFacts) -> dict[str, Any]:
-    args = dict(facts.updates)
-    if facts.highlights:
-        args["add_highlights"] = list(facts.highlights)
+def listing_args(reading: FactsReading) -> dict[str, Any]:
+    """The `update_listing` arguments for the facts a reading is sure of."""
+    args = listing_updates(reading.facts)
+    if reading.facts.highlights:
+        args["add_highlights"] = list(reading.facts.highlights)
     return args
+
+
+def fact_calls(reading: FactsReading, done: set[str], known: Listing) -> list[Call]:
+    """Record what the message states, then ask about what it left unclear (one question);
+    a "3/2" that may be a date is no question once the listing has its rooms."""
+    calls: list[Call] = []
+    if reading.facts.rental:
+        return calls
+    args = listing_args(reading)
+    if args and "update_listing" not in done:
+        calls.append(("update_listing", args))
+    unclear = reading.unclear
+    if unclear is not None and unclear.field == "beds" and None not in (known.beds, known.baths):
+        unclear = None
+    if unclear is not None and "ask_user" not in done:
+        calls.append(("ask_user", {"question": unclear.question}))
+    return calls
 
 
 class RuleBasedBrain:
@@ -90,8 +109,8 @@ class RuleBasedBrain:
         if len(analyses) < len(photos) and "analyse_photos" not in done:
             calls.append(("analyse_photos", {}))
         structural = [op for op in understood.ops if op.op not in {"set_style", "set_length"}]
-        if facts.any_fact and not structural and "update_listing" not in done:
-            calls.append(("update_listing", _listing_args(facts)))
+        if facts.any_fact and not structural:
+            calls += fact_calls(facts.reading, done, listing_of(state))
         return calls
 
     def _storyboard_calls(
@@ -124,7 +143,7 @@ class RuleBasedBrain:
         listing = listing_of(state)
         usable = [a for a in analyses_of(state) if a.usable]
         ready = not missing_facts(listing) and len(usable) >= self.min_photos
-        if not ready:
+        if not ready or "ask_user" in done or facts.facts.rental:
             return []
         wants_new = history is None and (facts.style or facts.length_seconds)
         if "write_script" not in done and (
@@ -161,7 +180,10 @@ class RuleBasedBrain:
         facts: ExtractedFacts,
     ) -> str:
         """What the tools reported this turn, then anything not understood."""
-        lines = [str(r.content) for r in results if r.name != "request_approval" and r.content]
+        said_already = {"request_approval", "update_listing", "ask_user"}
+        lines = [str(r.content) for r in results if r.name not in said_already and r.content]
+        if facts.facts.rental:
+            lines.append(RENTAL_ANSWER)
         lines += [f"I could not do that: {problem}." for problem in understood.problems]
         if understood.help:
             lines.append(f"You can say things like {CAN_DO}.")
@@ -173,7 +195,7 @@ class RuleBasedBrain:
             lines.append(f"Version {history.current.number} is already rendered.")  # type: ignore[union-attr]
         if understood.undo and history is not None and history.current.number == 1:
             lines.append("There is nothing to undo: this is the first version.")
-        if not lines and text.strip():
+        if not lines and text.strip() and not results:
             heard = not (understood.anything or not facts.empty)
             if heard or history is None:
                 lines.append(

@@ -1,8 +1,18 @@
-"""Listing facts as agents type them: "3bd/2ba", "$585k", "1,850 sq ft", "12 Oak St, Austin TX".
+"""Listing facts as agents write them, read without a language model.
 
-Each pattern consumes the span it matched, so a later pattern never reads the same digits
-twice ("1,850 sq ft" is an area, not a price). What is left after the facts, split at commas,
-becomes highlights ("new roof", "big backyard") when the message was about the listing.
+The message is read in a fixed order, each reader taking the words it used so no two read the
+same digits: rental cues, then year, lot, living area, rooms, address, price, property type
+and parking; what is left becomes highlights. A later message's fact replaces an earlier one
+("actually it's 4 beds"), and "not 5" clauses are dropped before reading.
+
+Libraries compared for this (each tried on the listing descriptions in tests/data/listings):
+pyap finds "12 Oak St, Austin TX 78701" but nothing at all once a unit is in the line
+("77 Birch Ln Unit 4, Medford OR 97501") and never a street without its city; price-parser
+returns the first number of a message (3 from "3bd/2ba ... $389k") and reads "$425k" as 425;
+text2num leaves small numbers ("five bedrooms") as words by design; number-parser turns
+"one-of-a-kind" into "1-of-a-kind", which would change the agent's highlight wording. None of
+them knows real-estate shorthand ("3/2", "4BR/2.5BA", "2 full 1 half", "0.25 acre lot"), so
+these are our own patterns, with number words read only where a count is expected.
 """
 
 from __future__ import annotations
@@ -12,71 +22,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reelestate.agent.rules.fact_address import read_address
+from reelestate.agent.rules.fact_highlights import read_highlights, standalone_highlights
+from reelestate.agent.rules.fact_kinds import read_parking, read_type
+from reelestate.agent.rules.fact_price import RENTAL, read_price
+from reelestate.agent.rules.fact_sizes import read_area, read_lot, read_rooms, read_year
+from reelestate.agent.rules.listing_text import MessageText
 from reelestate.core.styles import Style
+from reelestate.tools.listing_facts import FactsReading, StatedFacts
 
-_NUMBER_WORDS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-}
-_NUM_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s*-?\s*(?:bed|bath|br\b|ba\b))")
-_HALF = re.compile(
-    r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(?:and\s+a\s+half|½)\s+(?=bath)", re.IGNORECASE
-)
-_NOT_CLAUSE = re.compile(r"\bnot\s+\$?\d[\d,.]*\s*(?:k|m)?\b[^,;.]*", re.IGNORECASE)
-_STUDIO = re.compile(r"\bstudio\b", re.IGNORECASE)
-_BEDS = re.compile(
-    r"(?P<n>\d+)\s*-?\s*(?:bd|br|bds|bdrms?|beds?|bedrooms?)\b"
-    r"|\bbed(?:room)?s?\s*(?::|=|is|are)\s*(?P<m>\d+)\b",
-    re.IGNORECASE,
-)
-_BATHS = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?:ba|bth|baths?|bathrooms?)\b"
-    r"|\bbath(?:room)?s?\s*(?::|=|is|are)\s*(?P<m>\d+(?:\.\d+)?)\b",
-    re.IGNORECASE,
-)
-_AREA = re.compile(
-    r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<k>k)?\s*"
-    r"(?:sq\.?\s*f(?:ee)?t\.?|sqft|sq\.?\s*feet|square\s*f(?:ee|oo)t|sf\b|ft2|ft²)",
-    re.IGNORECASE,
-)
-_PRICE_UNIT = r"(?:k|m|mm|million|thousand)"
-_PRICES = (
-    re.compile(rf"\$\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>{_PRICE_UNIT})?\b", re.IGNORECASE),
-    re.compile(
-        r"\b(?:price[d]?|asking|listed|list\s+price|offered|sells?\s+for)\s*"
-        rf"(?:is|at|of|for|:|=)?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>{_PRICE_UNIT})?\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"\b(?P<n>\d{2,}[\d,]*(?:\.\d+)?)\s*(?P<u>k|thousand)\b(?!\s*(?:sq|square))"
-        r"|\b(?P<m>\d+(?:\.\d+)?)\s*(?P<v>m|mm|million)\b(?!\s*(?:sq|square))",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3}){1,2})\b(?P<u>)"),
-)
-_STREET_TYPES = (
-    r"St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Ct|Court|Way|Pl|Place|"
-    r"Ter|Terrace|Cir|Circle|Pkwy|Parkway|Hwy|Highway|Trl|Trail|Loop|Row|Sq|Square"
-)
-_STREET = re.compile(
-    rf"\b(?P<street>\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9'.\-]+\s+){{0,4}}?(?:{_STREET_TYPES})\b\.?"
-    r"(?:\s*(?:,\s*)?(?:Apt|Unit|Suite|#)\s*[\w\-]+)?)"
-    r"(?:\s*,\s*(?P<city>[A-Za-z][A-Za-z .'\-]{1,60}?)"
-    r"(?:\s*,?\s+(?P<state>[A-Z]{2}))?(?:\s+(?P<zip>\d{5})(?:-\d{4})?)?)?"
-    r"(?=\s*(?:,|;|\.|\n|$))",
-)
-_IN_CITY = re.compile(
-    r"\bin\s+(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})(?:,?\s+(?P<state>[A-Z]{2}))?\b"
-)
-_ZIP = re.compile(r"\bzip(?:\s*code)?\s*(?::|is)?\s*(?P<zip>\d{5})\b", re.IGNORECASE)
 _STYLE_WORDS: dict[str, Style] = {
     "cozy": "cozy",
     "cosy": "cozy",
@@ -110,148 +64,74 @@ _STYLE = re.compile(
 _LENGTH = re.compile(
     r"\b(?P<n>\d{1,3})\s*(?:s|sec|secs|seconds?)\b|\b(?P<min>one|a|1)\s+minute\b", re.IGNORECASE
 )
-_HIGHLIGHT_LEAD = re.compile(
-    r"\b(?:features?|featuring|highlights?|with|has|includes?|including|plus)\b\s*:?\s*",
-    re.IGNORECASE,
+_NOT_CLAUSE = re.compile(
+    r",?\s*\bnot\s+(?:the\s+)?\$?\d[\d,.]*\s*(?:k|m)?\b[^,;.\n]*", re.IGNORECASE
 )
-_EXPLICIT_LEAD = re.compile(r"\b(?:features?|featuring|highlights?|amenities)\b\s*:?\s*", re.I)
-_FILLER = re.compile(
-    r"^(?:hi|hello|hey|thanks|thank you|please|ok|okay|yes|no|sure|here|and|the|a|an|"
-    r"here are the photos|it is|it's|this is|listing|house|home|property|for sale|"
-    r"the house|the property|the listing|we have|i have)$",
-    re.IGNORECASE,
-)
-_COMMANDY = re.compile(
-    r"\b(?:actually|sorry|oops|correction|meant|wait|price|address|bed|beds|bath|baths|zip|city|"
-    r"video|photo|photos|picture|storyboard|render|approve|music|voice|caption|scene|"
-    r"make it|seconds?|undo|swap|move|remove|version|square|vertical|landscape)\b",
-    re.IGNORECASE,
-)
-MAX_HIGHLIGHT_WORDS = 8
+
+
+_ITS_A = re.compile(r"\b(?:it'?s|its|it\s+is|this\s+is)\s+(?:an?\s+)?", re.IGNORECASE)
+"""A message that only names the kind ("oh it's a condo") must say so of the listing."""
 
 
 class ExtractedFacts(BaseModel):
-    """What one message says about the listing; empty fields were not mentioned."""
+    """What one message says: the listing facts read from it, and the video's style and length."""
 
     model_config = ConfigDict(frozen=True)
 
-    updates: dict[str, Any] = {}
-    highlights: tuple[str, ...] = ()
+    reading: FactsReading = FactsReading()
     style: Style | None = None
     length_seconds: float | None = None
 
     @property
+    def facts(self) -> StatedFacts:
+        return self.reading.facts
+
+    @property
     def any_fact(self) -> bool:
-        return bool(self.updates or self.highlights)
+        return not self.facts.empty or self.reading.unclear is not None
 
     @property
     def empty(self) -> bool:
         return not (self.any_fact or self.style or self.length_seconds)
 
 
-def _money(number: str, unit: str | None) -> int:
-    amount = float(number.replace(",", ""))
-    match (unit or "").lower():
-        case "k" | "thousand":
-            amount *= 1_000
-        case "m" | "mm" | "million":
-            amount *= 1_000_000
-    return round(amount)
-
-
-class _Text:
-    """The message with consumed spans blanked, so patterns never share digits."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def take(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        match = pattern.search(self.text)
-        if match is not None:
-            start, end = match.span()
-            self.text = self.text[:start] + " ; " + self.text[end:]
-        return match
-
-    def take_all(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        found = []
-        while (match := self.take(pattern)) is not None:
-            found.append(match)
-        return found
-
-
-def _street_facts(rest: _Text, updates: dict[str, Any]) -> None:
-    street = rest.take(_STREET)
-    if street is not None:
-        updates["address"] = " ".join(street["street"].split()).rstrip(",")
-        if street["city"]:
-            city = " ".join(street["city"].split())
-            updates["city"] = f"{city}, {street['state']}" if street["state"] else city
-        if street["zip"]:
-            updates["zip_code"] = street["zip"]
-    elif (
-        address := re.search(r"\baddress\s*(?:is|:)\s*(?P<a>[^,;\n]+)", rest.text, re.I)
-    ) is not None:
-        updates["address"] = address["a"].strip()
-        rest.take(re.compile(re.escape(address.group(0))))
-    if "city" not in updates and (place := rest.take(_IN_CITY)) is not None:
-        updates["city"] = f"{place['city']}, {place['state']}" if place["state"] else place["city"]
-    if (zip_code := rest.take(_ZIP)) is not None:
-        updates["zip_code"] = zip_code["zip"]
-
-
-def _numbers(rest: _Text, updates: dict[str, Any]) -> None:
-    if (area := rest.take(_AREA)) is not None:
-        value = float(area["n"].replace(",", "")) * (1000 if area["k"] else 1)
-        updates["area_sqft"] = round(value)
-    beds = rest.take(_BEDS)
-    if beds is not None:
-        updates["beds"] = int(beds["n"] or beds["m"])
-    elif rest.take(_STUDIO) is not None:
-        updates["beds"] = 0
-    if (baths := rest.take(_BATHS)) is not None:
-        updates["baths"] = float(baths["n"] or baths["m"])
-    for pattern in _PRICES:
-        if (price := rest.take(pattern)) is not None:
-            groups = price.groupdict()
-            number, unit = (
-                (groups.get("m"), groups.get("v"))
-                if groups.get("m")
-                else (groups["n"], groups["u"])
-            )
-            updates["price"] = _money(number or "0", unit)
-            break
-
-
-def _leftover_highlights(text: str, *, listing_message: bool) -> list[str]:
-    """Comma-separated phrases no fact pattern used, in a message about the listing."""
-    lead = _EXPLICIT_LEAD.search(text)
-    if not listing_message:
-        if lead is None:
-            return []
-        text = text[lead.end() :]
-    items: list[str] = []
-    for part in re.split(r"[,;\n]|\band\b|\.(?:\s|$)", text):
-        words = " ".join(part.split()).strip(" .!-:")
-        words = (
-            _HIGHLIGHT_LEAD.sub("", words, count=1).strip()
-            if _HIGHLIGHT_LEAD.match(words)
-            else words
-        )
-        if not words or _FILLER.match(words) or _COMMANDY.search(words):
-            continue
-        words = re.sub(r"^(?:a|an|the)\s+", "", words, flags=re.IGNORECASE)
-        if re.search(r"[A-Za-z]{3}", words) and len(words.split()) <= MAX_HIGHLIGHT_WORDS:
-            items.append(words)
-    return items
+def read_listing_text(text: str) -> FactsReading:
+    """The listing facts one message states, and the one question to ask when a fact is unclear."""
+    rest = MessageText(_NOT_CLAUSE.sub(" ; ", text))
+    out: dict[str, Any] = {}
+    rental = RENTAL.search(rest.text) is not None
+    read_year(rest, out)
+    read_lot(rest, out)
+    read_area(rest, out)
+    unclear = read_rooms(rest, out)
+    address = read_address(rest)
+    price = read_price(rest)
+    if price.price is not None:
+        out["price"] = price.price
+    unclear = unclear or price.unclear
+    lot_only = "lot_size" in out and "price" in out and not {"beds", "baths", "area"} & out.keys()
+    kind = read_type(rest, lot_only=lot_only)
+    parking = read_parking(rest.text)
+    if parking is not None and "parking" not in out:
+        out["parking"] = parking
+    highlights = read_highlights(rest.text)
+    if not (out or address or unclear):
+        highlights = standalone_highlights(text, highlights)
+        if not _ITS_A.search(text):
+            kind = None
+    facts = StatedFacts(
+        address=address,
+        property_type=kind,
+        highlights=highlights,
+        rental=rental or price.per_period,
+        **out,
+    )
+    return FactsReading(facts=facts, unclear=unclear)
 
 
 def extract_facts(text: str) -> ExtractedFacts:
     """The listing facts, style and length a message states; nothing is guessed."""
-    prepared = _HALF.sub(lambda m: f"{_NUMBER_WORDS.get(m.group(1).lower(), m.group(1))}.5 ", text)
-    prepared = _NUM_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], prepared)
-    prepared = _NOT_CLAUSE.sub(" ; ", prepared)
-    rest = _Text(prepared)
-    updates: dict[str, Any] = {}
+    rest = MessageText(text)
     style_match = rest.take(_STYLE)
     style = None
     if style_match is not None:
@@ -259,9 +139,4 @@ def extract_facts(text: str) -> ExtractedFacts:
     length = None
     if (length_match := rest.take(_LENGTH)) is not None:
         length = 60.0 if length_match["min"] else float(length_match["n"])
-    _numbers(rest, updates)
-    _street_facts(rest, updates)
-    highlights = _leftover_highlights(rest.text, listing_message=bool(updates))
-    return ExtractedFacts(
-        updates=updates, highlights=tuple(highlights), style=style, length_seconds=length
-    )
+    return ExtractedFacts(reading=read_listing_text(rest.text), style=style, length_seconds=length)

@@ -1,0 +1,179 @@
+"""Rooms, living area, lot and year as agents write them.
+
+"3bd/2ba", "4BR/2.5BA", "3/2" (and "3/2/2" with a two-car garage), "five bedrooms",
+"2 full and 1 half baths" (2.5), "studio" (0 beds); "1,650 sq ft", "1650 sf", "150 m²";
+a lot kept apart from the living area ("0.25 acre lot", "lot 6,000 sq ft", "on 2 acres");
+"built in 1998", "Year Built: 2001", "c. 1890".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reelestate.agent.rules.listing_text import COUNT, MessageText, count_value, decimal
+from reelestate.tools.listing import Parking
+from reelestate.tools.listing_facts import Unclear
+
+_I = re.IGNORECASE
+_NUM = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
+_BED_WORD = r"(?:bedrooms?|beds?|bdrms?|bdr|bds|bd|brs|br)\b"
+_BATH_WORD = r"(?:bathrooms?|baths?|bth|ba)\b"
+_HALF_WORDS = {"half": 0.5, "quarter": 0.25}
+
+_FULL_HALF = re.compile(
+    rf"\b(?P<full>{COUNT})\s+full(?:\s+{_BATH_WORD})?\s*(?:,|and|\+|&)?\s*"
+    rf"(?P<half>{COUNT})\s+half(?:\s*-?\s*{_BATH_WORD})?",
+    _I,
+)
+_AND_A_HALF = re.compile(
+    rf"\b(?P<n>{COUNT})\s+(?:and\s+a\s+half|½)\s*-?\s*{_BATH_WORD}",
+    _I,
+)
+_PAIR = re.compile(
+    rf"\b(?P<beds>{COUNT})\s*-?\s*{_BED_WORD}\s*(?:/|\|)\s*(?P<baths>\d+(?:\.\d)?)\s*-?\s*"
+    rf"{_BATH_WORD}",
+    _I,
+)
+_SLASH = re.compile(
+    r"(?<![\d/.$])\b(?P<beds>[1-9])\s*/\s*(?P<baths>[1-9](?:\.5)?)(?:\s*/\s*(?P<cars>[1-9]))?"
+    r"\b(?![\d/]|\s*(?:am|pm)\b)",
+    _I,
+)
+_DATE_CUE = re.compile(
+    r"\b(?:open\s+house|showings?|on|sat(?:urday)?|sun(?:day)?|mon(?:day)?|tue(?:sday)?|"
+    r"wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|available|starting|from|until|by|date)\W*$",
+    _I,
+)
+_EACH = re.compile(r"\beach\W*$", _I)
+_BEDS = re.compile(
+    rf"\b(?P<n>{COUNT})[ \t]*-?[ \t]*{_BED_WORD}"
+    rf"|\b(?:bed(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}})\b",
+    _I,
+)
+_BATHS = re.compile(
+    rf"(?<![\d.])(?P<n>\d{{1,2}}(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*(?:full\s+)?{_BATH_WORD}"
+    rf"|\b(?:bath(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}}(?:\.\d)?)\b",
+    _I,
+)
+_PER_UNIT = re.compile(
+    rf"\b(?:each(?:\s+(?:side|unit))?|per\s+(?:side|unit))\W+{COUNT}[ \t]*-?[ \t]*{_BED_WORD}"
+    rf"(?:\W+(?:\d+(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*{_BATH_WORD})?",
+    _I,
+)
+_STUDIO = re.compile(r"\bstudio\b", _I)
+_SQFT = r"(?:sq\.?\s*f(?:ee)?t\.?|sqft|sq\.?\s*feet|square\s*f(?:ee|oo)t|sf\b|ft2|ft²)"
+_SQM = r"(?:m²|m2\b|sq\.?\s*m\b|sqm\b|square\s*met(?:er|re)s?)"
+_ACRES = r"(?:acres?|ac\b\.?)"
+_LOT_NUMBER_FIRST = re.compile(
+    rf"(?<![\w.,])(?P<n>{_NUM}|half|quarter)[\s-]*(?P<u>{_ACRES}|hectares?|ha\b)"
+    r"(?:\s*-?\s*(?:building\s+|corner\s+|wooded\s+)?lot)?"
+    rf"|(?<![\w.,])(?P<m>{_NUM})\s*(?P<v>{_SQFT}|{_SQM})\s*-?\s*lot\b",
+    _I,
+)
+_LOT_LABEL = re.compile(
+    rf"\blot(?:\s+size)?\s*(?::|is|of)?\s*(?P<n>{_NUM})\s*(?P<u>{_SQFT}|{_SQM}|{_ACRES})",
+    _I,
+)
+_AREA = re.compile(
+    rf"(?<![\w.,])(?P<n>{_NUM})[ \t]*(?P<k>k)?[ \t]*(?P<u>{_SQFT}|{_SQM})"
+    rf"|\b(?:sq\.?\s*ft|square\s+feet|living\s+area)\s*(?::|is|=)\s*(?P<m>{_NUM})",
+    _I,
+)
+_YEAR = re.compile(
+    r"\b(?:(?:was\s+)?built(?:\s+in)?|year\s+built(?:\s+is)?|year\s+it\s+was\s+built\s+is|"
+    r"c\.|circa|new\s+construction)\s*[:!,]?\s*(?:in\s+)?(?P<y>(?:1[6-9]|20)\d\d)\b",
+    _I,
+)
+
+
+def _lot_unit(unit: str) -> str:
+    unit = unit.lower()
+    if unit.startswith("ac"):
+        return "acres"
+    if unit.startswith(("hect", "ha")):
+        return "hectares"
+    return "m²" if re.fullmatch(_SQM, unit, _I) else "sq ft"
+
+
+def read_lot(rest: MessageText, out: dict[str, Any]) -> None:
+    match = rest.take(_LOT_LABEL) or rest.take(_LOT_NUMBER_FIRST)
+    if match is None:
+        return
+    groups = match.groupdict()
+    number, unit = (groups["m"], groups["v"]) if groups.get("m") else (groups["n"], groups["u"])
+    value = _HALF_WORDS.get(number.lower()) or decimal(number)
+    if value > 0:
+        out["lot_size"] = value
+        out["lot_unit"] = _lot_unit(unit)
+
+
+def read_area(rest: MessageText, out: dict[str, Any]) -> None:
+    """The first living area in a plausible range; a number out of range is left alone."""
+    for match in rest.find_all(_AREA):
+        if match["m"]:
+            value, unit = decimal(match["m"]), "sq ft"
+        else:
+            value = decimal(match["n"]) * (1000 if match["k"] else 1)
+            unit = "m²" if re.fullmatch(_SQM, match["u"], _I) else "sq ft"
+        low, high = (100, 200_000) if unit == "sq ft" else (10, 20_000)
+        if low <= value <= high:
+            rest.blank(*match.span())
+            out["area"], out["area_unit"] = value, unit
+            return
+
+
+def read_year(rest: MessageText, out: dict[str, Any]) -> None:
+    if (match := rest.take(_YEAR)) is not None:
+        out["year_built"] = int(match["y"])
+
+
+def _bare_pair(rest: MessageText, out: dict[str, Any], stated: bool) -> Unclear | None:
+    """'3/2' is 3 beds 2 baths, unless it reads as a date ("open house 3/2")."""
+    for match in rest.find_all(_SLASH):
+        before = rest.text[max(0, match.start() - 24) : match.start()]
+        if _EACH.search(before):
+            rest.blank(*match.span())
+            continue
+        if _DATE_CUE.search(before):
+            if stated:
+                continue
+            beds, baths = match["beds"], match["baths"]
+            return Unclear(
+                field="beds",
+                question=f'Is "{beds}/{baths}" {beds} bedrooms and {baths} bathrooms, or a '
+                "date? Tell me the bedrooms and bathrooms.",
+            )
+        if stated:
+            continue
+        rest.blank(*match.span())
+        out["beds"], out["baths"] = int(match["beds"]), float(match["baths"])
+        if match["cars"]:
+            out["parking"] = Parking(kind="garage", spaces=int(match["cars"]))
+        return None
+    return None
+
+
+def _skip_per_unit_counts(rest: MessageText) -> None:
+    """'each side 2 bed 1 bath' in a duplex counts one unit, not the listing: not read."""
+    rest.take_all(_PER_UNIT)
+
+
+def read_rooms(rest: MessageText, out: dict[str, Any]) -> Unclear | None:
+    _skip_per_unit_counts(rest)
+    if (pair := rest.take(_PAIR)) is not None:
+        out["beds"], out["baths"] = count_value(pair["beds"]), float(pair["baths"])
+    if (full_half := rest.take(_FULL_HALF)) is not None:
+        out["baths"] = count_value(full_half["full"]) + 0.5 * count_value(full_half["half"])
+    elif (half := rest.take(_AND_A_HALF)) is not None:
+        out["baths"] = count_value(half["n"]) + 0.5
+    if "beds" not in out and (beds := rest.take(_BEDS)) is not None:
+        out["beds"] = count_value(beds["n"] or beds["m"])
+    if "baths" not in out and (baths := rest.take(_BATHS)) is not None:
+        text = baths["n"] or baths["m"]
+        out["baths"] = float(text) if re.fullmatch(r"[\d.]+", text) else count_value(text)
+    unclear = _bare_pair(rest, out, stated="beds" in out or "baths" in out)
+    if "beds" not in out and unclear is None and (studio := rest.find_all(_STUDIO)):
+        out["beds"] = 0
+        rest.blank(*studio[0].span())
+    return unclear
