@@ -126,6 +126,7 @@ def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[s
         "focal": shot.focal,
         "fit": shot.fit,
         "span": shot.end_frame - shot.visible_start,
+        "path": [shot.path_start - shot.visible_start, shot.path_end - shot.visible_start],
     }
     if shot.clip is not None:
         ident["clip"] = file_digest(shot.clip, memo)
