@@ -109,7 +109,9 @@ LOGO_SIZE = {"9:16": (0.62, 0.038), "4:5": (0.5, 0.06), "1:1": (0.5, 0.07), "16:
 def logo_rect(aspect: Aspect, width: int, height: int) -> Rect:
     safe = safe_rect(aspect, width, height)
     fw, fh = LOGO_SIZE[aspect]
-    return Rect(x=safe.x, y=safe.y, w=min(safe.w, round(width * fw)), h=round(height * fh))
+    # Overlays sit on even pixels: round inwards so the logo never leaves the safe area.
+    x, y = safe.x + safe.x % 2, safe.y + safe.y % 2
+    return Rect(x=x, y=y, w=min(safe.right - x, round(width * fw)), h=round(height * fh))
 
 
 def title_rect(aspect: Aspect, width: int, height: int) -> Rect:
