@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reelestate.render.spec import parse_spec
 from reelestate.render.timeline import INTRO_SECONDS, OUTRO_SECONDS, build_timeline
 
@@ -43,7 +45,7 @@ def test_the_cold_open_and_the_first_scene_share_one_camera_path() -> None:
     assert intro.progress(intro.start_frame) == 0.0
     assert first.progress(first.end_frame - 1) == 1.0
     step = first.progress(first.start_frame) - intro.progress(intro.end_frame - 1)
-    assert step == intro.progress(1) - intro.progress(0)
+    assert step == pytest.approx(intro.progress(1) - intro.progress(0))
 
 
 def test_unbranded_cut_has_no_outro_and_cards_can_be_off() -> None:
