@@ -127,8 +127,10 @@ def test_second_render_reuses_every_clip_and_one_change_renders_few(tmp_path: Pa
     changed = render_video(
         spec.model_copy(update={"scenes": scenes}), tmp_path / "c", cache_dir=tmp_path / "cache"
     )
-    assert changed.segments_rendered == 1
-    assert changed.segments_reused == first.segments_rendered - 1
+    # The title is on the framed scene's top panel, under the street it shares with the scene
+    # before, which now holds the street into it instead of fading it: two clips, no more.
+    assert changed.segments_rendered == 2
+    assert changed.segments_reused == first.segments_rendered - 2
 
 
 def test_a_rerender_reuses_the_measured_soundtrack(

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reelestate.render.spec import parse_spec
 from reelestate.render.timeline import INTRO_SECONDS, OUTRO_SECONDS, build_timeline
 
@@ -32,9 +34,18 @@ def test_frame_ranges_tile_the_video_exactly() -> None:
 
 def test_progress_runs_from_first_visible_to_last_frame() -> None:
     tl = build_timeline(parse_spec(_spec()))
-    shot = tl.shots[1]
+    shot = tl.shots[2]
     assert shot.progress(shot.visible_start) == 0.0
     assert shot.progress(shot.end_frame - 1) == 1.0
+
+
+def test_the_cold_open_and_the_first_scene_share_one_camera_path() -> None:
+    tl = build_timeline(parse_spec(_spec()))
+    intro, first = tl.shots[0], tl.shots[1]
+    assert intro.progress(intro.start_frame) == 0.0
+    assert first.progress(first.end_frame - 1) == 1.0
+    step = first.progress(first.start_frame) - intro.progress(intro.end_frame - 1)
+    assert step == pytest.approx(intro.progress(1) - intro.progress(0))
 
 
 def test_unbranded_cut_has_no_outro_and_cards_can_be_off() -> None:

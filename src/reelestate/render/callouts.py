@@ -35,26 +35,26 @@ class Callout:
     """Seconds after the shot appears at which this piece starts to come in."""
 
 
-def _rgba(colour: str, alpha: int = 255) -> RGBA:
+def rgba(colour: str, alpha: int = 255) -> RGBA:
     r, g, b = hex_to_rgb(colour)
     return r, g, b, alpha
 
 
-_PROBE = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+PROBE = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
 
 
-def _fitted(text: str, size: int, max_width: int) -> ImageFont.FreeTypeFont:
+def fitted_font(text: str, size: int, max_width: int) -> ImageFont.FreeTypeFont:
     font = pil_font(size, text=text)
-    while size > 10 and _PROBE.textlength(text, font=font) > max_width:
+    while size > 10 and PROBE.textlength(text, font=font) > max_width:
         size = int(size * 0.92)
         font = pil_font(size, text=text)
     return font
 
 
-def _pill(text: str, font: ImageFont.FreeTypeFont, fill: RGBA, colour: RGBA) -> Image.Image:
+def pill_image(text: str, font: ImageFont.FreeTypeFont, fill: RGBA, colour: RGBA) -> Image.Image:
     size = round(font.size)
     pad_x, h = round(size * 0.55), round(size * 1.55)
-    w = round(_PROBE.textlength(text, font=font)) + 2 * pad_x
+    w = round(PROBE.textlength(text, font=font)) + 2 * pad_x
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=h // 4, fill=fill)
@@ -62,11 +62,13 @@ def _pill(text: str, font: ImageFont.FreeTypeFont, fill: RGBA, colour: RGBA) -> 
     return img
 
 
-def _line(text: str, font: ImageFont.FreeTypeFont, colour: RGBA, *, outline: bool) -> Image.Image:
+def text_image(
+    text: str, font: ImageFont.FreeTypeFont, colour: RGBA, *, outline: bool
+) -> Image.Image:
     """Text with a soft dark outline when it sits on a photo, so it reads on any background."""
     size = round(font.size)
     stroke = max(2, size // 12) if outline else 0
-    w = round(_PROBE.textlength(text, font=font)) + 2 * stroke + 4
+    w = round(PROBE.textlength(text, font=font)) + 2 * stroke + 4
     h = round(size * 1.3) + 2 * stroke
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     ImageDraw.Draw(img).text(
@@ -81,7 +83,7 @@ def _line(text: str, font: ImageFont.FreeTypeFont, colour: RGBA, *, outline: boo
     return img
 
 
-def _centred(img: Image.Image, area: Rect, y: int) -> Overlay:
+def centred_overlay(img: Image.Image, area: Rect, y: int) -> Overlay:
     return Overlay.from_image(img, area.x + (area.w - img.width) // 2, y)
 
 
@@ -110,9 +112,9 @@ def stat_callouts(
     chips_h = round(rect.h * 0.4)
     if facts.price is not None:
         price = format_price(facts.price, facts.currency)
-        font = _fitted(price, round(rect.h * 0.3), rect.w - round(rect.h * 0.4))
-        pill = _pill(price, font, _rgba(brand.accent_color, 245), _rgba(brand.primary_color))
-        result.append(Callout(_centred(pill, rect, rect.y), 0.25))
+        font = fitted_font(price, round(rect.h * 0.3), rect.w - round(rect.h * 0.4))
+        pill = pill_image(price, font, rgba(brand.accent_color, 245), rgba(brand.primary_color))
+        result.append(Callout(centred_overlay(pill, rect, rect.y), 0.25))
     items = stat_items(facts)
     if not items:
         return result
@@ -121,7 +123,7 @@ def stat_callouts(
     while True:
         fonts = [pil_font(size, text=t) for t in items]
         chips = [
-            _pill(t, f, _rgba(brand.primary_color, 230), _rgba(brand.text_color))
+            pill_image(t, f, rgba(brand.primary_color, 230), rgba(brand.text_color))
             for t, f in zip(items, fonts, strict=True)
         ]
         total = sum(c.width for c in chips) + gap * (len(chips) - 1)
@@ -137,12 +139,12 @@ def stat_callouts(
     return result
 
 
-def _wrapped(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+def wrapped_lines(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
-        if line and _PROBE.textlength(candidate, font=font) > max_width:
+        if line and PROBE.textlength(candidate, font=font) > max_width:
             lines.append(line)
             line = word
         else:
@@ -168,7 +170,7 @@ def cold_open(
         size = round(title_size(aspect, width, height) * 1.05)
         while True:
             font = pil_font(size, text=headline)
-            lines = _wrapped(headline.upper(), font, rect.w - size // 4)
+            lines = wrapped_lines(headline.upper(), font, rect.w - size // 4)
             block = round(size * 1.2) * len(lines)
             fits = len(lines) <= 2 and block <= rect.h - price_h
             if fits or size <= 12:
@@ -176,16 +178,16 @@ def cold_open(
             size = int(size * 0.92)
         y = rect.y + (rect.h - price_h - block)
         for i, text in enumerate(lines[:2]):
-            font = _fitted(text, size, rect.w - size // 4)
-            img = _line(text, font, _rgba(brand.text_color), outline=True)
-            result.append(Callout(_centred(img, rect, y), 0.1 + i * STAGGER_SECONDS))
+            font = fitted_font(text, size, rect.w - size // 4)
+            img = text_image(text, font, rgba(brand.text_color), outline=True)
+            result.append(Callout(centred_overlay(img, rect, y), 0.1 + i * STAGGER_SECONDS))
             y += round(size * 1.2)
     if facts is not None and facts.price is not None:
         price = format_price(facts.price, facts.currency)
-        font = _fitted(price, round(price_h * 0.55), rect.w - price_h)
-        pill = _pill(price, font, _rgba(brand.accent_color, 245), _rgba(brand.primary_color))
+        font = fitted_font(price, round(price_h * 0.55), rect.w - price_h)
+        pill = pill_image(price, font, rgba(brand.accent_color, 245), rgba(brand.primary_color))
         delay = result[-1].delay + STAGGER_SECONDS * 1.5 if result else 0.2
-        result.append(Callout(_centred(pill, rect, rect.bottom - pill.height), delay))
+        result.append(Callout(centred_overlay(pill, rect, rect.bottom - pill.height), delay))
     return result
 
 
@@ -206,13 +208,13 @@ def closing_call(aspect: Aspect, width: int, height: int, brand: BrandKit) -> li
     ]
     for text, size, colour in lines:
         if text:
-            font = _fitted(text, size, area.w - size // 4)
-            rows.append(_line(text, font, _rgba(colour), outline=False))
+            font = fitted_font(text, size, area.w - size // 4)
+            rows.append(text_image(text, font, rgba(colour), outline=False))
     gap = round(unit * 0.35)
     total = sum(r.height for r in rows) + gap * (len(rows) - 1)
     y = area.y + max(0, (area.h - total) // 2)
     result: list[Callout] = []
     for i, row in enumerate(rows):
-        result.append(Callout(_centred(row, area, y), 0.05 + i * STAGGER_SECONDS))
+        result.append(Callout(centred_overlay(row, area, y), 0.05 + i * STAGGER_SECONDS))
         y += row.height + gap
     return result

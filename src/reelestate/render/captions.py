@@ -14,6 +14,8 @@ from reelestate.providers.tts.base import WordTiming
 from reelestate.render.colour import hex_to_rgb
 
 WORD_JOINER = "\u2060"
+CueStyle = Literal["Narration", "Title", "Panel"]
+"""`Panel`: narration on a framed photo's lower panel, larger and anchored at its top."""
 MAX_WORDS_PER_CUE = 7
 PAUSE_BREAK_SECONDS = 0.5
 
@@ -25,7 +27,7 @@ class Cue:
     words: tuple[WordTiming, ...]
     start: float
     end: float
-    style: Literal["Narration", "Title"] = "Narration"
+    style: CueStyle = "Narration"
 
     @property
     def text(self) -> str:
@@ -44,6 +46,10 @@ class CaptionLayout:
     margin_h: int
     narration_margin_v: int
     title_margin_v: int
+    panel_size: int
+    """Narration on a framed photo's lower panel (0: no panel in this aspect)."""
+    panel_margin_v: int
+    """Where panel captions start, from the frame's top."""
     highlight: str
     text: str
     max_chars: int
@@ -124,6 +130,12 @@ def ass_header(layout: CaptionLayout) -> str:
         f"-1,0,0,0,100,100,0,0,1,{outline},{max(1, outline // 2)},8,"
         f"{layout.margin_h},{layout.margin_h},{layout.title_margin_v},1"
     )
+    panel = (
+        f"Style: Panel,{layout.font_family},{max(1, layout.panel_size)},"
+        f"{_ass_colour(layout.highlight)},{_ass_colour(layout.text)},&H00000000,&H96000000,"
+        f"-1,0,0,0,100,100,0,0,1,{outline},0,8,"
+        f"{layout.margin_h},{layout.margin_h},{layout.panel_margin_v},1"
+    )
     return "\n".join(
         [
             "[Script Info]",
@@ -138,6 +150,7 @@ def ass_header(layout: CaptionLayout) -> str:
             fmt,
             narration,
             title,
+            panel,
             "",
             "[Events]",
             "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
@@ -158,10 +171,18 @@ def _karaoke_text(cue: Cue, line_start: float, line_end: float) -> str:
     return "".join(parts)
 
 
-def ass_events(cues: list[Cue], *, window: tuple[float, float] | None = None) -> str:
-    """Dialogue lines for `cues`, cut to `window` (start, end) and shifted to start at 0."""
+def ass_events(
+    cues: list[Cue],
+    *,
+    window: tuple[float, float] | None = None,
+    origin: float | None = None,
+    panel: bool = False,
+) -> str:
+    """Dialogue lines for `cues`, cut to `window` (start, end) and shifted so that `origin`
+    (by default the window's start) is 0; with `panel`, narration takes the `Panel` style."""
     lines = []
     t0, t1 = window if window is not None else (0.0, float("inf"))
+    zero = t0 if origin is None else origin
     for cue in cues:
         start, end = max(cue.start, t0), min(cue.end, t1)
         if end - start < 0.005:
@@ -171,15 +192,18 @@ def ass_events(cues: list[Cue], *, window: tuple[float, float] | None = None) ->
         else:
             shifted = Cue(
                 words=tuple(
-                    WordTiming(word=w.word, start=max(0.0, w.start - t0), end=max(0.0, w.end - t0))
+                    WordTiming(
+                        word=w.word, start=max(0.0, w.start - zero), end=max(0.0, w.end - zero)
+                    )
                     for w in cue.words
                 ),
-                start=start - t0,
-                end=end - t0,
+                start=start - zero,
+                end=end - zero,
             )
-            text = _karaoke_text(shifted, start - t0, end - t0)
+            text = _karaoke_text(shifted, start - zero, end - zero)
+        style = "Panel" if panel and cue.style == "Narration" else cue.style
         lines.append(
-            f"Dialogue: 0,{_ass_time(start - t0)},{_ass_time(end - t0)},{cue.style},,0,0,0,,{text}"
+            f"Dialogue: 0,{_ass_time(start - zero)},{_ass_time(end - zero)},{style},,0,0,0,,{text}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -20,8 +20,7 @@ from reelestate.core.errors import (
     PhotoError,
 )
 from reelestate.core.imaging import load_photo
-from reelestate.providers.tts.base import TextToSpeech, WordTiming
-from reelestate.render.callouts import closing_call, cold_open, stat_callouts
+from reelestate.providers.tts.base import TextToSpeech
 from reelestate.render.captions import (
     CaptionLayout,
     Cue,
@@ -35,12 +34,7 @@ from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.fonts import DEFAULT_FAMILY, FONT_SUFFIXES, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import caption_layout
-from reelestate.render.overlays import (
-    blend_overlay,
-    disclosure_overlay,
-    load_logo,
-    logo_overlay,
-)
+from reelestate.render.overlays import blend_overlay, load_logo
 from reelestate.render.progress import ProgressHandler, ProgressReporter, RenderProgress
 from reelestate.render.publish import publish
 from reelestate.render.result import RenderResult
@@ -52,6 +46,7 @@ from reelestate.render.segments import (
     draw_frame,
     segment_key,
 )
+from reelestate.render.shot_text import paged_shots, render_size, shot_overlays, title_cues
 from reelestate.render.soundtrack import prepare_soundtrack
 from reelestate.render.spec import RenderSpec
 from reelestate.render.timeline import Shot, Timeline, build_timeline
@@ -59,12 +54,15 @@ from reelestate.render.timeline import Shot, Timeline, build_timeline
 __all__ = ["RenderProgress", "RenderResult", "render_video"]
 
 
-def check_inputs(spec: RenderSpec) -> None:
-    """Decode every photo and the logo before any work; report every bad one at once."""
+def check_inputs(spec: RenderSpec) -> dict[Path, tuple[int, int]]:
+    """Decode every photo and the logo before any work; report every bad one at once.
+
+    Returns the size each photo's shots will work from, which decides their layout."""
     problems: list[PhotoError] = []
+    sizes: dict[Path, tuple[int, int]] = {}
     for path in dict.fromkeys(s.photo for s in spec.scenes):
         try:
-            load_photo(path, max_side=512)
+            sizes[path] = render_size(load_photo(path, max_side=512), spec)
         except PhotoError as exc:
             problems.append(exc)
     if problems:
@@ -75,45 +73,7 @@ def check_inputs(spec: RenderSpec) -> None:
         raise PhotoError(f"{len(problems)} photos cannot be used: {names}", hint=first.hint)
     if spec.brand.logo is not None and not spec.flags.unbranded:
         load_logo(spec.brand.logo)
-
-
-def _title_cues(timeline: Timeline) -> list[Cue]:
-    cues = []
-    for shot in timeline.shots:
-        if shot.caption:
-            start = timeline.seconds(shot.start_frame) + 0.2
-            end = timeline.seconds(shot.end_frame - shot.transition_frames) - 0.1
-            if end > start:
-                word = WordTiming(word=shot.caption, start=start, end=end)
-                cues.append(Cue(words=(word,), start=start, end=end, style="Title"))
-    return cues
-
-
-def _shot_overlays(spec: RenderSpec, timeline: Timeline) -> dict[int, list[ShotOverlay]]:
-    """What is drawn over each shot: the logo, the stat callouts, the cold open, the outro."""
-    w, h = spec.size
-    branded = not spec.flags.unbranded
-    logo = logo_overlay(spec.aspect, w, h, spec.brand) if branded else None
-    stats = stat_callouts(spec.aspect, w, h, spec.facts, spec.brand) if spec.facts else []
-    disclosure = disclosure_overlay(spec.aspect, w, h) if spec.flags.ai_disclosure else None
-    result: dict[int, list[ShotOverlay]] = {}
-    for shot in timeline.shots:
-        items: list[ShotOverlay] = []
-        if shot.kind in ("photo", "intro") and logo is not None:
-            items.append(ShotOverlay(logo, fade=False))
-        if shot.kind == "intro":
-            opening = cold_open(spec.aspect, w, h, spec.facts, spec.title, spec.brand)
-            items.extend(ShotOverlay(c.overlay, fade=True, delay=c.delay) for c in opening)
-        elif shot.kind == "outro":
-            closing = closing_call(spec.aspect, w, h, spec.brand)
-            items.extend(ShotOverlay(c.overlay, fade=False, delay=c.delay) for c in closing)
-        else:
-            if shot.overlay == "lower_third":
-                items.extend(ShotOverlay(c.overlay, fade=True, delay=c.delay) for c in stats)
-            if shot.ai_generated and disclosure is not None:
-                items.append(ShotOverlay(disclosure, fade=False))
-        result[shot.index] = items
-    return result
+    return sizes
 
 
 def _fonts_dir(spec: RenderSpec, work: Path) -> tuple[Path, str | None]:
@@ -162,12 +122,18 @@ def _render_clips(
     cues: list[Cue],
     layout: CaptionLayout,
     overlays: dict[int, list[ShotOverlay]],
+    paged: set[int],
     renderer: SegmentRenderer,
     clips_dir: Path,
     work: Path,
     progress: ProgressReporter,
 ) -> _Clips:
     """One clip per shot; shots without a cached clip are encoded in consecutive runs."""
+
+    def events(shot: Shot, origin: float) -> str:
+        window = (timeline.seconds(shot.start_frame), timeline.seconds(shot.end_frame))
+        return ass_events(cues, window=window, origin=origin, panel=shot.index in paged)
+
     memo: dict[Path, str] = {}
     result = _Clips(paths=[], rendered=0, reused=0)
     runs: list[list[ShotJob]] = []
@@ -176,9 +142,8 @@ def _render_clips(
     for i, shot in enumerate(timeline.shots):
         nxt = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
         next_overlays = overlays[nxt.index] if nxt else []
-        window = (timeline.seconds(shot.start_frame), timeline.seconds(shot.end_frame))
-        events = ass_events(cues, window=window)
-        ass_text = ass_header(layout) + events if events else None
+        own = events(shot, timeline.seconds(shot.start_frame))
+        ass_text = ass_header(layout) + own if own else None
         key = segment_key(shot, nxt, spec, overlays[shot.index], next_overlays, ass_text, memo)
         clip = clips_dir / f"{key}.mp4"
         result.paths.append(clip)
@@ -195,11 +160,11 @@ def _render_clips(
         previous_missing = True
     for run in runs:
         start = timeline.seconds(run[0].shot.start_frame)
-        events = ass_events(cues, window=(start, timeline.seconds(run[-1].shot.end_frame)))
+        text = "".join(events(job.shot, start) for job in run)
         ass_path = None
-        if events:
+        if text:
             ass_path = work / f"run-{run[0].shot.index:03d}.ass"
-            ass_path.write_text(ass_header(layout) + events, encoding="utf-8")
+            ass_path.write_text(ass_header(layout) + text, encoding="utf-8")
         renderer.render_run(run, ass_path, work, progress.frames)
         result.rendered += len(run)
     return result
@@ -238,7 +203,8 @@ def render_video(
     timeline = build_timeline(spec)
     progress = ProgressReporter(on_progress, timeline.total_frames)
     progress.stage("prepare")
-    check_inputs(spec)
+    sizes = check_inputs(spec)
+    paged = paged_shots(spec, timeline, sizes)
     watch.lap("prepare")
     sound = prepare_soundtrack(spec, timeline, cache, progress, tts, cancel)
     watch.lap("voice_and_music")
@@ -250,16 +216,17 @@ def render_video(
         narration_cues = build_cues(
             sound.words, offset=sound.voice_start, max_chars=layout.max_chars
         )
-        title_cues = _title_cues(timeline)
-        overlays = _shot_overlays(spec, timeline)
+        titles = title_cues(timeline, paged)
+        overlays = shot_overlays(spec, timeline, paged)
         loader = SourceLoader(spec, (w, h))
         try:
             clips = _render_clips(
                 spec,
                 timeline,
-                cues=[*narration_cues, *title_cues] if spec.flags.captions else [],
+                cues=[*narration_cues, *titles] if spec.flags.captions else [],
                 layout=layout,
                 overlays=overlays,
+                paged=paged,
                 renderer=SegmentRenderer(
                     spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel
                 ),
@@ -276,7 +243,7 @@ def render_video(
                 clips=clips.paths,
                 sound=sound,
                 mixed=mixed,
-                srt_text=srt_document(narration_cues or title_cues),
+                srt_text=srt_document(narration_cues or titles),
                 thumbnail=lambda path: _write_thumbnail(spec, timeline, loader, overlays, path),
                 work=work,
                 out_dir=out_dir,

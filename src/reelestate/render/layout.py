@@ -8,6 +8,10 @@ landscape players cover much less, so their margins are small.
 Vertically, from the top of the safe area: the logo, the scene title, then (above the
 captions) the stat callouts and the cold open's headline, then the narration captions on the
 safe area's bottom edge.
+
+A framed photo in a vertical reel leaves panels above and below it; `panels` lays them out as
+a page: the logo and the listing's headline above the photo, the facts strip (price, rooms,
+area) and large captions below it, all inside the safe area, none on the photo.
 """
 
 from __future__ import annotations
@@ -98,14 +102,16 @@ def captions_rect(aspect: Aspect, width: int, height: int) -> Rect:
     return Rect(x=area.x, y=area.bottom - pad - h, w=area.w, h=h)
 
 
+LOGO_SIZE = {"9:16": (0.62, 0.038), "4:5": (0.5, 0.06), "1:1": (0.5, 0.07), "16:9": (0.32, 0.08)}
+"""The logo's box as fractions of the frame's width and height: big enough to read on a phone."""
+
+
 def logo_rect(aspect: Aspect, width: int, height: int) -> Rect:
     safe = safe_rect(aspect, width, height)
-    return Rect(
-        x=safe.x,
-        y=safe.y,
-        w=round(width * 0.30),
-        h=round(height * (0.05 if aspect == "9:16" else 0.08)),
-    )
+    fw, fh = LOGO_SIZE[aspect]
+    # Overlays sit on even pixels: round inwards so the logo never leaves the safe area.
+    x, y = safe.x + safe.x % 2, safe.y + safe.y % 2
+    return Rect(x=x, y=y, w=min(safe.right - x, round(width * fw)), h=round(height * fh))
 
 
 def title_rect(aspect: Aspect, width: int, height: int) -> Rect:
@@ -125,8 +131,63 @@ def stats_rect(aspect: Aspect, width: int, height: int) -> Rect:
     return Rect(x=area.x, y=bottom - h, w=area.w, h=h)
 
 
+PANEL_ASPECTS: tuple[Aspect, ...] = ("9:16",)
+"""Aspects tall enough to lay a framed photo out as a page with text panels around it."""
+PANEL_CAPTION_SIZE = 0.056
+"""Captions on a panel: this fraction of the frame's height (the libass size, one line's height)."""
+PANEL_HEADLINE_HEIGHT = 0.095
+"""The top panel's text block (kicker and headline) as a fraction of the frame's height."""
+PANEL_FACTS_HEIGHT = 0.044
+"""The facts strip's height as a fraction of the frame's height."""
+PANEL_GAP = 0.013
+"""Space between the panels' rows and the photo, as a fraction of the frame's height."""
+
+
+@dataclass(frozen=True)
+class Panels:
+    """A framed photo's page in a vertical reel: where each piece of text and the photo go."""
+
+    headline: Rect
+    """The kicker and the headline, under the logo."""
+    photo: Rect
+    """The tallest the photo's band may be; the photo is cropped to it when taller."""
+    facts: Rect
+    """The facts strip: the price and the rooms and area, on chips in one row."""
+    captions: Rect
+    """Narration captions, anchored at the top, at most `CAPTION_LINES` lines."""
+    caption_size: int
+
+
+def panels(aspect: Aspect, width: int, height: int) -> Panels | None:
+    """The page around a framed photo, or None where the panels are too short for text."""
+    if aspect not in PANEL_ASPECTS:
+        return None
+    area = centred_rect(aspect, width, height)
+    logo = logo_rect(aspect, width, height)
+    gap = round(height * PANEL_GAP)
+    headline = Rect(area.x, logo.bottom + gap, area.w, round(height * PANEL_HEADLINE_HEIGHT))
+    size = round(height * PANEL_CAPTION_SIZE)
+    captions_h = round(size * 1.12 * CAPTION_LINES)
+    captions = Rect(area.x, area.bottom - captions_h, area.w, captions_h)
+    facts_h = round(height * PANEL_FACTS_HEIGHT)
+    facts = Rect(area.x, captions.y - gap - facts_h, area.w, facts_h)
+    top = _even(headline.bottom + gap)
+    bottom = _even(facts.y - gap)
+    photo = Rect(0, top, width, bottom - top)
+    return Panels(headline=headline, photo=photo, facts=facts, captions=captions, caption_size=size)
+
+
 def framed_box(aspect: Aspect, width: int, height: int, photo_w: int, photo_h: int) -> Rect:
-    """Where a framed photo sits: whole, across the frame's width (or height), on the panels."""
+    """Where a framed photo sits: whole, across the frame's width (or height), on the panels.
+
+    In a vertical reel the photo spans the width in the band between the text panels, cropped
+    to the band when it is taller (the camera then moves over the photo inside the band).
+    """
+    page = panels(aspect, width, height)
+    if page is not None and photo_w >= photo_h:
+        h = min(page.photo.h, _even(photo_h * width / photo_w))
+        y = _even(page.photo.y + (page.photo.h - h) / 2)
+        return Rect(x=0, y=y, w=width, h=h)
     contain = min(width / photo_w, height / photo_h)
     w = min(width, max(2, _even(photo_w * contain)))
     h = min(height, max(2, _even(photo_h * contain)))
@@ -141,7 +202,8 @@ def caption_layout(
     area = centred_rect(aspect, width, height)
     captions = captions_rect(aspect, width, height)
     title = title_rect(aspect, width, height)
-    chars = {"9:16": 20, "4:5": 24, "1:1": 24, "16:9": 36}[aspect]
+    chars = {"9:16": 28, "4:5": 24, "1:1": 24, "16:9": 36}[aspect]
+    page = panels(aspect, width, height)
     return CaptionLayout(
         width=width,
         height=height,
@@ -151,6 +213,8 @@ def caption_layout(
         margin_h=area.x,
         narration_margin_v=height - captions.bottom,
         title_margin_v=title.y,
+        panel_size=page.caption_size if page else 0,
+        panel_margin_v=page.captions.y if page else 0,
         highlight=brand.accent_color,
         text=brand.text_color,
         max_chars=chars,

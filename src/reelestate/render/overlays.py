@@ -155,7 +155,15 @@ def _pill(text: str, rect: Rect, fill: str, colour: str, *, anchor_right: bool) 
     w, h = text_w + 2 * pad, round(font.size * 1.6)
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
-    draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=h // 2, fill=_rgba(fill, 200))
+    # A faint rim in the text's colour keeps the pill's shape on a panel of its own colour.
+    rim = max(1, h // 28)
+    draw.rounded_rectangle(
+        (0, 0, w - 1, h - 1),
+        radius=h // 2,
+        fill=_rgba(fill, 200),
+        outline=_rgba(colour, 90),
+        width=rim,
+    )
     draw.text((w // 2, h // 2), text, font=font, fill=_rgba(colour), anchor="mm")
     x = rect.x + rect.w - w if anchor_right else rect.x
     return Overlay.from_image(img, x, rect.y)

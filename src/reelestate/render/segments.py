@@ -126,6 +126,7 @@ def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[s
         "focal": shot.focal,
         "fit": shot.fit,
         "span": shot.end_frame - shot.visible_start,
+        "path": [shot.path_start - shot.visible_start, shot.path_end - shot.visible_start],
     }
     if shot.clip is not None:
         ident["clip"] = file_digest(shot.clip, memo)
@@ -168,7 +169,10 @@ def segment_key(
         if next_shot and shot.transition_frames
         else None,
         "overlays": [o.identity for o in overlays],
-        "next_overlays": [o.identity for o in next_overlays] if shot.transition_frames else [],
+        # Only what the blend into the next shot uses of its overlays: which, and when they enter.
+        "next_overlays": [[o.overlay.key, o.delay] for o in next_overlays]
+        if shot.transition_frames
+        else [],
         "ass": ass_text,
     }
     blob = json.dumps(payload, sort_keys=True, default=str).encode()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from reelestate.render.layout import PANEL_ASPECTS
 from reelestate.render.spec import ASPECT_SIZES, Aspect, FitMode, Motion, MotionKind
 
 MAX_FILL_UPSCALE = 1.5
@@ -78,3 +79,19 @@ def choose_layout(
     kind = _long_side_pan(photo_w, photo_h, aspect, motion, focal)
     moved = motion if kind == motion.kind else motion.model_copy(update={"kind": kind})
     return ShotLayout(kind="fill", motion=moved, upscale=upscale)
+
+
+def on_page(
+    photo_w: int,
+    photo_h: int,
+    aspect: Aspect,
+    motion: Motion,
+    *,
+    focal: tuple[float, float] = (0.5, 0.5),
+    fit: FitMode = "auto",
+) -> bool:
+    """Whether the photo is framed in a band between text panels (`layout.panels`): its text
+    then goes on the panels, not on the photo."""
+    if aspect not in PANEL_ASPECTS or photo_w < photo_h:
+        return False
+    return choose_layout(photo_w, photo_h, aspect, motion, focal=focal, fit=fit).kind == "framed"

@@ -18,8 +18,10 @@ INTRO_SECONDS = 2.5
 OUTRO_SECONDS = 3.0
 """The closing card: the call to action, the agent's name and phone, the brokerage."""
 CARD_TRANSITION = Transition(kind="crossfade", duration=0.5)
+CUT = Transition(kind="cut", duration=0.0)
 CARD_MOTION = Motion(kind="zoom_in", strength=0.04, easing="linear")
 INTRO_MOTION = Motion(kind="zoom_in", strength=0.06, easing="linear")
+"""The cold open's own move, used only when the first scene is a generated clip."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class Shot:
     """First frame in which the shot is seen: earlier than `start_frame` when it fades in."""
     transition_frames: int
     """Frames at the end of this shot blended into the next one (0 for a cut or the last shot)."""
+    path_start: int
+    path_end: int
+    """The frames the camera path spans: the shot's own, or the cold open's and the first
+    scene's together, so the camera keeps moving across the cut between them."""
 
     @property
     def frames(self) -> int:
@@ -49,8 +55,8 @@ class Shot:
 
     def progress(self, frame: int) -> float:
         """Where the camera is (0..1) at a global frame number."""
-        span = max(1, self.end_frame - 1 - self.visible_start)
-        return (frame - self.visible_start) / span
+        span = max(1, self.path_end - 1 - self.path_start)
+        return (frame - self.path_start) / span
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,17 @@ class _Planned:
     scene: Scene | None = None
 
 
+def continuous_open(spec: RenderSpec) -> bool:
+    """Whether the cold open and the first scene are one camera move over the hero photo, cut
+    together; a generated first clip instead crossfades from the cold open's own move."""
+    return spec.brand.intro_card and spec.scenes[0].clip is None
+
+
 def _plan(spec: RenderSpec) -> list[_Planned]:
     plan: list[_Planned] = []
     if spec.brand.intro_card:
-        plan.append(_Planned("intro", INTRO_SECONDS, CARD_TRANSITION))
+        into = CUT if continuous_open(spec) else CARD_TRANSITION
+        plan.append(_Planned("intro", INTRO_SECONDS, into))
     plan.extend(_Planned("photo", s.duration, s.transition, s) for s in spec.scenes)
     if spec.brand.outro_card and not spec.flags.unbranded:
         plan.append(_Planned("outro", OUTRO_SECONDS, CARD_TRANSITION))
@@ -103,6 +116,7 @@ def build_timeline(spec: RenderSpec) -> Timeline:
     bounds.append(round(elapsed * fps))
     shots: list[Shot] = []
     previous_overlap = 0
+    joined = continuous_open(spec)
     for i, item in enumerate(plan):
         start, end = bounds[i], bounds[i + 1]
         is_last = i == len(plan) - 1
@@ -114,15 +128,21 @@ def build_timeline(spec: RenderSpec) -> Timeline:
                 (bounds[i + 2] - end) // 2,
             )
         scene = item.scene
-        # The cold open shows the hero photo: the first scene's, with its own slow reveal.
+        # The cold open shows the hero photo: the first scene's, and with a continuous open its
+        # camera move too, begun earlier and spanning both shots.
         photo_scene = spec.scenes[0] if item.kind == "intro" else scene
+        motion = scene.motion if scene else _card_motion(item.kind)
+        path = (start - previous_overlap, end)
+        if joined and i < 2:
+            motion = spec.scenes[0].motion
+            path = (bounds[0], bounds[2])
         shots.append(
             Shot(
                 index=i,
                 kind=item.kind,
                 photo=photo_scene.photo if photo_scene else None,
                 clip=scene.clip if scene else None,
-                motion=scene.motion if scene else _card_motion(item.kind),
+                motion=motion,
                 focal=(photo_scene.focal_point.x, photo_scene.focal_point.y)
                 if photo_scene and photo_scene.focal_point
                 else (0.5, 0.5),
@@ -135,6 +155,8 @@ def build_timeline(spec: RenderSpec) -> Timeline:
                 end_frame=end,
                 visible_start=start - previous_overlap,
                 transition_frames=overlap,
+                path_start=path[0],
+                path_end=path[1],
             )
         )
         previous_overlap = overlap
