@@ -51,19 +51,25 @@ def fit_temperature(logits: FloatArray, labels: IntArray) -> float:
     return round(best_t, 4)
 
 
-def choose_threshold(probs: FloatArray, labels: IntArray, *, target_precision: float) -> float:
-    """The confidence cut under which a photo is `unsure`: the fewest unsure at the target.
+def choose_threshold(
+    probs: FloatArray, labels: IntArray, *, target_precision: float, min_unsure: float
+) -> float:
+    """The confidence cut under which a photo is `unsure`.
 
-    The lowest cut whose kept validation photos reach `target_precision`. The target sits
-    above the product's promise (99 %) so that the new errors of unseen houses have room.
+    The lowest cut whose kept validation photos reach `target_precision` (the fewest unsure
+    at that precision), raised to mark at least `min_unsure` of them. The floor is the margin:
+    validation holds only a few errors, mostly at low confidence, while unseen houses bring
+    new ones higher up the ranking (without it, a run here kept 98.7% precision on test).
     """
     confidence = probs.max(axis=1)
     correct = probs.argmax(axis=1) == labels
+    floor = float(np.quantile(confidence, min_unsure))
+    cut = 1.0
     for candidate in np.unique(confidence):
-        kept = confidence >= candidate
-        if correct[kept].mean() >= target_precision:
-            return math.floor(float(candidate) * 1e6) / 1e6
-    return 1.0
+        if correct[confidence >= candidate].mean() >= target_precision:
+            cut = float(candidate)
+            break
+    return math.floor(max(cut, floor) * 1e6) / 1e6
 
 
 def figures(probs: FloatArray, labels: IntArray, unsure_below: float, classes: int) -> Figures:
@@ -109,6 +115,7 @@ def resplit_check(
     rounds: int,
     seed: int,
     target_precision: float,
+    min_unsure: float,
     max_unsure: float,
     min_precision: float,
 ) -> Resplits:
@@ -131,6 +138,7 @@ def resplit_check(
             calibrated_probabilities(logits[calibrate], temperature),
             labels[calibrate],
             target_precision=target_precision,
+            min_unsure=min_unsure,
         )
         measured = figures(
             calibrated_probabilities(logits[~calibrate], temperature),
