@@ -62,8 +62,7 @@ $(TRAIN_STAMP): pyproject.toml
 train-rooms: $(TRAIN_STAMP)
 	nice -n 10 $(BIN)/python -m training.rooms.train_rooms \
 		--data $(ROOMS_DATA) --out src/reelestate/providers/vision/models \
-		--fixtures tests/fixtures/rooms --seed 20240611 --cross-check-seed 7 \
-		--epochs 6 --threads 2
+		--fixtures tests/fixtures/rooms --seed 20240611 --epochs 5 --threads 2
 
 # Re-pin the room classifier's golden outputs (after a retrain or a deliberate library change).
 .PHONY: rooms-golden
