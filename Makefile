@@ -74,7 +74,7 @@ clean:
 TRAIN_VENV := .venv-train
 TRAIN_BIN := $(TRAIN_VENV)/bin
 TRAIN_STAMP := $(TRAIN_VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
-ROOMS_DATA ?= ../shared/data/houses-dev
+ROOMS_DATA ?= ../shared/data/houses-dev ../shared/data/houses-more
 
 $(TRAIN_STAMP): pyproject.toml $(LOCK)
 	@test -x $(TRAIN_BIN)/python || $(PYTHON) -m venv $(TRAIN_VENV)
@@ -85,4 +85,9 @@ $(TRAIN_STAMP): pyproject.toml $(LOCK)
 train-rooms: $(TRAIN_STAMP)
 	nice -n 10 $(TRAIN_BIN)/python -m training.rooms.train_rooms \
 		--data $(ROOMS_DATA) --out src/reelestate/providers/vision/models \
-		--seed 20240611 --epochs 12
+		--fixtures tests/fixtures/rooms --seed 20240611 --epochs 5 --threads 2
+
+# Re-pin the room classifier's golden outputs (after a retrain or a deliberate library change).
+.PHONY: rooms-golden
+rooms-golden: install
+	$(BIN)/python -m training.rooms.golden

@@ -70,15 +70,20 @@ def quantize_int8(
 
 
 def _accuracy(
-    model: Path, photos: list[np.ndarray], labels: np.ndarray, info: RoomModelInfo, work: Path
-) -> float:  # type: ignore[type-arg]
+    model: Path,
+    photos: list[np.ndarray],  # type: ignore[type-arg]
+    labels: np.ndarray,  # type: ignore[type-arg]
+    info: RoomModelInfo,
+    work: Path,
+    threads: int,
+) -> float:
     folder = work / model.stem
     folder.mkdir(exist_ok=True)
     shutil.copy(model, folder / "rooms.onnx")
     (folder / MODEL_INFO_FILE).write_text(
         info.model_copy(update={"model_file": "rooms.onnx"}).model_dump_json()
     )
-    logits = RoomClassifier(folder, threads=1).logits(photos)
+    logits = RoomClassifier(folder, threads=threads).logits(photos)
     return float((logits.argmax(axis=1) == labels).mean())
 
 
@@ -88,9 +93,10 @@ def choose_model(
     photos: list[np.ndarray],
     labels: np.ndarray,
     info: RoomModelInfo,
-    work: Path,  # type: ignore[type-arg]
+    work: Path,
+    threads: int,
 ) -> Path:
-    full = _accuracy(fp32, photos, labels, info, work)
-    small = _accuracy(int8, photos, labels, info, work)
+    full = _accuracy(fp32, photos, labels, info, work, threads)
+    small = _accuracy(int8, photos, labels, info, work, threads)
     print(f"validation accuracy: fp32 {full:.4f}, int8 {small:.4f}", flush=True)
     return int8 if small >= full - MAX_INT8_ACCURACY_LOSS else fp32

@@ -67,12 +67,22 @@ class Tail(nn.Module):
 
 
 class RoomNet(nn.Module):
-    """The whole classifier, as exported to ONNX: image in, room logits out."""
+    """The whole classifier, as exported to ONNX: image in, room logits out.
 
-    def __init__(self, trunk: Trunk, tail: Tail) -> None:
+    With `flip_average` the graph also runs the mirror image and returns the mean of the two
+    logit rows: a room is the same room mirrored, and the average is steadier near the
+    threshold than either view alone.
+    """
+
+    def __init__(self, trunk: Trunk, tail: Tail, *, flip_average: bool) -> None:
         super().__init__()
         self.trunk = trunk
         self.tail = tail
+        self.flip_average = flip_average
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.tail(self.trunk(x))
+        if not self.flip_average:
+            return self.tail(self.trunk(x))
+        both = torch.cat([x, torch.flip(x, dims=[3])])
+        logits = self.tail(self.trunk(both))
+        return logits.reshape(2, -1, logits.shape[-1]).mean(dim=0)

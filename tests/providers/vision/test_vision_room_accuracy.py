@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.core.imaging import load_photo
-from reelestate.providers.vision.quality import ANALYSIS_SIDE
+from reelestate.providers.vision.room_input import load_room_photo
 from reelestate.providers.vision.rooms import RoomClassifier, default_model_dir
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "rooms"
@@ -25,7 +24,7 @@ def metrics() -> dict[str, dict[str, float]]:
 @pytest.fixture(scope="module")
 def predictions() -> list[tuple[str, str, float]]:
     paths = sorted(FIXTURES.glob("*.jpg"))
-    photos = [load_photo(p, max_side=ANALYSIS_SIDE, min_short_side=1).rgb for p in paths]
+    photos = [load_room_photo(p) for p in paths]
     found = RoomClassifier().predict(photos)
     truth = [LABELS[p.stem.split("_", 1)[1]] for p in paths]
     return [(t, f.room, f.confidence) for t, f in zip(truth, found, strict=True)]
@@ -44,10 +43,7 @@ def test_top1_accuracy_on_unseen_houses_meets_the_card(
 ) -> None:
     model = RoomClassifier()
     probabilities = model.logits(
-        [
-            load_photo(p, max_side=ANALYSIS_SIDE, min_short_side=1).rgb
-            for p in sorted(FIXTURES.glob("*.jpg"))
-        ]
+        [load_room_photo(p) for p in sorted(FIXTURES.glob("*.jpg"))]
     ).argmax(axis=1)
     truth = [t for t, _, _ in predictions]
     top1 = sum(model.info.labels[i] == t for i, t in zip(probabilities, truth, strict=True)) / len(

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from reelestate.core.errors import ConfigurationError
 from reelestate.core.imaging import RGBArray
 from reelestate.providers.vision.base import RoomType
+from reelestate.providers.vision.room_input import model_input
 
 MODEL_INFO_FILE = "rooms.json"
 _BATCH = 16
@@ -40,6 +40,11 @@ class RoomModelInfo(BaseModel):
     input_side: int
     mean: list[float]
     std: list[float]
+    channel_order: Literal["RGB"] = "RGB"
+    resize: Literal["area"] = "area"
+    """Preprocessing as `room_input` does it: a model made otherwise fails to load."""
+    flip_averaged: bool = False
+    """The exported graph averages the logits of the photo and its mirror image."""
     temperature: float
     unsure_below: float
     """Calibrated confidence under which the room is reported as `unsure`."""
@@ -59,12 +64,11 @@ def default_model_dir() -> Path:
 
 
 def preprocess(rgb: RGBArray, info: RoomModelInfo) -> npt.NDArray[np.float32]:
-    """One photo as the model's CHW float input: the whole frame squeezed to a square."""
-    side = info.input_side
-    square = cv2.resize(rgb, (side, side), interpolation=cv2.INTER_AREA).astype(np.float32)
-    mean = np.asarray(info.mean, dtype=np.float32)
-    std = np.asarray(info.std, dtype=np.float32)
-    return np.ascontiguousarray(((square - mean) / std).transpose(2, 0, 1))
+    """One RGB photo as the model's CHW float input: the whole frame squeezed to a square.
+
+    Training, calibration, export and the product all go through this one function.
+    """
+    return model_input(rgb, side=info.input_side, mean=info.mean, std=info.std)
 
 
 def calibrated_probabilities(
