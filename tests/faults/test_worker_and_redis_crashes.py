@@ -20,6 +20,7 @@ from reelestate.storage.repositories.credits import CreditsRepository
 from reelestate.workers.arq_worker import ArqJobWorker
 from reelestate.workers.dispatch import dispatch_job
 from reelestate.workers.execute import JobEnv
+from reelestate.workers.render_video import OUTPUT_FILES
 from reelestate.workers.service import JobsService, open_env, open_jobs_service
 from tests.storage.factories import new_org
 from tests.support.services import RedisServer
@@ -118,7 +119,9 @@ async def test_a_worker_killed_mid_render_is_replaced_and_the_job_finishes_once(
     assert (balance.available, balance.reserved) == (40, 0)
     prefix = (done.outputs or {})["video"]["key"].rsplit("/", 1)[0]
     rendered = env.blobs.list(ctx, f"org/{ctx.org_id}/renders/")
-    assert len(rendered) == 4 and all(b.key.startswith(prefix) for b in rendered)
+    # Every output file once, plus the render's own spec (`render.json`): one attempt's worth.
+    assert len(rendered) == len(OUTPUT_FILES) + 1
+    assert all(b.key.startswith(prefix) for b in rendered)
     types = [e.type async for e in service.follow(ctx, job.id)]
     assert types.count("worker_lost") == 1 and types[-1] == "succeeded"
 
