@@ -20,7 +20,9 @@ _NAMES = (
     "Boulevard|Court|Place|Terrace|Circle|Parkway|Highway|Trail|Loop|Row|Square|Run|Path|Crest|"
     "Point|Pointe|Bend|Hollow|Green|Commons|Center|Centre|Trafficway|Pike|Alley|Walk|Crossing|"
     "Ridge|Cove|Landing|Close|Mews|Heights|Grove|View|Park|Glen|Knoll|Hill|Chase|Pass|Trace|Vale|"
-    "Meadow|Meadows|Manor|Gate|Harbor|Cv|Pt|Xing"
+    "Meadow|Meadows|Manor|Gate|Harbor|Cv|Pt|Xing|Bluff|Bluffs|Branch|Canyon|Causeway|Cliffs|"
+    "Crescent|Cres|Dale|Estates|Expressway|Expy|Gardens|Gdns|Glade|Haven|Hts|Isle|Junction|"
+    "Overlook|Oval|Plaza|Plz|Ramble|Shoals|Spur|Summit|Turnpike|Tpke|Wynd|Bypass|Rdg|Terr"
 )
 _STREET_WORDS = "|".join(
     [*{v for w in _ABBREVIATIONS.split("|") for v in (w, w.upper(), w.lower())}]
@@ -55,6 +57,7 @@ _STREET = re.compile(
     r"(?<![\w$#,.])(?P<street>\d{1,6}[A-Za-z]?\s+"
     r"(?:(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\.?\s+)?"
     r"(?:(?:(?:County|State|Farm|Ranch|US)\s+)?(?:Road|Rd|Route|Rte|Highway|Hwy)\s+\d+[A-Z]?\b"
+    r"|(?:FM|RM|CR|SR|RR|US)[\s-]?\d+[A-Z]?\b"
     rf"|(?:{_WORD}\s+){{0,3}}(?:{_STREET_WORDS})\b\.?"
     r"|(?:Rue|Via|Calle|Camino|Vista|Paseo|Avenida|Corte)\s+[A-Z][\w'’\-]*"
     r"(?:\s+(?:[A-Z][\w'’\-]*|del|de|la|las|los|du|des)){0,3}?"
@@ -88,6 +91,31 @@ _NOT_CITY = re.compile(
 )
 
 
+_UNIT_BEFORE = re.compile(
+    r"(?<!\w)(?:(?i:suite|ste\.?|unit|apt\.?|apartment|penthouse)\s*#?\s*|#\s*)"
+    r"(?P<unit>[A-Z0-9][\w-]{0,5})\s*[-–—,:]?\s*$"
+    r"|(?<![\w-])(?P<first>\d{1,5})-$"
+)
+"""A unit written before the street: 'Suite 1205 - 88 Harbour St', 'Apt 4F, 245 W 107th St',
+Canadian '1205-88 Harbour St'; '312-314 Maple St' (a higher number) is a range of numbers."""
+
+
+def _unit_before(rest: MessageText, start: int, line: str) -> tuple[str | None, str]:
+    """The unit written before the street, if any, and the street line (a number range kept)."""
+    before = rest.text[max(0, start - 24) : start]
+    match = _UNIT_BEFORE.search(before)
+    if match is None or re.search(r"(?i:mls)\W*$", before[: match.start()]):
+        return None, line
+    if match["unit"]:
+        rest.blank(start - len(before) + match.start(), start)
+        return match["unit"], line
+    first, number = match["first"], line.split(maxsplit=1)[0]
+    rest.blank(start - len(before) + match.start(), start)
+    if number.isdigit() and len(first) == len(number) and int(first) < int(number):
+        return None, f"{first}-{line}"
+    return first, line
+
+
 def _state(text: str | None) -> str | None:
     if not text:
         return None
@@ -117,6 +145,8 @@ def read_address(rest: MessageText) -> StatedAddress | None:
             city, state, zip_code = place["city"], _state(groups.get("state")), groups.get("zip")
             rest.blank(end + place.start("city"), end + place.end())
             break
+    if unit is None:
+        unit, line = _unit_before(rest, street.start(), line)
     if unit is None and (only := rest.take(_UNIT_ONLY)) is not None:
         unit = only["unit"]
     return StatedAddress(street=line, unit=unit, city=city, state=state, zip_code=zip_code)

@@ -42,7 +42,10 @@ _TYPES: tuple[tuple[PropertyType, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:single[\s-]family(?:\s+home)?|SFH|SFR|ranch(?:\s+home)?|colonial|"
             r"(?<!open\s)(?<!carriage\s)(?<!pool\s)(?<!guest\s)(?<!boat\s)(?<!coach\s)"
-            r"(?<!tree\s)(?<!club\s)(?<!play\s)(?<!green\s)(?<!ware)(?<!bath)house|"
+            r"(?<!tree\s)(?<!club\s)(?<!play\s)(?<!green\s)(?<!sugar\s)(?<!bunk\s)"
+            r"(?<!hen\s)(?<!smoke\s)(?<!pump\s)(?<!spring\s)(?<!ice\s)(?<!wash\s)"
+            r"(?<!summer\s)(?<!school\s)(?<!gate\s)(?<!-)(?<!ware)(?<!bath)house|"
+            r"rambler|a-frame|chalet|shotgun|"
             r"craftsman|bungalow|cottage|cape(?:\s+cod)?|tudor|victorian|farmhouse|cabin|"
             r"log\s+home|split[\s-]level|two[\s-]story|one[\s-]story)\b",
             _I,
@@ -60,7 +63,9 @@ _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
     (
         "garage",
         re.compile(
-            rf"\b(?P<n>{COUNT})[\s-]*car\b(?:\s+\w+){{0,2}}?\s+garage\b"
+            rf"\b(?P<n>{COUNT})[\s-]*(?:car|stall|bay)\b(?:\s+\w+){{0,2}}?\s+garage\b"
+            r"|\b(?P<d>double|triple)(?:[\s-]+(?:attached|detached|oversized|heated|tandem|car))*"
+            r"[\s-]+garage\b"
             rf"|\b(?P<m>{COUNT})\s+garage\s+(?:spaces?|stalls?|bays?)\b"
             r"|\b(?:garage\s+parking(?:\s+(?P<one>space))?|underground\s+parking|garage)\b",
             _I,
@@ -70,11 +75,19 @@ _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
         "assigned",
         re.compile(
             rf"\b(?P<n>{COUNT})\s+(?:(?:deeded|assigned|reserved|covered|private|tandem)\s+)?"
-            r"(?:parking\s+)?(?:spaces?|stalls?|spots?)\b|\b(?:assigned|deeded|reserved)\s+parking\b",
+            r"(?:parking\s+)?(?:spaces?|stalls?|spots?)\b|\b(?:assigned|deeded|reserved)\s+parking\b"
+            rf"|\b(?P<m>{COUNT})\s+parking\b(?!\s+(?:lot|garage|pad|area))",
             _I,
         ),
     ),
-    ("carport", re.compile(r"\bcarport\b|\bcovered\s+parking\b", _I)),
+    (
+        "carport",
+        re.compile(
+            rf"\b(?:(?P<n>{COUNT})[\s-]*car\s+|(?P<d>double|triple)\s+)?carport\b"
+            r"|\bcovered\s+parking\b",
+            _I,
+        ),
+    ),
     (
         "driveway",
         re.compile(
@@ -112,5 +125,7 @@ def read_parking(text: str) -> Parking | None:
         groups = match.groupdict()
         number = groups.get("n") or groups.get("m")
         spaces = count_value(number) if number else (1 if groups.get("one") else None)
+        if groups.get("d"):
+            spaces = 2 if groups["d"].lower() == "double" else 3
         return Parking(kind=kind, spaces=spaces)
     return None

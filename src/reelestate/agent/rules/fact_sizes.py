@@ -8,6 +8,7 @@ a lot kept apart from the living area ("0.25 acre lot", "lot 6,000 sq ft", "on 2
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -30,13 +31,20 @@ _AND_A_HALF = re.compile(
     rf"\b(?P<n>{COUNT})\s+(?:and\s+a\s+half|½)\s*-?\s*{_BATH_WORD}",
     _I,
 )
+_FRACTIONS = {"1/2": 0.5, "½": 0.5, "3/4": 0.75, "¾": 0.75, "1/4": 0.25, "¼": 0.25}
+_FRACTION_BATHS = re.compile(
+    rf"\b(?P<n>\d)\s*(?P<f>1/2|3/4|1/4|½|¾|¼)\s*-?\s*{_BATH_WORD}",
+    _I,
+)
+"""'1 3/4 baths': a three-quarter bath (toilet, sink, shower) is a full bath where baths come in
+halves, as the listing holds them, and a quarter bath a half one: 1.75 reads as 2, 1.25 as 1.5."""
 _PAIR = re.compile(
-    rf"\b(?P<beds>{COUNT})\s*-?\s*{_BED_WORD}\s*(?:/|\|)\s*(?P<baths>\d+(?:\.\d)?)\s*-?\s*"
+    rf"\b(?P<beds>{COUNT})\s*-?\s*{_BED_WORD}\s*(?:/|\|)\s*(?P<baths>\d+(?:\.\d{{1,2}})?)\s*-?\s*"
     rf"{_BATH_WORD}",
     _I,
 )
 _SLASH = re.compile(
-    r"(?<![\d/.$])\b(?P<beds>[1-9])\s*/\s*(?P<baths>[1-9](?:\.5)?)(?:\s*/\s*(?P<cars>[1-9]))?"
+    r"(?<![\d/.$])\b(?P<beds>[1-9])\s*/\s*(?P<baths>[1-9](?:\.5|\.75|\.25)?)(?:\s*/\s*(?P<cars>[1-9]))?"
     r"\b(?![\d/]|\s*(?:am|pm)\b)",
     _I,
 )
@@ -52,8 +60,8 @@ _BEDS = re.compile(
     _I,
 )
 _BATHS = re.compile(
-    rf"(?<![\d.])(?P<n>\d{{1,2}}(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*(?:full\s+)?{_BATH_WORD}"
-    rf"|\b(?:bath(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}}(?:\.\d)?)\b",
+    rf"(?<![\d.])(?P<n>\d{{1,2}}(?:\.\d{{1,2}})?|{COUNT})[ \t]*-?[ \t]*(?:full\s+)?{_BATH_WORD}"
+    rf"|\b(?:bath(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}}(?:\.\d{{1,2}})?)\b",
     _I,
 )
 _PER_UNIT = re.compile(
@@ -66,7 +74,7 @@ _SQFT = r"(?:sq\.?\s*f(?:ee)?t\.?|sqft|sq\.?\s*feet|square\s*f(?:ee|oo)t|sf\b|ft
 _SQM = r"(?:m²|m2\b|sq\.?\s*m\b|sqm\b|square\s*met(?:er|re)s?)"
 _ACRES = r"(?:acres?|ac\b\.?)"
 _LOT_NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,])(?P<n>{_NUM}|half|quarter)[\s-]*(?P<u>{_ACRES}|hectares?|ha\b)"
+    rf"(?<![\w.,/])(?P<n>[13]/[24]|{_NUM}|half|quarter|½|¼|¾)[\s-]*(?P<u>{_ACRES}|hectares?|ha\b)"
     r"(?:\s*-?\s*(?:building\s+|corner\s+|wooded\s+)?lot)?"
     rf"|(?<![\w.,])(?P<m>{_NUM})\s*(?P<v>{_SQFT}|{_SQM})\s*-?\s*lot\b",
     _I,
@@ -76,12 +84,15 @@ _LOT_LABEL = re.compile(
     _I,
 )
 _AREA = re.compile(
-    rf"(?<![\w.,])(?P<n>{_NUM})[ \t]*(?P<k>k)?[ \t]*(?P<u>{_SQFT}|{_SQM})"
+    rf"(?<![\w.,])(?P<n>{_NUM})[ \t]*(?P<k>k)?[ \t]*"
+    r"(?:(?:heated|finished|living|total|conditioned|livable|interior|under\s+(?:air|roof))\s+)?"
+    rf"(?P<u>{_SQFT}|{_SQM})"
     rf"|\b(?:sq\.?\s*ft|square\s+feet|living\s+area)\s*(?::|is|=)\s*(?P<m>{_NUM})",
     _I,
 )
 _YEAR = re.compile(
-    r"\b(?:(?:was\s+)?built(?:\s+in)?|year\s+built(?:\s+is)?|year\s+it\s+was\s+built\s+is|"
+    r"\b(?:(?:was\s+)?built(?:\s+in)?|year\s+built(?:\s+is)?|yr\.?\s*(?:blt|built)|blt|"
+    r"year\s+of\s+construction|constructed(?:\s+in)?|year\s+it\s+was\s+built\s+is|"
     r"c\.|circa|new\s+construction)\s*[:!,]?\s*(?:in\s+)?(?P<y>(?:1[6-9]|20)\d\d)\b",
     _I,
 )
@@ -102,7 +113,7 @@ def read_lot(rest: MessageText, out: dict[str, Any]) -> None:
         return
     groups = match.groupdict()
     number, unit = (groups["m"], groups["v"]) if groups.get("m") else (groups["n"], groups["u"])
-    value = _HALF_WORDS.get(number.lower()) or decimal(number)
+    value = _HALF_WORDS.get(number.lower()) or _FRACTIONS.get(number) or decimal(number)
     if value > 0:
         out["lot_size"] = value
         out["lot_unit"] = _lot_unit(unit)
@@ -147,7 +158,7 @@ def _bare_pair(rest: MessageText, out: dict[str, Any], stated: bool) -> Unclear 
         if stated:
             continue
         rest.blank(*match.span())
-        out["beds"], out["baths"] = int(match["beds"]), float(match["baths"])
+        out["beds"], out["baths"] = int(match["beds"]), math.ceil(float(match["baths"]) * 2) / 2
         if match["cars"]:
             out["parking"] = Parking(kind="garage", spaces=int(match["cars"]))
         return None
@@ -163,7 +174,9 @@ def read_rooms(rest: MessageText, out: dict[str, Any]) -> Unclear | None:
     _skip_per_unit_counts(rest)
     if (pair := rest.take(_PAIR)) is not None:
         out["beds"], out["baths"] = count_value(pair["beds"]), float(pair["baths"])
-    if (full_half := rest.take(_FULL_HALF)) is not None:
+    if (fraction := rest.take(_FRACTION_BATHS)) is not None:
+        out["baths"] = int(fraction["n"]) + _FRACTIONS[fraction["f"]]
+    elif (full_half := rest.take(_FULL_HALF)) is not None:
         out["baths"] = count_value(full_half["full"]) + 0.5 * count_value(full_half["half"])
     elif (half := rest.take(_AND_A_HALF)) is not None:
         out["baths"] = count_value(half["n"]) + 0.5
@@ -172,6 +185,8 @@ def read_rooms(rest: MessageText, out: dict[str, Any]) -> Unclear | None:
     if "baths" not in out and (baths := rest.take(_BATHS)) is not None:
         text = baths["n"] or baths["m"]
         out["baths"] = float(text) if re.fullmatch(r"[\d.]+", text) else count_value(text)
+    if "baths" in out:
+        out["baths"] = math.ceil(out["baths"] * 2) / 2
     unclear = _bare_pair(rest, out, stated="beds" in out or "baths" in out)
     if "beds" not in out and unclear is None and (studio := rest.find_all(_STUDIO)):
         out["beds"] = 0
