@@ -180,3 +180,31 @@ def test_sale_status_and_location_talk_is_never_a_highlight(talk: str) -> None:
 
 def test_no_hoa_is_a_highlight() -> None:
     assert read_listing_text("3 bd 2 ba, $410k, no HOA").facts.highlights == ["no HOA"]
+
+
+@pytest.mark.parametrize(
+    ("text", "highlights"),
+    [
+        ("dock with lift, sauna", ["dock with lift", "sauna"]),
+        ("suite with its own entrance", ["suite with its own entrance"]),
+        ("finished basement w/ wet bar", ["finished basement", "wet bar"]),
+        ("backs to open space with mountain views", ["backs to open space", "mountain views"]),
+    ],
+)
+def test_with_joins_a_one_word_detail_and_splits_two_features(
+    text: str, highlights: list[str]
+) -> None:
+    assert read_listing_text(f"3 bd 2 ba, $410k, {text}").facts.highlights == highlights
+
+
+def test_kind_words_inside_features_do_not_name_the_kind() -> None:
+    facts = read_listing_text("3 bd 2 ba, $410k, chicken coop, whole house generator").facts
+    assert facts.property_type is None
+    assert facts.highlights == ["chicken coop", "whole house generator"]
+    lakefront = read_listing_text("Lakefront cabin, 2 bd 1 ba, $300k").facts
+    assert lakefront.property_type == "house" and lakefront.highlights == ["Lakefront"]
+
+
+def test_a_counted_garage_wins_over_a_garage_named_in_passing() -> None:
+    facts = read_listing_text("3 bd 2 ba, EV charger in garage, 3 car garage").facts
+    assert facts.parking is not None and facts.parking.spaces == 3

@@ -62,7 +62,8 @@ _STREET = re.compile(
     r"|(?:Rue|Via|Calle|Camino|Vista|Paseo|Avenida|Corte)\s+[A-Z][\w'’\-]*"
     r"(?:\s+(?:[A-Z][\w'’\-]*|del|de|la|las|los|du|des)){0,3}?"
     r"(?=\s*(?:,|\s(?i:unit|apt|#))))"
-    r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b)?)"
+    r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b)?"
+    r"(?:\s+(?:Lot|Space|Site)\s+#?\d{1,4}[A-Z]?\b(?!\s*(?i:acres?|ac\b|sq|sf\b)))?)"
     rf"(?:{_UNIT})?",
 )
 _CITY_WORD = r"(?:[A-Z][\w'’.\-]*|d['’][A-Z][\w'’.\-]*|de|del|la|le|du|des)"

@@ -18,8 +18,10 @@ from reelestate.prompts.property_things import PROPERTY_THINGS
 _I = re.IGNORECASE
 MAX_HIGHLIGHT_WORDS = 8
 _SPLIT = re.compile(
-    r"[,;\n|•·+]|\sn\s|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)[.!?]+(?=\s|$)"
-    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|\bwith\b",
+    r"[,;\n|•·]|(?<!\d)\+|\sn\s"
+    r"|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)(?<!\bEst)(?<!\bappx)[.!?]+(?=\s|$)"
+    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|(?:\bwith\b|\bw/)(?!\s*(?:its|their|own)\b)"
+    r"(?!\s*[\w'-]+\s*(?:[,;.!\n]|$))",
     _I,
 )
 _QUESTION = re.compile(r"[^,;\n.!?]*\?(?:\s*(?:no|nope|skip\s+that)\b)?", _I)
@@ -77,7 +79,7 @@ _STOP = frozenset(
     ]
 )
 _LEAD = re.compile(
-    r"^(?:(?:also|plus|oh|and|it|this|that|the\s+(?:house|home|property|unit)|there'?s|"
+    r"^(?:(?:also|plus|oh|and|it(?!['’])|this|that|the\s+(?:house|home|property|unit)|there'?s|"
     r"it'?s|its|has|have|had|features?|featuring|highlights?|boasts?|offers?|includes?|"
     r"including|amenities|add(?:\s+a\s+highlight)?|say|new\s+listing\s+for\s+you|w/?|n|"
     r"a|an|the|some|lots\s+of|located\s+at|at|on|across|offering|boasting|showcasing)\b"
@@ -139,7 +141,9 @@ def standalone_highlights(text: str, items: list[str]) -> list[str]:
     attic"), so "hello there" or "swap the first two" never become highlights."""
     if _REQUEST.search(text):
         return []
-    if _EXPLICIT.search(text) or all(_FEATURE_WORD.search(item) for item in items):
+    if _EXPLICIT.search(text) or all(
+        _THING.search(item) or _FEATURE_WORD.search(item) for item in items
+    ):
         return items
     return []
 

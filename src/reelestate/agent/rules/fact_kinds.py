@@ -24,7 +24,12 @@ _TYPES: tuple[tuple[PropertyType, re.Pattern[str]], ...] = (
         re.compile(r"\b(?:duplex|triplex|fourplex|quadplex|multi-?family|multiplex)\b", _I),
     ),
     ("townhouse", re.compile(r"\btown\s?(?:house|home)s?\b|\brow\s?house\b", _I)),
-    ("condo", re.compile(r"\b(?:loft\s+)?(?:condo(?:minium)?|co-?op)s?\b", _I)),
+    (
+        "condo",
+        re.compile(
+            r"\b(?:loft\s+)?(?:condo(?:minium)?|co-op|(?<!chicken\s)(?<!hen\s)coop)s?\b", _I
+        ),
+    ),
     (
         "apartment",
         re.compile(
@@ -44,7 +49,7 @@ _TYPES: tuple[tuple[PropertyType, re.Pattern[str]], ...] = (
             r"(?<!open\s)(?<!carriage\s)(?<!pool\s)(?<!guest\s)(?<!boat\s)(?<!coach\s)"
             r"(?<!tree\s)(?<!club\s)(?<!play\s)(?<!green\s)(?<!sugar\s)(?<!bunk\s)"
             r"(?<!hen\s)(?<!smoke\s)(?<!pump\s)(?<!spring\s)(?<!ice\s)(?<!wash\s)"
-            r"(?<!summer\s)(?<!school\s)(?<!gate\s)(?<!-)(?<!ware)(?<!bath)house|"
+            r"(?<!summer\s)(?<!school\s)(?<!gate\s)(?<!whole\s)(?<!-)(?<!ware)(?<!bath)house|"
             r"rambler|a-frame|chalet|shotgun|"
             r"craftsman|bungalow|cottage|cape(?:\s+cod)?|tudor|victorian|farmhouse|cabin|"
             r"log\s+home|split[\s-]level|two[\s-]story|one[\s-]story)\b",
@@ -53,7 +58,9 @@ _TYPES: tuple[tuple[PropertyType, re.Pattern[str]], ...] = (
     ),
 )
 _DREAM_LOT = re.compile(r"\bbuild\s+your\s+dream\s+home\b", _I)
-_DESCRIBED = re.compile(r"(?:\b[A-Za-z][\w-]*\s+)?$")
+_DESCRIBED = re.compile(r"(?:(?<![/\w-])(?![a-z]+(?:front|side)\b)[A-Za-z][\w-]*\s+)?$", _I)
+"""The word before the kind ("cute bungalow") goes with it, but not a frontage ("lakefront
+cabin": lakefront is a feature) nor half of a compound ("ski-in/ski-out condo")."""
 _ARCHITECTURE = re.compile(
     r"\b(?:mid-?century(?:\s+modern)?|mediterranean(?:\s+revival)?|contemporary|spanish\s+style|"
     r"art\s+deco|georgian|federal\s+style|prairie\s+style|brownstone|flat-roof\s+modern)\b",
@@ -119,9 +126,11 @@ def read_type(rest: MessageText, *, lot_only: bool) -> PropertyType | None:
 
 def read_parking(text: str) -> Parking | None:
     for kind, pattern in _PARKING:
-        match = pattern.search(text)
-        if match is None:
+        matches = list(pattern.finditer(text))
+        if not matches:
             continue
+        counted = [m for m in matches if m.groupdict().get("n") or m.groupdict().get("m")]
+        match = (counted or matches)[0]
         groups = match.groupdict()
         number = groups.get("n") or groups.get("m")
         spaces = count_value(number) if number else (1 if groups.get("one") else None)

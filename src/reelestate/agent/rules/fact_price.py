@@ -54,12 +54,15 @@ _CHANGE_AFTER = re.compile(
 )
 """'reduced $20k', '$15k below appraisal', '$5,000 seller credit': an amount, not the price."""
 _BAND = re.compile(
-    r"\b(?P<band>(?:low|mid|middle|upper|high)[\s-]*\$?\d{1,3}(?:,000)?\s*k?['’]?s)(?!\w)", _I
+    r"\b(?P<band>(?:low|mid|middle|upper|high)[\s-]*\$?\d{1,3}(?:,000)?\s*k?['’]?s)(?!\w)"
+    r"(?:\s+range)?",
+    _I,
 )
 """'mid 400s', 'low $300s', 'upper 500's': a range the agent has not settled; ask."""
 _RANGE = re.compile(
     r"(?P<d1>\$)?\s*(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<ua>k|m|mm|mil|million)?\s*(?:-|–|—|to)\s*"
-    r"(?P<d2>\$)?\s*(?P<b>\d[\d,]*(?:\.\d+)?)\s*(?P<ub>k|m|mm|mil|million)?\b",
+    r"(?P<d2>\$)?\s*(?P<b>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<ub>k|m|mm|mil|million))?\b"
+    r"(?:\s+range)?",
     _I,
 )
 _OLD_BEFORE = re.compile(

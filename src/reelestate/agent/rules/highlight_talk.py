@@ -48,7 +48,7 @@ SALE_TALK = re.compile(
     r"owner(?!['’]s\s+(?:suite|bath\w*|bedroom|retreat|closet|wing))|tenants?|occupied|lease[ds]?|rent(?:ed|al)?|income|cap\s+rate|roi|"
     r"appt|appointment|tours?|schedule|preview|dm|email|"
     r"pets?\s+(?:ok|allowed|welcome|friendly)|55\+|age[\s-]restricted|"
-    r"home\s+sweet\s+home|attn|remarks|details\s+below|info|"
+    r"home\s+sweet\s+home|attn|highest|remarks|details\s+below|info|"
     r"deal|steal|bargain|value|equity|potential|investment)\b|\b55\+",
     _I,
 )
@@ -83,7 +83,8 @@ _CLAUSE_WORDS = _words(
     "tour need needs want wants love loves prefer prefers start starts begin begins "
     "today tonight tomorrow yesterday now soon asap week weekend weekends days "
     "monday tuesday wednesday thursday friday saturday sunday mon tues wed thu thurs fri sat "
-    "am pm here there everything anything something what why how when who"
+    "am pm here there everything anything something what why how when who "
+    "wow omg yay woohoo whoa boom hooray"
 )
 _NOT_HEAD = _words(
     "ready included available ok okay only allowed welcome negotiable new updated nice "
@@ -91,7 +92,9 @@ _NOT_HEAD = _words(
     "beautiful gorgeous stunning charming lovely well more much too all again yet one ones "
     "flat place condo unit apartment home house property residence listing "
     "private public original custom extra plenty lots tons throughout galore "
-    "inside outside upstairs downstairs"
+    "inside outside upstairs downstairs real true rare unique special amazing incredible "
+    "fantastic community farm estate ranch homestead retreat compound getaway oasis paradise "
+    "gem sanctuary haven"
 )
 _NOT_FIRST = _words("as like than so but if because since while just or nor yet")
 _ED_NOUNS = _words("shed bed seed reed steed homestead watershed")
