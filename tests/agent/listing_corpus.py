@@ -39,7 +39,7 @@ FIELDS = (
     "ask",
     "rental",
 )
-PARTS = ("tuning", "seen", "seen2", "seen3", "seen4", "heldout", "heldout3")
+PARTS = ("tuning", "seen", "seen2", "seen3", "seen4", "seen5", "heldout", "heldout4")
 Reader = Callable[[str], Awaitable[FactsReading]]
 
 
