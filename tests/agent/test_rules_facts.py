@@ -208,3 +208,38 @@ def test_kind_words_inside_features_do_not_name_the_kind() -> None:
 def test_a_counted_garage_wins_over_a_garage_named_in_passing() -> None:
     facts = read_listing_text("3 bd 2 ba, EV charger in garage, 3 car garage").facts
     assert facts.parking is not None and facts.parking.spaces == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "updates"),
+    [
+        ("Beds: 3 Baths: 2 SqFt: 1,640", {"beds": 3, "baths": 2.0, "area_sqft": 1640}),
+        ("SQFT 2,080 | BD 4 | BA 2.5", {"beds": 4, "baths": 2.5, "area_sqft": 2080}),
+        ("1,390 square footage", {"area_sqft": 1390}),
+        ("two full baths and a powder room", {"baths": 2.5}),
+        ("4 full &amp; 2 half baths<br>", {"baths": 5.0}),
+        ("3 🛏 2 🛁", {"beds": 3, "baths": 2.0}),
+        ("duplex, 2 bd 1 ba each, $300k", {"price": 300_000, "property_type": "multi_family"}),
+        (
+            "8 Elm Ct, The Woodlands TX 77382",
+            {"address": "8 Elm Ct", "city": "The Woodlands", "state": "TX", "zip_code": "77382"},
+        ),
+        ("2.5 car garage", {"parking": {"kind": "garage"}}),
+        ("carport for 2", {"parking": {"kind": "carport", "spaces": 2}}),
+    ],
+)
+def test_labels_before_numbers_pasted_markup_and_per_unit_counts(
+    text: str, updates: dict[str, Any]
+) -> None:
+    got = listing_updates(read_listing_text(text).facts)
+    if "parking" in got:
+        got["parking"] = {k: v for k, v in got["parking"].items() if v is not None}
+    assert got == updates
+
+
+def test_tags_names_and_dates_are_no_part_of_a_highlight() -> None:
+    text = (
+        "#justlisted The Residences at Bay Point - 3 bd 2 ba, $410k, new deck last summer, "
+        "needs TLC but has a wood stove"
+    )
+    assert read_listing_text(text).facts.highlights == ["new deck", "wood stove"]

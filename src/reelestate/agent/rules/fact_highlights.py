@@ -20,7 +20,7 @@ MAX_HIGHLIGHT_WORDS = 8
 _SPLIT = re.compile(
     r"[,;\n|•·]|(?<!\d)\+|\sn\s"
     r"|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)(?<!\bEst)(?<!\bappx)[.!?]+(?=\s|$)"
-    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|(?:\bwith\b|\bw/)(?!\s*(?:its|their|own)\b)"
+    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|\bbut\b|&|(?:\bwith\b|\bw/)(?!\s*(?:its|their|own)\b)"
     r"(?!\s*[\w'-]+\s*(?:[,;.!\n]|$))",
     _I,
 )
@@ -79,7 +79,7 @@ _STOP = frozenset(
     ]
 )
 _LEAD = re.compile(
-    r"^(?:(?:also|plus|oh|and|it(?!['’])|this|that|the\s+(?:house|home|property|unit)|there'?s|"
+    r"^(?:(?:also|plus|oh|and|with|it(?!['’])|this|that|the\s+(?:house|home|property|unit)|there'?s|"
     r"it'?s|its|has|have|had|features?|featuring|highlights?|boasts?|offers?|includes?|"
     r"including|amenities|add(?:\s+a\s+highlight)?|say|new\s+listing\s+for\s+you|w/?|n|"
     r"a|an|the|some|lots\s+of|located\s+at|at|on|across|offering|boasting|showcasing)\b"
@@ -165,16 +165,28 @@ _EDGE_SYMBOLS = re.compile(r"^[^\w$±'\"]+|[^\w)'’%+]+$")
 
 def _clean(part: str) -> str:
     words = _EDGE_SYMBOLS.sub("", " ".join(part.split())).strip(" .!:-–—'\"")
-    words = _LABEL.sub("", words)
+    words = _WHEN.sub("", _LABEL.sub("", words))
     for _ in range(3):
         words = _LEAD.sub("", words).strip(" .!:-")
         words = _PUFFERY.sub("", words).strip(" .!:-")
     return words
 
 
+_HASHTAG = re.compile(r"(?<!\w)#[A-Za-z]\w*")
+"""'#justlisted #dreamhome': tags for the feed, never a feature."""
+_WHEN = re.compile(
+    r"\s*\b(?:(?:last|this|next)\s+(?:spring|summer|fall|autumn|winter|year|month|week)|"
+    r"in\s+(?:19|20)\d\d)\s*$",
+    _I,
+)
+"""'new deck last summer': when a feature was done is not part of it."""
+_NAMED_PLACE = re.compile(r"^(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+at\s+[A-Z]")
+"""'The Residences at Harbor Point': the name of a building or community."""
+
+
 def read_highlights(text: str) -> list[str]:
     """Feature phrases in what no fact reader took, in the order the agent wrote them."""
-    text = _QUESTION.sub(" ; ", text)
+    text = _HASHTAG.sub(" ; ", _QUESTION.sub(" ; ", text))
     listed = _LISTED.search(text)
     items: list[str] = []
     if listed is not None:
@@ -222,6 +234,8 @@ def _phrases(text: str, *, listed: bool) -> list[str]:
     items: list[str] = []
     for part, comma in segments:
         if _PLACE.match(part):
+            continue
+        if _NAMED_PLACE.match(part.strip()):
             continue
         name = comma and not title_style and _title_case(part)
         garage = _GARAGE_AFTER.match(part)

@@ -50,7 +50,8 @@ _TYPES: tuple[tuple[PropertyType, re.Pattern[str]], ...] = (
             r"(?<!tree\s)(?<!club\s)(?<!play\s)(?<!green\s)(?<!sugar\s)(?<!bunk\s)"
             r"(?<!hen\s)(?<!smoke\s)(?<!pump\s)(?<!spring\s)(?<!ice\s)(?<!wash\s)"
             r"(?<!summer\s)(?<!school\s)(?<!gate\s)(?<!whole\s)(?<!-)(?<!ware)(?<!bath)house|"
-            r"rambler|a-frame|chalet|shotgun|"
+            r"rambler|a-frame|chalet|shotgun|georgian(?:\s+revival)?|federal\s+style|"
+            r"prairie\s+style|greek\s+revival|queen\s+anne|"
             r"craftsman|bungalow|cottage|cape(?:\s+cod)?|tudor|victorian|farmhouse|cabin|"
             r"log\s+home|split[\s-]level|two[\s-]story|one[\s-]story)\b",
             _I,
@@ -63,14 +64,14 @@ _DESCRIBED = re.compile(r"(?:(?<![/\w-])(?![a-z]+(?:front|side)\b)[A-Za-z][\w-]*
 cabin": lakefront is a feature) nor half of a compound ("ski-in/ski-out condo")."""
 _ARCHITECTURE = re.compile(
     r"\b(?:mid-?century(?:\s+modern)?|mediterranean(?:\s+revival)?|contemporary|spanish\s+style|"
-    r"art\s+deco|georgian|federal\s+style|prairie\s+style|brownstone|flat-roof\s+modern)\b",
+    r"art\s+deco|brownstone|flat-roof\s+modern)\b",
     _I,
 )
 _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
     (
         "garage",
         re.compile(
-            rf"\b(?P<n>{COUNT})[\s-]*(?:car|stall|bay)\b(?:\s+\w+){{0,2}}?\s+garage\b"
+            rf"(?<![\d.])\b(?P<n>{COUNT})[\s-]*(?:car|stall|bay)\b(?:\s+\w+){{0,2}}?\s+garage\b"
             r"|\b(?P<d>double|triple)(?:[\s-]+(?:attached|detached|oversized|heated|tandem|car))*"
             r"[\s-]+garage\b"
             rf"|\b(?P<m>{COUNT})\s+garage\s+(?:spaces?|stalls?|bays?)\b"
@@ -91,6 +92,7 @@ _PARKING: tuple[tuple[ParkingKind, re.Pattern[str]], ...] = (
         "carport",
         re.compile(
             rf"\b(?:(?P<n>{COUNT})[\s-]*car\s+|(?P<d>double|triple)\s+)?carport\b"
+            rf"(?:\s+for\s+(?P<m>{COUNT})\b)?"
             r"|\bcovered\s+parking\b",
             _I,
         ),
@@ -114,9 +116,10 @@ def read_type(rest: MessageText, *, lot_only: bool) -> PropertyType | None:
         match = pattern.search(rest.text)
         if match is None or (kind == "land" and match.group(0).lower() == "land" and not lot_only):
             continue
-        described = _DESCRIBED.search(rest.text[: match.start()])
-        start = described.start() if described is not None else match.start()
-        rest.blank(start, match.end())
+        for same in reversed(list(pattern.finditer(rest.text))):
+            described = _DESCRIBED.search(rest.text[: same.start()])
+            start = described.start() if described is not None else same.start()
+            rest.blank(start, same.end())
         return kind
     if lot_only:
         rest.take(_DREAM_LOT)

@@ -18,8 +18,9 @@ from reelestate.tools.listing_facts import Unclear
 
 _I = re.IGNORECASE
 _NUM = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
-_BED_WORD = r"(?:bedrooms?|beds?|bdrms?|bdr|bds|bd|brs|br)\b"
-_BATH_WORD = r"(?:bathrooms?|baths?|bth|ba)\b"
+_BED_WORD = r"(?:(?:bedrooms?|beds?|bdrms?|bdr|bds|bd|brs|br)\b|🛏\ufe0f?)"
+_BATH_WORD = r"(?:(?:bathrooms?|baths?|bth|ba)\b|[🛁🚿]\ufe0f?)"
+"""Words for rooms, and the bed and bath emoji of pasted social posts ("3 🛏 2 🛁")."""
 _HALF_WORDS = {"half": 0.5, "quarter": 0.25}
 
 _FULL_HALF = re.compile(
@@ -56,21 +57,32 @@ _DATE_CUE = re.compile(
 _EACH = re.compile(r"\beach\W*$", _I)
 _BEDS = re.compile(
     rf"\b(?P<n>{COUNT})[ \t]*-?[ \t]*{_BED_WORD}"
-    rf"|\b(?:bed(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}})\b",
+    rf"|\b(?:bed(?:room)?s?|bd|br)\s*(?::|=|is|are)?\s*(?P<m>\d{{1,2}})\b(?![,.]\d)",
     _I,
 )
 _BATHS = re.compile(
     rf"(?<![\d.])(?P<n>\d{{1,2}}(?:\.\d{{1,2}})?|{COUNT})[ \t]*-?[ \t]*(?:full\s+)?{_BATH_WORD}"
-    rf"|\b(?:bath(?:room)?s?)\s*(?::|=|is|are)\s*(?P<m>\d{{1,2}}(?:\.\d{{1,2}})?)\b",
+    rf"|\b(?:bath(?:room)?s?|ba)\s*(?::|=|is|are)?\s*(?P<m>\d{{1,2}}(?:\.\d{{1,2}})?)\b(?![,.]\d)",
     _I,
 )
 _PER_UNIT = re.compile(
     rf"\b(?:each(?:\s+(?:side|unit))?|per\s+(?:side|unit))\W+{COUNT}[ \t]*-?[ \t]*{_BED_WORD}"
-    rf"(?:\W+(?:\d+(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*{_BATH_WORD})?",
+    rf"(?:\W+(?:\d+(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*{_BATH_WORD})?"
+    rf"|(?:\b{COUNT}\s+(?:x\s+)?)?\b{COUNT}[ \t]*-?[ \t]*{_BED_WORD}\s*[/,]?\s*"
+    rf"(?:\d+(?:\.\d)?|{COUNT})[ \t]*-?[ \t]*{_BATH_WORD}\s+(?:each|units|apartments)\b",
     _I,
 )
+"""'each side 2 bed 1 bath', '2 bd 1 ba each', 'four 1 bd 1 ba units': one unit, not the listing."""
+_POWDER = re.compile(
+    rf"\b(?P<full>{COUNT})\s+(?:full\s+)?{_BATH_WORD}\s*(?:,|and|\+|&)?\s*"
+    rf"(?P<half>a|an|one|{COUNT})\s+powder\s+rooms?\b",
+    _I,
+)
+"""A powder room is a half bath: 'two full baths and a powder room' is 2.5."""
 _STUDIO = re.compile(r"\bstudio\b", _I)
-_SQFT = r"(?:sq\.?\s*f(?:ee)?t\.?|sqft|sq\.?\s*feet|square\s*f(?:ee|oo)t|sf\b|ft2|ft²)"
+_SQFT = (
+    r"(?:sq\.?\s*f(?:ee)?t\.?|sqft|sq\.?\s*feet|square\s*footage|square\s*f(?:ee|oo)t|sf\b|ft2|ft²)"
+)
 _SQM = r"(?:m²|m2\b|sq\.?\s*m\b|sqm\b|square\s*met(?:er|re)s?)"
 _ACRES = r"(?:acres?|ac\b\.?)"
 _LOT_NUMBER_FIRST = re.compile(
@@ -83,6 +95,16 @@ _LOT_LABEL = re.compile(
     rf"\blot(?:\s+size)?\s*(?::|is|of)?\s*(?P<n>{_NUM})\s*(?P<u>{_SQFT}|{_SQM}|{_ACRES})",
     _I,
 )
+_AREA_LABEL = re.compile(
+    rf"(?:\b(?:{_SQFT}|living\s+area|heated\s+area)\s*(?::|is|=)"
+    rf"|(?:^|(?<=[|•\n]))\s*{_SQFT}\s)\s*(?P<m>{_NUM})(?![\d,.]|\s*(?:{_SQFT}|{_SQM}|{_ACRES}))",
+    _I,
+)
+"""'SqFt: 1,640', 'Sq. Ft.: 1,925', 'SQFT 2,080': the label before the number."""
+_LOT_DIMENSIONS = re.compile(
+    r"\blot\s*(?::|size)?\s*\d{2,4}\s*[x×]\s*\d{2,4}\b(?:\s*(?:ft|feet|'))?", _I
+)
+"""'Lot 50x120': a lot named by its sides, which is no area to state."""
 _AREA = re.compile(
     rf"(?<![\w.,])(?P<n>{_NUM})[ \t]*(?P<k>k)?[ \t]*"
     r"(?:(?:heated|finished|living|total|conditioned|livable|interior|under\s+(?:air|roof))\s+)?"
@@ -107,21 +129,23 @@ def _lot_unit(unit: str) -> str:
     return "m²" if re.fullmatch(_SQM, unit, _I) else "sq ft"
 
 
-def read_lot(rest: MessageText, out: dict[str, Any]) -> None:
+def read_lot(rest: MessageText, out: dict[str, Any]) -> bool:
+    """The lot size; whether a lot was named at all (by its size or its sides)."""
     match = rest.take(_LOT_LABEL) or rest.take(_LOT_NUMBER_FIRST)
     if match is None:
-        return
+        return rest.take(_LOT_DIMENSIONS) is not None
     groups = match.groupdict()
     number, unit = (groups["m"], groups["v"]) if groups.get("m") else (groups["n"], groups["u"])
     value = _HALF_WORDS.get(number.lower()) or _FRACTIONS.get(number) or decimal(number)
     if value > 0:
         out["lot_size"] = value
         out["lot_unit"] = _lot_unit(unit)
+    return True
 
 
 def read_area(rest: MessageText, out: dict[str, Any]) -> None:
     """The first living area in a plausible range; a number out of range is left alone."""
-    for match in rest.find_all(_AREA):
+    for match in [*rest.find_all(_AREA), *rest.find_all(_AREA_LABEL)]:
         if match["m"]:
             value, unit = decimal(match["m"]), "sq ft"
         else:
@@ -174,7 +198,12 @@ def read_rooms(rest: MessageText, out: dict[str, Any]) -> Unclear | None:
     _skip_per_unit_counts(rest)
     if (pair := rest.take(_PAIR)) is not None:
         out["beds"], out["baths"] = count_value(pair["beds"]), float(pair["baths"])
-    if (fraction := rest.take(_FRACTION_BATHS)) is not None:
+    if (powder := rest.take(_POWDER)) is not None:
+        half = powder["half"].lower()
+        out["baths"] = count_value(powder["full"]) + 0.5 * (
+            1 if half in ("a", "an") else count_value(half)
+        )
+    elif (fraction := rest.take(_FRACTION_BATHS)) is not None:
         out["baths"] = int(fraction["n"]) + _FRACTIONS[fraction["f"]]
     elif (full_half := rest.take(_FULL_HALF)) is not None:
         out["baths"] = count_value(full_half["full"]) + 0.5 * count_value(full_half["half"])

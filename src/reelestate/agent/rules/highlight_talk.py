@@ -45,7 +45,9 @@ SALE_TALK = re.compile(
     r"furnish(?:ed|ings)?|furniture|starter|turn-?key|move[\s-]in|"
     r"to\s+be\s+built|new\s+build|under\s+construction|builder|incentives?|"
     r"(?:est(?:imated)?\.?\s+)?completion|buy-?down|rates?|"
-    r"owner(?!['’]s\s+(?:suite|bath\w*|bedroom|retreat|closet|wing))|tenants?|occupied|lease[ds]?|rent(?:ed|al)?|income|cap\s+rate|roi|"
+    r"owner(?!['’]s\s+(?:suite|bath\w*|bedroom|retreat|closet|wing))|tenants?|occupied|"
+    r"lease[ds]?|rent(?:ed|al)?(?!\s+(?:unit|suite|apartment|cottage))|income|cap\s+rate|roi|"
+    r"obo|o\.b\.o|"
     r"appt|appointment|tours?|schedule|preview|dm|email|"
     r"pets?\s+(?:ok|allowed|welcome|friendly)|55\+|age[\s-]restricted|"
     r"home\s+sweet\s+home|attn|highest|remarks|details\s+below|info|"
@@ -60,7 +62,7 @@ STATUS_TALK = re.compile(
     _I,
 )
 LOCATION_TALK = re.compile(
-    r"\b(?:close\s+to|near(?:by)?|minutes?\s+(?:to|from|away)|mins?\s+(?:to|from|away)|"
+    r"\b(?:close\s+to|near(?:by)?|(?:across|down)\s+the\s+(?:street|road)|around\s+the\s+corner|minutes?\s+(?:to|from|away)|mins?\s+(?:to|from|away)|"
     r"walk(?:ing|able)?\s+(?:distance\s+)?(?:to|from)|walk\s+score|steps\s+(?:to|from|away)|"
     r"blocks?\s+(?:to|from|away)|miles?\s+(?:to|from)|(?:easy|quick|convenient|close)\s+"
     r"access\s+to|convenient(?:ly)?\s+(?:to|located|near)|commuter?s?|proximity|location|"
@@ -94,7 +96,7 @@ _NOT_HEAD = _words(
     "private public original custom extra plenty lots tons throughout galore "
     "inside outside upstairs downstairs real true rare unique special amazing incredible "
     "fantastic community farm estate ranch homestead retreat compound getaway oasis paradise "
-    "gem sanctuary haven"
+    "gem sanctuary haven penthouse build tiny mighty little cute hot"
 )
 _NOT_FIRST = _words("as like than so but if because since while just or nor yet")
 _ED_NOUNS = _words("shed bed seed reed steed homestead watershed")
