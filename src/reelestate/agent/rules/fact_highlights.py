@@ -93,6 +93,8 @@ _PUFFERY = re.compile(
     r"great)\b\s*)+",
     _I,
 )
+_FIELD_VALUE = re.compile(r"\b[a-z]+\s*[:=]\s*[$\d]", _I)
+"""'beds: 9999': a fact's label and a value no fact reader took, never a feature."""
 _ONLY_COUNT = re.compile(
     r"^\d+\s+units?\b|^lot\s*#?\s*\d+[a-z]?$|^(?:total|on|in|at|for|of|from|to|now|was)$", _I
 )
@@ -264,6 +266,8 @@ def _feature(words: str) -> bool:
     if not words or not re.search(r"[A-Za-z]{3}", words):
         return False
     if not_a_feature(words) or _ONLY_COUNT.search(words) or _FILLER.match(words):
+        return False
+    if _FIELD_VALUE.search(words):
         return False
     if _DESCRIPTOR.search(words) and words.lower() not in _FEATURE_PHRASES:
         return False
