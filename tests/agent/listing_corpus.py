@@ -39,6 +39,7 @@ FIELDS = (
     "ask",
     "rental",
 )
+PARTS = ("tuning", "seen", "seen2", "seen3", "seen4", "seen5", "heldout", "heldout4")
 Reader = Callable[[str], Awaitable[FactsReading]]
 
 
@@ -50,8 +51,8 @@ class Entry:
 
 
 def load_corpus(part: str) -> list[Entry]:
-    """`part`: "tuning", "seen", "seen2", "seen3", "heldout", or "all"."""
-    names = ("tuning", "seen", "seen2", "seen3", "heldout") if part == "all" else (part,)
+    """`part`: a file name of tests/data/listings ("tuning", "seen4", "heldout3"), or "all"."""
+    names = PARTS if part == "all" else (part,)
     entries = []
     for name in names:
         for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():

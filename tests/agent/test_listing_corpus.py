@@ -1,18 +1,18 @@
 """How well listing facts are read from real-style descriptions (tests/data/listings).
 
-392 descriptions written by hand in varied voices (MLS remarks, hurried texts with typos,
-pasted flyers, luxury copy, condos with units, land, townhouses, multi-family, conversations
-with corrections, ambiguous prices and dates, rentals), each with the facts a careful person
-reads from it. Five parts: `tuning` (140) written with the first reader; `seen`, `seen2` and
-`seen3` (65, 65, 62), each written as a held-out part before a round of tuning and folded
-into tuning after it (the first one's failures were shown once by mistake); `heldout` (60),
-written before the last round, whose failures were never looked at: only its figures.
-training/LISTINGS.md keeps the figures of every round.
+602 descriptions written by hand in varied voices (MLS remarks, hurried texts with typos,
+pasted flyers and field dumps, emoji and hashtag posts, luxury copy, condos with units, land,
+townhouses, multi-family, conversations with corrections, ambiguous prices and dates, price
+ranges, status talk, rentals), each with the facts a careful person reads from it. Parts:
+`tuning` (140) written with the first reader; `seen` to `seen5`, each written as a held-out
+part before a round of tuning and folded into tuning after it; `heldout` (60, round 4) and
+`heldout4` (62, round 7), whose failures were never looked at: only their figures.
+training/LISTINGS.md keeps the figures of every round and the protocol.
 
 The goal is 95% of listings with every field right. The parts the reader was tuned on and the
-whole corpus must reach it (97.2% when this was written). The held-out part does not (88.3%:
-addresses, numbers and rooms generalise, highlights less so), so its test holds the measured
-floor, to catch regressions, and says the goal. The language-model reader is run on the
+whole corpus reach it. The held-out parts do not (80.6% and 88.3% when this was written:
+numbers and addresses generalise, highlights less so), so their tests hold the measured
+floors, to catch regressions, and say the goal. The language-model reader is run on the
 whole corpus against a local OpenAI-compatible server whose structured output is the expected
 facts (a perfect model on single messages; it answers nothing for conversations, which then
 rest on the rules): this checks the structured-output wiring and the rules' check of the model
@@ -34,9 +34,10 @@ from tests.agent.listing_corpus import load_corpus, score_reader, stated_answer
 from tests.support.fake_openai import FakeOpenAI
 
 GOAL = 0.95
-HELD_OUT_FLOOR = 0.85
-"""Measured 53/60 (88.3%) on the held-out part: below the goal; a drop below this is a
-regression."""
+TUNED = ("tuning", "seen", "seen2", "seen3", "seen4", "seen5")
+HELD_OUT_FLOORS = {"heldout4": 0.78, "heldout": 0.85}
+"""Measured 50/62 (80.6%) on `heldout4` and 53/60 (88.3%) on `heldout`: below the goal; a drop
+below these is a regression."""
 PRICE_DROP = "Price drop!! 3bd/2ba, 1,420 sf, now $389k. 77 Birch Ln, Medford OR 97501"
 
 
@@ -66,19 +67,23 @@ def perfect_model() -> Iterator[FakeOpenAI]:
 
 
 async def test_rule_based_reader_reaches_the_goal_on_the_parts_it_was_tuned_on() -> None:
-    entries = [e for part in ("tuning", "seen", "seen2", "seen3") for e in load_corpus(part)]
+    entries = [e for part in TUNED for e in load_corpus(part)]
     score = await score_reader(rules, entries)
     print(score.report("rule-based, tuned parts"))
     assert score.share_all_right >= GOAL, "\n".join(map(str, score.failures))
 
 
-async def test_rule_based_reader_on_the_held_out_part_and_the_whole_corpus() -> None:
-    held_out = await score_reader(rules, load_corpus("heldout"))
+@pytest.mark.parametrize("part", sorted(HELD_OUT_FLOORS))
+async def test_rule_based_reader_on_a_held_out_part(part: str) -> None:
+    held_out = await score_reader(rules, load_corpus(part))
+    print(held_out.report(f"rule-based, held out ({part})"))
+    # Figures only: a held-out part's failures are not for tuning.
+    assert held_out.share_all_right >= HELD_OUT_FLOORS[part], held_out.report(part)
+
+
+async def test_rule_based_reader_on_the_whole_corpus() -> None:
     whole = await score_reader(rules, load_corpus("all"))
-    print(held_out.report("rule-based, held out"))
     print(whole.report("rule-based, whole corpus"))
-    # Figures only: the held-out part's failures are not for tuning.
-    assert held_out.share_all_right >= HELD_OUT_FLOOR, held_out.report("held out")
     assert whole.share_all_right >= GOAL, whole.report("whole corpus")
 
 

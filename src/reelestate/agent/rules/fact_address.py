@@ -20,7 +20,9 @@ _NAMES = (
     "Boulevard|Court|Place|Terrace|Circle|Parkway|Highway|Trail|Loop|Row|Square|Run|Path|Crest|"
     "Point|Pointe|Bend|Hollow|Green|Commons|Center|Centre|Trafficway|Pike|Alley|Walk|Crossing|"
     "Ridge|Cove|Landing|Close|Mews|Heights|Grove|View|Park|Glen|Knoll|Hill|Chase|Pass|Trace|Vale|"
-    "Meadow|Meadows|Manor|Gate|Harbor|Cv|Pt|Xing"
+    "Meadow|Meadows|Manor|Gate|Harbor|Cv|Pt|Xing|Bluff|Bluffs|Branch|Canyon|Causeway|Cliffs|"
+    "Crescent|Cres|Dale|Estates|Expressway|Expy|Gardens|Gdns|Glade|Haven|Hts|Isle|Junction|"
+    "Overlook|Oval|Plaza|Plz|Ramble|Shoals|Spur|Summit|Turnpike|Tpke|Wynd|Bypass|Rdg|Terr"
 )
 _STREET_WORDS = "|".join(
     [*{v for w in _ABBREVIATIONS.split("|") for v in (w, w.upper(), w.lower())}]
@@ -55,11 +57,14 @@ _STREET = re.compile(
     r"(?<![\w$#,.])(?P<street>\d{1,6}[A-Za-z]?\s+"
     r"(?:(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\.?\s+)?"
     r"(?:(?:(?:County|State|Farm|Ranch|US)\s+)?(?:Road|Rd|Route|Rte|Highway|Hwy)\s+\d+[A-Z]?\b"
+    r"|(?:FM|RM|CR|SR|RR|US)[\s-]?\d+[A-Z]?\b"
+    rf"|(?:{_WORD}\s+){{1,3}}(?:Vista|Vw)\b(?!\s+(?i:del|de|la)\b|\s+(?:{_STREET_WORDS})\b)"
     rf"|(?:{_WORD}\s+){{0,3}}(?:{_STREET_WORDS})\b\.?"
     r"|(?:Rue|Via|Calle|Camino|Vista|Paseo|Avenida|Corte)\s+[A-Z][\w'’\-]*"
     r"(?:\s+(?:[A-Z][\w'’\-]*|del|de|la|las|los|du|des)){0,3}?"
     r"(?=\s*(?:,|\s(?i:unit|apt|#))))"
-    r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b)?)"
+    r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b)?"
+    r"(?:\s+(?:Lot|Space|Site)\s+#?\d{1,4}[A-Z]?\b(?!\s*(?i:acres?|ac\b|sq|sf\b)))?)"
     rf"(?:{_UNIT})?",
 )
 _CITY_WORD = r"(?:[A-Z][\w'’.\-]*|d['’][A-Z][\w'’.\-]*|de|del|la|le|du|des)"
@@ -88,6 +93,45 @@ _NOT_CITY = re.compile(
 )
 
 
+_UNIT_BEFORE = re.compile(
+    r"(?<!\w)(?:(?i:suite|ste\.?|unit|apt\.?|apartment|penthouse)\s*#?\s*|#\s*)"
+    r"(?P<unit>[A-Z0-9][\w-]{0,5})\s*[-–—,:]?\s*$"
+    r"|(?<![\w-])(?P<first>\d{1,5})-$"
+)
+"""A unit written before the street: 'Suite 1205 - 88 Harbour St', 'Apt 4F, 245 W 107th St',
+Canadian '1205-88 Harbour St'; '312-314 Maple St' (a higher number) is a range of numbers."""
+
+
+def _city(place: re.Match[str]) -> bool:
+    """Whether the words after the street are a city; "The Woodlands TX 77382" is one only
+    with its state and zip."""
+    if not _NOT_CITY.match(place["city"]):
+        return True
+    groups = place.groupdict()
+    return place["city"].startswith("The ") and bool(groups.get("state") and groups.get("zip"))
+
+
+def _unit_before(
+    rest: MessageText, start: int, line: str, *, numbered: bool
+) -> tuple[str | None, str]:
+    """The unit written before the street, if any, and the street line: a number range
+    ('312-314 Maple St') or a Queens number ('35-20 80th St' with its unit after) is kept."""
+    before = rest.text[max(0, start - 24) : start]
+    match = _UNIT_BEFORE.search(before)
+    if match is None or re.search(r"(?i:mls)\W*$", before[: match.start()]):
+        return None, line
+    if match["unit"]:
+        if numbered:
+            return None, line
+        rest.blank(start - len(before) + match.start(), start)
+        return match["unit"], line
+    first, number = match["first"], line.split(maxsplit=1)[0]
+    rest.blank(start - len(before) + match.start(), start)
+    if numbered or (number.isdigit() and len(first) == len(number) and int(first) < int(number)):
+        return None, f"{first}-{line}"
+    return first, line
+
+
 def _state(text: str | None) -> str | None:
     if not text:
         return None
@@ -112,11 +156,13 @@ def read_address(rest: MessageText) -> StatedAddress | None:
     city = state = zip_code = None
     for pattern in _PLACES:
         place = pattern.match(tail)
-        if place is not None and not _NOT_CITY.match(place["city"]):
+        if place is not None and _city(place):
             groups = place.groupdict()
             city, state, zip_code = place["city"], _state(groups.get("state")), groups.get("zip")
             rest.blank(end + place.start("city"), end + place.end())
             break
+    before, line = _unit_before(rest, street.start(), line, numbered=unit is not None)
+    unit = unit or before
     if unit is None and (only := rest.take(_UNIT_ONLY)) is not None:
         unit = only["unit"]
     return StatedAddress(street=line, unit=unit, city=city, state=state, zip_code=zip_code)

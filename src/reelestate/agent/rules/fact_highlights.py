@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 
+from reelestate.agent.rules.highlight_talk import not_a_feature, noun_phrase
 from reelestate.prompts.features import FEATURE_TERMS, ROOM_TERMS
 from reelestate.prompts.property_things import PROPERTY_THINGS
 
 _I = re.IGNORECASE
 MAX_HIGHLIGHT_WORDS = 8
 _SPLIT = re.compile(
-    r"[,;\n|•·+]|\sn\s|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)[.!?]+(?=\s|$)"
-    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|&|\bwith\b",
+    r"[,;\n|•·]|(?<!\d)\+|\sn\s"
+    r"|(?<=\w)(?<!\bMt)(?<!\bSt)(?<!\bFt)(?<!\bapprox)(?<!\bEst)(?<!\bappx)[.!?]+(?=\s|$)"
+    r"|\s[-–—/]\s|\s-(?=\s)|\(|\)|\band\b|\bbut\b|&|(?:\bwith\b|\bw/)(?!\s*(?:its|their|own)\b)"
+    r"(?!\s*[\w'-]+\s*(?:[,;.!\n]|$))",
     _I,
 )
 _QUESTION = re.compile(r"[^,;\n.!?]*\?(?:\s*(?:no|nope|skip\s+that)\b)?", _I)
@@ -76,7 +79,7 @@ _STOP = frozenset(
     ]
 )
 _LEAD = re.compile(
-    r"^(?:(?:also|plus|oh|and|it|this|that|the\s+(?:house|home|property|unit)|there'?s|"
+    r"^(?:(?:also|plus|oh|and|with|it(?!['’])|this|that|the\s+(?:house|home|property|unit)|there'?s|"
     r"it'?s|its|has|have|had|features?|featuring|highlights?|boasts?|offers?|includes?|"
     r"including|amenities|add(?:\s+a\s+highlight)?|say|new\s+listing\s+for\s+you|w/?|n|"
     r"a|an|the|some|lots\s+of|located\s+at|at|on|across|offering|boasting|showcasing)\b"
@@ -90,22 +93,11 @@ _PUFFERY = re.compile(
     r"great)\b\s*)+",
     _I,
 )
-_SALE = re.compile(
-    r"\b(?:just\s+listed|new(?:ly)?\s+list(?:ed|ing)|listing|listed|list\s+price|asking|"
-    r"price[ds]?|pricing|reduced|reduction|improvement|motivated|seller|won'?t\s+last|"
-    r"priced\s+to\s+sell|open\s+house|showings?|offers?|best\s+offer|cash|as[\s-]is|"
-    r"negotiable|firm|mls|agent|call|text\s+me|contact|for\s+sale|on\s+the\s+market|"
-    r"fixer|opportunity|don'?t\s+miss|welcome\s+home|hurry|sold|buyers?|investors?|"
-    r"video|reel|photos?|please|thanks?|hi|hello|hey|new\s+construction|build\s+your|"
-    r"country\s+living|new\s+to\s+(?:the\s+)?market|at\s+its\s+finest|rare\s+find|thx|"
-    r"forgot|btw|(?<!no\s)hoa|tax(?:es)?|fees?|^available|available\s+(?:now|immediately|"
-    r"(?:on\s+)?\w+\s+\d)|skip\s+that|sorry|english|"
-    r"typo|correction|actually|oops|wait|lot\s+size|year\s+built|address|sq\s*ft|"
-    r"units?\s+total|quick\s+one|can\s+you|make\s+a|wats|ur|best|quick\s+close|closing|"
-    r"last\s+(?:spring|summer|fall|winter|year|month|week))\b",
-    _I,
+_FIELD_VALUE = re.compile(r"\b[a-z]+\s*[:=]\s*[$\d]", _I)
+"""'beds: 9999': a fact's label and a value no fact reader took, never a feature."""
+_ONLY_COUNT = re.compile(
+    r"^\d+\s+units?\b|^lot\s*#?\s*\d+[a-z]?$|^(?:total|on|in|at|for|of|from|to|now|was)$", _I
 )
-_ONLY_COUNT = re.compile(r"^\d+\s+units?\b|^(?:total|on|in|at|for|of|from|to|now|was)$", _I)
 _FILLER = re.compile(
     r"^(?:here(?:\s+are\s+the\s+photos)?|ok(?:ay)?|yes|no|sure|it\s+is|this\s+is|house|home|"
     r"property|residence|estate|the\s+listing|we\s+have|i\s+have|need|no\s+sorry|"
@@ -151,7 +143,9 @@ def standalone_highlights(text: str, items: list[str]) -> list[str]:
     attic"), so "hello there" or "swap the first two" never become highlights."""
     if _REQUEST.search(text):
         return []
-    if _EXPLICIT.search(text) or all(_FEATURE_WORD.search(item) for item in items):
+    if _EXPLICIT.search(text) or all(
+        _THING.search(item) or _FEATURE_WORD.search(item) for item in items
+    ):
         return items
     return []
 
@@ -160,21 +154,41 @@ _THING = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in PROPERTY_THINGS) + r")(?:s|es)?\b", _I
 )
 _LISTED = re.compile(
-    r"\b(?:features?|featuring|highlights?|amenities|add(?:\s+highlights?)?|also|plus)\s*:", _I
+    r"\b(?:features?|featuring|highlights?|amenities|add(?:\s+highlights?)?|also|plus|"
+    r"updates|upgrades|extras|interior|exterior|outside|inside)\s*:",
+    _I,
 )
+_LABEL = re.compile(
+    r"^(?:(?:agent|public|private)\s+)?(?:remarks|description|details|property|notes)\s*:\s*", _I
+)
+_EDGE_SYMBOLS = re.compile(r"^[^\w$±'\"]+|[^\w)'’%+]+$")
+"""Emoji, bullets and arrows around a pasted feature ("✅ Mudroom", "🏊 pool")."""
 
 
 def _clean(part: str) -> str:
-    words = " ".join(part.split()).strip(" .!:-–—'\"")
+    words = _EDGE_SYMBOLS.sub("", " ".join(part.split())).strip(" .!:-–—'\"")
+    words = _WHEN.sub("", _LABEL.sub("", words))
     for _ in range(3):
         words = _LEAD.sub("", words).strip(" .!:-")
         words = _PUFFERY.sub("", words).strip(" .!:-")
     return words
 
 
+_HASHTAG = re.compile(r"(?<!\w)#[A-Za-z]\w*")
+"""'#justlisted #dreamhome': tags for the feed, never a feature."""
+_WHEN = re.compile(
+    r"\s*\b(?:(?:last|this|next)\s+(?:spring|summer|fall|autumn|winter|year|month|week)|"
+    r"in\s+(?:19|20)\d\d)\s*$",
+    _I,
+)
+"""'new deck last summer': when a feature was done is not part of it."""
+_NAMED_PLACE = re.compile(r"^(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+at\s+[A-Z]")
+"""'The Residences at Harbor Point': the name of a building or community."""
+
+
 def read_highlights(text: str) -> list[str]:
     """Feature phrases in what no fact reader took, in the order the agent wrote them."""
-    text = _QUESTION.sub(" ; ", text)
+    text = _HASHTAG.sub(" ; ", _QUESTION.sub(" ; ", text))
     listed = _LISTED.search(text)
     items: list[str] = []
     if listed is not None:
@@ -191,17 +205,53 @@ def _unique(items: list[str]) -> list[str]:
     return out
 
 
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """The pieces between separators, each with whether a comma came right before it."""
+    pieces: list[tuple[str, bool]] = []
+    start, after_comma = 0, False
+    for separator in _SPLIT.finditer(text):
+        pieces.append((text[start : separator.start()], after_comma))
+        start, after_comma = separator.end(), separator.group(0) == ","
+    pieces.append((text[start:], after_comma))
+    return pieces
+
+
+_TITLE_WORD = re.compile(r"^[A-Z][a-z'’.-]+$")
+
+
+def _title_case(piece: str) -> bool:
+    words = [w for w in re.findall(r"[\w'’.-]+", piece) if w.lower() not in _STOP]
+    return bool(words) and all(_TITLE_WORD.match(w) for w in words)
+
+
 def _phrases(text: str, *, listed: bool) -> list[str]:
-    """Feature phrases of `text`; phrases the agent did not list must name a property thing."""
+    """Feature phrases of `text`. A phrase the agent did not list is kept when it names a
+    property thing or, for a thing the vocabulary lacks, reads as a noun phrase; a
+    capitalised phrase after a comma in lower-case prose is a name (a place), not a thing."""
+    segments = _segments(text)
+    named = [
+        p.strip() for p, comma in segments if comma and _THING.search(p) and _feature(_clean(p))
+    ]
+    title_style = sum(p[0].isupper() for p in named) * 2 >= len(named) > 0
     items: list[str] = []
-    for part in _SPLIT.split(text):
+    for part, comma in segments:
         if _PLACE.match(part):
             continue
+        if _NAMED_PLACE.match(part.strip()):
+            continue
+        name = comma and not title_style and _title_case(part)
         garage = _GARAGE_AFTER.match(part)
         pieces = [garage["a"], garage["b"]] if garage else _NEW_THING.split(part)
         for piece in pieces:
             words = _clean(piece)
-            if _feature(words) and (listed or _THING.search(words) or _FEATURE_WORD.search(words)):
+            if not _feature(words):
+                continue
+            if (
+                listed
+                or _THING.search(words)
+                or _FEATURE_WORD.search(words)
+                or (noun_phrase(words) and not name)
+            ):
                 items.append(words)
     return items
 
@@ -215,7 +265,9 @@ def _feature(words: str) -> bool:
     """Whether a cleaned phrase names something a buyer would see."""
     if not words or not re.search(r"[A-Za-z]{3}", words):
         return False
-    if _SALE.search(words) or _ONLY_COUNT.search(words) or _FILLER.match(words):
+    if not_a_feature(words) or _ONLY_COUNT.search(words) or _FILLER.match(words):
+        return False
+    if _FIELD_VALUE.search(words):
         return False
     if _DESCRIPTOR.search(words) and words.lower() not in _FEATURE_PHRASES:
         return False

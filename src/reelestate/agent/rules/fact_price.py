@@ -46,6 +46,25 @@ _NOT_PRICE_BEFORE = re.compile(
     r"credit|allowance)\b[^$\d]{0,20}$",
     _I,
 )
+_CHANGE_BEFORE = re.compile(r"\b(?:reduced|dropped|lowered|cut|slashed)(?:\s+by)?\s*$", _I)
+_CHANGE_AFTER = re.compile(
+    r"^\s*(?:price\s+)?(?:drop|reduction|cut|off\b|below|under\s+(?:appraisal|asking|market)|"
+    r"(?:in\s+)?(?:seller\s+)?(?:concessions?|credits?|closing\s+costs)|credit)",
+    _I,
+)
+"""'reduced $20k', '$15k below appraisal', '$5,000 seller credit': an amount, not the price."""
+_BAND = re.compile(
+    r"\b(?P<band>(?:low|mid|middle|upper|high)[\s-]*\$?\d{1,3}(?:,000)?\s*k?['’]?s)(?!\w)"
+    r"(?:\s+range)?",
+    _I,
+)
+"""'mid 400s', 'low $300s', 'upper 500's': a range the agent has not settled; ask."""
+_RANGE = re.compile(
+    r"(?P<d1>\$)?\s*(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<ua>k|m|mm|mil|million)?\s*(?:-|–|—|to)\s*"
+    r"(?P<d2>\$)?\s*(?P<b>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<ub>k|m|mm|mil|million))?\b"
+    r"(?:\s+range)?",
+    _I,
+)
 _OLD_BEFORE = re.compile(
     r"(?:\bwas|\bfrom|\boriginally|\bpreviously|\bformerly|\bwas\s+listed\s+at|\(was)\s*:?\s*$", _I
 )
@@ -110,16 +129,41 @@ def _candidates(rest: MessageText) -> tuple[list[_Candidate], bool]:
                 continue
             if _NOT_PRICE_BEFORE.search(before) or not (MIN_SALE_PRICE <= amount <= MAX_SALE_PRICE):
                 continue
+            if _CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(after):
+                rest.blank(match.start(), match.end())
+                continue
             old = bool(_OLD_BEFORE.search(before) or _OLD_AFTER.match(after))
             new = bool(_NEW_BEFORE.search(rest.text[max(0, match.start() - 40) : start]))
             found.append(_Candidate(amount, match.start(), match.end(), old, new and not old))
     return found, per_period
 
 
+def _range(rest: MessageText) -> str | None:
+    """'mid 400s' or '$450k-$475k': the price as a range, said back in the agent's words."""
+    if (band := rest.take(_BAND)) is not None:
+        return band["band"]
+    for match in rest.find_all(_RANGE):
+        unit = match["ub"] or match["ua"]
+        if not (match["d1"] or match["d2"] or unit):
+            continue
+        low, high = _amount(match["a"], match["ua"] or unit), _amount(match["b"], unit)
+        if MIN_SALE_PRICE <= low < high <= 1.5 * low and high <= MAX_SALE_PRICE:
+            rest.blank(*match.span())
+            return " ".join(match.group(0).split())
+    return None
+
+
 def read_price(rest: MessageText) -> PriceReading:
-    """The one price the message states, a question when it states two, or nothing."""
+    """The one price the message states, a question when it states two or a range, or nothing."""
     for mls in rest.find_all(_MLS):
         rest.blank(*mls.span())
+    if (said := _range(rest)) is not None:
+        return PriceReading(
+            unclear=Unclear(
+                field="price",
+                question=f"The price reads as a range ({said}): what is the asking price?",
+            )
+        )
     found, per_period = _candidates(rest)
     for candidate in sorted(found, key=lambda c: c.start, reverse=True):
         rest.blank(candidate.start, candidate.end)

@@ -17,6 +17,7 @@ these are our own patterns, with number words read only where a count is expecte
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -69,6 +70,15 @@ _NOT_CLAUSE = re.compile(
 )
 
 
+_TAG = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|b|i|strong|em|span)\b[^>]*>", re.IGNORECASE)
+
+
+def pasted_text(text: str) -> str:
+    """Text pasted from a listing page: HTML entities ("&amp;") read as characters and tags
+    ("<br>") as line breaks."""
+    return html.unescape(_TAG.sub("\n", text))
+
+
 _ITS_A = re.compile(r"\b(?:it'?s|its|it\s+is|this\s+is)\s+(?:an?\s+)?", re.IGNORECASE)
 """A message that only names the kind ("oh it's a condo") must say so of the listing."""
 
@@ -97,11 +107,11 @@ class ExtractedFacts(BaseModel):
 
 def read_listing_text(text: str) -> FactsReading:
     """The listing facts one message states, and the one question to ask when a fact is unclear."""
-    rest = MessageText(_NOT_CLAUSE.sub(" ; ", text))
+    rest = MessageText(_NOT_CLAUSE.sub(" ; ", pasted_text(text)))
     out: dict[str, Any] = {}
     rental = RENTAL.search(rest.text) is not None
     read_year(rest, out)
-    read_lot(rest, out)
+    lot_named = read_lot(rest, out)
     read_area(rest, out)
     unclear = read_rooms(rest, out)
     address = read_address(rest)
@@ -109,7 +119,7 @@ def read_listing_text(text: str) -> FactsReading:
     if price.price is not None:
         out["price"] = price.price
     unclear = unclear or price.unclear
-    lot_only = "lot_size" in out and "price" in out and not {"beds", "baths", "area"} & out.keys()
+    lot_only = lot_named and "price" in out and not {"beds", "baths", "area"} & out.keys()
     kind = read_type(rest, lot_only=lot_only)
     parking = read_parking(rest.text)
     if parking is not None and "parking" not in out:
