@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
+from reelestate.render.timeline import card_seconds
 from reelestate.tools.script_facts import confident_room
 
 SECONDS_PER_PHOTO = 3.0
@@ -64,8 +65,9 @@ class ShotPlan(BaseModel):
 
 
 def photo_budget(length_seconds: float) -> int:
-    """How many photos a video of this length shows."""
-    return max(MIN_PHOTOS, min(MAX_PHOTOS, round(length_seconds / SECONDS_PER_PHOTO)))
+    """How many photos a video of this length shows (the cards' time is not theirs)."""
+    photos_seconds = max(0.0, length_seconds - sum(card_seconds()))
+    return max(MIN_PHOTOS, min(MAX_PHOTOS, round(photos_seconds / SECONDS_PER_PHOTO)))
 
 
 def _rejections(analyses: Sequence[PhotoAnalysis]) -> dict[int, tuple[str, ...]]:

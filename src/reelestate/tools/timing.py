@@ -111,7 +111,7 @@ def fit_durations(
     lows = [max(min_seconds, n) for n in wanted]
     notes: list[str] = []
     if sum(lows) > total + 1e-6 and sum(wanted) < total:
-        floor = max(SHOT_FLOOR_SECONDS, min(min_seconds, total / count))
+        floor = max(SHOT_FLOOR_SECONDS, min(min_seconds, (total - sum(wanted)) / count))
         lows = [max(floor, n) for n in wanted]
         if sum(lows) <= total + 1e-6:
             notes.append(
