@@ -103,6 +103,7 @@ def test_length_targets_shape_the_script() -> None:
 def test_a_faster_voice_gives_shorter_estimates() -> None:
     slow = write_script(LISTING, PHOTOS, words_per_minute=120, seed=2)
     fast = write_script(LISTING, PHOTOS, words_per_minute=200, seed=2)
+
     def per_word(script: Script) -> float:
         return script.duration / sum(len(line.text.split()) for line in script.lines)
 

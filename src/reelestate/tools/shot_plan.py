@@ -99,8 +99,8 @@ def near_identical(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
 
 
 def _spread_similar(
-    ordered: list[tuple[int, str]], analyses: Sequence[PhotoAnalysis]
-) -> list[tuple[int, str]]:
+    ordered: list[tuple[int, RoomType]], analyses: Sequence[PhotoAnalysis]
+) -> list[tuple[int, RoomType]]:
     """`ordered` with a photo that repeats the one before moved after the next different one."""
     out = list(ordered)
     for i in range(1, len(out)):

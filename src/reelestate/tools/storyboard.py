@@ -36,7 +36,7 @@ from reelestate.render.spec import (
     Scene,
     parse_spec,
 )
-from reelestate.render.timeline import card_seconds
+from reelestate.render.timeline import card_seconds, total_seconds
 from reelestate.tools.listing import Listing
 from reelestate.tools.narration_fit import fit_scenes_to_length
 from reelestate.tools.script_facts import fact_sheet
@@ -326,7 +326,7 @@ def _relative(path: Path | None, base: Path) -> str | None:
 def write_render_spec(spec: RenderSpec, path: Path) -> Path:
     """Write `spec` as a storyboard file; photo and media paths relative to it when possible."""
     base = path.parent.resolve()
-    data = spec.model_dump(mode="json")
+    data = {"total_seconds": round(total_seconds(spec), 3), **spec.model_dump(mode="json")}
     for raw, scene in zip(data["scenes"], spec.scenes, strict=True):
         raw["photo"] = _relative(scene.photo, base)
     if spec.voice is not None:
