@@ -239,7 +239,8 @@ def version_problems(version: StoryboardVersion, photos: Sequence[StoryboardPhot
         )
     seen: dict[int, int] = {}
     for number, scene in enumerate(version.scenes, start=1):
-        if not SHORTEST_SCENE_SECONDS <= scene.duration <= MAX_SCENE_SECONDS:
+        # Cuts sit on frames, so a scene may be a fraction of a frame under a round limit.
+        if not SHORTEST_SCENE_SECONDS <= round(scene.duration, 1) <= MAX_SCENE_SECONDS:
             problems.append(
                 f"scene {number} lasts {scene.duration:g} s; a scene lasts "
                 f"{SHORTEST_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g} s"
