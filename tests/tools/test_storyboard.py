@@ -112,8 +112,8 @@ def test_version_one_scenes() -> None:
     assert scenes[0].caption is None
     assert scenes[2].caption == "Renovated kitchen"
     assert scenes[3].caption == "Bedroom"
-    assert all(s.duration >= 2 for s in scenes)
-    assert 28 <= v1.total_seconds <= 40
+    assert all(round(s.duration, 1) >= 0.8 for s in scenes)
+    assert v1.total_seconds == 30  # the length asked, cards included
     kinds = [s.motion.kind for s in scenes]
     assert all(a != b for a, b in itertools.pairwise(kinds))
     assert [s.transition.kind for s in scenes].count("crossfade") >= 4

@@ -240,13 +240,7 @@ def _format_validation_error(exc: ValidationError) -> str:
 
 
 def parse_spec(data: object, *, base_dir: Path | None = None) -> RenderSpec:
-    """Validate `data` as a `RenderSpec`; relative paths are taken from `base_dir`.
-
-    A `total_seconds` key (written into storyboard files for people to read) is ignored: the
-    timeline works the length out from the scenes and cards.
-    """
-    if isinstance(data, dict) and "total_seconds" in data:
-        data = {k: v for k, v in data.items() if k != "total_seconds"}
+    """Validate `data` as a `RenderSpec`; relative paths are taken from `base_dir`."""
     try:
         spec = RenderSpec.model_validate(data)
     except ValidationError as exc:

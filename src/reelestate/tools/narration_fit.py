@@ -6,7 +6,8 @@ spec says which words open each scene, each scene's sentences are placed to star
 the scene does, the scenes are fitted so each holds its sentences, and the cuts between photos
 move onto the music's beats, while the video's total (cards included, as `render.timeline`
 counts it) stays the length the spec already had. A voice too long for that length is first
-spoken faster (up to `MAX_RATE`); only then does the video grow, and the notes say so.
+spoken faster (up to `MAX_RATE`, embedded voice only); only then does the video grow, and the
+notes say so.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ GAP_SECONDS = 0.3
 """Air after a scene's last word before the next photo comes in."""
 MAX_RATE = 1.2
 """The fastest a voice is sped up to fit a length; beyond it words blur."""
+FREE_VOICES = frozenset({"espeak"})
+"""Voices spoken again, faster, to fit a length; a paid voice is not paid for twice."""
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,11 @@ def _scene_needs(
     for k, (scene, first) in enumerate(spoken):
         last = spoken[k + 1][1] - 1 if k + 1 < len(spoken) else len(words) - 1
         length = words[last].end - words[first].start
-        is_last = k + 1 == len(spoken) and scene == len(spec.scenes) - 1
-        tail = max(0.0, TAIL_SECONDS - outro) if is_last else GAP_SECONDS
-        needs[scene] = LEAD_SECONDS + length + tail
+        if k + 1 == len(spoken) and scene == len(spec.scenes) - 1:
+            # The last words may run on over the outro card, ending before the video does.
+            needs[scene] = max(0.0, LEAD_SECONDS + length + TAIL_SECONDS - outro)
+        else:
+            needs[scene] = LEAD_SECONDS + length + GAP_SECONDS
     return needs, spoken
 
 
@@ -173,7 +178,7 @@ def speak_and_time(
     needs, spoken = _scene_needs(spec, narration, firsts)
     room = length - intro - outro
     floors = sum(max(MIN_SCENE_SECONDS, n) for n in needs)
-    if floors > room and request.rate < MAX_RATE:
+    if floors > room and request.rate < MAX_RATE and request.provider in FREE_VOICES:
         rate = min(MAX_RATE, round(request.rate * floors / room + 0.005, 2))
         faster = request.model_copy(update={"rate": rate})
         narration = synthesize_narration(faster, cache_dir, tts)

@@ -419,6 +419,7 @@ def _fit(drafts: list[_Draft], brief: ScriptBrief) -> tuple[list[_Draft], list[s
 
     In turn: every sentence with comfortable scenes; each slot's shortest wording; without
     room colour and the closing; silent scenes cut short (down to `SHOT_FLOOR_SECONDS`);
+    a sentence moved onto an empty last scene (its words may run on over the outro card);
     and only then without facts, the least important first.
     """
     wpm = brief.words_per_minute
@@ -445,6 +446,12 @@ def _fit(drafts: list[_Draft], brief: ScriptBrief) -> tuple[list[_Draft], list[s
         if not droppable:
             break
         worst = max(droppable, key=lambda d: (d.keep, kept.index(d)))
+        last = count - 1
+        if count > 1 and worst.scene != last and all(d.scene != last for d in kept):
+            was, worst.scene = worst.scene, last  # the last scene's words run on into the outro
+            if fits(SHOT_FLOOR_SECONDS):
+                break
+            worst.scene = was
         kept.remove(worst)
         dropped.extend(worst.labels)
     return kept, dropped

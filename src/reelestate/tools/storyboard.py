@@ -36,7 +36,7 @@ from reelestate.render.spec import (
     Scene,
     parse_spec,
 )
-from reelestate.render.timeline import card_seconds, total_seconds
+from reelestate.render.timeline import card_seconds
 from reelestate.tools.listing import Listing
 from reelestate.tools.narration_fit import fit_scenes_to_length
 from reelestate.tools.script_facts import fact_sheet
@@ -189,6 +189,8 @@ def plan_storyboard(
     for shot in plan.shots:
         spoken = sum(line.duration for line in script.lines_for(shot.photo_index))
         needs.append(min(MAX_SCENE_SECONDS, spoken + SCENE_PADDING_SECONDS) if spoken else 0.0)
+    if needs:  # the last words may run on over the outro card
+        needs[-1] = max(0.0, needs[-1] - storyboard_cards()[1])
     scenes = [
         StoryboardScene(
             photo_index=shot.photo_index,
@@ -326,7 +328,7 @@ def _relative(path: Path | None, base: Path) -> str | None:
 def write_render_spec(spec: RenderSpec, path: Path) -> Path:
     """Write `spec` as a storyboard file; photo and media paths relative to it when possible."""
     base = path.parent.resolve()
-    data = {"total_seconds": round(total_seconds(spec), 3), **spec.model_dump(mode="json")}
+    data = spec.model_dump(mode="json")
     for raw, scene in zip(data["scenes"], spec.scenes, strict=True):
         raw["photo"] = _relative(scene.photo, base)
     if spec.voice is not None:
