@@ -121,6 +121,12 @@ class _Draft:
         pool = fresh or list(range(len(self.options)))
         self.choice = min(pool, key=lambda i: len(self.options[i].split()))
 
+    def vary(self, avoid: set[str]) -> None:
+        """Keep the plan's pick unless another sentence already opens the same way."""
+        self.choice = next(
+            (i for i in range(len(self.options)) if self.frame(i) not in avoid), self.choice
+        )
+
     def frame(self, i: int | None = None) -> str:
         """The wording with the facts taken out, to tell two sentences built alike."""
         text = self.options[self.choice if i is None else i]
@@ -471,6 +477,10 @@ class RuleBasedScriptWriter:
         if closing:
             drafts.append(_Draft("closing", closing, frozenset(), _KEEP_CLOSING))
         drafts += _colour(planner, brief)
+        opened: set[str] = set()
+        for draft in drafts:  # no two sentences open alike ("It comes with ... It comes with")
+            draft.vary(opened)
+            opened.add(draft.frame())
         scenes = _Scenes(brief)
         _place(drafts, scenes)
         kept, dropped = _fit(drafts, brief)
