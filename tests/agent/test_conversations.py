@@ -15,6 +15,7 @@ from reelestate.agent.events import ApprovalRequest, Question, StoryboardReady, 
 from reelestate.agent.runner import Runner
 from reelestate.agent.state import listing_of, script_of
 from reelestate.core.errors import RenderError
+from reelestate.render.timeline import total_seconds
 from reelestate.tools.storyboard import to_render_spec
 from tests.agent.helpers import (
     FACTS,
@@ -34,7 +35,12 @@ async def assert_final_matches_last_version(runner: Runner, renderer: RecordingR
     assert history is not None and script is not None
     expected = to_render_spec(history.current, listing_of(state), script, profile="preview")
     final = renderer.finals[-1].spec
-    assert final.scenes == expected.scenes
+    # The voice may move cuts (its sentences start with their scenes); never the length.
+    keep = {"photo", "caption", "motion", "focal_point", "overlay"}
+    assert [s.model_dump(include=keep) for s in final.scenes] == [
+        s.model_dump(include=keep) for s in expected.scenes
+    ]
+    assert total_seconds(final) == pytest.approx(total_seconds(expected), abs=1 / 30)
     assert final.facts == expected.facts
     assert final.aspect == expected.aspect
 

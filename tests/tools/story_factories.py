@@ -53,7 +53,7 @@ def analysis(
         clipped_highlights=0.01,
         clipped_shadows=0.01,
         colour_cast=0.02,
-        phash=f"{index:016x}",
+        phash=f"{random.Random(index).getrandbits(64):016x}",
         duplicate_of=duplicate_of,
         focal_point=Point(x=focal[0], y=focal[1]),
         reject_reasons=list(reject),

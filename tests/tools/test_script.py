@@ -80,9 +80,10 @@ def test_lines_record_their_facts_and_photos() -> None:
     assert by_slot["opening"].facts == {"address"} and "12 Oak Street" in by_slot["opening"].text
     assert by_slot["opening"].photo_index == 0
     assert by_slot["price"].facts == {"price"} and "$585,000" in by_slot["price"].text
-    assert by_slot["rooms"].facts == {"beds", "baths"}
+    assert {"beds", "baths"} <= by_slot["rooms"].facts
     assert "three bedrooms and two and a half baths" in by_slot["rooms"].text
-    assert by_slot["kitchen"].photo_index == 2 and "room:kitchen" in by_slot["kitchen"].facts
+    kitchen = [line for line in script.lines if "kitchen" in line.text.lower()]
+    assert kitchen and all(line.photo_index == 2 for line in kitchen)
     assert "highlight:0" in script.facts
     assert "perfect for families" not in script.text.lower()
     assert script.lines[-1].slot == "closing"
@@ -102,8 +103,11 @@ def test_length_targets_shape_the_script() -> None:
 def test_a_faster_voice_gives_shorter_estimates() -> None:
     slow = write_script(LISTING, PHOTOS, words_per_minute=120, seed=2)
     fast = write_script(LISTING, PHOTOS, words_per_minute=200, seed=2)
-    assert slow.lines[0].text == fast.lines[0].text
-    assert slow.lines[0].duration > fast.lines[0].duration
+
+    def per_word(script: Script) -> float:
+        return script.duration / sum(len(line.text.split()) for line in script.lines)
+
+    assert per_word(slow) > per_word(fast)
 
 
 def test_unsure_rejected_and_duplicate_photos_are_never_described() -> None:

@@ -40,6 +40,10 @@ class SceneSummary(_Event):
     seconds: float
     caption: str | None = None
     motion: str
+    room_words: str = ""
+    """The room as people say it ("Kitchen"; "Photo" when it is not known)."""
+    motion_words: str = ""
+    """The camera move as an editor says it ("Slow pan right", "Push in on the kitchen")."""
 
 
 class StoryboardReady(_Event):
@@ -54,6 +58,10 @@ class StoryboardReady(_Event):
     music: str
     voice: str
     scenes: list[SceneSummary]
+    total_words: str = ""
+    """The length with what makes it up ("Total 30.0 s (intro 2.5 s, 8 photos 24.5 s, ...)")."""
+    notes: list[str] = []
+    """What planning had to give up (facts unsaid, photos held long), for the person."""
     storyboard_file: Path
     preview_video: Path | None = None
     preview_url: str | None = None

@@ -12,6 +12,12 @@ from reelestate.tools.ai_motion import version_cost
 from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import StoryboardVersion
+from reelestate.tools.storyboard_words import (
+    motion_words,
+    room_words,
+    seconds_words,
+    total_words,
+)
 
 SUGGESTED_FACTS: dict[str, str] = {
     "address": "12 Oak St, Austin TX",
@@ -61,15 +67,18 @@ def version_line(version: StoryboardVersion) -> str:
     settings = version.settings
     return (
         f"version {version.number} ({version.reason}): {len(version.scenes)} scenes, "
-        f"{version.total_seconds:g} s, {settings.aspect}, {settings.style}"
+        f"{seconds_words(version.total_seconds)} in all, {settings.aspect}, {settings.style}"
     )
 
 
 def scene_lines(version: StoryboardVersion) -> str:
-    return "\n".join(
-        f"  {i}. {s.room.replace('_', ' ')} (photo {s.photo_index + 1}), {s.duration:g} s"
-        + (f', "{s.caption}"' if s.caption else "")
+    lines = [
+        f"  {i}. {room_words(s.room)} (photo {s.photo_index + 1}), {motion_words(s)}, "
+        f"{seconds_words(s.duration)}" + (f', "{s.caption}"' if s.caption else "")
         for i, s in enumerate(version.scenes, start=1)
+    ]
+    return "\n".join(
+        [*lines, f"  {total_words(version)}", *(f"  Note: {n}" for n in version.notes)]
     )
 
 
@@ -100,9 +109,13 @@ def storyboard_event(
                 seconds=s.duration,
                 caption=s.caption,
                 motion=f"ai:{s.ai_motion.model}" if s.ai_motion else s.motion.kind,
+                room_words=room_words(s.room),
+                motion_words=motion_words(s),
             )
             for i, s in enumerate(version.scenes, start=1)
         ],
+        total_words=total_words(version),
+        notes=list(version.notes),
         storyboard_file=storyboard_file.resolve(),
         preview_video=preview.resolve() if preview else None,
     )
@@ -126,7 +139,7 @@ def approval_request(version: StoryboardVersion, models: VideoModelRegistry) -> 
         version=version.number,
         text=(
             f"Render the final video from storyboard version {version.number} "
-            f"({version.total_seconds:g} s, {version.settings.aspect})? "
+            f"({seconds_words(version.total_seconds)} in all, {version.settings.aspect})? "
             + ai_cost_line(version, models)
             + "Say approve, or tell me what to change."
         ),

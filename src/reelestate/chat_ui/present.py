@@ -79,15 +79,19 @@ def storyboard_markdown(event: StoryboardReady) -> str:
         f"{len(event.scenes)} scenes · {event.total_seconds:g} s · {event.aspect} · "
         f"{event.style} style · music {event.music} · voice {event.voice}",
         "",
-        "| # | Room | Photo | Seconds | Motion | Caption |",
+        "| # | Room | Photo | Seconds | Camera | Caption |",
         "|---|---|---|---|---|---|",
     ]
     for s in event.scenes:
         caption = (s.caption or "").replace("|", "/")
-        room = s.room.replace("_", " ")
+        room = s.room_words or s.room.replace("_", " ")
         lines.append(
-            f"| {s.number} | {room} | {s.photo_number} | {s.seconds:g} | {s.motion} | {caption} |"
+            f"| {s.number} | {room} | {s.photo_number} | {s.seconds:.1f} | "
+            f"{s.motion_words or s.motion} | {caption} |"
         )
+    if event.total_words:
+        lines += ["", f"**{event.total_words}**"]
+    lines += [f"_{note}_" for note in event.notes]
     return "\n".join(lines)
 
 

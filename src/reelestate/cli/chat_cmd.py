@@ -79,9 +79,14 @@ class EventPrinter:
                 for scene in event.scenes:
                     caption = f' "{scene.caption}"' if scene.caption else ""
                     self.line(
-                        f"  {scene.number}. {scene.room} (photo {scene.photo_number}) "
-                        f"{scene.seconds:g} s {scene.motion}{caption}"
+                        f"  {scene.number}. {scene.room_words or scene.room} "
+                        f"(photo {scene.photo_number}) {scene.seconds:.1f} s "
+                        f"{scene.motion_words or scene.motion}{caption}"
                     )
+                if event.total_words:
+                    self.line(f"  {event.total_words}")
+                for note in event.notes:
+                    self.line(f"  note: {note}")
                 self.line(f"  storyboard file: {event.storyboard_file}")
                 if event.preview_video:
                     self.line(f"  preview: {event.preview_video}")

@@ -142,6 +142,11 @@ def register(app: typer.Typer) -> None:
             raise report_error(exc) from None
         typer.echo(str(outputs.video.resolve()))
         console.print(
+            f"length: {outputs.result.duration:.2f} s (asked {request.length_seconds:g} s)"
+        )
+        for note in outputs.notes:
+            console.print(f"note: {note}")
+        console.print(
             f"captions: {outputs.subtitles.resolve()}\nthumbnail: {outputs.thumbnail.resolve()}\n"
             + (
                 f"contact sheet: {outputs.contact_sheet.resolve()}\n"

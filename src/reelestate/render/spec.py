@@ -126,6 +126,10 @@ class NarrationRequest(_Model):
     style: VoiceStyle | None = None
     rate: float = Field(default=1.0, ge=0.5, le=2.0)
     offset: float = Field(default=0.3, ge=0)
+    scene_words: list[int | None] = []
+    """Per scene, the index of the (whitespace-separated) word its narration starts with;
+    None for a scene without words. Given, each scene's sentences start as the scene starts;
+    empty, the text is spoken straight through."""
 
 
 class MusicTrack(_Model):

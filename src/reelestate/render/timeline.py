@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from reelestate.render.spec import FitMode, Motion, OverlayKind, RenderSpec, Scene, Transition
+from reelestate.render.spec import (
+    BrandKit,
+    FitMode,
+    Motion,
+    OverlayKind,
+    RenderFlags,
+    RenderSpec,
+    Scene,
+    Transition,
+)
 
 INTRO_SECONDS = 2.5
 """The cold open: the hero photo (the first scene's) with the address and the price."""
@@ -89,19 +98,45 @@ def continuous_open(spec: RenderSpec) -> bool:
     return spec.brand.intro_card and spec.scenes[0].clip is None
 
 
+def card_seconds(
+    brand: BrandKit | None = None, flags: RenderFlags | None = None
+) -> tuple[float, float]:
+    """(intro, outro) seconds the cards add for this brand; a card that is off adds 0.
+
+    Planners read card lengths here, never from their own constants, so a change to the
+    cards changes every length calculation with it.
+    """
+    brand = brand or BrandKit()
+    flags = flags or RenderFlags()
+    intro = INTRO_SECONDS if brand.intro_card else 0.0
+    outro = OUTRO_SECONDS if brand.outro_card and not flags.unbranded else 0.0
+    return intro, outro
+
+
 def _plan(spec: RenderSpec) -> list[_Planned]:
+    intro, outro = card_seconds(spec.brand, spec.flags)
     plan: list[_Planned] = []
-    if spec.brand.intro_card:
+    if intro:
         into = CUT if continuous_open(spec) else CARD_TRANSITION
-        plan.append(_Planned("intro", INTRO_SECONDS, into))
+        plan.append(_Planned("intro", intro, into))
     plan.extend(_Planned("photo", s.duration, s.transition, s) for s in spec.scenes)
-    if spec.brand.outro_card and not spec.flags.unbranded:
-        plan.append(_Planned("outro", OUTRO_SECONDS, CARD_TRANSITION))
+    if outro:
+        plan.append(_Planned("outro", outro, CARD_TRANSITION))
     return plan
 
 
 def _card_motion(kind: Literal["photo", "intro", "outro"]) -> Motion:
     return INTRO_MOTION if kind == "intro" else CARD_MOTION
+
+
+def total_frames(spec: RenderSpec) -> int:
+    """Frames the rendered video has: cards and scenes, transitions overlapping inside them."""
+    return round(sum(item.duration for item in _plan(spec)) * spec.fps)
+
+
+def total_seconds(spec: RenderSpec) -> float:
+    """The rendered video's length in seconds: the one source of truth for "how long"."""
+    return total_frames(spec) / spec.fps
 
 
 def build_timeline(spec: RenderSpec) -> Timeline:
@@ -160,5 +195,5 @@ def build_timeline(spec: RenderSpec) -> Timeline:
             )
         )
         previous_overlap = overlap
-    voice_start = INTRO_SECONDS if spec.brand.intro_card else 0.0
+    voice_start = card_seconds(spec.brand, spec.flags)[0]
     return Timeline(shots=shots, fps=fps, total_frames=bounds[-1], voice_start=voice_start)

@@ -29,7 +29,8 @@ from reelestate.render.engine import render_video
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.render.spec import Aspect, BrandKit, Profile, RenderSpec
-from reelestate.services.storyboard_flow import PlanChoices, fit, plan, render_spec
+from reelestate.render.timeline import card_seconds, total_seconds
+from reelestate.services.storyboard_flow import PlanChoices, fit_in_time, plan, render_spec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
 from reelestate.tools.listing import Listing, require_facts
@@ -68,6 +69,8 @@ class MakeOutputs(BaseModel):
     storyboard: Path
     report: Path
     result: RenderResult
+    notes: list[str] = []
+    """What the run had to give up to honour the length (facts unsaid, a faster voice)."""
 
 
 def check_photo_count(
@@ -134,6 +137,7 @@ def _report(
     outcomes: Sequence[AiClipOutcome],
     narration: Narration | None,
     music: MusicTrackRef | None,
+    notes: Sequence[str],
 ) -> dict[str, Any]:
     voice = _voice_report(narration or result.narration)
     ai_cost = sum(o.cost_usd for o in outcomes)
@@ -162,6 +166,13 @@ def _report(
         "script_writer": script.writer,
         "dropped_photos": dropped,
         "timings": {**timings, "render_stages": result.timings},
+        "length": {
+            "asked_seconds": request.length_seconds,
+            "storyboard_seconds": total_seconds(spec),
+            "delivered_seconds": result.duration,
+            "cards_seconds": list(card_seconds(spec.brand, spec.flags)),
+            "notes": list(notes),
+        },
         "video": {
             "duration": result.duration,
             "width": result.width,
@@ -240,10 +251,12 @@ def make_video(
         models=models,
     )
     profile: Profile = "preview" if request.preview else "final"
-    spec, narration = fit(
+    timed = fit_in_time(
         render_spec(history.current, listing, script, profile=profile, brand=request.brand),
         cache_dir=settings.cache_dir,
     )
+    spec, narration = timed.spec, timed.narration
+    notes = list(dict.fromkeys([*history.current.notes, *timed.notes]))
     out_dir.mkdir(parents=True, exist_ok=True)
     storyboard = write_render_spec(spec, out_dir / "storyboard.json")
     stage("planned")
@@ -269,6 +282,7 @@ def make_video(
                 outcomes,
                 narration,
                 music,
+                notes,
             ),
             indent=2,
         ),
@@ -283,4 +297,5 @@ def make_video(
         storyboard=storyboard,
         report=report_path,
         result=result,
+        notes=notes,
     )

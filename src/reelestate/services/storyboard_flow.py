@@ -27,7 +27,7 @@ from reelestate.providers.vision.base import PhotoAnalyser, PhotoAnalysis
 from reelestate.render.spec import Aspect, BrandKit, Profile, RenderSpec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, with_ai_motion
 from reelestate.tools.listing import Listing
-from reelestate.tools.narration_fit import speak_and_fit
+from reelestate.tools.narration_fit import TimedSpec, speak_and_fit, speak_and_time
 from reelestate.tools.script import write_script
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import (
@@ -145,6 +145,11 @@ def fit(spec: RenderSpec, *, cache_dir: Path) -> tuple[RenderSpec, Narration | N
     """The spec with its narration synthesised (cached under `cache_dir`) and the scenes long
     enough for it (blocks)."""
     return speak_and_fit(spec, cache_dir=cache_dir)
+
+
+def fit_in_time(spec: RenderSpec, *, cache_dir: Path) -> TimedSpec:
+    """`fit`, with notes on what keeping the length took (a faster voice, a longer video)."""
+    return speak_and_time(spec, cache_dir=cache_dir)
 
 
 async def spoken(spec: RenderSpec, *, cache_dir: Path) -> RenderSpec:

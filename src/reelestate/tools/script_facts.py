@@ -187,7 +187,7 @@ def text_problems(text: str, sheet: FactSheet) -> list[str]:
             expected = _fact_value(mention.kind, sheet)
             if expected is None:
                 problems.append(f"states a {mention.kind} ({said!r}) but the listing gives none")
-            elif mention.value != expected:
+            elif abs(mention.value - expected) > 1e-6 * max(1.0, expected):
                 problems.append(f"says {said!r} but the listing's {mention.kind} is {expected:g}")
         elif mention.next_word is not None:
             if (mention.value, mention.next_word) not in counts:

@@ -1,9 +1,11 @@
 """Which photos a video shows, in what order, and why the others are left out.
 
-The order tells the story of a visit: arrive (an exterior), walk through the living areas,
-the kitchen, the bedrooms and the bathrooms, and leave (a second exterior, or the outro
-card). A length has room for about one photo every three seconds, so a short video keeps
-one photo of each kind first and fills up with the rest.
+The order tells the story of a visit: arrive (the best exterior), walk through the living
+areas and the kitchen, then the bedrooms and the bathrooms, and leave (a second exterior, or
+the outro card). Photos whose room is not known sit between the shared rooms and the private
+ones. Two near-identical photos (close perceptual hashes) are never shown back to back. A
+length has room for about one photo every three seconds, so a short video keeps one photo of
+each kind first and fills up with the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS
 from reelestate.providers.vision.base import PhotoAnalysis, RoomType
+from reelestate.render.timeline import card_seconds
 from reelestate.tools.script_facts import confident_room
 
 SECONDS_PER_PHOTO = 3.0
@@ -24,12 +27,14 @@ ShotRole = Literal["opening", "body", "closing"]
 _GROUP: dict[str, int] = {
     "exterior": 0,
     "living_room": 1,
-    "other": 2,
-    "unsure": 2,
-    "kitchen": 3,
+    "kitchen": 2,
+    "other": 3,
+    "unsure": 3,
     "bedroom": 4,
     "bathroom": 5,
 }
+NEAR_IDENTICAL_BITS = 10
+"""Perceptual hashes this close (of 64 bits) show the same view twice."""
 _PRIORITY: tuple[str, ...] = ("kitchen", "living_room", "bedroom", "bathroom")
 
 
@@ -60,8 +65,9 @@ class ShotPlan(BaseModel):
 
 
 def photo_budget(length_seconds: float) -> int:
-    """How many photos a video of this length shows."""
-    return max(MIN_PHOTOS, min(MAX_PHOTOS, round(length_seconds / SECONDS_PER_PHOTO)))
+    """How many photos a video of this length shows (the cards' time is not theirs)."""
+    photos_seconds = max(0.0, length_seconds - sum(card_seconds()))
+    return max(MIN_PHOTOS, min(MAX_PHOTOS, round(photos_seconds / SECONDS_PER_PHOTO)))
 
 
 def _rejections(analyses: Sequence[PhotoAnalysis]) -> dict[int, tuple[str, ...]]:
@@ -75,8 +81,36 @@ def _rejections(analyses: Sequence[PhotoAnalysis]) -> dict[int, tuple[str, ...]]
     return out
 
 
-def _quality(a: PhotoAnalysis) -> float:
+def photo_quality(a: PhotoAnalysis) -> float:
+    """How good a photo looks on screen: a confident label, sharp, well exposed."""
     return a.room_confidence + min(a.sharpness, 1.0) * 0.1 - abs(a.exposure) * 0.2
+
+
+_quality = photo_quality
+
+
+def near_identical(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """True when two photos show much the same view (their perceptual hashes are close)."""
+    try:
+        distance = bin(int(a.phash, 16) ^ int(b.phash, 16)).count("1")
+    except ValueError:
+        return False
+    return distance <= NEAR_IDENTICAL_BITS
+
+
+def _spread_similar(
+    ordered: list[tuple[int, RoomType]], analyses: Sequence[PhotoAnalysis]
+) -> list[tuple[int, RoomType]]:
+    """`ordered` with a photo that repeats the one before moved after the next different one."""
+    out = list(ordered)
+    for i in range(1, len(out)):
+        if not near_identical(analyses[out[i - 1][0]], analyses[out[i][0]]):
+            continue
+        for j in range(i + 1, len(out)):
+            if not near_identical(analyses[out[i - 1][0]], analyses[out[j][0]]):
+                out.insert(i, out.pop(j))
+                break
+    return out
 
 
 def _select(
@@ -131,6 +165,9 @@ def plan_shots(
         best = max(exteriors, key=lambda c: _quality(analyses[c[0]]))
         closing = next(c for c in exteriors if c != best)
         ordered = [best, *(c for c in ordered if c not in (best, closing)), closing]
+    elif len(exteriors) == 1:
+        ordered = [exteriors[0], *(c for c in ordered if c != exteriors[0])]
+    ordered = _spread_similar(ordered, analyses)
     shots = [PlannedShot(photo_index=i, room=room, role="body") for i, room in ordered]
     if shots:
         shots[0] = shots[0].model_copy(update={"role": "opening"})

@@ -36,9 +36,11 @@ from reelestate.render.spec import (
     Scene,
     parse_spec,
 )
+from reelestate.render.timeline import card_seconds
 from reelestate.tools.listing import Listing
+from reelestate.tools.narration_fit import fit_scenes_to_length
 from reelestate.tools.script_facts import fact_sheet
-from reelestate.tools.script_model import Script
+from reelestate.tools.script_model import Script, ScriptLine
 from reelestate.tools.shot_plan import DroppedPhoto, plan_shots
 from reelestate.tools.storyboard_model import (
     MAX_CAPTION_CHARS,
@@ -48,6 +50,7 @@ from reelestate.tools.storyboard_model import (
     StoryboardScene,
     StoryboardSettings,
     StoryboardVersion,
+    storyboard_cards,
 )
 from reelestate.tools.storyboard_ops import (
     RevisionOp,
@@ -55,9 +58,10 @@ from reelestate.tools.storyboard_ops import (
     dress_scenes,
     version_problems,
 )
+from reelestate.tools.storyboard_timing import fit_scene_lengths, settings_beats
 
-SCENE_PADDING_SECONDS = 0.3
-"""Air after a scene's narration before the next photo comes in."""
+SCENE_PADDING_SECONDS = 0.55
+"""A scene's lead-in before its first word plus the air after its last one."""
 
 
 def _now() -> datetime:
@@ -158,15 +162,6 @@ def _caption(
     return ROOM_LABELS.get(scene_room)
 
 
-def _fit_length(durations: list[float], length: float) -> list[float]:
-    """Scene durations spread to fill `length` when the narration leaves time over."""
-    total = sum(durations)
-    if total >= length or not durations:
-        return durations
-    extra = (length - total) / len(durations)
-    return [round(min(MAX_SCENE_SECONDS, d + extra), 2) for d in durations]
-
-
 def plan_storyboard(
     listing: Listing,
     analyses: Sequence[PhotoAnalysis],
@@ -190,25 +185,28 @@ def plan_storyboard(
     plan = plan_shots(analyses, settings.length_seconds, min_photos=min_photos)
     photos = tuple(StoryboardPhoto.from_analysis(i, a) for i, a in enumerate(analyses))
     highlights = fact_sheet(listing, analyses).highlights
-    durations = []
+    needs = []
     for shot in plan.shots:
         spoken = sum(line.duration for line in script.lines_for(shot.photo_index))
-        padded = spoken + SCENE_PADDING_SECONDS if spoken else 0.0
-        durations.append(round(min(MAX_SCENE_SECONDS, max(MIN_SCENE_SECONDS, padded)), 2))
-    durations = _fit_length(durations, settings.length_seconds)
+        needs.append(min(MAX_SCENE_SECONDS, spoken + SCENE_PADDING_SECONDS) if spoken else 0.0)
+    if needs:  # the last words may run on over the outro card
+        needs[-1] = max(0.0, needs[-1] - storyboard_cards()[1])
     scenes = [
         StoryboardScene(
             photo_index=shot.photo_index,
             photo=photos[shot.photo_index].path,
             room=shot.room,
-            duration=duration,
+            duration=MIN_SCENE_SECONDS,
             focal_point=photos[shot.photo_index].focal_point,
             caption=None
             if position == 0
             else _caption(shot.room, script, shot.photo_index, highlights),
         )
-        for position, (shot, duration) in enumerate(zip(plan.shots, durations, strict=True))
+        for position, shot in enumerate(plan.shots)
     ]
+    scenes, notes = fit_scene_lengths(
+        scenes, settings, settings.length_seconds, needs=needs, equal=True
+    )
     version = StoryboardVersion(
         number=1,
         author=author,
@@ -216,6 +214,7 @@ def plan_storyboard(
         reason="first plan",
         scenes=dress_scenes(scenes, photos, settings),
         settings=settings,
+        notes=(*script.notes, *notes),
     )
     problems = version_problems(version, photos)
     if problems:
@@ -227,9 +226,25 @@ def plan_storyboard(
 
 def narration_text(version: StoryboardVersion, script: Script) -> str:
     """The script's lines in the order the version shows their photos; photo-less lines last."""
+    return " ".join(line.text for line in _spoken_order(version, script))
+
+
+def _spoken_order(version: StoryboardVersion, script: Script) -> list[ScriptLine]:
     shown = [line for scene in version.scenes for line in script.lines_for(scene.photo_index)]
     loose = [line for line in script.lines if line.photo_index is None]
-    return " ".join(line.text for line in [*shown, *loose])
+    return [*shown, *loose]
+
+
+def scene_words(version: StoryboardVersion, script: Script) -> list[int | None]:
+    """Per scene, the index of the narration word its first sentence starts with (None: a
+    scene without sentences), so the voice can start each scene's sentences as it starts."""
+    firsts: list[int | None] = []
+    count = 0
+    for scene in version.scenes:
+        lines = script.lines_for(scene.photo_index)
+        firsts.append(count if lines else None)
+        count += sum(len(line.text.split()) for line in lines)
+    return firsts
 
 
 def narration_request(text: str, settings: StoryboardSettings) -> NarrationRequest:
@@ -255,6 +270,10 @@ def to_render_spec(
     """The engine's input for this version; `InvalidSpecError` if the engine would refuse it."""
     settings = version.settings
     text = narration_text(version, script)
+    narration = None
+    if text:
+        request = narration_request(text, settings)
+        narration = request.model_copy(update={"scene_words": scene_words(version, script)})
     data: dict[str, Any] = {
         "aspect": settings.aspect,
         "profile": profile,
@@ -271,7 +290,7 @@ def to_render_spec(
             ).model_dump()
             for s in version.scenes
         ],
-        "narration": narration_request(text, settings).model_dump() if text else None,
+        "narration": narration.model_dump() if narration else None,
         "music": MusicTrack(
             path=settings.music_track.path if settings.music_track else None,
             mood=settings.music_mood,
@@ -288,7 +307,10 @@ def to_render_spec(
         "flags": RenderFlags(captions=settings.captions).model_dump(),
         "title": listing.address,
     }
-    return parse_spec(data)
+    spec = parse_spec(data)
+    if brand is not None and card_seconds(spec.brand, spec.flags) != storyboard_cards():
+        spec, _ = fit_scenes_to_length(spec, version.total_seconds, beats=settings_beats(settings))
+    return spec
 
 
 def _relative(path: Path | None, base: Path) -> str | None:

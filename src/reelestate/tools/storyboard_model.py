@@ -18,17 +18,29 @@ from reelestate.render.spec import (
     Motion,
     MusicMood,
     OverlayKind,
+    RenderSpec,
     Transition,
 )
+from reelestate.render.timeline import card_seconds
 from reelestate.tools.script_facts import confident_room
+from reelestate.tools.timing import SHOT_FLOOR_SECONDS
 
 MIN_SCENES = 5
 MAX_SCENES = 40
 MIN_TOTAL_SECONDS = 5.0
 MAX_TOTAL_SECONDS = 180.0
 MIN_SCENE_SECONDS = 2.0
+"""The shortest scene a plan or a retime gives; only a very short length goes below it."""
+SHORTEST_SCENE_SECONDS = SHOT_FLOOR_SECONDS
 MAX_SCENE_SECONDS = 30.0
 MAX_CAPTION_CHARS = 60
+STORYBOARD_FPS: int = RenderSpec.model_fields["fps"].default
+"""Frames per second a storyboard's cuts are placed on (the render spec's default)."""
+
+
+def storyboard_cards() -> tuple[float, float]:
+    """(intro, outro) seconds a storyboard counts: the cards of the default brand kit."""
+    return card_seconds()
 
 
 class _Frozen(BaseModel):
@@ -116,10 +128,20 @@ class StoryboardVersion(_Frozen):
     reason: str = Field(max_length=300)
     scenes: tuple[StoryboardScene, ...]
     settings: StoryboardSettings
+    notes: tuple[str, ...] = ()
+    """What planning this version had to give up, in words for the person (length, facts)."""
+
+    @property
+    def scene_seconds(self) -> float:
+        """The photos' share of the video, without the cards."""
+        return round(sum(scene.duration for scene in self.scenes), 3)
 
     @property
     def total_seconds(self) -> float:
-        return round(sum(scene.duration for scene in self.scenes), 3)
+        """The video's length, cards included, to the frame: what the person asked for."""
+        intro, outro = storyboard_cards()
+        frames = round((intro + sum(s.duration for s in self.scenes) + outro) * STORYBOARD_FPS)
+        return round(frames / STORYBOARD_FPS, 3)
 
     def same_content(self, other: StoryboardVersion) -> bool:
         """True when both versions would render the same video."""

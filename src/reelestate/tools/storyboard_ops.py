@@ -26,15 +26,16 @@ from reelestate.tools.storyboard_model import (
     MAX_SCENE_SECONDS,
     MAX_SCENES,
     MAX_TOTAL_SECONDS,
-    MIN_SCENE_SECONDS,
     MIN_SCENES,
     MIN_TOTAL_SECONDS,
+    SHORTEST_SCENE_SECONDS,
     StoryboardPhoto,
     StoryboardScene,
     StoryboardSettings,
     StoryboardVersion,
 )
 from reelestate.tools.storyboard_style import choose_motion, choose_transition, fit_transition
+from reelestate.tools.storyboard_timing import fit_scene_lengths
 
 _VOICE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]{0,79}$")
 
@@ -117,7 +118,8 @@ class SetAspectOp(_Op):
 
 
 class SetLengthOp(_Op):
-    """Stretch or shorten every scene in proportion to reach a new total length."""
+    """Stretch or shorten every scene in proportion so the video, cards included, lasts
+    `seconds`."""
 
     op: Literal["set_length"] = "set_length"
     seconds: float
@@ -237,10 +239,11 @@ def version_problems(version: StoryboardVersion, photos: Sequence[StoryboardPhot
         )
     seen: dict[int, int] = {}
     for number, scene in enumerate(version.scenes, start=1):
-        if not MIN_SCENE_SECONDS <= scene.duration <= MAX_SCENE_SECONDS:
+        # Cuts sit on frames, so a scene may be a fraction of a frame under a round limit.
+        if not SHORTEST_SCENE_SECONDS <= round(scene.duration, 1) <= MAX_SCENE_SECONDS:
             problems.append(
                 f"scene {number} lasts {scene.duration:g} s; a scene lasts "
-                f"{MIN_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g} s"
+                f"{SHORTEST_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g} s"
             )
         if not 0 <= scene.photo_index < len(photos):
             problems.append(
@@ -351,9 +354,10 @@ def _apply(
     version: StoryboardVersion,
     photos: Sequence[StoryboardPhoto],
     models: VideoModelRegistry | None,
-) -> tuple[list[StoryboardScene], StoryboardSettings]:
+) -> tuple[list[StoryboardScene], StoryboardSettings, tuple[str, ...]]:
     scenes = list(version.scenes)
     settings = _apply_settings(op, version.settings)
+    notes: tuple[str, ...] = ()
     match op:
         case SwapOp():
             a, b = _scene_index(op.scene, scenes), _scene_index(op.with_scene, scenes)
@@ -389,8 +393,8 @@ def _apply(
                     f"A video lasts {MIN_TOTAL_SECONDS:g} to {MAX_TOTAL_SECONDS:g} s.",
                     reasons=[f"asked for {op.seconds:g} s"],
                 )
-            scenes = scale_durations(scenes, op.seconds)
-    return scenes, settings
+            scenes, notes = fit_scene_lengths(scenes, settings, op.seconds)
+    return scenes, settings, notes
 
 
 def _ai_motion(model: str | None, room: str, models: VideoModelRegistry | None) -> AiMotion | None:
@@ -411,22 +415,6 @@ def _ai_motion(model: str | None, room: str, models: VideoModelRegistry | None) 
     return AiMotion(model=model, prompt=motion_prompt(room))
 
 
-def scale_durations(scenes: Sequence[StoryboardScene], total: float) -> list[StoryboardScene]:
-    """Scenes stretched or shortened in proportion so they add up to about `total` seconds."""
-    current = sum(s.duration for s in scenes) or 1.0
-    factor = total / current
-    return [
-        s.model_copy(
-            update={
-                "duration": round(
-                    min(MAX_SCENE_SECONDS, max(MIN_SCENE_SECONDS, s.duration * factor)), 2
-                )
-            }
-        )
-        for s in scenes
-    ]
-
-
 def apply_op(
     version: StoryboardVersion,
     op: RevisionOp,
@@ -442,7 +430,7 @@ def apply_op(
 
     `models`: the video models AI motion may ask for; without them it cannot be asked for.
     """
-    scenes, settings = _apply(op, version, photos, models)
+    scenes, settings, notes = _apply(op, version, photos, models)
     new = StoryboardVersion(
         number=number,
         author=author,
@@ -450,6 +438,7 @@ def apply_op(
         reason=reason or describe(op),
         scenes=dress_scenes(scenes, photos, settings),
         settings=settings,
+        notes=notes,
     )
     problems = version_problems(new, photos)
     if problems:

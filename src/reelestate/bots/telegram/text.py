@@ -81,7 +81,9 @@ def progress_text(kind: str, stage: str, percent: float) -> str:
 
 def scene_line(scene: SceneSummary) -> str:
     caption = f" “{scene.caption}”" if scene.caption else ""
-    return f"{scene.number}. {scene.room} ({scene.seconds:g} s, {scene.motion}){caption}"
+    room = scene.room_words or scene.room
+    motion = scene.motion_words or scene.motion
+    return f"{scene.number}. {room} ({scene.seconds:.1f} s, {motion}){caption}"
 
 
 def storyboard_text(event: StoryboardReady) -> str:
@@ -90,6 +92,9 @@ def storyboard_text(event: StoryboardReady) -> str:
         f"{event.aspect}, {event.style} style, {event.music} music"
     )
     lines = [bold(head), *(md(scene_line(s)) for s in event.scenes)]
+    if event.total_words:
+        lines.append(bold(event.total_words))
+    lines.extend(f"_{md(note)}_" for note in event.notes)
     if event.reason:
         lines.append(f"_{md(event.reason)}_")
     return clip("\n".join(lines))

@@ -71,6 +71,8 @@ class MusicTrackInfo(BaseModel):
     sample_rate: int = Field(gt=0)
     channels: int = Field(gt=0)
     size_bytes: int = Field(gt=0)
+    beats: tuple[float, ...] = ()
+    """Beat times (seconds from the track's start) found in the first minutes; empty: none."""
 
 
 def _minutes(seconds: float) -> str:
