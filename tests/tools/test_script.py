@@ -65,8 +65,9 @@ def test_the_same_seed_gives_the_same_script_and_seeds_vary_it() -> None:
     a = write_script(LISTING, PHOTOS, style="cozy", length_seconds=30, seed=7)
     b = write_script(LISTING, PHOTOS, style="cozy", length_seconds=30, seed=7)
     assert a == b
+    # At 60 s there is time for every wording; a tight length draws only from the shortest.
     openings = {
-        write_script(LISTING, PHOTOS, style="cozy", length_seconds=30, seed=s).lines[0].text
+        write_script(LISTING, PHOTOS, style="cozy", length_seconds=60, seed=s).lines[0].text
         for s in range(10)
     }
     assert len(openings) >= 4
@@ -81,7 +82,7 @@ def test_lines_record_their_facts_and_photos() -> None:
     assert by_slot["opening"].photo_index == 0
     assert by_slot["price"].facts == {"price"} and "$585,000" in by_slot["price"].text
     assert {"beds", "baths"} <= by_slot["rooms"].facts
-    assert "three bedrooms and two and a half baths" in by_slot["rooms"].text
+    assert "three bedrooms and two and a half baths" in by_slot["rooms"].text.lower()
     kitchen = [line for line in script.lines if "kitchen" in line.text.lower()]
     assert kitchen and all(line.photo_index == 2 for line in kitchen)
     assert "highlight:0" in script.facts
