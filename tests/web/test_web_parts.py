@@ -241,4 +241,4 @@ def test_storyboard_markdown() -> None:
     )  # fmt: skip
     text = storyboard_markdown(event)
     assert text.startswith("### Storyboard v2")
-    assert "| 1 | living room | 3 | 4 | zoom_in | Sunny / bright |" in text
+    assert "| 1 | living room | 3 | 4.0 | zoom_in | Sunny / bright |" in text

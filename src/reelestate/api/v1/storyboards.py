@@ -27,6 +27,8 @@ from reelestate.api.v1.schemas import (
 from reelestate.core.errors import InvalidInputError, StaleVersionError
 from reelestate.core.settings import get_settings
 from reelestate.providers.video_gen import estimate_cost, video_models
+from reelestate.render.spec import RenderSpec
+from reelestate.render.timeline import total_seconds
 from reelestate.services import storyboard_planning, storyboards
 from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import StoryboardsRepository
@@ -92,7 +94,7 @@ def version_out(view: StoryboardVersionView) -> StoryboardVersionOut:
         author=view.author,
         reason=view.reason,
         created_at=view.created_at,
-        total_seconds=round(sum(s.duration for s in out), 2),
+        total_seconds=round(total_seconds(RenderSpec.model_validate(spec)), 2),
         aspect=str(spec.get("aspect", "")),
         style=style,
         music_track=music_track,
