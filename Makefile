@@ -62,6 +62,7 @@ upgrade: install
 bench: install
 	$(BIN)/python -m benchmarks.run_all
 	$(BIN)/python -m benchmarks.jobs_load >> benchmarks/RESULTS.md
+	$(BIN)/python -m benchmarks.serve_workers >> benchmarks/RESULTS.md
 
 demo: install
 	$(BIN)/reelestate render tests/fixtures/demo/storyboard.json --out demo-output
