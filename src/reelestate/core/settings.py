@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     )
     job_retry_base_s: float = Field(default=5.0, ge=0, alias="REELESTATE_JOB_RETRY_BASE_S")
     job_max_attempts: int = Field(default=3, ge=1, alias="REELESTATE_JOB_MAX_ATTEMPTS")
+    worker_health_port: int | None = Field(
+        default=None, ge=1, le=65535, alias="REELESTATE_WORKER_HEALTH_PORT"
+    )
+    """Where `reelestate worker` answers `/healthz` and `/readyz`; unset: no health port."""
+    worker_health_host: str = Field(default="0.0.0.0", alias="REELESTATE_WORKER_HEALTH_HOST")  # noqa: S104 - probes come from the orchestrator
 
     admin_email: str = Field(default="admin@reelestate.local", alias="REELESTATE_ADMIN_EMAIL")
     """The first admin, created in the local organisation when the app starts on an empty

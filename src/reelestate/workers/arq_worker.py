@@ -161,6 +161,11 @@ class ArqJobWorker:
                 log.warning("worker lost Redis (%s); reconnecting", exc)
                 await asyncio.sleep(0.5)
 
+    async def ping(self) -> str | None:
+        if self._dispatcher is None:
+            return "not connected to Redis yet"
+        return await self._dispatcher.ping()
+
     async def close(self) -> None:
         """Stop picking jobs; running jobs are handed back (queued) in the database."""
         for task in list(self.worker.tasks.values()):

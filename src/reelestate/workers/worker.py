@@ -2,7 +2,8 @@
 
 `reelestate worker` runs this; so does `python -m reelestate.workers.worker` (a container
 entry point without the command-line app). SIGTERM or SIGINT stops picking jobs and hands
-running ones back to the queue.
+running ones back to the queue. With `REELESTATE_WORKER_HEALTH_PORT` set it also answers
+`/healthz` and `/readyz` there (`workers.health_server`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from reelestate.core.logging import configure_logging
 from reelestate.core.settings import Settings, get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
 from reelestate.workers.arq_worker import ArqJobWorker
+from reelestate.workers.health_server import serve_health
 from reelestate.workers.housekeeping import blob_gc_loop
 from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.readiness import Readiness, check_readiness
 from reelestate.workers.service import open_env
 
 log = logging.getLogger(__name__)
@@ -47,9 +50,19 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
     deadline = ExitDeadline(settings.shutdown_grace_s + CLEAN_UP_S, "the worker")
     housekeeping = asyncio.create_task(blob_gc_loop(env, stop))
+    runner: ArqJobWorker | InProcessWorkerPool | None = None
+
+    async def probe() -> Readiness:
+        return await check_readiness(env.db, env.blobs, runner)
+
+    health = (
+        asyncio.create_task(serve_health(settings.worker_health_host, health_port, probe, stop))
+        if (health_port := settings.worker_health_port)
+        else None
+    )
     try:
         if settings.redis_url:
-            worker = ArqJobWorker(env, queue, concurrency)
+            worker = runner = ArqJobWorker(env, queue, concurrency)
             serving = asyncio.create_task(worker.serve())
             log.info("worker on the %s queue (arq, %d at a time)", queue.value, concurrency)
             await stop.wait()
@@ -57,13 +70,15 @@ async def serve(
             serving.cancel()
             await _within(_stop_arq(serving, worker), settings.shutdown_grace_s)
         else:
-            pool = InProcessWorkerPool(env, concurrency={queue: concurrency})
+            pool = runner = InProcessWorkerPool(env, concurrency={queue: concurrency})
             await pool.start()
             log.info("worker on the %s queue (embedded, %d at a time)", queue.value, concurrency)
             await stop.wait()
             deadline.arm()
             await _within(pool.stop(), settings.shutdown_grace_s)
         await _within(housekeeping, CLEAN_UP_S)
+        if health is not None:
+            await _within(health, CLEAN_UP_S)
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)
