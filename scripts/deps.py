@@ -16,6 +16,7 @@ verdict; `--apply` copies the new lock files into `requirements/` when every che
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -102,7 +103,10 @@ def run_checks(workdir: Path) -> bool:
     subprocess.run([*pip, "--require-hashes", "-r", str(workdir / "dev.txt")], check=True)
     subprocess.run([*pip, "--no-build-isolation", "-e", str(ROOT)], check=True)
     result = subprocess.run(
-        ["make", "--no-print-directory", "checks", f"VENV={venv}"], cwd=ROOT, check=False
+        ["make", "--no-print-directory", "checks", f"VENV={venv}"],
+        cwd=ROOT,
+        check=False,
+        env={**os.environ, "REELESTATE_LOCK_DIR": str(workdir)},  # what the drift test compares
     )
     return result.returncode == 0
 

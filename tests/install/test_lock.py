@@ -6,6 +6,7 @@ When one of these fails after a deliberate change, `make lock` (a range edited) 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from importlib.metadata import distributions
 from pathlib import Path
@@ -15,8 +16,10 @@ from packaging.utils import canonicalize_name
 from scripts.deps import changes, pins
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_LOCK = ROOT / "requirements" / "dev.txt"
-RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
+# `make upgrade` runs the checks in an environment installed from candidate lock files.
+LOCKS = Path(os.environ.get("REELESTATE_LOCK_DIR") or ROOT / "requirements")
+DEV_LOCK = LOCKS / "dev.txt"
+RUNTIME_LOCK = LOCKS / "runtime.txt"
 PROJECT = "reelestate-studio"
 
 
