@@ -10,7 +10,14 @@ from reelestate.providers.music.moods import MOODS
 from reelestate.render.spec import RenderSpec, Scene
 from reelestate.render.timeline import build_timeline, card_seconds, total_seconds
 from reelestate.tools.narration_fit import fit_scenes_to_length
-from reelestate.tools.timing import BeatGrid, fit_durations, mood_beats, snap_to_beats
+from reelestate.tools.timing import (
+    READABLE_SECONDS,
+    BeatGrid,
+    fit_durations,
+    mood_beats,
+    snap_to_beats,
+    spoken_needs,
+)
 
 
 def _spec(durations: list[float], mood: str = "calm") -> RenderSpec:
@@ -47,6 +54,9 @@ def test_cuts_between_photos_land_on_the_generated_beds_beats(mood: str) -> None
 def test_needs_are_kept_and_a_short_length_says_so() -> None:
     fit = fit_durations([1, 1, 1, 1, 1], start=2.5, end=12.0, fps=30, min_seconds=2.0)
     assert sum(fit.durations) == pytest.approx(9.5)
+    assert fit.notes == ()  # 1.9 s a photo reads well
+    fit = fit_durations([1, 1, 1, 1, 1], start=2.5, end=7.0, fps=30, min_seconds=2.0)
+    assert sum(fit.durations) == pytest.approx(4.5)
     assert fit.notes and "short for 5 photos" in fit.notes[0]
     needs = [4.0, 0, 0, 3.0, 0]
     fit = fit_durations([1] * 5, start=2.5, end=24.5, fps=30, needs=needs, min_seconds=2.0)
@@ -69,3 +79,19 @@ def test_snapping_keeps_the_end_and_each_scenes_need() -> None:
     assert durations[1] >= 3.0
     assert mood_beats("nope") is None
     assert card_seconds()[0] > 0
+
+
+def test_a_long_sentence_leaves_the_other_photos_readable_not_flashing() -> None:
+    fit = fit_durations([1] * 5, start=2.5, end=12.0, fps=30, needs=[3.5, 0, 0, 0, 0],
+                        min_seconds=2.0)  # fmt: skip
+    assert min(fit.durations) >= READABLE_SECONDS - 1 / 30
+    assert sum(fit.durations) == pytest.approx(9.5)
+    assert fit.notes == ()
+
+
+def test_short_lengths_let_words_begin_in_the_cold_open_and_run_over_silent_photos() -> None:
+    strict = spoken_needs([3.0, 0, 6.0, 0, 0], intro=2.5, outro=3.0)
+    assert strict == pytest.approx([3.55, 0, 6.55, 0, 0])
+    relaxed = spoken_needs([3.0, 0, 6.0, 0, 0], intro=2.5, outro=3.0, relaxed=True)
+    assert relaxed[:2] == pytest.approx([0.65, 0.65])  # from 0.5 s into the cold open
+    assert relaxed[2:] == pytest.approx([(0.25 + 6.0 + 0.4 - 3.0) / 3] * 3)  # into the outro

@@ -126,6 +126,11 @@ def prepare_soundtrack(
     progress.stage("voice")
     voice, words, voice_offset, voice_length, narration = _narration(spec, cache, tts)
     voice_start = timeline.voice_start + voice_offset
+    if voice is not None and voice_start < 0:
+        raise InvalidSpecError(
+            f"The voice starts {-voice_start:.1f} s before the video does.",
+            hint="Set the voice's offset to no less than minus the cold open's length.",
+        )
     if voice is not None and voice_start + voice_length > timeline.duration + 0.05:
         over = voice_start + voice_length - timeline.duration
         raise InvalidSpecError(

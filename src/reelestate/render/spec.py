@@ -111,8 +111,9 @@ class VoiceTrack(_Model):
 
     audio: Path
     words: list[WordTiming] = []
-    offset: float = Field(default=0.0, ge=0)
-    """Seconds after the first photo scene (after any intro card) at which the voice starts."""
+    offset: float = Field(default=0.0, ge=-10)
+    """Seconds after the first photo scene (after any intro card) at which the voice starts;
+    negative: it starts during the cold open (never before the video does)."""
 
 
 class NarrationRequest(_Model):

@@ -23,16 +23,33 @@ from reelestate.render.spec import MAX_SCENE_SECONDS, RenderSpec, Scene, VoiceTr
 from reelestate.render.timeline import card_seconds, total_seconds
 from reelestate.tools.storyboard_model import MIN_SCENE_SECONDS
 from reelestate.tools.storyboard_style import fit_transition
-from reelestate.tools.timing import BeatGrid, fit_durations, mood_beats, snap_to_beats
+from reelestate.tools.timing import (
+    COLD_OPEN_VOICE_SECONDS,
+    FASTEST_RATE,
+    GAP_SECONDS,
+    LEAD_SECONDS,
+    READABLE_SECONDS,
+    TAIL_SECONDS,
+    BeatGrid,
+    fit_durations,
+    mood_beats,
+    snap_to_beats,
+    spoken_needs,
+)
 
-TAIL_SECONDS = 0.4
-"""Quiet time kept after the last word before the video (or its outro card) ends."""
-LEAD_SECONDS = 0.25
-"""A scene's first word comes this long after its cut, once the picture has settled."""
-GAP_SECONDS = 0.3
-"""Air after a scene's last word before the next photo comes in."""
-MAX_RATE = 1.2
-"""The fastest a voice is sped up to fit a length; beyond it words blur."""
+__all__ = [
+    "GAP_SECONDS",
+    "LEAD_SECONDS",
+    "MAX_RATE",
+    "TAIL_SECONDS",
+    "TimedSpec",
+    "fit_scenes_to_length",
+    "fit_to_narration",
+    "speak_and_fit",
+    "speak_and_time",
+]
+
+MAX_RATE = FASTEST_RATE
 FREE_VOICES = frozenset({"espeak"})
 """Voices spoken again, faster, to fit a length; a paid voice is not paid for twice."""
 
@@ -129,22 +146,21 @@ def speak_and_fit(
 
 
 def _scene_needs(
-    spec: RenderSpec, narration: Narration, firsts: Sequence[int | None]
+    spec: RenderSpec, narration: Narration, firsts: Sequence[int | None], *, relaxed: bool
 ) -> tuple[list[float], list[tuple[int, int]]]:
     """Seconds each scene needs for its words, and (scene, first word) of the spoken scenes."""
     spoken = [(scene, first) for scene, first in enumerate(firsts) if first is not None]
     words = narration.words
-    needs = [0.0] * len(spec.scenes)
-    outro = card_seconds(spec.brand, spec.flags)[1]
+    seconds = [0.0] * len(spec.scenes)
     for k, (scene, first) in enumerate(spoken):
         last = spoken[k + 1][1] - 1 if k + 1 < len(spoken) else len(words) - 1
-        length = words[last].end - words[first].start
-        if k + 1 == len(spoken) and scene == len(spec.scenes) - 1:
-            # The last words may run on over the outro card, ending before the video does.
-            needs[scene] = max(0.0, LEAD_SECONDS + length + TAIL_SECONDS - outro)
-        else:
-            needs[scene] = LEAD_SECONDS + length + GAP_SECONDS
-    return needs, spoken
+        seconds[scene] = max(words[last].end - words[first].start, 1e-3)
+    intro, outro = card_seconds(spec.brand, spec.flags)
+    return spoken_needs(seconds, intro=intro, outro=outro, relaxed=relaxed), spoken
+
+
+def _fits(needs: Sequence[float], room: float, floor: float = MIN_SCENE_SECONDS) -> bool:
+    return sum(max(floor, n) for n in needs) <= room + 1e-6
 
 
 def _usable_cues(spec: RenderSpec, narration: Narration) -> list[int | None] | None:
@@ -175,27 +191,34 @@ def speak_and_time(
         return _straight_through(spec, narration, cache_dir, tts)
     notes: list[str] = []
     intro, outro = card_seconds(spec.brand, spec.flags)
-    needs, spoken = _scene_needs(spec, narration, firsts)
     room = length - intro - outro
-    floors = sum(max(MIN_SCENE_SECONDS, n) for n in needs)
+    needs, spoken = _scene_needs(spec, narration, firsts, relaxed=False)
+    relaxed = not _fits(needs, room)
+    if relaxed:  # the voice starts in the cold open and runs on over silent photos
+        needs, spoken = _scene_needs(spec, narration, firsts, relaxed=True)
+    floors = sum(max(READABLE_SECONDS if relaxed else MIN_SCENE_SECONDS, n) for n in needs)
     if floors > room and request.rate < MAX_RATE and request.provider in FREE_VOICES:
         rate = min(MAX_RATE, round(request.rate * floors / room + 0.005, 2))
         faster = request.model_copy(update={"rate": rate})
         narration = synthesize_narration(faster, cache_dir, tts)
         if _usable_cues(spec.model_copy(update={"narration": faster}), narration) is None:
             return _straight_through(spec, narration, cache_dir, tts)
-        needs, spoken = _scene_needs(spec, narration, firsts)
+        needs, spoken = _scene_needs(spec, narration, firsts, relaxed=True)
         notes.append(f"The voice speaks {rate - 1:.0%} faster to fit {length:g} s.")
     fitted, fit_notes = fit_scenes_to_length(spec, length, needs=needs)
     notes.extend(fit_notes)
+    early = intro - COLD_OPEN_VOICE_SECONDS if relaxed and intro > 0 else 0.0
     starts: list[float] = []
-    elapsed = 0.0
+    elapsed = early
     for scene in fitted.scenes:
         starts.append(elapsed)
         elapsed += scene.duration
-    parts = [(first, starts[scene] + LEAD_SECONDS) for scene, first in spoken]
+    parts = [
+        (first, 0.0 if early and scene == 0 else starts[scene] + LEAD_SECONDS)
+        for scene, first in spoken
+    ]
     audio, words = place_narration(narration, parts, cache_dir)
-    voice = VoiceTrack(audio=audio, words=words, offset=0.0)
+    voice = VoiceTrack(audio=audio, words=words, offset=-early)
     done = fitted.model_copy(update={"voice": voice, "narration": None})
     return TimedSpec(done, narration, tuple(notes))
 

@@ -94,6 +94,15 @@ class FactSheet(BaseModel):
         return frozenset(values)
 
 
+def _without_places(text: str, sheet: FactSheet) -> str:
+    """`text` without the address, city and zip as given: a word in a street's name ("14 Harbor
+    View Rd") is the listing's own, not a claim about the home."""
+    for place in sorted((p for p in (sheet.address, sheet.city, sheet.zip_code) if p), key=len,
+                        reverse=True):  # fmt: skip
+        text = re.sub(re.escape(place), " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def fact_sheet(listing: Listing, analyses: Sequence[PhotoAnalysis]) -> FactSheet:
     highlights = {}
     for i, text in enumerate(listing.highlights):
@@ -196,7 +205,7 @@ def text_problems(text: str, sheet: FactSheet) -> list[str]:
                 )
         elif mention.value not in allowed:
             problems.append(f"states the number {said!r}, which is not one of the listing's facts")
-    rest = _without_numbers(text)
+    rest = _without_numbers(_without_places(text, sheet))
     highlights = tuple(sheet.highlights.values())
     for feature, terms in FEATURE_TERMS.items():
         if _mentions(rest, terms) and not any(_mentions(h, terms) for h in highlights):

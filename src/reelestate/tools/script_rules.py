@@ -31,7 +31,12 @@ from reelestate.render.timeline import card_seconds
 from reelestate.tools.numbers import count_in_words, format_area, format_price
 from reelestate.tools.script_model import Script, ScriptBrief, ScriptLine, estimate_seconds
 from reelestate.tools.shot_plan import photo_quality
-from reelestate.tools.timing import SHOT_FLOOR_SECONDS
+from reelestate.tools.timing import (
+    FASTEST_RATE,
+    READABLE_SECONDS,
+    SHOT_FLOOR_SECONDS,
+    spoken_needs,
+)
 
 MIN_SCENE_SECONDS = 2.0
 SCENE_PADDING_SECONDS = 0.55
@@ -400,16 +405,19 @@ def spoken_fits(
 ) -> bool:
     """True when scenes holding `per_scene` seconds of speech fit in the length's photos,
     each scene lasting at least `floor`. The last scene's words may run on over the outro
-    card, as the voice does."""
-    budget = scene_budget(length_seconds)
-    outro = card_seconds()[1]
-    needed = 0.0
-    for i, spoken in enumerate(per_scene):
-        need = spoken + SCENE_PADDING_SECONDS if spoken else 0.0
-        if i == len(per_scene) - 1:
-            need -= outro
-        needed += max(floor, need)
-    return needed <= budget + 1e-6
+    card, as the voice does; below `MIN_SCENE_SECONDS` the voice also begins in the cold open
+    and a scene's words run on over the silent photos after it, as the narration fit does
+    for a short length."""
+    intro, outro = card_seconds()
+    needs = spoken_needs(per_scene, intro=intro, outro=outro, relaxed=floor < MIN_SCENE_SECONDS)
+    return sum(max(floor, n) for n in needs) <= scene_budget(length_seconds) + 1e-6
+
+
+def readable_floor(length_seconds: float, scenes: int) -> float:
+    """The shortest a scene may be: `READABLE_SECONDS`, or less when even the fewest photos
+    cannot all hold it (a very short video)."""
+    share = scene_budget(length_seconds) / max(scenes, 1)
+    return max(SHOT_FLOOR_SECONDS, min(READABLE_SECONDS, share))
 
 
 def _per_scene(drafts: Sequence[_Draft], count: int, wpm: float) -> list[float]:
@@ -447,7 +455,8 @@ def _fit(drafts: list[_Draft], brief: ScriptBrief) -> tuple[list[_Draft], list[s
             break
         kept.remove(max(extras, key=lambda d: (d.keep, kept.index(d))))
     dropped: list[str] = []
-    while not fits(SHOT_FLOOR_SECONDS):
+    floor = readable_floor(brief.length_seconds, count)
+    while not fits(floor):
         droppable = [d for d in kept if d.keep > _KEEP_ADDRESS]
         if not droppable:
             break
@@ -455,12 +464,83 @@ def _fit(drafts: list[_Draft], brief: ScriptBrief) -> tuple[list[_Draft], list[s
         last = count - 1
         if count > 1 and worst.scene != last and all(d.scene != last for d in kept):
             was, worst.scene = worst.scene, last  # the last scene's words run on into the outro
-            if fits(SHOT_FLOOR_SECONDS):
+            if fits(floor):
                 break
             worst.scene = was
         kept.remove(worst)
         dropped.extend(worst.labels)
     return kept, dropped
+
+
+def _terse(planner: _Planner, brief: ScriptBrief) -> tuple[list[_Draft], list[str]]:
+    """The fewest words that say every fact, for a length too short for sentences: "88 Willow
+    Road. $615,000. Three bedrooms, two baths, 1,850 square feet, with a renovated kitchen."
+    All of it is spoken from the cold open (which shows the address and the price) on, over
+    the photos, as one run of words, counting on a free voice spoken up to `FASTEST_RATE`
+    faster (a paid one makes the video longer instead). Facts go only when even this is too long,
+    the last-listed first."""
+    sheet = brief.sheet
+    drafts: list[_Draft] = []
+    count = len(brief.shots)
+    if sheet.address or sheet.city:
+        says_city = bool(
+            sheet.city and sheet.address and sheet.city.lower() in sheet.address.lower()
+        )
+        place = ", ".join(v for v in (sheet.address, None if says_city else sheet.city) if v)
+        facts = {k for k, v in (("address", sheet.address), ("city", sheet.city)) if v}
+        drafts.append(_Draft("opening", [_sentence(place + ".")], frozenset(facts),
+                             _KEEP_ADDRESS, scene=0))  # fmt: skip
+    if sheet.price is not None:
+        price = format_price(sheet.price, STYLE_PRICE_FORMAT[planner.style])
+        drafts.append(_Draft("price", [price + "."], frozenset({"price"}), _KEEP_PRICE,
+                             scene=0, labels=("the price",)))  # fmt: skip
+    parts: list[tuple[str, str, str]] = []  # (words, fact key, label)
+    if sheet.beds is not None or sheet.baths is not None:
+        rooms = ", ".join(
+            p for p in (rooms_phrase(sheet.beds, None), rooms_phrase(None, sheet.baths)) if p
+        )
+        keys = ",".join(
+            k for k, v in (("beds", sheet.beds), ("baths", sheet.baths)) if v is not None
+        )
+        parts.append((rooms, keys, "the bedrooms and baths"))
+    if sheet.area_sqft is not None:
+        parts.append((f"{format_area(sheet.area_sqft)} square feet", "area", "the area"))
+    extras = [
+        (f"{label} {getattr(brief.listing, name)}", key, label)
+        for name, (key, label, _) in OPTIONAL_FACT_FRAMES.items()
+        if getattr(brief.listing, name, None) is not None and key in sheet.keys
+    ]
+    ends_in_number = re.compile(r"\d\W*$")  # goes last: a word after it reads as its unit
+    highlights = [
+        (with_article(t), f"highlight:{i}", t)
+        for i, t in sorted(
+            sheet.highlights.items(), key=lambda h: bool(ends_in_number.search(h[1]))
+        )
+    ]
+    wpm = brief.words_per_minute
+    dropped: list[str] = []
+    while True:
+        words = ", ".join(p for p, _, _ in parts)
+        if highlights:
+            words += (", with " if words else "with ") + joined([h for h, _, _ in highlights])
+        sentences = [_sentence(w + ".") for w in [words, *(p for p, _, _ in extras)] if w]
+        rest: list[_Draft] = []
+        if sentences:
+            said = frozenset(k for _, key, _ in parts + extras + highlights for k in key.split(","))
+            rest = [_Draft("rooms", [" ".join(sentences)], said, _KEEP_ROOMS, scene=0)]
+        kept = drafts + rest
+        floor = readable_floor(brief.length_seconds, count)
+        for rate in (1.0, FASTEST_RATE):  # a free voice is sped up before facts go
+            per_scene = _per_scene(kept, count, wpm * rate)
+            if spoken_fits(per_scene, brief.length_seconds, floor=floor):
+                return kept, dropped
+        pool = extras or highlights or parts
+        if not pool:
+            return kept, dropped
+        area = [p for p in parts if p[1] == "area"]
+        gone = area[0] if pool is parts and area else pool[-1]
+        pool.remove(gone)
+        dropped.append(gone[2])
 
 
 class RuleBasedScriptWriter:
@@ -484,6 +564,11 @@ class RuleBasedScriptWriter:
         scenes = _Scenes(brief)
         _place(drafts, scenes)
         kept, dropped = _fit(drafts, brief)
+        if dropped and brief.shots:
+            terse, terse_dropped = _terse(planner, brief)
+            if len(terse_dropped) < len(dropped):
+                kept, dropped = terse, terse_dropped
+                drafts = terse
         order = {id(d): i for i, d in enumerate(drafts)}
         kept.sort(key=lambda d: (d.scene if d.scene is not None else 0, order[id(d)]))
         lines = tuple(

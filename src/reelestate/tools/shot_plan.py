@@ -189,3 +189,27 @@ def plan_shots(
     ]
     dropped_list.sort(key=lambda d: d.photo_index)
     return ShotPlan(shots=tuple(shots), dropped=tuple(dropped_list))
+
+
+def weakest_first(
+    shots: Sequence[PlannedShot], analyses: Sequence[PhotoAnalysis], *, keep: set[int]
+) -> list[PlannedShot]:
+    """The shots a short video leaves out first: a near-duplicate of another shot, then an
+    unsure room, then the lowest quality; never the opening photo or one in `keep`."""
+
+    def repeats(shot: PlannedShot) -> bool:
+        return any(
+            other.photo_index != shot.photo_index
+            and near_identical(analyses[shot.photo_index], analyses[other.photo_index])
+            for other in shots
+        )
+
+    candidates = [s for s in shots[1:] if s.photo_index not in keep]
+    return sorted(
+        candidates,
+        key=lambda s: (
+            not repeats(s),
+            s.room not in ("unsure", "other"),
+            _quality(analyses[s.photo_index]),
+        ),
+    )

@@ -41,11 +41,12 @@ from reelestate.tools.listing import Listing
 from reelestate.tools.narration_fit import fit_scenes_to_length
 from reelestate.tools.script_facts import fact_sheet
 from reelestate.tools.script_model import Script, ScriptLine
-from reelestate.tools.shot_plan import DroppedPhoto, plan_shots
+from reelestate.tools.shot_plan import DroppedPhoto, PlannedShot, plan_shots, weakest_first
 from reelestate.tools.storyboard_model import (
     MAX_CAPTION_CHARS,
     MAX_SCENE_SECONDS,
     MIN_SCENE_SECONDS,
+    MIN_SCENES,
     StoryboardPhoto,
     StoryboardScene,
     StoryboardSettings,
@@ -59,9 +60,71 @@ from reelestate.tools.storyboard_ops import (
     version_problems,
 )
 from reelestate.tools.storyboard_timing import fit_scene_lengths, settings_beats
+from reelestate.tools.timing import FASTEST_RATE, READABLE_SECONDS, spoken_needs
 
-SCENE_PADDING_SECONDS = 0.55
-"""A scene's lead-in before its first word plus the air after its last one."""
+
+def _shot_needs(shots: Sequence[PlannedShot], script: Script, length_seconds: float) -> list[float]:
+    """Seconds each shot needs for its lines; relaxed (voice in the cold open, words running
+    on over silent photos) when the length cannot hold them otherwise."""
+    spoken = [
+        min(MAX_SCENE_SECONDS, sum(line.duration for line in script.lines_for(s.photo_index)))
+        for s in shots
+    ]
+    intro, outro = storyboard_cards()
+    budget = length_seconds - intro - outro
+    needs = spoken_needs(spoken, intro=intro, outro=outro)
+    if sum(max(MIN_SCENE_SECONDS, n) for n in needs) > budget + 1e-6:
+        needs = spoken_needs(spoken, intro=intro, outro=outro, relaxed=True)
+    if sum(max(READABLE_SECONDS, n) for n in needs) > budget + 1e-6:
+        # as the render does, a free voice speaks faster before the video grows
+        faster = [s / FASTEST_RATE for s in spoken]
+        needs = spoken_needs(faster, intro=intro, outro=outro, relaxed=True)
+    return needs
+
+
+def _readable_shots(
+    shots: tuple[PlannedShot, ...],
+    analyses: Sequence[PhotoAnalysis],
+    script: Script,
+    length_seconds: float,
+    min_photos: int,
+) -> tuple[list[PlannedShot], list[DroppedPhoto], tuple[str, ...]]:
+    """The shots with the weakest silent ones left out until each can hold `READABLE_SECONDS`
+    (never fewer than `min_photos`, never the opening or a photo with words over it)."""
+    kept = list(shots)
+    intro, outro = storyboard_cards()
+    budget = length_seconds - intro - outro
+    spoken_over = {line.photo_index for line in script.lines if line.photo_index is not None}
+    left: list[PlannedShot] = []
+    while len(kept) > min_photos:
+        needs = _shot_needs(kept, script, length_seconds)
+        if sum(max(READABLE_SECONDS, n) for n in needs) <= budget + 1e-6:
+            break
+        weakest = weakest_first(kept, analyses, keep=spoken_over)
+        if not weakest:
+            break
+        kept.remove(weakest[0])
+        left.append(weakest[0])
+    if not left:
+        return kept, [], ()
+    reason = (
+        f"left out so each photo of a {length_seconds:g} s video shows for {READABLE_SECONDS:g} s"
+    )
+    dropped = [
+        DroppedPhoto(
+            photo_index=s.photo_index,
+            path=str(analyses[s.photo_index].path),
+            reasons=(reason,),
+            rejected=False,
+        )
+        for s in left
+    ]
+    names = ", ".join(f"photo {s.photo_index + 1} ({s.room.replace('_', ' ')})" for s in left)
+    note = (
+        f"Left out {names} so no photo flashes by in {length_seconds:g} s. "
+        "Make it longer to show them."
+    )
+    return kept, dropped, (note,)
 
 
 def _now() -> datetime:
@@ -183,14 +246,12 @@ def plan_storyboard(
             length_seconds=script.length_seconds,
         )
     plan = plan_shots(analyses, settings.length_seconds, min_photos=min_photos)
+    shots, left_out, left_notes = _readable_shots(
+        plan.shots, analyses, script, settings.length_seconds, max(min_photos, MIN_SCENES)
+    )
     photos = tuple(StoryboardPhoto.from_analysis(i, a) for i, a in enumerate(analyses))
     highlights = fact_sheet(listing, analyses).highlights
-    needs = []
-    for shot in plan.shots:
-        spoken = sum(line.duration for line in script.lines_for(shot.photo_index))
-        needs.append(min(MAX_SCENE_SECONDS, spoken + SCENE_PADDING_SECONDS) if spoken else 0.0)
-    if needs:  # the last words may run on over the outro card
-        needs[-1] = max(0.0, needs[-1] - storyboard_cards()[1])
+    needs = _shot_needs(shots, script, settings.length_seconds)
     scenes = [
         StoryboardScene(
             photo_index=shot.photo_index,
@@ -202,7 +263,7 @@ def plan_storyboard(
             if position == 0
             else _caption(shot.room, script, shot.photo_index, highlights),
         )
-        for position, shot in enumerate(plan.shots)
+        for position, shot in enumerate(shots)
     ]
     scenes, notes = fit_scene_lengths(
         scenes, settings, settings.length_seconds, needs=needs, equal=True
@@ -214,14 +275,15 @@ def plan_storyboard(
         reason="first plan",
         scenes=dress_scenes(scenes, photos, settings),
         settings=settings,
-        notes=(*script.notes, *notes),
+        notes=(*script.notes, *left_notes, *notes),
     )
     problems = version_problems(version, photos)
     if problems:
         raise InvalidRevisionError(
             f"The photos do not make a valid storyboard: {problems[0]}.", reasons=problems
         )
-    return StoryboardHistory(photos=photos, dropped=plan.dropped, versions=(version,))
+    dropped = tuple(sorted((*plan.dropped, *left_out), key=lambda d: d.photo_index))
+    return StoryboardHistory(photos=photos, dropped=dropped, versions=(version,))
 
 
 def narration_text(version: StoryboardVersion, script: Script) -> str:

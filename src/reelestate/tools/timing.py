@@ -20,7 +20,20 @@ from reelestate.render.spec import MAX_SCENE_SECONDS
 SHOT_MAX_SECONDS = 6.0
 """The longest a photo holds before a video feels slow; exceeded only to honour the length."""
 SHOT_FLOOR_SECONDS = 0.8
-"""The shortest a photo may flash by when a very short length leaves no more time."""
+"""The shortest a photo may flash by, only when a video's fewest photos leave no more time."""
+READABLE_SECONDS = 1.5
+"""The shortest a photo holds so it reads as a picture rather than a flash."""
+LEAD_SECONDS = 0.25
+"""A scene's first word comes this long after its cut, once the picture has settled."""
+GAP_SECONDS = 0.3
+"""Air after a scene's last word before the next photo comes in."""
+TAIL_SECONDS = 0.4
+"""Quiet time kept after the last word before the video (or its outro card) ends."""
+FASTEST_RATE = 1.2
+"""The fastest a free voice is sped up to fit a length; beyond it words blur."""
+COLD_OPEN_VOICE_SECONDS = 0.5
+"""When the length is short, the voice begins this far into the cold open (which shows the
+first scene's photo), so the first scene's words need not wait for the cut."""
 _BISECT_STEPS = 60
 
 
@@ -49,6 +62,39 @@ def mood_beats(mood: str) -> BeatGrid | None:
     """The generated bed of `mood` starts on a beat at 0 s and keeps its tempo."""
     style = MOODS.get(mood)
     return BeatGrid(period=60.0 / style.bpm) if style else None
+
+
+def spoken_needs(
+    spoken: Sequence[float],
+    *,
+    intro: float,
+    outro: float,
+    relaxed: bool = False,
+) -> list[float]:
+    """Seconds each scene must last for the words that start on it (`spoken[i]` seconds).
+
+    Each scene's words start `LEAD_SECONDS` after its cut and end `GAP_SECONDS` before the next
+    one; the last scene's words may run on over the outro card. `relaxed` (for short lengths):
+    the first scene's words begin in the cold open, and a scene's words may run on over the
+    silent scenes after it, so those scenes share what the words need.
+    """
+    count = len(spoken)
+    needs = [0.0] * count
+    spoken_at = [i for i, s in enumerate(spoken) if s > 0]
+    for k, i in enumerate(spoken_at):
+        end = spoken_at[k + 1] if k + 1 < len(spoken_at) else count
+        if not relaxed:
+            end = i + 1
+        start_gap = LEAD_SECONDS
+        if relaxed and i == 0 and intro > 0:
+            start_gap = COLD_OPEN_VOICE_SECONDS - intro
+        need = start_gap + spoken[i] + GAP_SECONDS
+        if end == count and i == spoken_at[-1] and (relaxed or i == count - 1):
+            need = start_gap + spoken[i] + TAIL_SECONDS - outro
+        share = max(0.0, need) / (end - i)
+        for j in range(i, end):
+            needs[j] = share
+    return needs
 
 
 @dataclass(frozen=True)
@@ -108,16 +154,16 @@ def fit_durations(
         return LengthFit(())
     total = end - start
     wanted = list(needs or [0.0] * count)
+    short = False
     lows = [max(min_seconds, n) for n in wanted]
     notes: list[str] = []
-    if sum(lows) > total + 1e-6 and sum(wanted) < total:
-        floor = max(SHOT_FLOOR_SECONDS, min(min_seconds, (total - sum(wanted)) / count))
+    if sum(lows) > total + 1e-6:
+        floor = min(min_seconds, READABLE_SECONDS)
+        if sum(max(floor, n) for n in wanted) > total + 1e-6:
+            share = (total - sum(wanted)) / count
+            floor = max(SHOT_FLOOR_SECONDS, min(min_seconds, READABLE_SECONDS, share))
         lows = [max(floor, n) for n in wanted]
-        if sum(lows) <= total + 1e-6:
-            notes.append(
-                f"{total:.1f} s between the cards is short for {count} photos: "
-                f"some show for only {floor:.1f} s."
-            )
+        short = sum(lows) <= total + 1e-6 and floor < READABLE_SECONDS
     highs = [max(lo, max_seconds) for lo in lows]
     if sum(lows) > total + 1e-6:
         durations = lows
@@ -134,6 +180,12 @@ def fit_durations(
             "or sooner). Add photos for a livelier video."
         )
     durations = _spread([max(w, 1e-3) for w in weights], lows, highs, total)
+    if short:
+        notes.insert(
+            0,
+            f"{total:.1f} s between the cards is short for {count} photos: "
+            f"some show for only {min(durations):.1f} s.",
+        )
     return LengthFit(tuple(_on_frames(durations, start, end, fps)), tuple(notes))
 
 
