@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelestate.core.errors import MusicTrackError, UnsupportedMediaError
 from reelestate.core.media_tools import find_tools
+from reelestate.providers.music.beats import detect_beats
 
 MIN_SECONDS = 10.0
 MAX_SECONDS = 900.0
@@ -240,4 +241,5 @@ def check_music_track(path: Path, *, max_bytes: int = 100 * MB) -> MusicTrackInf
         sample_rate=int(stream.get("sample_rate") or 0),
         channels=int(stream.get("channels") or 0),
         size_bytes=size,
+        beats=detect_beats(path),
     )
