@@ -136,14 +136,20 @@ class S3BlobStore:
                 raise NotFoundError("That file is not in storage.") from exc
             raise StorageError("The file could not be read.", hint="Try again.") from exc
 
-    def stat(self, ctx: TenantContext, key: str) -> BlobInfo | None:
+    def _head(self, ctx: TenantContext, key: str) -> dict[str, Any] | None:
+        """The object's headers, or None when there is no such object."""
         check_key(ctx, key)
         try:
-            head = self._s3.head_object(Bucket=self.bucket, Key=key)
+            return dict(self._s3.head_object(Bucket=self.bucket, Key=key))
         except ClientError as exc:
             if _missing(exc):
                 return None
             raise StorageError("The file could not be read.", hint="Try again.") from exc
+
+    def stat(self, ctx: TenantContext, key: str) -> BlobInfo | None:
+        head = self._head(ctx, key)
+        if head is None:
+            return None
         return BlobInfo(
             key=key,
             size=int(head["ContentLength"]),
@@ -152,14 +158,8 @@ class S3BlobStore:
         )
 
     def modified(self, ctx: TenantContext, key: str) -> datetime | None:
-        check_key(ctx, key)
-        try:
-            head = self._s3.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if _missing(exc):
-                return None
-            raise StorageError("The file could not be read.", hint="Try again.") from exc
-        found = head.get("LastModified")
+        head = self._head(ctx, key)
+        found = head.get("LastModified") if head is not None else None
         return found if isinstance(found, datetime) else None
 
     def list(self, ctx: TenantContext, prefix: str) -> list[BlobInfo]:
