@@ -44,9 +44,7 @@ def ours() -> np.ndarray:  # type: ignore[type-arg]
     y, u, v = rgb_to_yuv420(texture)
     cy = texture.shape[0] / 2
     start, end = Window(W / 2, cy, W), Window(texture.shape[1] - W / 2, cy, W)
-    source = ShotSource(
-        y=y, u=u, v=v, path=CameraPath(start, end, "linear", W / H), layout="fill"
-    )
+    source = ShotSource(y=y, u=u, v=v, path=CameraPath(start, end, "linear", W / H), layout="fill")
     frame = FrameBuffer(W, H)
     frames = []
     for i in range(FRAMES):
