@@ -14,7 +14,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reelestate.api.problems import PROBLEM_TYPE, RETRY_AFTER_S
+from reelestate.api.problems import PROBLEM_TYPE
+from reelestate.workers.readiness import RETRY_AFTER_S
 
 SHUTTING_DOWN = {
     "type": "https://reelestate.dev/problems/shutting_down",

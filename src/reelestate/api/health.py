@@ -7,9 +7,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from reelestate.api.deps import Services
-from reelestate.api.problems import RETRY_AFTER_S
 from reelestate.api.v1.schemas import HealthOut
-from reelestate.workers.readiness import check_readiness
+from reelestate.workers.readiness import RETRY_AFTER_S, check_readiness
 
 router = APIRouter(tags=["health"])
 

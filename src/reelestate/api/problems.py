@@ -29,12 +29,10 @@ from reelestate.core.errors import (
     StorageError,
     UnsupportedMediaError,
 )
+from reelestate.workers.readiness import RETRY_AFTER_S
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
-RETRY_AFTER_S = 5
-"""What a 503 asks clients to wait: dependencies that drop out (a database restart, a Redis
-failover) are usually back within a few seconds."""
 STATUS_BY_ERROR: tuple[tuple[type[ReelEstateError], int], ...] = (
     (NotFoundError, 404),
     (AuthenticationError, 401),

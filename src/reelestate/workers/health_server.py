@@ -13,11 +13,10 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from reelestate.workers.readiness import Readiness
+from reelestate.workers.readiness import RETRY_AFTER_S, Readiness
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_S = 5
 REQUEST_TIMEOUT_S = 5.0
 Probe = Callable[[], Awaitable[Readiness]]
 

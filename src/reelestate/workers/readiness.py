@@ -17,6 +17,9 @@ from reelestate.storage.blobs import BlobStore
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 
+RETRY_AFTER_S = 5
+"""What every 503 (a readiness probe, a problem response) asks clients to wait: dependencies that
+drop out (a database restart, a Redis failover) are usually back within a few seconds."""
 EXTERNAL_WORKER = "external worker"
 """The queue check of a web app that hands jobs to workers it does not run or reach."""
 
