@@ -39,7 +39,7 @@ def test_the_database_refuses_an_inconsistent_debt(db: Database) -> None:
             session.add(
                 CreditEntry(
                     organization_id=ctx.org_id, seq=2, reserved_delta=0, reserved_after=0, **row
-                )  # fmt: skip
+                )
             )
             session.flush()
     assert CreditsRepository(db).balance(ctx).available == 5
@@ -88,3 +88,18 @@ def test_one_event_delivered_twice_at_once_grants_once(pg_db: Database) -> None:
     grants = [e for e in entries if e.source == f"stripe:{event.id}"]
     assert len(grants) == 1 and grants[0].available_delta == 200
     assert CreditsRepository(pg_db).balance(ctx).available == 200
+
+    # A refund names only the Stripe customer: found across tenants by the narrow function.
+    charge = event.object
+    refund = StripeEvent.model_validate(
+        {
+            "id": f"evt_refund_{uuid.uuid4().hex[:8]}",
+            "type": "charge.refunded",
+            "data": {"object": {
+                "id": "ch_race", "object": "charge", "customer": charge["customer"],
+                "payment_intent": "pi_race", "amount": 5900, "amount_refunded": 5900,
+            }},
+        }
+    )  # fmt: skip
+    assert events.apply(refund).credits == 200
+    assert CreditsRepository(pg_db).balance(ctx).available == 0
