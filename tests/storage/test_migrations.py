@@ -17,13 +17,15 @@ from tests.support.services import fresh_postgres_database
 def _round_trip(settings: Settings) -> None:
     assert migrate.current_revision(settings) is None
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0007"
+    assert migrate.current_revision(settings) == "0010"
     engine = make_engine(settings.effective_database_url)
     try:
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) >= set(Base.metadata.tables)
             events = {c["name"] for c in inspect(conn).get_columns("job_events")}
             assert "render_stage" in events  # 0007
+            ledger = {c["name"] for c in inspect(conn).get_columns("credit_ledger")}
+            assert {"debt_delta", "debt_after", "source"} <= ledger  # 0010
             # The migrations create exactly what the models describe.
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
@@ -38,7 +40,7 @@ def _round_trip(settings: Settings) -> None:
     finally:
         engine.dispose()
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0007"
+    assert migrate.current_revision(settings) == "0010"
 
 
 def test_migrations_up_and_down_on_empty_sqlite(tmp_path: Path) -> None:
@@ -52,11 +54,11 @@ def test_migrations_up_and_down_on_empty_postgres(tmp_path: Path) -> None:
             rls = dict(
                 conn.execute(
                     "SELECT relname, relrowsecurity FROM pg_class WHERE relname = ANY(%s)",
-                    (list(TENANT_TABLES),),
+                    ([*TENANT_TABLES, "billing_accounts", "billing_events"],),
                 ).fetchall()
             )
             role = conn.execute(
                 "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'reelestate_app'"
             ).fetchone()
-        assert rls == dict.fromkeys(TENANT_TABLES, True)
+        assert rls == dict.fromkeys([*TENANT_TABLES, "billing_accounts", "billing_events"], True)
         assert role == (False, False)

@@ -85,6 +85,14 @@ class ApprovalRequest(_Event):
     total_seconds: float
     aspect: str
     suggested_replies: list[str] = ["Approve", "Change something"]
+    price_credits: int | None = None
+    """What the final render costs (None: renders here are not billed)."""
+    balance_after: int | None = None
+    """The organisation's credits after it (negative: short by that many)."""
+    credits_short: bool = False
+    """True when the balance cannot pay: approving renders nothing and charges nothing."""
+    buy_credits_url: str | None = None
+    """A Checkout page to buy enough credits (channels show a "Buy credits" button or link)."""
 
 
 class JobProgress(RenderProgress):

@@ -20,6 +20,7 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.context import MAX_TOOL_ROUNDS, OWNER_KEY, AgentDeps, ToolContext
 from reelestate.agent.conversation_board import ConversationBoard
+from reelestate.agent.credits import final_render_quote, short_words
 from reelestate.agent.events import (
     AssistantText,
     ErrorEvent,
@@ -216,7 +217,11 @@ class AgentNodes:
         board = self.deps.board(owner_of(config))
         history = await board.history(state)
         assert history is not None
-        answer = interrupt(event_data(approval_request(history.current, self.deps.video_models)))
+        # A read (and, when short, an idempotent Checkout link): safe to repeat on resume.
+        quote = await final_render_quote(self.deps, owner_of(config), history.current)
+        answer = interrupt(
+            event_data(approval_request(history.current, self.deps.video_models, quote))
+        )
         inbox: Inbox = {"user": "", "text": "", "photos": []}
         if isinstance(answer, dict):
             inbox = {
@@ -246,6 +251,14 @@ class AgentNodes:
         ctx = tool_context(work, self.deps, config)
         number = current_version(state)
         assert number is not None
+        history = await ctx.board.history(state)
+        quote = await final_render_quote(self.deps, ctx.owner, history.current) if history else None
+        if quote is not None and quote.short:
+            # Back to waiting for approval, with the "Buy credits" link; nothing is stored,
+            # queued or reserved.
+            said = short_words(quote)
+            emit(AssistantText(text=said))
+            return {"approved_version": None, "messages": [AIMessage(content=said)]}
         try:
             job, result = await run_render(ctx, "final", self.deps.final_profile)
         except ReelEstateError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from reelestate.agent.events import ApprovalRequest, SceneSummary, StoryboardReady
 from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.services.credits import CreditQuote
 from reelestate.tools.ai_motion import version_cost
 from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
 from reelestate.tools.storyboard import StoryboardHistory
@@ -132,17 +133,30 @@ def ai_cost_line(version: StoryboardVersion, models: VideoModelRegistry) -> str:
     )
 
 
-def approval_request(version: StoryboardVersion, models: VideoModelRegistry) -> ApprovalRequest:
+def approval_request(
+    version: StoryboardVersion, models: VideoModelRegistry, quote: CreditQuote | None = None
+) -> ApprovalRequest:
     """The question before the final render, with what the AI motion should cost at `models`'
-    prices."""
+    prices and, when renders are billed, its price in credits and the balance after."""
+    credits = quote.words() if quote is not None else ""
+    ask = (
+        "Say approve once you have the credits, or tell me what to change."
+        if quote is not None and quote.short
+        else "Say approve, or tell me what to change."
+    )
     return ApprovalRequest(
         version=version.number,
         text=(
             f"Render the final video from storyboard version {version.number} "
             f"({seconds_words(version.total_seconds)} in all, {version.settings.aspect})? "
             + ai_cost_line(version, models)
-            + "Say approve, or tell me what to change."
+            + credits
+            + ask
         ),
         total_seconds=version.total_seconds,
         aspect=version.settings.aspect,
+        price_credits=quote.price if quote else None,
+        balance_after=quote.after if quote else None,
+        credits_short=quote.short if quote else False,
+        buy_credits_url=quote.buy_url if quote else None,
     )

@@ -26,7 +26,7 @@ from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
-from reelestate.api.v1 import accounts, brand_music, catalogue, render_jobs, storyboards
+from reelestate.api.v1 import accounts, billing, brand_music, catalogue, render_jobs, storyboards
 from reelestate.api.v1.webhooks import fal_webhook_router
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
@@ -120,7 +120,9 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         settings,
                         brain=options.brain,
                         analyser=options.analyser,
-                        renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
+                        renderer=QueuedRenderBackend(
+                            jobs, limiter=services.render_limiter, billing=services.billing
+                        ),
                         final_profile=_profile(settings),
                         default_length=settings.video_length_s,
                         db=env.db,
@@ -147,7 +149,9 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         blobs=env.blobs,
                         db=env.db,
                         polling=False,
-                        renderer=QueuedRenderBackend(jobs, limiter=services.render_limiter),
+                        renderer=QueuedRenderBackend(
+                            jobs, limiter=services.render_limiter, billing=services.billing
+                        ),
                     )
                 )
                 await register_webhook(bot)
@@ -215,7 +219,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     )
     problems.install(app)
     app.add_middleware(ShutdownCancellation)
-    routers = (accounts, catalogue, brand_music, storyboards, render_jobs)
+    routers = (accounts, billing, catalogue, brand_music, storyboards, render_jobs)
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
     app.state.fal_inbox = webhook_inbox(settings)

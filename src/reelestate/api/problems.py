@@ -28,12 +28,14 @@ from reelestate.core.errors import (
     StaleVersionError,
     StorageError,
     UnsupportedMediaError,
+    WebhookRejectedError,
 )
 from reelestate.workers.readiness import RETRY_AFTER_S
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
 STATUS_BY_ERROR: tuple[tuple[type[ReelEstateError], int], ...] = (
+    (WebhookRejectedError, 400),
     (NotFoundError, 404),
     (AuthenticationError, 401),
     (PermissionDeniedError, 403),

@@ -12,6 +12,7 @@ from reelestate.api.security.tokens import TokenIssuer
 from reelestate.core.ratelimit import RENDER_WINDOW_S, Limiter, RateLimiter
 from reelestate.core.settings import Settings
 from reelestate.providers.vision.base import PhotoAnalyser
+from reelestate.services.billing import BillingService
 from reelestate.storage.blobs import BlobStore
 from reelestate.storage.db import Database
 from reelestate.storage.repositories.accounts import AccountsRepository
@@ -33,8 +34,11 @@ class AppServices:
     login_limiter: Limiter = field(init=False)
     render_limiter: Limiter = field(init=False)
     signup_limiter: Limiter = field(init=False)
+    billing: BillingService = field(init=False)
+    """Checkout and the portal (Stripe, or "billing is not configured" without its key)."""
 
     def __post_init__(self) -> None:
+        self.billing = BillingService.from_settings(self.settings, self.db)
         self.login_limiter = self._limiter(
             "login", self.settings.login_attempts_per_window, LOGIN_WINDOW_S
         )

@@ -27,7 +27,7 @@ from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import current_version
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos, keep_upload
-from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
+from reelestate.chat_ui.present import BUY_CREDITS_ACTION, CANCEL_ACTION, TurnPresenter
 from reelestate.chat_ui.services import services
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
 from reelestate.core.errors import ReelEstateError
@@ -281,6 +281,16 @@ async def on_reply(action: cl.Action) -> None:
     if text:
         await _echo(text)
         await _send(text)
+
+
+@cl.action_callback(BUY_CREDITS_ACTION)
+async def on_buy_credits(action: cl.Action) -> None:
+    url = str(action.payload.get("url") or "")
+    if url.startswith(("https://", "http://")):
+        await cl.Message(
+            content=f"Pay on Stripe's page: **[Buy credits]({url})**. When it is paid, press "
+            "Approve again: your storyboard is kept."
+        ).send()
 
 
 @cl.action_callback(CANCEL_ACTION)

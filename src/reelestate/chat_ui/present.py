@@ -23,6 +23,7 @@ from reelestate.tools.storyboard import StoryboardHistory
 
 BAR_CELLS = 20
 CANCEL_ACTION = "cancel_render"
+BUY_CREDITS_ACTION = "buy_credits"
 _SERVER_PATH = re.compile(r"(?<![\w:/])/(?:[\w.\-]+/)+([\w.\-]+)")
 STAGE_WORDS = {
     "prepare": "getting the photos ready",
@@ -73,6 +74,27 @@ def storyboard_actions() -> list[cl.Action]:
     ]
 
 
+def approval_markdown(event: ApprovalRequest) -> str:
+    """The approval question; when credits are short, with the Checkout link to follow."""
+    if event.buy_credits_url:
+        return f"{event.text}\n\n**[Buy credits]({event.buy_credits_url})**"
+    return event.text
+
+
+def approval_actions(event: ApprovalRequest) -> list[cl.Action]:
+    """Approve and the quick changes; "Buy credits" first when the balance is short."""
+    actions = storyboard_actions()
+    if event.buy_credits_url:
+        buy = cl.Action(
+            name=BUY_CREDITS_ACTION,
+            payload={"url": event.buy_credits_url},
+            label="Buy credits",
+            tooltip="Open Stripe Checkout; approve again once it is paid",
+        )
+        actions.insert(0, buy)
+    return actions
+
+
 def storyboard_markdown(event: StoryboardReady) -> str:
     lines = [
         f"### Storyboard v{event.version}",
@@ -119,7 +141,9 @@ class TurnPresenter:
                 actions = [reply_action(r, r) for r in event.suggested_replies[:6]]
                 await cl.Message(content=event.text, actions=actions).send()
             case ApprovalRequest():
-                await cl.Message(content=event.text, actions=storyboard_actions()).send()
+                await cl.Message(
+                    content=approval_markdown(event), actions=approval_actions(event)
+                ).send()
             case JobProgress():
                 await self._job_progress(event)
             case VideoReady():

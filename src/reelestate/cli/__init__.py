@@ -11,6 +11,7 @@ from reelestate.cli import (
     blobs_cmd,
     bot_cmd,
     chat_cmd,
+    credits_cmd,
     db_cmd,
     jobs_cmd,
     make_cmd,
@@ -36,6 +37,7 @@ db_cmd.register(app)
 worker_cmd.register(app)
 jobs_cmd.register(app)
 users_cmd.register(app)
+credits_cmd.register(app)
 bot_cmd.register(app)
 serve_cmd.register(app)
 providers_cmd.register(app)

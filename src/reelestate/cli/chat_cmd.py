@@ -92,6 +92,8 @@ class EventPrinter:
                     self.line(f"  preview: {event.preview_video}")
             case "approval_request":
                 self.line(f"approval> {event.text}")
+                if event.buy_credits_url:
+                    self.line(f"buy credits> {event.buy_credits_url}")
                 self.line("  type /approve, or say what to change")
             case "job_progress":
                 self._bar(event.job_id, event.kind, event.stage, event.percent)

@@ -201,3 +201,21 @@ class ConflictError(InvalidInputError):
     """The request contradicts what is already there (a reused idempotency key, say)."""
 
     code = "conflict"
+
+
+class BillingNotConfiguredError(ConfigurationError):
+    """Payments need Stripe keys this installation does not have."""
+
+    code = "billing_not_configured"
+
+
+class WebhookRejectedError(InvalidInputError):
+    """A webhook delivery whose signature, age or body cannot be trusted; nothing was changed."""
+
+    code = "webhook_rejected"
+
+
+class CreditDebtError(InsufficientCreditsError):
+    """A refund took back credits already spent; new renders wait until the debt is paid."""
+
+    code = "credit_debt"

@@ -152,6 +152,18 @@ class Settings(BaseSettings):
     """Sign-ups and invitation acceptances from one address per hour."""
     renders_per_hour: int = Field(default=60, ge=1, alias="REELESTATE_RENDER_LIMIT")
     signup_credits: int = Field(default=50, ge=0, alias="REELESTATE_SIGNUP_CREDITS")
+    stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
+    """Turns billing on (Checkout, the customer portal); unset, billing endpoints answer 503."""
+    stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")
+    """The endpoint's signing secret (`whsec_...`) Stripe's webhook signatures are checked with."""
+    stripe_api_base: str | None = Field(default=None, alias="STRIPE_API_BASE")
+    """Another Stripe API host (a Stripe-compatible server on this machine, say)."""
+    stripe_timeout_s: float = Field(default=20.0, gt=0, le=120, alias="REELESTATE_STRIPE_TIMEOUT")
+    stripe_attempts: int = Field(default=3, ge=1, le=6, alias="REELESTATE_STRIPE_ATTEMPTS")
+    """Tries per Stripe call for a dropped connection, a 429 or a 5xx (the same idempotency key
+    each time, so a retried purchase is one purchase)."""
+    billing_catalogue_file: Path | None = Field(default=None, alias="REELESTATE_BILLING_CATALOGUE")
+    """A JSON file that replaces the built-in credit packs and plans."""
     min_photos: int = Field(default=MIN_PHOTOS, ge=1, alias="REELESTATE_MIN_PHOTOS")
     max_photos: int = Field(default=MAX_PHOTOS, ge=1, alias="REELESTATE_MAX_PHOTOS")
     max_photo_mb: int = Field(default=25, ge=1, le=40, alias="REELESTATE_MAX_PHOTO_MB")

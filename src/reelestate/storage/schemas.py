@@ -160,14 +160,27 @@ class CreditEntryView(_View):
     reserved_delta: int
     available_after: int
     reserved_after: int
+    debt_delta: int
+    debt_after: int
     job_id: uuid.UUID | None
     note: str | None
+    source: str | None
     created_at: datetime
 
 
 class CreditBalance(_View):
     available: int
     reserved: int
+    debt: int = 0
+    """Credits spent and then refunded; new renders wait until it is paid."""
+
+
+class BillingAccountView(_View):
+    stripe_customer_id: str | None
+    plan_id: str | None
+    plan_status: str | None
+    subscription_id: str | None
+    renews_at: datetime | None
 
 
 class Lease(_View):

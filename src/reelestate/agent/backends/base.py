@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +29,7 @@ from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.render.spec import RenderSpec
+from reelestate.services.credits import CreditQuote
 from reelestate.tools.ai_motion import generate_ai_clips, outcome_notes
 
 ProgressSink = Callable[[RenderProgress], None]
@@ -51,6 +52,15 @@ class RenderRequest(BaseModel):
 class RenderBackend(Protocol):
     async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:
         """Render `request` for its owner, reporting progress to `on_progress`."""
+        ...
+
+
+@runtime_checkable
+class BilledRenderBackend(Protocol):
+    """A backend whose renders cost credits: it can say what the balance allows first."""
+
+    async def quote(self, owner: RenderOwner | None, price: int) -> CreditQuote:
+        """`price` credits against the owner's balance (with a Checkout link when short)."""
         ...
 
 

@@ -37,6 +37,8 @@ from reelestate.core.ratelimit import Limiter
 from reelestate.core.settings import Settings
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
+from reelestate.services.billing import BillingService
+from reelestate.services.credits import CreditQuote, quote
 from reelestate.services.storyboards import store_rendered_spec
 from reelestate.storage.context import TenantContext
 from reelestate.storage.schemas import JobEventView, RenderJobView
@@ -93,10 +95,18 @@ class QueuedRenderBackend:
         ctx: TenantContext | None = None,
         *,
         limiter: Limiter | None = None,
+        billing: BillingService | None = None,
     ) -> None:
         self._jobs = jobs
         self._ctx = ctx
         self._limiter = limiter
+        self._billing = billing
+
+    async def quote(self, owner: RenderOwner | None, price: int) -> CreditQuote:
+        """`price` against the owner's organisation's balance; when short, a Checkout link for
+        owners and admins (billing on)."""
+        ctx = self._owner(owner).ctx
+        return await asyncio.to_thread(quote, self._jobs.env.db, ctx, price, self._billing)
 
     def _owner(self, owner: RenderOwner | None) -> RenderOwner:
         if owner is not None:
@@ -185,7 +195,8 @@ async def open_queued_backend(
         if pool is not None:
             await pool.start()
         async with open_jobs_service(settings, env=env, dispatcher=pool) as jobs:
-            yield QueuedRenderBackend(jobs, ctx or TenantContext.local())
+            billing = BillingService.from_settings(settings, env.db)
+            yield QueuedRenderBackend(jobs, ctx or TenantContext.local(), billing=billing)
     finally:
         if pool is not None:
             await pool.stop()

@@ -17,6 +17,7 @@ from reelestate.api.v1.schemas import (
     ApiKeyCreated,
     ApiKeyIn,
     ApiKeyOut,
+    CreditEntryOut,
     CreditsOut,
     InvitationCreated,
     InvitationIn,
@@ -32,6 +33,7 @@ from reelestate.api.v1.schemas import (
 )
 from reelestate.core.errors import AuthenticationError, InvalidInputError
 from reelestate.core.passwords import hash_password, verify_password
+from reelestate.services.credits import statement
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import authenticate, normalise_email
@@ -99,7 +101,9 @@ async def signup(body: SignupRequest, request: Request, services: Services) -> T
         ctx = ctx.model_copy(update={"user_id": user.id})
         services.accounts.add_membership(ctx, user.id, Role.OWNER)
         if services.settings.signup_credits:
-            CreditsRepository(services.db).grant(ctx, services.settings.signup_credits, "sign-up")
+            CreditsRepository(services.db).grant(
+                ctx, services.settings.signup_credits, "sign-up", source="signup"
+            )
         return ctx
 
     return services.tokens.issue(await asyncio.to_thread(work))
@@ -234,5 +238,29 @@ async def revoke_api_key(key_id: uuid.UUID, ctx: AdminTenant, services: Services
 
 @router.get("/organizations/current/credits", response_model=CreditsOut, tags=["organizations"])
 async def credits(ctx: Tenant, services: Services) -> CreditsOut:
-    balance = await asyncio.to_thread(CreditsRepository(services.db).balance, ctx)
-    return CreditsOut(available=balance.available, reserved=balance.reserved)
+    """The balance, the plan and its renewal date, and the ledger's latest 50 entries."""
+    found = await asyncio.to_thread(statement, services.db, ctx)
+    return CreditsOut(
+        balance=found.available,
+        available=found.available,
+        reserved=found.reserved,
+        debt=found.debt,
+        plan=found.plan,
+        plan_status=found.plan_status,
+        renews_at=found.renews_at,
+        entries=[
+            CreditEntryOut(
+                seq=e.seq,
+                kind=e.kind.value,
+                credits=e.available_delta,
+                reserved=e.reserved_delta,
+                debt=e.debt_delta,
+                balance_after=e.available_after,
+                reason=e.note,
+                source=e.source,
+                job_id=e.job_id,
+                created_at=e.created_at,
+            )
+            for e in found.entries
+        ],
+    )

@@ -172,9 +172,68 @@ class ApiKeyCreated(BaseModel):
     """Shown once; store it now."""
 
 
+class CreditEntryOut(BaseModel):
+    seq: int
+    kind: str
+    credits: int
+    """Change in available credits (negative when taken)."""
+    reserved: int
+    debt: int
+    balance_after: int
+    reason: str | None
+    source: str | None
+    job_id: uuid.UUID | None
+    created_at: datetime
+
+
 class CreditsOut(BaseModel):
+    balance: int
+    """Credits available now (not reserved by a job in progress)."""
     available: int
     reserved: int
+    debt: int
+    """Credits spent and then refunded; new renders wait until a purchase pays it."""
+    plan: str | None
+    plan_status: str | None
+    renews_at: datetime | None
+    entries: list[CreditEntryOut]
+    """The latest 50, newest first."""
+
+
+class PackOut(BaseModel):
+    id: str
+    credits: int
+    amount: int
+    """In the currency's smallest unit (cents)."""
+    currency: str
+
+
+class PlanOut(BaseModel):
+    id: str
+    credits_per_month: int
+    amount: int
+    currency: str
+    interval: str
+
+
+class BillingCatalogueOut(BaseModel):
+    packs: list[PackOut]
+    plans: list[PlanOut]
+
+
+class CheckoutIn(_In):
+    pack: Annotated[str, Field(min_length=1, max_length=48)] | None = None
+    plan: Annotated[str, Field(min_length=1, max_length=48)] | None = None
+
+
+class UrlOut(BaseModel):
+    url: str
+
+
+class WebhookReceipt(BaseModel):
+    received: bool
+    outcome: str
+    credits: int = 0
 
 
 # -- brand kits ----------------------------------------------------------------------------

@@ -117,7 +117,10 @@ class ChatPresenter:
             case Question():
                 await self.say(tx.question_text(event), tx.question_keyboard(event))
             case ApprovalRequest():
-                await self.say(tx.approval_text(event), tx.approval_keyboard(event.version))
+                await self.say(
+                    tx.approval_text(event),
+                    tx.approval_keyboard(event.version, event.buy_credits_url),
+                )
             case JobProgress():
                 await self._progress_of(event.job_id, event.kind, event.stage, event.percent)
             case VideoReady():

@@ -101,12 +101,19 @@ def storyboard_text(event: StoryboardReady) -> str:
 
 
 def approval_text(event: ApprovalRequest) -> str:
-    return md(event.text)
+    """The question; when credits are short, the Checkout link itself (it works even where
+    buttons do not show)."""
+    text = md(event.text)
+    if event.buy_credits_url:
+        text += f"\n\nBuy credits: {md(event.buy_credits_url)}"
+    return text
 
 
-def approval_keyboard(version: int) -> InlineKeyboardMarkup:
+def approval_keyboard(version: int, buy_credits_url: str | None = None) -> InlineKeyboardMarkup:
+    buy = [[InlineKeyboardButton("💳 Buy credits", url=buy_credits_url)]] if buy_credits_url else []
     return InlineKeyboardMarkup(
         [
+            *buy,
             [
                 InlineKeyboardButton("✅ Approve", callback_data=callback(f"approve:{version}")),
                 InlineKeyboardButton("✏️ Revise", callback_data=callback("revise")),

@@ -2,6 +2,7 @@
 
 from reelestate.storage.models import chat as chat
 from reelestate.storage.models.base import TENANT_TABLES, Base, utcnow
+from reelestate.storage.models.billing import BillingAccount, BillingEvent
 from reelestate.storage.models.content import (
     BrandKitRow,
     Media,
@@ -29,6 +30,8 @@ __all__ = [
     "TENANT_TABLES",
     "ApiKey",
     "Base",
+    "BillingAccount",
+    "BillingEvent",
     "BrandKitRow",
     "CreditEntry",
     "Invitation",

@@ -1,4 +1,10 @@
-"""The credit ledger: append-only, with running balances the database itself keeps non-negative."""
+"""The credit ledger: append-only, with running balances the database itself keeps consistent.
+
+Every movement is a row with its reason (`note`) and where it came from (`source`: a Stripe
+event, a job, an operator, the sign-up); the balance is the last row's running totals. A refund
+that takes back credits already spent leaves `debt_after` above zero, and a debt is only
+possible with nothing available (a grant pays the debt first).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,9 @@ class LedgerKind(enum.StrEnum):
     CAPTURE = "capture"
     RELEASE = "release"
     ADJUST = "adjust"
+    """An operator's grant or correction."""
+    REFUND = "refund"
+    """Credits taken back because the payment for them was refunded."""
 
 
 class CreditEntry(TenantMixin, Base):
@@ -42,6 +51,12 @@ class CreditEntry(TenantMixin, Base):
         CheckConstraint("available_after >= 0", name="available_not_negative"),
         CheckConstraint("reserved_after >= 0", name="reserved_not_negative"),
         CheckConstraint("seq >= 1", name="seq_positive"),
+        CheckConstraint("debt_after >= 0", name="debt_not_negative"),
+        CheckConstraint("debt_after = 0 OR available_after = 0", name="debt_only_when_empty"),
+        CheckConstraint(
+            "kind <> 'refund' OR (available_delta <= 0 AND debt_delta >= 0)",
+            name="refund_only_takes",
+        ),
         Index(
             "uq_credit_ledger_job_kind",
             "job_id",
@@ -65,3 +80,9 @@ class CreditEntry(TenantMixin, Base):
         ForeignKey("render_jobs.id", ondelete="SET NULL")
     )
     note: Mapped[str | None] = mapped_column(String(200))
+    """Why: "sign-up", "pack pack-200", the operator's reason."""
+    debt_delta: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    debt_after: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Credits spent and then refunded, owed before anything new renders."""
+    source: Mapped[str | None] = mapped_column(String(200))
+    """Where it came from: `stripe:evt_...`, `job:<id>`, `operator:<name>`, `signup`."""

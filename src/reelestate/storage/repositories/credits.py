@@ -1,6 +1,9 @@
-"""The credit ledger: reserve when a job is queued, capture on success, release otherwise.
+"""The credit ledger: reserve when a job is queued, capture on success, release otherwise; grants
+(a purchase, a plan's month, the sign-up, an operator) and refunds.
 
-Every change appends one entry carrying the organisation's running balances. The organisation row
+Every change appends one entry carrying the organisation's running balances, its reason and its
+source. A grant pays any debt first; a refund takes back what is still available and records the
+rest as debt, which blocks new reservations until a grant pays it. The organisation row
 is locked (PostgreSQL) or the database is (SQLite `BEGIN IMMEDIATE`) while the next entry is
 written; the unique (organisation, seq) pair and the non-negative CHECKs are the database's own
 guarantee should any code path skip that lock.
@@ -13,7 +16,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reelestate.core.errors import InsufficientCreditsError, InvalidInputError
+from reelestate.core.errors import CreditDebtError, InsufficientCreditsError, InvalidInputError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 from reelestate.storage.models import CreditEntry, LedgerKind, Organization
@@ -36,8 +39,10 @@ def append_entry(
     *,
     available_delta: int = 0,
     reserved_delta: int = 0,
+    debt_delta: int = 0,
     job_id: uuid.UUID | None = None,
     note: str | None = None,
+    source: str | None = None,
     lock: bool = True,
 ) -> CreditEntry:
     """Append one entry inside the caller's transaction; raises when credits would go negative."""
@@ -48,6 +53,7 @@ def append_entry(
     last = _last_entry(session, org_id)
     available = (last.available_after if last else 0) + available_delta
     reserved = (last.reserved_after if last else 0) + reserved_delta
+    debt = (last.debt_after if last else 0) + debt_delta
     if available < 0:
         raise InsufficientCreditsError(
             f"This needs {-available_delta} credits and {available - available_delta} are left.",
@@ -61,12 +67,77 @@ def append_entry(
         reserved_delta=reserved_delta,
         available_after=available,
         reserved_after=reserved,
+        debt_delta=debt_delta,
+        debt_after=debt,
         job_id=job_id,
         note=note,
+        source=source or (f"job:{job_id}" if job_id else None),
     )
     session.add(entry)
     session.flush()
     return entry
+
+
+def lock_ledger(session: Session, org_id: uuid.UUID) -> CreditEntry | None:
+    """Lock the organisation's ledger for this transaction; returns its last entry."""
+    session.execute(
+        select(Organization.id).where(Organization.id == org_id).with_for_update(key_share=True)
+    )
+    return _last_entry(session, org_id)
+
+
+def add_credits(
+    session: Session,
+    org_id: uuid.UUID,
+    amount: int,
+    *,
+    kind: LedgerKind = LedgerKind.GRANT,
+    note: str,
+    source: str | None,
+    lock: bool = True,
+) -> CreditEntry:
+    """Add `amount` credits (a debt is paid from them first)."""
+    if amount <= 0:
+        raise InvalidInputError("A grant adds a positive number of credits.")
+    last = lock_ledger(session, org_id) if lock else _last_entry(session, org_id)
+    paid = min(amount, last.debt_after if last else 0)
+    return append_entry(
+        session,
+        org_id,
+        kind,
+        available_delta=amount - paid,
+        debt_delta=-paid,
+        note=note,
+        source=source,
+        lock=False,
+    )
+
+
+def take_back(
+    session: Session,
+    org_id: uuid.UUID,
+    amount: int,
+    *,
+    note: str,
+    source: str | None,
+    lock: bool = True,
+) -> CreditEntry:
+    """Take back `amount` refunded credits: what is available, the rest as debt (never below
+    zero)."""
+    if amount <= 0:
+        raise InvalidInputError("A refund takes back a positive number of credits.")
+    last = lock_ledger(session, org_id) if lock else _last_entry(session, org_id)
+    taken = min(amount, last.available_after if last else 0)
+    return append_entry(
+        session,
+        org_id,
+        LedgerKind.REFUND,
+        available_delta=-taken,
+        debt_delta=amount - taken,
+        note=note,
+        source=source,
+        lock=False,
+    )
 
 
 def job_entries(session: Session, job_id: uuid.UUID) -> dict[LedgerKind, CreditEntry]:
@@ -78,6 +149,12 @@ def reserve(
     session: Session, org_id: uuid.UUID, job_id: uuid.UUID, amount: int, lock: bool
 ) -> None:
     if amount > 0:
+        last = lock_ledger(session, org_id) if lock else _last_entry(session, org_id)
+        if last is not None and last.debt_after > 0:
+            raise CreditDebtError(
+                f"Your organisation owes {last.debt_after} credits from a refunded payment.",
+                hint="Buy credits to settle it; renders start again once it is paid.",
+            )
         append_entry(
             session,
             org_id,
@@ -85,7 +162,7 @@ def reserve(
             available_delta=-amount,
             reserved_delta=amount,
             job_id=job_id,
-            lock=lock,
+            lock=False,
         )
 
 
@@ -114,6 +191,14 @@ def settle(
         )
 
 
+def balance_of(last: CreditEntry | None) -> CreditBalance:
+    if last is None:
+        return CreditBalance(available=0, reserved=0, debt=0)
+    return CreditBalance(
+        available=last.available_after, reserved=last.reserved_after, debt=last.debt_after
+    )
+
+
 class CreditsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -121,24 +206,35 @@ class CreditsRepository:
     def balance(self, ctx: TenantContext) -> CreditBalance:
         with self._db.tenant(ctx) as session:
             last = _last_entry(session, ctx.org_id)
-            if last is None:
-                return CreditBalance(available=0, reserved=0)
-            return CreditBalance(available=last.available_after, reserved=last.reserved_after)
+            return balance_of(last)
 
-    def grant(self, ctx: TenantContext, amount: int, note: str) -> CreditBalance:
-        """Add credits (a purchase, a plan renewal, a goodwill gesture)."""
-        if amount <= 0:
-            raise InvalidInputError("A grant adds a positive number of credits.")
+    def grant(
+        self,
+        ctx: TenantContext,
+        amount: int,
+        note: str,
+        *,
+        source: str | None = None,
+        kind: LedgerKind = LedgerKind.GRANT,
+    ) -> CreditBalance:
+        """Add credits (a purchase, a plan renewal, the sign-up, an operator's grant)."""
         with self._db.tenant(ctx) as session:
-            entry = append_entry(
+            entry = add_credits(
                 session,
                 ctx.org_id,
-                LedgerKind.GRANT,
-                available_delta=amount,
+                amount,
+                kind=kind,
                 note=note,
+                source=source,
                 lock=self._db.is_postgres,
             )
-            return CreditBalance(available=entry.available_after, reserved=entry.reserved_after)
+            return balance_of(entry)
+
+    def last_seq(self, ctx: TenantContext) -> int:
+        """How many entries the ledger has (changes with every movement)."""
+        with self._db.tenant(ctx) as session:
+            last = _last_entry(session, ctx.org_id)
+            return last.seq if last else 0
 
     def entries(self, ctx: TenantContext, *, limit: int = 100) -> list[CreditEntryView]:
         with self._db.tenant(ctx) as session:

@@ -94,6 +94,7 @@ def ensure_local_organisation(db: Database) -> TenantContext:
             LedgerKind.GRANT,
             available_delta=LOCAL_ORG_CREDITS,
             note="starting credits of the local studio",
+            source="local",
             lock=db.is_postgres,
         )
     return ctx
