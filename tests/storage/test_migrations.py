@@ -17,7 +17,7 @@ from tests.support.services import fresh_postgres_database
 def _round_trip(settings: Settings) -> None:
     assert migrate.current_revision(settings) is None
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0010"
+    assert migrate.current_revision(settings) == "0008"
     engine = make_engine(settings.effective_database_url)
     try:
         with engine.connect() as conn:
@@ -25,7 +25,7 @@ def _round_trip(settings: Settings) -> None:
             events = {c["name"] for c in inspect(conn).get_columns("job_events")}
             assert "render_stage" in events  # 0007
             ledger = {c["name"] for c in inspect(conn).get_columns("credit_ledger")}
-            assert {"debt_delta", "debt_after", "source"} <= ledger  # 0010
+            assert {"debt_delta", "debt_after", "source"} <= ledger  # 0008
             # The migrations create exactly what the models describe.
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
@@ -40,7 +40,7 @@ def _round_trip(settings: Settings) -> None:
     finally:
         engine.dispose()
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0010"
+    assert migrate.current_revision(settings) == "0008"
 
 
 def test_migrations_up_and_down_on_empty_sqlite(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@
 - on PostgreSQL, row-level security on both, and `reelestate_billing_org(customer)`: the
   organisation of a Stripe customer, which a webhook needs before it knows the organisation.
 
-Revision ID: 0010
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-08 09:00:00
 """
@@ -23,7 +23,7 @@ from alembic import context, op
 from reelestate.storage.db import check_role_name
 from reelestate.storage.models.base import UTCDateTime
 
-revision = "0010"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
