@@ -16,6 +16,7 @@ from openai import OpenAI, omit
 from openai.types.audio import Transcription, TranscriptionVerbose
 from pydantic import SecretStr
 
+from reelestate.core.metrics import provider_call
 from reelestate.core.errors import (
     InvalidInputError,
     ProviderError,
@@ -93,7 +94,7 @@ class OpenAITranscriber:
         file = (name, data, mime)
         lang = language or omit
         try:
-            with self._client() as client:
+            with provider_call("openai-stt", "transcribe"), self._client() as client:
                 if self.model.startswith("whisper"):  # only Whisper reports duration, language
                     verbose = client.audio.transcriptions.create(
                         model=self.model, file=file, language=lang, response_format="verbose_json"

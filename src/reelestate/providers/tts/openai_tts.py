@@ -16,6 +16,7 @@ from typing import TypeVar
 import openai
 from openai import OpenAI, omit
 
+from reelestate.core.metrics import provider_call
 from reelestate.core.errors import InvalidInputError, ProviderError, ProviderNotConfiguredError
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
@@ -100,7 +101,7 @@ class OpenAiTTS:
     def _speech(self, text: str, voice: str, model: str, speed: float) -> bytes:
         def attempt() -> bytes:
             try:
-                with self._client() as client:
+                with provider_call("openai-tts", "speech"), self._client() as client:
                     reply = client.audio.speech.create(
                         model=model,
                         voice=voice,

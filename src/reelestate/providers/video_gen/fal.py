@@ -23,6 +23,7 @@ import fal_client
 import httpx
 from fal_client import AsyncRequestHandle, Completed, InProgress, Queued, Status
 
+from reelestate.core.metrics import provider_call
 from reelestate.core.errors import (
     PhotoError,
     ProviderError,
@@ -182,7 +183,8 @@ class FalVideoGenerator:
 
     async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
-            return await call()
+            with provider_call("fal", action):
+                return await call()
         except (fal_client.FalClientError, httpx.HTTPError, OSError, ValueError, KeyError) as exc:
             raise from_exception(exc, action=action, secret=self._key) from None
 
