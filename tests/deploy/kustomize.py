@@ -60,8 +60,10 @@ def _merge(base: Any, patch: Any) -> Any:
         for key, value in patch.items():
             out[key] = _merge(base[key], value) if key in base else copy.deepcopy(value)
         return out
-    if isinstance(base, list) and isinstance(patch, list) and all(
-        isinstance(i, dict) and "name" in i for i in base + patch
+    if (
+        isinstance(base, list)
+        and isinstance(patch, list)
+        and all(isinstance(i, dict) and "name" in i for i in base + patch)
     ):
         out = copy.deepcopy(base)
         for item in patch:

@@ -46,7 +46,7 @@ def test_bases_are_pinned(name: str) -> None:
     images = [a for k, a in args.items() if k.endswith("_IMAGE")]
     assert images
     for image in images:
-        repo, _, tag = image.partition(":")
+        _, _, tag = image.partition(":")
         # An exact release (digits to the patch level), never `latest` or a bare major.
         assert re.search(r"\d+\.\d+\.\d+", tag), image
         assert "latest" not in tag

@@ -4,21 +4,25 @@ serves them, and finished jobs are counted by kind and outcome."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from reelestate.core import metrics
 from reelestate.core.jobs import JobQueue
-from reelestate.storage import migrate
 from reelestate.services.storyboards import import_storyboard
+from reelestate.storage import migrate
+from reelestate.workers.execute import JobRun
 from reelestate.workers.health_server import answer
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.queue_metrics import register_queue_metrics
 from reelestate.workers.readiness import Readiness
 from reelestate.workers.service import open_env, open_jobs_service
 from tests.storage.factories import new_org
-from tests.workers.conftest import EngineControl, job_settings
+from tests.workers.conftest import job_settings
 
 JOBS = 20
 
@@ -45,8 +49,17 @@ async def _scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return _samples(body.decode())
 
 
+async def _wait_scrape(
+    check: Callable[[dict[tuple[str, tuple[tuple[str, str], ...]], float]], bool], what: str
+) -> None:
+    deadline = asyncio.get_running_loop().time() + 30
+    while not check(await _scrape()):
+        assert asyncio.get_running_loop().time() < deadline, what
+        await asyncio.sleep(0.05)
+
+
 async def test_queue_gauge_follows_twenty_jobs_up_and_back_to_zero(
-    tmp_path: Path, engine: EngineControl, storyboard: Path
+    tmp_path: Path, storyboard: Path
 ) -> None:
     # A database of its own, so the gauge's zero is this test's zero.
     data = tmp_path / "data"
@@ -57,7 +70,13 @@ async def test_queue_gauge_follows_twenty_jobs_up_and_back_to_zero(
     register_queue_metrics(env.system)
     finished = metrics.JOBS_FINISHED.labels("render_preview", "succeeded")
     before = finished._value.get()
-    engine.close_gate()
+    gate = threading.Event()
+
+    def held_render(run: JobRun) -> dict[str, Any]:
+        # The gauge is what is tested, not the render: each job holds until the gate opens.
+        gate.wait(30)
+        return {}
+
     try:
         # No worker yet: every job waits in the table.
         async with open_jobs_service(settings, env=env) as service:
@@ -73,20 +92,24 @@ async def test_queue_gauge_follows_twenty_jobs_up_and_back_to_zero(
         assert (start[wanted], up[wanted]) == (1, 8)
         assert up[("reelestate_queue_oldest_job_age_seconds", (("queue", "cpu"),))] >= 0
 
-        pool = InProcessWorkerPool(env, concurrency={JobQueue.CPU: 4}, poll_s=0.1)
+        pool = InProcessWorkerPool(
+            env,
+            concurrency={JobQueue.CPU: 4},
+            handlers={"render_preview": held_render},
+            poll_s=0.05,
+        )
         await pool.start()
         try:
-            engine.open_gate()
-
-            async def drained() -> bool:
-                now = await _scrape()
-                return _cpu(now, "queued") + _cpu(now, "running") == 0
-
-            deadline = asyncio.get_running_loop().time() + 60
-            while not await drained():
-                assert asyncio.get_running_loop().time() < deadline, "queue never drained"
-                await asyncio.sleep(0.1)
+            await _wait_scrape(
+                lambda m: (_cpu(m, "queued"), _cpu(m, "running")) == (JOBS - 4, 4),
+                "four jobs running, the rest queued",
+            )
+            gate.set()
+            await _wait_scrape(
+                lambda m: _cpu(m, "queued") + _cpu(m, "running") == 0, "the queue to drain"
+            )
         finally:
+            gate.set()
             await pool.stop()
         down = await _scrape()
         assert down[wanted] == start[wanted]

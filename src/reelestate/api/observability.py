@@ -23,12 +23,25 @@ async def prometheus_metrics() -> Response:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template, never the raw path."""
+    """The matched route's path template, never the raw path.
+
+    A route of an included router knows only its own part (`/render-jobs/{job_id}`); the
+    router's prefix (`/api/v1`, static) is the part of the request path before what the
+    route's pattern matched.
+    """
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    if isinstance(path, str) and path:
-        return path if not isinstance(route, Mount) else path.rstrip("/") or "/"
-    return "unmatched"
+    template = getattr(route, "path", None)
+    if not isinstance(template, str) or not template:
+        return "unmatched"
+    if isinstance(route, Mount):
+        return template.rstrip("/") or "/"
+    path = str(scope.get("path", ""))
+    pattern = getattr(route, "path_regex", None)
+    if pattern is not None and not pattern.match(path):
+        for cut in (i for i, char in enumerate(path) if char == "/" and i > 0):
+            if pattern.match(path[cut:]):
+                return path[:cut] + template
+    return template
 
 
 class RequestMetrics:

@@ -153,7 +153,11 @@ class ArqJobWorker:
         """One delivery; `trace` is the submitter's span context, so the job's spans join the
         request's trace."""
         assert self._dispatcher is not None
-        attributes = {"job.id": job_id, "queue": self.queue.value, "try": int(ctx.get("job_try", 1))}
+        attributes = {
+            "job.id": job_id,
+            "queue": self.queue.value,
+            "try": int(ctx.get("job_try", 1)),
+        }
         with tracing.span("job delivery", attributes, parent=trace):
             return await run_delivered_job(
                 self.env,

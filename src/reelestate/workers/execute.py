@@ -21,8 +21,8 @@ from typing import Any
 
 from reelestate.core import tracing
 from reelestate.core.errors import ReelEstateError, RenderCancelledError
-from reelestate.core.metrics import JOBS_FINISHED
 from reelestate.core.jobs import job_stage_of
+from reelestate.core.metrics import JOBS_FINISHED
 from reelestate.core.settings import Settings
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress

@@ -79,7 +79,5 @@ def queue_loads(system: SystemJobs, now: datetime) -> list[QueueLoad]:
         queued, running = counts.get((queue, "queued"), 0), counts.get((queue, "running"), 0)
         mean = run_times.get(queue, (0, 0.0))[1] or None
         workers = desired_workers(queue, queued=queued, running=running, mean_job_s=mean)
-        loads.append(
-            QueueLoad(queue, queued, running, oldest.get(queue, 0.0), mean, workers)
-        )
+        loads.append(QueueLoad(queue, queued, running, oldest.get(queue, 0.0), mean, workers))
     return loads

@@ -6,8 +6,8 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from reelestate.core.metrics import provider_call
 from reelestate.core.errors import ConfigurationError, ProviderError
+from reelestate.core.metrics import provider_call
 from reelestate.core.settings import Settings, get_settings
 
 

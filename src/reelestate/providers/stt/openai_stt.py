@@ -16,7 +16,6 @@ from openai import OpenAI, omit
 from openai.types.audio import Transcription, TranscriptionVerbose
 from pydantic import SecretStr
 
-from reelestate.core.metrics import provider_call
 from reelestate.core.errors import (
     InvalidInputError,
     ProviderError,
@@ -24,6 +23,7 @@ from reelestate.core.errors import (
     ProviderRejectedError,
     ProviderTimeoutError,
 )
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.stt.base import AUDIO_SUFFIXES, AUDIO_TYPES, MB, Transcript

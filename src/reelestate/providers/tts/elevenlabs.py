@@ -32,8 +32,8 @@ from elevenlabs.core.parse_error import ParsingError
 from elevenlabs.core.request_options import RequestOptions
 from elevenlabs.voices.client import VoicesClient
 
-from reelestate.core.metrics import provider_call
 from reelestate.core.errors import InvalidInputError, ProviderError, ProviderNotConfiguredError
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.tts.audio_io import pcm16_samples

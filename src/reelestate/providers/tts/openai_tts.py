@@ -16,8 +16,8 @@ from typing import TypeVar
 import openai
 from openai import OpenAI, omit
 
-from reelestate.core.metrics import provider_call
 from reelestate.core.errors import InvalidInputError, ProviderError, ProviderNotConfiguredError
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.tts.audio_io import decode_wav

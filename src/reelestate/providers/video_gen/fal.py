@@ -23,7 +23,6 @@ import fal_client
 import httpx
 from fal_client import AsyncRequestHandle, Completed, InProgress, Queued, Status
 
-from reelestate.core.metrics import provider_call
 from reelestate.core.errors import (
     PhotoError,
     ProviderError,
@@ -31,6 +30,7 @@ from reelestate.core.errors import (
     ProviderTimeoutError,
     RenderCancelledError,
 )
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_async
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.base import (
