@@ -98,7 +98,7 @@ class ComposeService:
                 env=self.env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
 
-    def wait_http(self, url: str, within_s: float = 90) -> None:
+    def wait_http(self, url: str, within_s: float = 180) -> None:
         deadline = time.monotonic() + within_s
         while time.monotonic() < deadline:
             assert self.proc is not None

@@ -6,6 +6,7 @@ nodes, worker grace longer than the hand-back, a disruption budget per Deploymen
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,8 @@ def test_the_ingress_serves_websockets_of_the_chat_and_progress() -> None:
     ingress = _find(_render("base"), "Ingress", "reelestate")
     annotations = ingress["metadata"]["annotations"]
     assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    # The chat's socket session lives in one pod: a browser stays with it.
+    assert annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
     (rule,) = ingress["spec"]["rules"]
     (path,) = rule["http"]["paths"]
     assert path["path"] == "/" and path["backend"]["service"]["name"] == "reelestate-app"
@@ -140,3 +143,15 @@ def test_the_ingress_serves_websockets_of_the_chat_and_progress() -> None:
 def test_manifest_files_parse_as_yaml() -> None:
     for path in KUBERNETES.rglob("*.yaml"):
         assert list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+
+
+def test_the_grafana_dashboard_charts_metrics_the_code_exports() -> None:
+    dashboard = json.loads((REPO / "deploy" / "grafana" / "reelestate-dashboard.json").read_text())
+    exprs = " ".join(t["expr"] for p in dashboard["panels"] for t in p["targets"])
+    source = " ".join(
+        (REPO / "src" / "reelestate" / part).read_text()
+        for part in ("core/metrics.py", "workers/queue_metrics.py")
+    )
+    for name in set(re.findall(r"reelestate_[a-z_]+", exprs)):
+        base = re.sub(r"_(total|bucket|count|sum)$", "", name)
+        assert f'"{base}"' in source, name
