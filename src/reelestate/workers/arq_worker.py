@@ -64,6 +64,9 @@ class ArqDispatcher:
         dispatch_no: int,
         defer_s: float = 0.0,
     ) -> None:
+        # The trace context rides along only when tracing is on, so with it off the payload is
+        # what workers of the previous release expect.
+        trace: dict[str, Any] = {"trace": carrier} if (carrier := tracing.carrier()) else {}
         await self.pool.enqueue_job(
             JOB_FUNCTION,
             str(org_id),
@@ -71,7 +74,7 @@ class ArqDispatcher:
             _job_id=arq_job_id(job_id, dispatch_no),
             _queue_name=ARQ_QUEUE_NAMES[queue],
             _defer_by=defer_s or None,
-            trace=tracing.carrier() or None,
+            **trace,
         )
 
     async def is_pending(self, job_id: uuid.UUID, dispatch_no: int) -> bool:
