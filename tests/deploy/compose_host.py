@@ -112,9 +112,14 @@ class ComposeService:
             time.sleep(0.1)
         raise AssertionError(f"{self.name} did not answer {url}: {self.log.read_text()[-3000:]}")
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """SIGTERM, as `docker compose down` sends; `stop` waits for the exit."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.proc is not None:
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:

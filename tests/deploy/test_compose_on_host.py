@@ -99,6 +99,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield Stack(app, worker, second_app)
     finally:
         for service in services:
+            service.terminate()
+        for service in services:
             service.stop()
         moto.stop()
         redis_server.stop()
