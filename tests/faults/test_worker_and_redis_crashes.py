@@ -126,6 +126,47 @@ async def test_a_worker_killed_mid_render_is_replaced_and_the_job_finishes_once(
     assert types.count("worker_lost") == 1 and types[-1] == "succeeded"
 
 
+async def test_sigterm_mid_render_hands_the_job_to_another_worker_with_one_output(
+    arq_setup: tuple[Settings, JobEnv, JobsService, RedisServer],
+    engine: EngineControl,
+    storyboard: Path,
+) -> None:
+    """A scale-down: the worker stops taking jobs, hands its render back and exits in time."""
+    settings, env, service, _ = arq_setup
+    ctx = new_org(env.db, credits=50)
+    version = await import_storyboard(service.env.db, service.env.blobs, ctx, storyboard)
+    engine.close_gate()
+    job = await service.submit_render(ctx, version.id)
+    first = _spawn_worker(settings)
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        await wait_for(
+            lambda: env.jobs.get(ctx, job.id).stage == "render" and engine.renders(),
+            what="the first worker to be rendering",
+        )
+        second = _spawn_worker(settings)
+        first.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(first.wait, 30) in {0, -signal.SIGTERM}
+        engine.open_gate()
+        done = await wait_status(service, ctx, job.id, "succeeded", "failed", within_s=60)
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
+    # Handed back, not failed: the attempt the shutdown cut short is not counted.
+    assert done.status == JobStatus.SUCCEEDED and done.attempts == 1
+    assert len(engine.renders()) == 2
+    kinds = [e.kind for e in CreditsRepository(env.db).entries(ctx) if e.job_id == job.id]
+    assert sorted(kinds) == sorted([LedgerKind.RESERVE, LedgerKind.CAPTURE])
+    balance = CreditsRepository(env.db).balance(ctx)
+    assert (balance.available, balance.reserved) == (40, 0)
+    rendered = env.blobs.list(ctx, f"org/{ctx.org_id}/renders/")
+    assert len(rendered) == len(OUTPUT_FILES) + 1
+    types = [e.type async for e in service.follow(ctx, job.id)]
+    assert types.count("released") == 1 and types[-1] == "succeeded"
+
+
 async def test_redis_restarted_mid_job_loses_nothing(
     arq_setup: tuple[Settings, JobEnv, JobsService, RedisServer],
     engine: EngineControl,

@@ -118,6 +118,31 @@ def test_first_admin_is_made_once_and_remembered(tmp_path: Path) -> None:
         db.dispose()
 
 
+def test_a_replica_that_loses_the_first_admin_race_takes_the_winners_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(REELESTATE_DATA_DIR=tmp_path, REELESTATE_ADMIN_PASSWORD="shared pw 42")
+    migrate.upgrade(settings)
+    db = open_database(settings)
+    try:
+        winner = ensure_first_admin(settings, db)
+        assert winner.created
+        # The loser looked before the winner's account was committed, then tries to create it.
+        looked = AccountsRepository.credentials
+        calls: list[str] = []
+
+        def first_look_misses(self: AccountsRepository, email: str) -> object:
+            calls.append(email)
+            return None if len(calls) == 1 else looked(self, email)
+
+        monkeypatch.setattr(AccountsRepository, "credentials", first_look_misses)
+        loser = ensure_first_admin(settings, db)
+        assert not loser.created and loser.password == "shared pw 42"
+        assert len(calls) == 2
+    finally:
+        db.dispose()
+
+
 def test_settings_become_phrases() -> None:
     old = {"style": "modern", "voice": "American", "music": "calm", "aspect": "9:16 vertical",
            "length": 30, "captions": True}  # fmt: skip

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse
 from reelestate.agent.backends.queued import QueuedRenderBackend
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
-from reelestate.api import health, join, media, problems
+from reelestate.api import health, join, media, observability, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.security.tokens import TokenIssuer, app_secret
@@ -33,6 +33,7 @@ from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.webhook import telegram_webhook_router
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
+from reelestate.core import tracing
 from reelestate.core.scratch import sweep_scratch
 from reelestate.core.settings import Settings, get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
@@ -44,6 +45,7 @@ from reelestate.workers.arq_worker import ArqDispatcher
 from reelestate.workers.dispatch import Dispatcher
 from reelestate.workers.housekeeping import blob_gc_loop
 from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.queue_metrics import register_queue_metrics
 from reelestate.workers.service import JobsService, open_env
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
     if swept:
         log.info("removed %d temporary folders of processes that ended", len(swept))
     env = open_env(settings)
+    register_queue_metrics(env.system)
     dispatcher: Dispatcher | None = None
     pool: InProcessWorkerPool | None = None
     arq: ArqDispatcher | None = None
@@ -168,6 +171,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
         await _bounded(_close(app, pool, arq, housekeeping), CLEAN_UP_S)
         services.close()
         env.close()
+        tracing.flush()
         deadline.disarm()
 
 
@@ -202,6 +206,7 @@ def _telegram_webhook_enabled(settings: Settings) -> bool:
 def create_app(settings: Settings | None = None, options: AppOptions | None = None) -> FastAPI:
     settings = settings or get_settings()
     options = options or AppOptions()
+    tracing.configure("reelestate-app", settings.otel_exporter_otlp_endpoint)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -219,6 +224,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     )
     problems.install(app)
     app.add_middleware(ShutdownCancellation)
+    app.add_middleware(observability.RequestMetrics)
     routers = (accounts, billing, catalogue, brand_music, storyboards, render_jobs)
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
@@ -228,6 +234,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         prefix=API_PREFIX,
     )
     app.include_router(health.router)
+    app.include_router(observability.router)
     app.include_router(media.router)
     app.include_router(join.router)
     if _telegram_webhook_enabled(settings):

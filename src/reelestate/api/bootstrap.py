@@ -2,7 +2,8 @@
 
 With `REELESTATE_ADMIN_PASSWORD` that password is used (and reset to it on each start); without
 it a random password is made once and kept (0600) in the data dir so `make chat` can print it
-again on the next start.
+again on the next start. Replicas starting together on an empty database may race to create
+it: the one that loses takes the winner's account.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from reelestate.core.errors import InvalidInputError
 from reelestate.core.passwords import hash_password, verify_password
 from reelestate.core.settings import Settings
 from reelestate.storage.context import TenantContext
@@ -42,16 +44,23 @@ def ensure_first_admin(settings: Settings, db: Database) -> AdminLogin:
     creds = accounts.credentials(email)
     if creds is None:
         password = given or secrets.token_urlsafe(12)
-        user = accounts.create_user(
-            email, password_hash=hash_password(password), display_name="Admin"
-        )
-        accounts.add_membership(ctx, user.id, Role.OWNER)
-        if given is None:
-            path = _password_file(settings)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(password, encoding="utf-8")
-            path.chmod(0o600)
-        return AdminLogin(email=email, password=password, created=True)
+        try:
+            user = accounts.create_user(
+                email, password_hash=hash_password(password), display_name="Admin"
+            )
+        except InvalidInputError:
+            # Another replica starting on the same empty database created it first.
+            creds = accounts.credentials(email)
+            if creds is None:
+                raise
+        else:
+            accounts.add_membership(ctx, user.id, Role.OWNER)
+            if given is None:
+                path = _password_file(settings)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(password, encoding="utf-8")
+                path.chmod(0o600)
+            return AdminLogin(email=email, password=password, created=True)
     if given is not None:
         if not verify_password(creds.password_hash, given):
             accounts.set_password(ctx, creds.id, hash_password(given))

@@ -6,7 +6,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Coroutine
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,11 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from reelestate.core.errors import InvalidInputError, ReelEstateError
-from reelestate.core.jobs import JobQueue
 from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.context import TenantContext
 from reelestate.storage.schemas import RenderJobView
-from reelestate.workers.scaling import desired_workers
+from reelestate.workers.scaling import queue_loads
 from reelestate.workers.service import JobsService, open_jobs_service
 
 console = Console(stderr=True)
@@ -128,25 +127,17 @@ async def _cancel(job_id: str) -> None:
 async def _stats(as_json: bool) -> None:
     now = datetime.now(UTC)
     async with open_jobs_service() as service:
-        rows = await service.stats()
-        run_times = await asyncio.to_thread(
-            service.env.system.run_times, since=now - timedelta(hours=1)
-        )
+        loads = await asyncio.to_thread(queue_loads, service.env.system, now)
     table: dict[str, dict[str, float | int]] = {
-        q.value: {"queued": 0, "running": 0, "oldest_queued_s": 0.0} for q in JobQueue
+        load.queue.value: {
+            "queued": load.queued,
+            "running": load.running,
+            "oldest_queued_s": round(load.oldest_queued_s, 1),
+            "mean_job_s": round(load.mean_job_s, 1) if load.mean_job_s else 0.0,
+            "suggested_workers": load.workers,
+        }
+        for load in loads
     }
-    for row in rows:
-        entry = table[row.queue.value]
-        entry[row.status.value] = row.jobs
-        if row.status.value == "queued" and row.oldest is not None:
-            entry["oldest_queued_s"] = round((now - row.oldest).total_seconds(), 1)
-    for queue in JobQueue:
-        entry = table[queue.value]
-        mean = run_times.get(queue, (0, 0.0))[1] or None
-        entry["mean_job_s"] = round(mean, 1) if mean else 0.0
-        entry["suggested_workers"] = desired_workers(
-            queue, queued=int(entry["queued"]), running=int(entry["running"]), mean_job_s=mean
-        )
     if as_json:
         typer.echo(json.dumps(table, indent=2))
         return

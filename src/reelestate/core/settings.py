@@ -136,6 +136,11 @@ class Settings(BaseSettings):
         default=None, ge=1, le=65535, alias="REELESTATE_WORKER_HEALTH_PORT"
     )
     """Where `reelestate worker` answers `/healthz` and `/readyz`; unset: no health port."""
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, alias="OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    """An OTLP/HTTP collector (`http://otel-collector:4318`): traces of requests, jobs and
+    provider calls go there; unset, tracing is off."""
     worker_health_host: str = Field(default="0.0.0.0", alias="REELESTATE_WORKER_HEALTH_HOST")  # noqa: S104 - probes come from the orchestrator
 
     admin_email: str = Field(default="admin@reelestate.local", alias="REELESTATE_ADMIN_EMAIL")

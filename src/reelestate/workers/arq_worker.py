@@ -22,6 +22,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.constants import in_progress_key_prefix, job_key_prefix
 from arq.worker import Worker, func
 
+from reelestate.core import tracing
 from reelestate.core.jobs import JobQueue
 from reelestate.workers.dispatch import recovery_loop, run_delivered_job
 from reelestate.workers.execute import Handler, JobEnv
@@ -63,6 +64,9 @@ class ArqDispatcher:
         dispatch_no: int,
         defer_s: float = 0.0,
     ) -> None:
+        # The trace context rides along only when tracing is on, so with it off the payload is
+        # what workers of the previous release expect.
+        trace: dict[str, Any] = {"trace": carrier} if (carrier := tracing.carrier()) else {}
         await self.pool.enqueue_job(
             JOB_FUNCTION,
             str(org_id),
@@ -70,6 +74,7 @@ class ArqDispatcher:
             _job_id=arq_job_id(job_id, dispatch_no),
             _queue_name=ARQ_QUEUE_NAMES[queue],
             _defer_by=defer_s or None,
+            **trace,
         )
 
     async def is_pending(self, job_id: uuid.UUID, dispatch_no: int) -> bool:
@@ -141,16 +146,30 @@ class ArqJobWorker:
                 )
             )
 
-    async def _run_job(self, ctx: dict[str, Any], org_id: str, job_id: str) -> str:
+    async def _run_job(
+        self,
+        ctx: dict[str, Any],
+        org_id: str,
+        job_id: str,
+        trace: dict[str, str] | None = None,
+    ) -> str:
+        """One delivery; `trace` is the submitter's span context, so the job's spans join the
+        request's trace."""
         assert self._dispatcher is not None
-        return await run_delivered_job(
-            self.env,
-            self.handlers,
-            self._dispatcher,
-            uuid.UUID(org_id),
-            uuid.UUID(job_id),
-            worker_id=self.worker_id,
-        )
+        attributes = {
+            "job.id": job_id,
+            "queue": self.queue.value,
+            "try": int(ctx.get("job_try", 1)),
+        }
+        with tracing.span("job delivery", attributes, parent=trace):
+            return await run_delivered_job(
+                self.env,
+                self.handlers,
+                self._dispatcher,
+                uuid.UUID(org_id),
+                uuid.UUID(job_id),
+                worker_id=self.worker_id,
+            )
 
     async def serve(self) -> None:
         """Run until cancelled; a lost Redis connection is retried, running jobs carry on."""

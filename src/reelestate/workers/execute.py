@@ -19,8 +19,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from reelestate.core import tracing
 from reelestate.core.errors import ReelEstateError, RenderCancelledError
 from reelestate.core.jobs import job_stage_of
+from reelestate.core.metrics import JOBS_FINISHED
 from reelestate.core.settings import Settings
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.progress import RenderProgress
@@ -156,6 +158,28 @@ def execute_job(
     worker_id: str,
     stop: threading.Event | None = None,
 ) -> Outcome:
+    """One attempt, counted by kind and outcome and traced as a child of the delivery."""
+    seen: dict[str, str] = {}
+    with tracing.span("job attempt", {"job.id": str(job_id)}) as span:
+        outcome = _attempt(env, handlers, org_id, job_id, worker_id=worker_id, stop=stop, seen=seen)
+        span.set_attribute("job.outcome", outcome.status)
+        if "kind" in seen:
+            span.set_attribute("job.kind", seen["kind"])
+    if outcome.status != "skipped":
+        JOBS_FINISHED.labels(seen.get("kind", "unknown"), outcome.status).inc()
+    return outcome
+
+
+def _attempt(
+    env: JobEnv,
+    handlers: dict[str, Handler],
+    org_id: uuid.UUID,
+    job_id: uuid.UUID,
+    *,
+    worker_id: str,
+    stop: threading.Event | None,
+    seen: dict[str, str],
+) -> Outcome:
     settings = env.settings
     ctx = TenantContext(org_id=org_id)
     lease = env.jobs.claim(ctx, job_id, worker_id, stale_after_s=settings.job_stale_after_s)
@@ -167,6 +191,7 @@ def execute_job(
     heartbeat.start()
     try:
         job = env.jobs.get(ctx, job_id)
+        seen["kind"] = job.kind.value
         handler = handlers[job.kind.value]
         workdir = settings.data_dir / "work" / f"{job_id}-{lease.attempt}"
         run = JobRun(env, ctx, lease, job, cancel, JobProgressWriter(env.jobs, lease), workdir)

@@ -1,7 +1,7 @@
-"""A worker's health port: `/healthz` (the process answers) and `/readyz` (its database, blob
-store and queue answer), for an orchestrator's probes.
+"""A worker's health port: `/healthz` (the process answers), `/readyz` (its database, blob
+store and queue answer), for an orchestrator's probes, and `/metrics` for Prometheus.
 
-A worker has no web framework to hang routes on, and needs none for two GET paths: this is a
+A worker has no web framework to hang routes on, and needs none for three GET paths: this is a
 minimal HTTP/1.1 responder on asyncio streams that closes each connection after one answer.
 """
 
@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
+from reelestate.core import metrics
 from reelestate.workers.readiness import RETRY_AFTER_S, Readiness
 
 log = logging.getLogger(__name__)
@@ -21,12 +22,18 @@ REQUEST_TIMEOUT_S = 5.0
 Probe = Callable[[], Awaitable[Readiness]]
 
 
-def _response(status: int, body: dict[str, object], *, retry_after: bool = False) -> bytes:
-    payload = json.dumps(body).encode()
+def _response(
+    status: int,
+    body: dict[str, object] | bytes,
+    *,
+    retry_after: bool = False,
+    content_type: str = "application/json",
+) -> bytes:
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
     reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
     head = [
         f"HTTP/1.1 {status} {reason}",
-        "Content-Type: application/json",
+        f"Content-Type: {content_type}",
         f"Content-Length: {len(payload)}",
         "Connection: close",
     ]
@@ -44,6 +51,10 @@ async def answer(path: str, probe: Probe) -> bytes:
         status = "ok" if found.ready else "degraded"
         body: dict[str, object] = {"status": status, "checks": found.checks}
         return _response(200 if found.ready else 503, body, retry_after=not found.ready)
+    if path == "/metrics":
+        # Collecting reads the job table: off the event loop, which runs the jobs' bookkeeping.
+        exposition = await asyncio.to_thread(metrics.exposition)
+        return _response(200, exposition, content_type=metrics.CONTENT_TYPE)
     return _response(404, {"status": "not found"})
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from reelestate.core import metrics
 from reelestate.core.errors import InvalidSpecError
 from reelestate.core.jobs import JobKind
 from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
@@ -99,6 +101,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             run.progress(event.model_copy(update=update))
 
         run.progress(RenderProgress(stage="render", percent=render_span[0]))
+        started = time.perf_counter()
         result = run_render_subprocess(
             spec,
             run.workdir / "out",
@@ -107,6 +110,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             cancel=run.cancel,
             on_progress=on_progress,
         )
+        metrics.observe_render(spec.profile, time.perf_counter() - started, result.duration)
         run.progress(RenderProgress(stage="upload", percent=UPLOAD[0]))
         paths = {
             "video": result.video,

@@ -3,7 +3,7 @@
 `reelestate worker` runs this; so does `python -m reelestate.workers.worker` (a container
 entry point without the command-line app). SIGTERM or SIGINT stops picking jobs and hands
 running ones back to the queue. With `REELESTATE_WORKER_HEALTH_PORT` set it also answers
-`/healthz` and `/readyz` there (`workers.health_server`).
+`/healthz`, `/readyz` and `/metrics` there (`workers.health_server`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 import signal
 from collections.abc import Awaitable
 
+from reelestate.core import tracing
 from reelestate.core.jobs import JobQueue
 from reelestate.core.logging import configure_logging
 from reelestate.core.settings import Settings, get_settings
@@ -23,6 +24,7 @@ from reelestate.workers.arq_worker import ArqJobWorker
 from reelestate.workers.health_server import serve_health
 from reelestate.workers.housekeeping import blob_gc_loop
 from reelestate.workers.inprocess import InProcessWorkerPool
+from reelestate.workers.queue_metrics import register_queue_metrics
 from reelestate.workers.readiness import Readiness, check_readiness
 from reelestate.workers.service import open_env
 
@@ -43,6 +45,8 @@ async def serve(
     """
     settings = settings or get_settings()
     env = open_env(settings)
+    register_queue_metrics(env.system)
+    tracing.configure(f"reelestate-worker-{queue.value}", settings.otel_exporter_otlp_endpoint)
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
     stop = stop or asyncio.Event()
@@ -83,6 +87,7 @@ async def serve(
         for sig in signals:
             loop.remove_signal_handler(sig)
         env.close()
+        tracing.flush()
         deadline.disarm()
 
 

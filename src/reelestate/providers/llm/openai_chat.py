@@ -7,6 +7,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from reelestate.core.errors import ConfigurationError, ProviderError
+from reelestate.core.metrics import provider_call
 from reelestate.core.settings import Settings, get_settings
 
 
@@ -49,7 +50,8 @@ class OpenAIChatModel:
 
     def complete(self, system: str, user: str) -> str:
         try:
-            reply = self._client.invoke([SystemMessage(system), HumanMessage(user)])
+            with provider_call("openai-llm", "complete"):
+                reply = self._client.invoke([SystemMessage(system), HumanMessage(user)])
         except Exception as exc:  # the client raises many types; none may leak the key
             raise ProviderError(
                 f"The language model did not answer ({type(exc).__name__}).",

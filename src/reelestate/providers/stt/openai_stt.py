@@ -23,6 +23,7 @@ from reelestate.core.errors import (
     ProviderRejectedError,
     ProviderTimeoutError,
 )
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.stt.base import AUDIO_SUFFIXES, AUDIO_TYPES, MB, Transcript
@@ -93,7 +94,7 @@ class OpenAITranscriber:
         file = (name, data, mime)
         lang = language or omit
         try:
-            with self._client() as client:
+            with provider_call("openai-stt", "transcribe"), self._client() as client:
                 if self.model.startswith("whisper"):  # only Whisper reports duration, language
                     verbose = client.audio.transcriptions.create(
                         model=self.model, file=file, language=lang, response_format="verbose_json"

@@ -33,6 +33,7 @@ from elevenlabs.core.request_options import RequestOptions
 from elevenlabs.voices.client import VoicesClient
 
 from reelestate.core.errors import InvalidInputError, ProviderError, ProviderNotConfiguredError
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.tts.audio_io import pcm16_samples
@@ -155,7 +156,8 @@ class ElevenLabsTTS:
     def _call(self, call: Callable[[], T]) -> T:
         def attempt() -> T:
             try:
-                return call()
+                with provider_call("elevenlabs", "speech"):
+                    return call()
             except (ApiError, ParsingError, httpx.HTTPError) as exc:
                 raise _mapped(exc, self._timeout) from None
 

@@ -17,6 +17,7 @@ import openai
 from openai import OpenAI, omit
 
 from reelestate.core.errors import InvalidInputError, ProviderError, ProviderNotConfiguredError
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_sync
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.tts.audio_io import decode_wav
@@ -100,7 +101,7 @@ class OpenAiTTS:
     def _speech(self, text: str, voice: str, model: str, speed: float) -> bytes:
         def attempt() -> bytes:
             try:
-                with self._client() as client:
+                with provider_call("openai-tts", "speech"), self._client() as client:
                     reply = client.audio.speech.create(
                         model=model,
                         voice=voice,

@@ -30,6 +30,7 @@ from reelestate.core.errors import (
     ProviderTimeoutError,
     RenderCancelledError,
 )
+from reelestate.core.metrics import provider_call
 from reelestate.core.retry import RetryPolicy, retry_async
 from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.base import (
@@ -182,7 +183,8 @@ class FalVideoGenerator:
 
     async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
-            return await call()
+            with provider_call("fal", action):
+                return await call()
         except (fal_client.FalClientError, httpx.HTTPError, OSError, ValueError, KeyError) as exc:
             raise from_exception(exc, action=action, secret=self._key) from None
 

@@ -20,6 +20,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, Field
 
+from reelestate.core.metrics import provider_call
 from reelestate.core.settings import Settings
 from reelestate.prompts.photo_rooms import ROOM_SYSTEM_PROMPT, ROOM_USER_PROMPT
 from reelestate.providers.vision.base import PhotoAnalysis, PhotoBatch, RoomType
@@ -85,7 +86,14 @@ class LLMPhotoAnalyser:
         return cls(model, fallback=fallback)
 
     def _room(self, photo: MeasuredPhoto) -> RoomCall:
-        answer = self._ask.invoke(
+        with provider_call("openai-vision", "room"):
+            answer = self._invoke(photo)
+        checked = CheckedRoomAnswer.model_validate(answer, from_attributes=True)
+        room: RoomType = checked.room if checked.confidence >= LLM_UNSURE_BELOW else "unsure"
+        return RoomCall(room, checked.confidence, self.name)
+
+    def _invoke(self, photo: MeasuredPhoto) -> object:
+        return self._ask.invoke(
             [
                 SystemMessage(content=ROOM_SYSTEM_PROMPT),
                 HumanMessage(
@@ -96,9 +104,6 @@ class LLMPhotoAnalyser:
                 ),
             ]
         )
-        checked = CheckedRoomAnswer.model_validate(answer, from_attributes=True)
-        room: RoomType = checked.room if checked.confidence >= LLM_UNSURE_BELOW else "unsure"
-        return RoomCall(room, checked.confidence, self.name)
 
     def rooms(self, measured: Sequence[MeasuredPhoto]) -> list[RoomCall]:
         """The model's room for each photo, the classifier's from the first failure on."""

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from reelestate.core.errors import CreditDebtError, InsufficientCreditsError, InvalidInputError
+from reelestate.core.metrics import CREDITS
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 from reelestate.storage.models import CreditEntry, LedgerKind, Organization
@@ -75,6 +76,7 @@ def append_entry(
     )
     session.add(entry)
     session.flush()
+    _count_when_committed(session, kind, abs(reserved_delta) or abs(available_delta))
     return entry
 
 
@@ -138,6 +140,15 @@ def take_back(
         source=source,
         lock=False,
     )
+
+
+def _count_when_committed(session: Session, kind: LedgerKind, amount: int) -> None:
+    """Add to the credits counter only if the transaction holding the entry commits."""
+
+    def count(_: Session) -> None:
+        CREDITS.labels(kind.value).inc(amount)
+
+    event.listen(session, "after_commit", count, once=True)
 
 
 def job_entries(session: Session, job_id: uuid.UUID) -> dict[LedgerKind, CreditEntry]:

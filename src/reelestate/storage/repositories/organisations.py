@@ -83,18 +83,23 @@ class OrganisationsRepository:
 def ensure_local_organisation(db: Database) -> TenantContext:
     """Create the local organisation with its starting credits unless it exists (idempotent)."""
     ctx = TenantContext.local()
-    with db.tenant(ctx) as session:
-        if session.get(Organization, LOCAL_ORG_ID) is not None:
-            return ctx
-        session.add(Organization(id=LOCAL_ORG_ID, name="Local studio", slug=LOCAL_ORG_SLUG))
-        session.flush()
-        append_entry(
-            session,
-            ctx.org_id,
-            LedgerKind.GRANT,
-            available_delta=LOCAL_ORG_CREDITS,
-            note="starting credits of the local studio",
-            source="local",
-            lock=db.is_postgres,
-        )
+    try:
+        with db.tenant(ctx) as session:
+            if session.get(Organization, LOCAL_ORG_ID) is not None:
+                return ctx
+            session.add(Organization(id=LOCAL_ORG_ID, name="Local studio", slug=LOCAL_ORG_SLUG))
+            session.flush()
+            append_entry(
+                session,
+                ctx.org_id,
+                LedgerKind.GRANT,
+                available_delta=LOCAL_ORG_CREDITS,
+                note="starting credits of the local studio",
+                source="local",
+                lock=db.is_postgres,
+            )
+    except IntegrityError:
+        # Another process starting on the same empty database created it first (its grant
+        # with it, in the same transaction).
+        pass
     return ctx
