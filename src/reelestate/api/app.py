@@ -23,7 +23,10 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
+from reelestate.api.chat_guard import ChatSessionGuard
 from reelestate.api.draining import ShutdownCancellation
+from reelestate.api.pages import forms
+from reelestate.api.pages.google import mount_google_sign_in
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, brand_music, catalogue, render_jobs, storyboards
@@ -36,6 +39,7 @@ from reelestate.chat_ui.services import ChatServices, async_database_url, config
 from reelestate.core.scratch import sweep_scratch
 from reelestate.core.settings import Settings, get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
+from reelestate.providers.mail.sender import open_mailer
 from reelestate.providers.video_gen.inbox import RedisWebhookInbox, webhook_inbox
 from reelestate.providers.video_gen.webhook import JwksCache
 from reelestate.providers.vision.base import PhotoAnalyser
@@ -104,6 +108,11 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
             refresh_ttl_s=settings.refresh_token_ttl_s,
         ),
         analyser=analyser,
+        mailer=open_mailer(
+            settings.smtp_url.get_secret_value() if settings.smtp_url else None,
+            settings.outbox_dir,
+            settings.mail_from,
+        ),
     )
     app.state.services = services
     admin = ensure_first_admin(settings, env.db)
@@ -135,6 +144,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         blobs=env.blobs,
                         accounts=services.accounts,
                         login_limiter=services.login_limiter,
+                        sign_in_limits=services.sign_in_limits,
                         history_url=async_database_url(settings.effective_database_url),
                     )
                 )
@@ -226,6 +236,8 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(join.router)
+    app.include_router(forms.router)
+    mount_google_sign_in(app, settings)
     if _telegram_webhook_enabled(settings):
         app.include_router(
             telegram_webhook_router(
@@ -240,6 +252,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
 
     if options.chat:
         _mount_chat(app, settings)
+        app.add_middleware(ChatSessionGuard, prefix=CHAT_PATH, secret=app_secret(settings))
     return app
 
 
