@@ -10,16 +10,18 @@ which Chainlit calls without the request.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from http.cookies import SimpleCookie
 from typing import Any
 
 import jwt
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelestate.api.security.client_address import client_address
 from reelestate.api.services import AppServices
 from reelestate.chat_ui.services import client_address as chat_client_address
+from reelestate.chat_ui.services import sign_in_refusal
 from reelestate.core.errors import AuthenticationError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
@@ -83,6 +85,7 @@ class ChatSessionGuard:
             await self.app(scope, receive, send)
             return
         services: AppServices | None = getattr(scope["app"].state, "services", None)
+        rest = path[len(self.prefix) :]
         if services is not None:
             headers = {
                 k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
@@ -91,12 +94,43 @@ class ChatSessionGuard:
             chat_client_address.set(
                 client_address(peer[0] if peer else None, headers, services.trusted_proxies)
             )
-            rest = path[len(self.prefix) :]
             token = chat_token(_cookies(scope))
             if token and not rest.startswith(_STATIC) and not await self._stands(services, token):
                 await self._refuse(scope, send)
                 return
+        if scope["type"] == "http" and rest == "/login" and scope.get("method") == "POST":
+            await self._sign_in(scope, receive, send)
+            return
         await self.app(scope, receive, send)
+
+    async def _sign_in(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Chainlit's sign-in, with a rate-limited attempt answered 429 (not "wrong
+        credentials")."""
+        refusal: list[str] = []
+        sign_in_refusal.set(refusal)
+        replaced = False
+
+        async def answer(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and refusal and message["status"] == 401:
+                replaced = True
+                body = json.dumps({"detail": refusal[0]}).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 429,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+            if not replaced:
+                await send(message)
+
+        await self.app(scope, receive, answer)
 
     async def _stands(self, services: AppServices, token: str) -> bool:
         try:

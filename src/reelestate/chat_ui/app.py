@@ -21,7 +21,6 @@ from typing import Any
 import chainlit as cl
 from chainlit.data import get_data_layer
 from chainlit.types import ThreadDict
-from fastapi import HTTPException
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
@@ -31,7 +30,7 @@ from reelestate.chat_ui.member_commands import is_member_command, run_member_com
 from reelestate.chat_ui.onboarding import Onboarding
 from reelestate.chat_ui.photos import accept_photos, keep_upload
 from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
-from reelestate.chat_ui.services import client_address, services
+from reelestate.chat_ui.services import client_address, services, sign_in_refusal
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
 from reelestate.chat_ui.sign_in import chat_metadata
 from reelestate.chat_ui.telegram_link import LINK_WORDS, UNLINK_WORDS, link_message, unlink_message
@@ -67,11 +66,10 @@ async def sign_in(username: str, password: str) -> cl.User | None:
     try:
         chat.sign_in_limits.hit(username, address)
     except RateLimitedError as exc:
-        raise HTTPException(
-            status_code=429,
-            detail=exc.message,
-            headers={"Retry-After": str(int(exc.retry_after))},
-        ) from exc
+        refusal = sign_in_refusal.get()
+        if refusal is not None:
+            refusal.append(exc.message)
+        return None
     try:
         user, ctx = await asyncio.to_thread(authenticate, chat.accounts, username, password)
         standing = await asyncio.to_thread(SessionsRepository(chat.db).standing, ctx)

@@ -38,6 +38,9 @@ _services: ChatServices | None = None
 client_address: ContextVar[str] = ContextVar("chat_client_address", default="unknown")
 """The address of the request being served (set by the web app for the chat's routes), so the
 sign-in callback, which Chainlit calls with the form fields only, can key its limits by it."""
+sign_in_refusal: ContextVar[list[str] | None] = ContextVar("chat_sign_in_refusal", default=None)
+"""Where the sign-in callback leaves a rate limit's message: Chainlit turns any answer of the
+callback but a user into "wrong credentials", so the web app rewrites that answer to a 429."""
 
 
 def configure(services: ChatServices | None) -> None:
