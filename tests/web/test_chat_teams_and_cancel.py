@@ -63,14 +63,14 @@ class Person:
             await asyncio.sleep(0.1)
 
 
-def past_first_day(server: ChatServer, person: Person) -> None:
+def past_first_day(server: ChatServer, tokens: dict[str, Any]) -> None:
     """These conversations are about teams, not the new owner's first-time questions."""
     from reelestate.api.security.tokens import TokenIssuer  # noqa: PLC0415
     from reelestate.storage.repositories.organisations import OrganisationsRepository  # noqa: PLC0415
 
     services = server.app.state.services
     issuer: TokenIssuer = services.tokens
-    ctx = issuer.verify(person.tokens["access_token"], "access").context()
+    ctx = issuer.verify(tokens["access_token"], "access").context()
     OrganisationsRepository(services.db).finish_onboarding(ctx)
 
 
@@ -81,7 +81,7 @@ async def new_owner(server: ChatServer) -> Person:
             sign_up, http.post, server.settings.outbox_dir, email, organization_name="Birch Homes"
         )
     person = Person(server, email, tokens)
-    await asyncio.to_thread(past_first_day, server, person)
+    await asyncio.to_thread(past_first_day, server, tokens)
     assert await person.chat.sign_in(email, PASSWORD) == 200
     return person
 

@@ -7,6 +7,7 @@ idea of a role. The README's table of rights is this module in words.
 |-----------------------------------------|--------|-------|-------|
 | make projects and videos, use credits   | yes    | yes   | yes   |
 | delete projects                         | no     | yes   | yes   |
+| delete a colleague's conversation       | no     | yes   | yes   |
 | invite people, list invitations         | no     | yes   | yes   |
 | manage API keys                         | no     | yes   | yes   |
 | change roles (never to or from owner)   | no     | yes   | yes   |
@@ -33,6 +34,11 @@ def can_delete_project(role: Role) -> bool:
     """A project holds the whole team's work (its videos, its history), so only admins and
     owners delete one; members make and change projects."""
     return at_least(role, Role.ADMIN)
+
+
+def can_delete_conversation(role: Role, *, is_author: bool) -> bool:
+    """Everyone deletes their own chat conversations; admins and owners anyone's."""
+    return is_author or at_least(role, Role.ADMIN)
 
 
 def can_invite(role: Role) -> bool:
