@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from reelestate.agent.backends.queued import QueuedRenderBackend
@@ -23,7 +23,7 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
-from reelestate.api.chat_guard import ChatSessionGuard
+from reelestate.api.chat_guard import ChatSessionGuard, chat_token
 from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.pages import forms
 from reelestate.api.pages.google import mount_google_sign_in
@@ -247,8 +247,12 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         )
 
     @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse(f"{CHAT_PATH}/" if options.chat else f"{API_PREFIX}/docs")
+    async def home(request: Request) -> RedirectResponse:
+        """Signed in: the chat; otherwise the sign-in page, which links to sign-up."""
+        if not options.chat:
+            return RedirectResponse(f"{API_PREFIX}/docs")
+        signed_in = chat_token(dict(request.cookies)) is not None
+        return RedirectResponse(f"{CHAT_PATH}/" if signed_in else "/login")
 
     if options.chat:
         _mount_chat(app, settings)

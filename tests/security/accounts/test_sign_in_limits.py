@@ -55,3 +55,19 @@ def test_guessing_neither_bypasses_the_limit_nor_locks_the_owner_out(
         assert ok.status_code == 200
         chat = owner.post("/chat/login", data={"username": victim.email, "password": PASSWORD})
         assert chat.status_code == 200
+
+
+def test_forwarded_addresses_are_believed_only_from_configured_proxies() -> None:
+    from reelestate.api.security.client_address import (  # noqa: PLC0415
+        client_address,
+        trusted_networks,
+    )
+
+    proxies = trusted_networks("10.0.0.0/8, 192.0.2.1")
+    forged = {"x-forwarded-for": "203.0.113.9"}
+    assert client_address("198.51.100.7", forged, proxies) == "198.51.100.7"
+    assert client_address("198.51.100.7", forged, ()) == "198.51.100.7"
+    # Through the proxy: the right-most address the proxies did not add is the client's, so a
+    # client cannot prepend a fake hop.
+    chain = {"x-forwarded-for": "203.0.113.9, 198.51.100.20, 10.1.2.3"}
+    assert client_address("192.0.2.1", chain, proxies) == "198.51.100.20"

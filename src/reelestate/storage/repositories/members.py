@@ -133,6 +133,9 @@ class MembersRepository:
         with self._db.tenant(ctx) as session:
             member = _membership(session, ctx, user_id)
             role = Role(member.role)
+            # Before the membership goes: on PostgreSQL an organisation may only update the
+            # people who are its members.
+            _end_sessions(session, ctx, user_id)
             session.delete(member)
             session.execute(
                 update(ApiKey)
@@ -143,7 +146,6 @@ class MembersRepository:
                 )
                 .values(revoked_at=utcnow())
             )
-            _end_sessions(session, ctx, user_id)
             _audit(session, ctx, "member_removed", user_id, role=role.value)
 
     def transfer_ownership(self, ctx: TenantContext, to_user: uuid.UUID) -> None:
