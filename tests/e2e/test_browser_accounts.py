@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, sync_playwright
 
@@ -21,8 +22,9 @@ from tests.agent.helpers import FileNameAnalyser
 from tests.e2e.test_browser_chat import CHROMIUM, FLAGS
 from tests.support.mail import link, wait_for_mail
 from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, oidc_provider
+from tests.support.oidc_provider import Person as GooglePerson
 from tests.web.conftest import web_settings
-from tests.web.helpers import FACTS, PASSWORD, listing_photos
+from tests.web.helpers import FACTS, PASSWORD, listing_photos, sign_up
 from tests.web.live_server import live_server
 
 
@@ -164,4 +166,22 @@ def test_google_sign_in_lands_in_the_chat_and_bad_answers_are_refused(
     page.get_by_text("What is your brokerage called?").wait_for()
     assert page.url.startswith(f"{studio.base}/chat")
     shot(page, tmp_path, "07-google-onboarding")
+
+    # An invited address joins the inviting organisation with Google, not a new one.
+    with httpx.Client(base_url=studio.base) as http:
+        tokens = sign_up(http.post, studio.outbox, "owner@birch.example")
+        owner = {"Authorization": f"Bearer {tokens['access_token']}"}
+        invited = http.post(
+            "/api/v1/organizations/current/invitations",
+            json={"email": "lin@birch.example"},
+            headers=owner,
+        ).json()
+        browser.clear_cookies()
+        provider.person = GooglePerson("google-sub-2", "lin@birch.example", name="Lin Park")
+        page.goto(invited["accept_url"])
+        page.click("text=Join with Google instead")
+        page.wait_for_selector("#chat-input")
+        page.get_by_text("Drop 5 to 40 photos").wait_for()
+        members = http.get("/api/v1/organizations/current/members", headers=owner).json()
+        assert {m["email"]: m["role"] for m in members}["lin@birch.example"] == "member"
     page.close()

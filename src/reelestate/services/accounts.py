@@ -158,6 +158,35 @@ class AccountFlows:
 
     # -- Google --------------------------------------------------------------------------------
 
+    def google_join(self, who: GoogleIdentity, invitation: str) -> TenantContext:
+        """Accept an invitation by signing in with the Google account of the invited address."""
+        if not who.email_verified:
+            raise AuthenticationError("Google has not verified this email address.")
+        accounts = self.accounts
+        invited = accounts.invitation_email(invitation)
+        if invited != normalise_email(who.email):
+            raise AuthenticationError(
+                f"This invitation is for {invited}, not for {who.email}.",
+                hint="Sign in to Google with the invited address.",
+            )
+        user_id = accounts.user_by_google(who.subject)
+        if user_id is None:
+            creds = accounts.credentials(who.email)
+            if creds is None:
+                user_id = accounts.create_user(
+                    who.email,
+                    password_hash=None,
+                    display_name=who.name,
+                    verified=True,
+                    google_subject=who.subject,
+                ).id
+            else:
+                user_id = creds.id
+        ctx, _ = accounts.accept(invitation, user_id)
+        if accounts.user_by_google(who.subject) is None:
+            accounts.link_google(ctx, user_id, who.subject)
+        return ctx
+
     def google_sign_in(self, who: GoogleIdentity) -> TenantContext:
         """The organisation a Google account signs in to; new people get one of their own.
 

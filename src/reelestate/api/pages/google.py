@@ -25,6 +25,7 @@ from reelestate.api.services import AppServices
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.settings import Settings
 from reelestate.services.accounts import GoogleIdentity
+from reelestate.storage.repositories.members import MembersRepository
 
 log = logging.getLogger(__name__)
 GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
@@ -67,8 +68,12 @@ def mount_google_sign_in(app: FastAPI, settings: Settings) -> None:
         return f"{base.rstrip('/')}/auth/google/callback"
 
     @router.get("/auth/google")
-    async def start(request: Request) -> Response:
+    async def start(request: Request, invitation: str = "") -> Response:
+        """Off to the provider; `invitation` (from the join page) is kept for the way back."""
         client = oauth.create_client("google")
+        request.session.pop("invitation", None)
+        if invitation:
+            request.session["invitation"] = invitation[:200]
         try:
             response: Response = await client.authorize_redirect(request, redirect_uri(request))
         except Exception as exc:
@@ -102,8 +107,20 @@ def mount_google_sign_in(app: FastAPI, settings: Settings) -> None:
             name=str(claims["name"]) if claims.get("name") else None,
         )
         services.signup_limiter.hit(services.client(request), what="sign-ins")
+        invitation = request.session.pop("invitation", None)
+        flows = services.flows(request)
         try:
-            ctx = await asyncio.to_thread(services.flows(request).google_sign_in, who)
+            if invitation:
+                ctx = await asyncio.to_thread(flows.google_join, who, str(invitation))
+                await asyncio.to_thread(
+                    MembersRepository(services.db).record,
+                    ctx,
+                    "invitation_accepted",
+                    ctx.user_id,
+                    role=ctx.role.value,
+                )
+            else:
+                ctx = await asyncio.to_thread(flows.google_sign_in, who)
         except ReelEstateError as exc:
             return _refused(exc.message, status=403)
         return await _into_chat(request, services, ctx)
