@@ -16,16 +16,12 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, sync_playwright
 
-from reelestate.api.app import AppOptions, create_app
-from reelestate.storage import migrate
-from tests.agent.helpers import FileNameAnalyser
 from tests.e2e.test_browser_chat import CHROMIUM, FLAGS
 from tests.support.mail import link, wait_for_mail
-from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, oidc_provider
 from tests.support.oidc_provider import Person as GooglePerson
-from tests.web.conftest import web_settings
+from tests.support.oidc_provider import Provider
+from tests.support.web import ChatServer
 from tests.web.helpers import FACTS, PASSWORD, listing_photos, sign_up
-from tests.web.live_server import live_server
 
 
 @dataclass
@@ -36,21 +32,8 @@ class Studio:
 
 
 @pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    with oidc_provider() as provider:
-        settings = web_settings(
-            tmp_path_factory.mktemp("accounts"),
-            REELESTATE_RENDER_ENGINE="tests.support.held_engine:render_video",
-            REELESTATE_FINAL_PROFILE="preview",
-            REELESTATE_VIDEO_LENGTH_S=15,
-            OAUTH_GOOGLE_CLIENT_ID=CLIENT_ID,
-            OAUTH_GOOGLE_CLIENT_SECRET=CLIENT_SECRET,
-            REELESTATE_OIDC_ISSUER=provider.base,
-        )
-        migrate.upgrade(settings)
-        app = create_app(settings, AppOptions(chat=True, analyser=FileNameAnalyser()))
-        with live_server(app) as base:
-            yield Studio(base, settings.outbox_dir, provider)
+def studio(chat_server: ChatServer) -> Studio:
+    return Studio(chat_server.base, chat_server.settings.outbox_dir, chat_server.oidc)
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +71,13 @@ def test_sign_up_onboarding_and_first_storyboard(
     page.goto(f"{studio.base}/signup")
     page.fill("#organization_name", "Oak Realty")
     page.fill("#display_name", "Ann Lee")
-    page.fill("#email", "ann@oak.example")
+    page.fill("#email", "ann-signup@oak.example")
     page.fill("#password", PASSWORD)
     shot(page, tmp_path, "01-signup")
     page.click("button[type=submit]")
     page.get_by_text("Check your inbox").first.wait_for()
 
-    page.goto(link(wait_for_mail(studio.outbox, "ann@oak.example"), "/verify-email"))
+    page.goto(link(wait_for_mail(studio.outbox, "ann-signup@oak.example"), "/verify-email"))
     page.click("button[type=submit]")
     page.wait_for_selector("#chat-input")
     page.get_by_text("What is your brokerage called?").wait_for()
