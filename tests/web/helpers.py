@@ -10,6 +10,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from tests.agent.helpers import FACTS, listing_photos
+from tests.support.mail import link, token_of, wait_for_mail
 
 PASSWORD = "correct horse battery"
 LISTING_FACTS = {
@@ -20,7 +21,26 @@ LISTING_FACTS = {
     "area_sqft": 1826,
     "highlights": ["new roof"],
 }
-__all__ = ["FACTS", "LISTING_FACTS", "PASSWORD", "Account", "listing_photos"]
+__all__ = ["FACTS", "LISTING_FACTS", "PASSWORD", "Account", "listing_photos", "sign_up"]
+
+
+def sign_up(
+    post: Any, outbox: Path, email: str, *, organization_name: str = "Oak Realty"
+) -> dict[str, Any]:
+    """Sign up through the mailed link, as a person does; returns the token pair."""
+    response = post(
+        "/api/v1/auth/signup",
+        json={"email": email, "password": PASSWORD, "organization_name": organization_name},
+    )
+    assert response.status_code == 202, response.text
+    url = link(wait_for_mail(outbox, email), "/verify-email")
+    verified = post("/api/v1/auth/verify-email", json={"token": token_of(url)})
+    assert verified.status_code == 200, verified.text
+    return dict(verified.json())
+
+
+def outbox_of(client: TestClient) -> Path:
+    return Path(client.app.state.services.settings.outbox_dir)  # type: ignore[attr-defined]
 
 
 class Account:
@@ -29,12 +49,7 @@ class Account:
     def __init__(self, client: TestClient, *, email: str | None = None) -> None:
         self.client = client
         self.email = email or f"agent-{uuid.uuid4().hex[:8]}@example.com"
-        response = client.post(
-            "/api/v1/auth/signup",
-            json={"email": self.email, "password": PASSWORD, "organization_name": "Oak Realty"},
-        )
-        assert response.status_code == 201, response.text
-        self.tokens: dict[str, Any] = response.json()
+        self.tokens: dict[str, Any] = sign_up(client.post, outbox_of(client), self.email)
 
     @property
     def headers(self) -> dict[str, str]:

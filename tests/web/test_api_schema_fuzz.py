@@ -17,8 +17,11 @@ from reelestate.api.app import AppOptions, create_app
 from reelestate.storage import migrate
 from tests.agent.helpers import FileNameAnalyser
 from tests.web.conftest import web_settings
-from tests.web.helpers import PASSWORD, listing_photos
+from tests.web.helpers import listing_photos, sign_up
 from tests.web.live_server import live_server
+
+OUTBOX: list[Path] = []
+"""The app's outbox, where the sign-up link arrives."""
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,7 @@ def api_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = web_settings(tmp_path_factory.mktemp("fuzz"))
     migrate.upgrade(config)
     app = create_app(config, AppOptions(chat=False, analyser=FileNameAnalyser()))
+    OUTBOX[:] = [config.outbox_dir]
     with live_server(app) as base:
         yield base
 
@@ -33,10 +37,8 @@ def api_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def auth_headers(api_base: str) -> dict[str, str]:
     email = f"fuzz-{uuid.uuid4().hex[:6]}@example.com"
-    tokens = httpx.post(
-        f"{api_base}/api/v1/auth/signup",
-        json={"email": email, "password": PASSWORD, "organization_name": "Fuzz"},
-    ).json()
+    with httpx.Client(base_url=api_base) as http:
+        tokens = sign_up(http.post, OUTBOX[0], email, organization_name="Fuzz")
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     project = httpx.post(
         f"{api_base}/api/v1/projects", json={"title": "Fuzz"}, headers=headers

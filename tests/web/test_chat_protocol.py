@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.support.web import ChatServer
 from tests.web.chat_client import ChatClient, actions, elements, messages
-from tests.web.helpers import FACTS, PASSWORD, listing_photos
+from tests.web.helpers import FACTS, PASSWORD, listing_photos, sign_up
 
 
 async def test_wrong_password_is_refused(chat_server: ChatServer) -> None:
@@ -88,12 +88,8 @@ async def test_photos_to_video_over_socketio(chat_server: ChatServer, tmp_path: 
 async def test_history_is_kept_per_organisation(chat_server: ChatServer) -> None:
     import httpx  # noqa: PLC0415
 
-    async with httpx.AsyncClient(base_url=chat_server.base) as http:
-        signup = await http.post(
-            "/api/v1/auth/signup",
-            json={"email": "other@example.com", "password": PASSWORD, "organization_name": "Other"},
-        )
-        assert signup.status_code == 201
+    with httpx.Client(base_url=chat_server.base) as http:
+        sign_up(http.post, chat_server.settings.outbox_dir, "other@example.com")
     admin, other = ChatClient(chat_server.base), ChatClient(chat_server.base)
     try:
         await admin.sign_in(chat_server.admin_email, chat_server.admin_password)

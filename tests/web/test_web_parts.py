@@ -59,10 +59,11 @@ def test_tokens_expire_and_keep_their_use(tmp_path: Path) -> None:
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
     issuer = TokenIssuer(secret, access_ttl_s=60, refresh_ttl_s=600)
     ctx = TenantContext(org_id=uuid.uuid4(), user_id=uuid.uuid4(), role=Role.ADMIN)
-    pair = issuer.issue(ctx, now=1_000_000.0)
+    session = {"session_version": 1, "refresh_id": uuid.uuid4(), "family": uuid.uuid4()}
+    pair = issuer.issue(ctx, now=1_000_000.0, **session)
     with pytest.raises(AuthenticationError, match="expired"):
         issuer.verify(pair.access_token, "access")
-    fresh = issuer.issue(ctx)
+    fresh = issuer.issue(ctx, **session)
     assert issuer.verify(fresh.access_token, "access").context() == ctx
     with pytest.raises(AuthenticationError, match="not an refresh"):
         issuer.verify(fresh.access_token, "refresh")
@@ -70,7 +71,7 @@ def test_tokens_expire_and_keep_their_use(tmp_path: Path) -> None:
     with pytest.raises(AuthenticationError, match="not valid"):
         other.verify(fresh.access_token, "access")
     with pytest.raises(AuthenticationError):
-        issuer.issue(TenantContext(org_id=uuid.uuid4()))
+        issuer.issue(TenantContext(org_id=uuid.uuid4()), **session)
     with pytest.raises(ConfigurationError, match="too short"):
         app_secret(Settings(REELESTATE_DATA_DIR=tmp_path, REELESTATE_JWT_SECRET="short"))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from reelestate.agent.backends.queued import QueuedRenderBackend
@@ -23,7 +23,10 @@ from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
 from reelestate.api import health, join, media, observability, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
+from reelestate.api.chat_guard import ChatSessionGuard, chat_token
 from reelestate.api.draining import ShutdownCancellation
+from reelestate.api.pages import forms
+from reelestate.api.pages.google import mount_google_sign_in
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, billing, brand_music, catalogue, render_jobs, storyboards
@@ -37,6 +40,7 @@ from reelestate.core import tracing
 from reelestate.core.scratch import sweep_scratch
 from reelestate.core.settings import Settings, get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
+from reelestate.providers.mail.sender import open_mailer
 from reelestate.providers.video_gen.inbox import RedisWebhookInbox, webhook_inbox
 from reelestate.providers.video_gen.webhook import JwksCache
 from reelestate.providers.vision.base import PhotoAnalyser
@@ -107,6 +111,11 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
             refresh_ttl_s=settings.refresh_token_ttl_s,
         ),
         analyser=analyser,
+        mailer=open_mailer(
+            settings.smtp_url.get_secret_value() if settings.smtp_url else None,
+            settings.outbox_dir,
+            settings.mail_from,
+        ),
     )
     app.state.services = services
     admin = ensure_first_admin(settings, env.db)
@@ -140,6 +149,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
                         blobs=env.blobs,
                         accounts=services.accounts,
                         login_limiter=services.login_limiter,
+                        sign_in_limits=services.sign_in_limits,
                         history_url=async_database_url(settings.effective_database_url),
                     )
                 )
@@ -237,6 +247,8 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     app.include_router(observability.router)
     app.include_router(media.router)
     app.include_router(join.router)
+    app.include_router(forms.router)
+    mount_google_sign_in(app, settings)
     if _telegram_webhook_enabled(settings):
         app.include_router(
             telegram_webhook_router(
@@ -246,11 +258,16 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         )
 
     @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse(f"{CHAT_PATH}/" if options.chat else f"{API_PREFIX}/docs")
+    async def home(request: Request) -> RedirectResponse:
+        """Signed in: the chat; otherwise the sign-in page, which links to sign-up."""
+        if not options.chat:
+            return RedirectResponse(f"{API_PREFIX}/docs")
+        signed_in = chat_token(dict(request.cookies)) is not None
+        return RedirectResponse(f"{CHAT_PATH}/" if signed_in else "/login")
 
     if options.chat:
         _mount_chat(app, settings)
+        app.add_middleware(ChatSessionGuard, prefix=CHAT_PATH, secret=app_secret(settings))
     return app
 
 

@@ -12,13 +12,13 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from reelestate.api.services import AppServices
-from reelestate.core.errors import AuthenticationError, PermissionDeniedError
+from reelestate.core.errors import AuthenticationError
+from reelestate.services import permissions
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 from reelestate.storage.repositories.api_keys import KEY_PREFIX, ApiKeysRepository
 
 _bearer = HTTPBearer(auto_error=False, description="An access token, or an API key (rs_...).")
-ROLE_RANK = {Role.MEMBER: 0, Role.ADMIN: 1, Role.OWNER: 2}
 
 
 def app_services(request: Request) -> AppServices:
@@ -37,9 +37,17 @@ async def tenant_from_credential(services: AppServices, credential: str | None) 
         found = await asyncio.to_thread(ApiKeysRepository(services.db).verify, credential)
         if found is None:
             raise AuthenticationError("The API key is not valid or was revoked.")
-        ctx, _ = found
+        ctx, key = found
+        if key.created_by is not None:
+            # A key lives no longer than its maker's place in the organisation.
+            maker = ctx.model_copy(update={"user_id": key.created_by})
+            if await asyncio.to_thread(services.sessions.standing, maker) is None:
+                raise AuthenticationError("The API key is not valid or was revoked.")
         return ctx.model_copy(update={"role": Role.ADMIN})
-    return services.tokens.verify(credential, "access").context()
+    claims = services.tokens.verify(credential, "access")
+    ctx = claims.context()
+    await asyncio.to_thread(services.sessions.check, ctx, claims.sv)
+    return ctx
 
 
 async def current_tenant(
@@ -53,11 +61,8 @@ Tenant = Annotated[TenantContext, Depends(current_tenant)]
 
 
 def require_role(ctx: TenantContext, minimum: Role) -> TenantContext:
-    if ROLE_RANK[ctx.role] < ROLE_RANK[minimum]:
-        raise PermissionDeniedError(
-            f"Only an organisation {minimum.value} can do this.",
-            hint="Ask an owner or admin of your organisation.",
-        )
+    if not permissions.at_least(ctx.role, minimum):
+        raise permissions.refuse("do this", needs=minimum)
     return ctx
 
 

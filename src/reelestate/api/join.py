@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,19 +23,30 @@ justify-content:center;padding-top:10vh}}form{{background:#fff;padding:32px;bord
 box-shadow:0 2px 12px #0001;width:340px}}label{{display:block;margin:14px 0 4px}}
 input{{width:100%;padding:9px;border:1px solid #ccd;border-radius:6px;box-sizing:border-box}}
 button{{margin-top:20px;width:100%;padding:10px;background:#1f3a5f;color:#fff;border:0;
-border-radius:6px;font-size:15px}}.err{{color:#b00020}}</style></head><body>
+border-radius:6px;font-size:15px}}.err{{color:#b00020}}
+.google{{display:block;margin-top:14px;text-align:center;color:#1f3a5f}}</style></head><body>
 <form method="post" action="/join"><h2>Join ReelEstate Studio</h2>{message}
 <input type="hidden" name="token" value="{token}">
 <label>Email</label><input value="{email}" disabled>
 <label for="name">Your name</label><input id="name" name="display_name" maxlength="120">
 <label for="password">Password (new, or the one you already use)</label>
 <input id="password" name="password" type="password" minlength="10" required>
-<button type="submit">Join</button></form></body></html>"""
+<button type="submit">Join</button>{google}</form></body></html>"""
 
 
-def _page(token: str, email: str, message: str = "", status: int = 200) -> HTMLResponse:
+def _page(
+    token: str, email: str, message: str = "", status: int = 200, *, google: bool = False
+) -> HTMLResponse:
+    button = (
+        f'<a class="google" href="/auth/google?invitation={quote(token)}">'
+        "Join with Google instead</a>"
+        if google and token
+        else ""
+    )
     return HTMLResponse(
-        PAGE.format(token=html.escape(token), email=html.escape(email), message=message),
+        PAGE.format(
+            token=html.escape(token), email=html.escape(email), message=message, google=button
+        ),
         status_code=status,
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
@@ -46,7 +58,7 @@ async def join_page(services: Services, token: Annotated[str, Query(max_length=2
         email = await asyncio.to_thread(services.accounts.invitation_email, token)
     except ReelEstateError as exc:
         return _page("", "", f'<p class="err">{html.escape(exc.message)}</p>', status=404)
-    return _page(token, email)
+    return _page(token, email, google=bool(services.settings.oauth_google_client_id))
 
 
 @router.post("/join")

@@ -26,15 +26,22 @@ from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import current_version
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
+from reelestate.chat_ui.member_commands import is_member_command, run_member_command
+from reelestate.chat_ui.onboarding import Onboarding
 from reelestate.chat_ui.photos import accept_photos, keep_upload
 from reelestate.chat_ui.present import BUY_CREDITS_ACTION, CANCEL_ACTION, TurnPresenter
-from reelestate.chat_ui.services import services
+from reelestate.chat_ui.services import client_address, services, sign_in_refusal
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
-from reelestate.core.errors import ReelEstateError
+from reelestate.chat_ui.sign_in import chat_metadata
+from reelestate.chat_ui.telegram_link import LINK_WORDS, UNLINK_WORDS, link_message, unlink_message
+from reelestate.core.errors import RateLimitedError, ReelEstateError
+from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import authenticate
 from reelestate.storage.repositories.content import BrandKitsRepository, ProjectsRepository
+from reelestate.storage.repositories.organisations import OrganisationsRepository
+from reelestate.storage.repositories.sessions import SessionsRepository
 
 _log = logging.getLogger(__name__)
 WELCOME = (
@@ -52,19 +59,46 @@ def history_layer() -> ChatHistory:
 
 @cl.password_auth_callback
 async def sign_in(username: str, password: str) -> cl.User | None:
+    """Chainlit's own sign-in form; limited per account and address like every sign-in, and a
+    locked attempt is answered as rate limited (429), never as a wrong password."""
     chat = services()
-    key = username.strip().lower()
+    address = client_address.get()
     try:
-        chat.login_limiter.hit(key, what="sign-in attempts")
+        chat.sign_in_limits.hit(username, address)
+    except RateLimitedError as exc:
+        refusal = sign_in_refusal.get()
+        if refusal is not None:
+            refusal.append(exc.message)
+        return None
+    try:
         user, ctx = await asyncio.to_thread(authenticate, chat.accounts, username, password)
+        standing = await asyncio.to_thread(SessionsRepository(chat.db).standing, ctx)
     except ReelEstateError:
         return None
-    chat.login_limiter.reset(key)
+    if standing is None:
+        return None
+    chat.sign_in_limits.succeeded(username, address)
     return cl.User(
         identifier=user.email,
         display_name=user.display_name or user.email,
-        metadata={"org_id": str(ctx.org_id), "user_id": str(ctx.user_id), "role": ctx.role.value},
+        metadata=chat_metadata(ctx, standing.session_version),
     )
+
+
+async def _session_stands() -> bool:
+    """Whether the person on this connection is still who their cookie says (not removed, same
+    role, password not reset since); if not, the connection is told and ends."""
+    user = cl.user_session.get("user")
+    meta = user.metadata if user is not None else {}
+    try:
+        ctx = _tenant()
+        await asyncio.to_thread(SessionsRepository(services().db).check, ctx, meta.get("sv"))
+    except (ReelEstateError, KeyError, ValueError):
+        await cl.Message(
+            content="Your session has ended: your access changed. Sign in again to go on."
+        ).send()
+        return False
+    return True
 
 
 def _tenant() -> TenantContext:
@@ -176,6 +210,8 @@ async def _send(
     music: Path | None = None,
 ) -> None:
     chat = services()
+    if not await _session_stands():
+        return
     owner = await _owner()
     if approve:
         events = chat.runner.approve(_thread_id(), _identity(), team=_team(), owner=owner)
@@ -216,13 +252,74 @@ async def _cancel_render() -> None:
 
 @cl.on_chat_start
 async def start() -> None:
+    if not await _session_stands():
+        return
+    await _send_settings()
+    ctx = _tenant()
+    orgs = OrganisationsRepository(services().db)
+    if ctx.role is Role.OWNER and await asyncio.to_thread(orgs.needs_onboarding, ctx):
+        onboarding = Onboarding()
+        cl.user_session.set("onboarding", onboarding)
+        await cl.Message(content=onboarding.question()).send()
+        return
+    await cl.Message(content=WELCOME).send()
+
+
+async def _send_settings(brand_kit: str = NO_BRAND) -> None:
     kits = await _brand_kits()
     initial = await cl.ChatSettings(
-        widgets(sorted(kits), length=services().settings.video_length_s)
+        widgets(sorted(kits), length=services().settings.video_length_s, brand_kit=brand_kit)
     ).send()
     # A copy: Chainlit updates its own settings dict in place before telling us of a change.
     cl.user_session.set("settings", dict(initial))
+
+
+async def _onboard(onboarding: Onboarding, text: str) -> None:
+    """One answer of the first-time questions; after the last, the brand kit is stored."""
+    following = onboarding.answer(text)
+    if following is not None:
+        await cl.Message(content=following).send()
+        return
+    cl.user_session.set("onboarding", None)
+    chat = services()
+    ctx = _tenant()
+    name, data = onboarding.kit()
+    voice = data.get("voice")
+    if voice:
+        try:
+            parse_voice_choice(str(voice), chat.settings)
+        except ReelEstateError:
+            data.pop("voice")
+    kits = BrandKitsRepository(chat.db)
+    existing = {k.name for k in await asyncio.to_thread(kits.all, ctx)}
+    if name not in existing:
+        await asyncio.to_thread(kits.create, ctx, name, data)
+    await asyncio.to_thread(
+        OrganisationsRepository(chat.db).finish_onboarding, ctx, onboarding.answers.get("brokerage")
+    )
+    await _send_settings(brand_kit=name)
+    await cl.Message(
+        content=f"All set: your brand kit {onboarding.summary()} is ready and chosen for your "
+        "videos (change it any time in the settings, or just tell me)."
+    ).send()
+    if onboarding.wants_telegram:
+        await cl.Message(content=await link_message(chat.settings, chat.db, ctx)).send()
     await cl.Message(content=WELCOME).send()
+
+
+async def _account_words(text: str) -> bool:
+    """Telegram linking and member changes said in words; True when `text` was one."""
+    chat = services()
+    if UNLINK_WORDS.search(text):
+        await cl.Message(content=await unlink_message(chat.db, _tenant())).send()
+        return True
+    if LINK_WORDS.search(text):
+        await cl.Message(content=await link_message(chat.settings, chat.db, _tenant())).send()
+        return True
+    if is_member_command(text):
+        await cl.Message(content=await run_member_command(chat.db, _tenant(), text)).send()
+        return True
+    return False
 
 
 @cl.on_chat_resume
@@ -234,6 +331,15 @@ async def resume(thread: ThreadDict) -> None:
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
+    if not await _session_stands():
+        return
+    text = message.content or ""
+    onboarding: Onboarding | None = cl.user_session.get("onboarding")
+    if onboarding is not None and not onboarding.done:
+        await _onboard(onboarding, text)
+        return
+    if await _account_words(text):
+        return
     elements = [e for e in message.elements or [] if e.path]
     uploads = [e for e in elements if (e.mime or "").startswith("image/")]
     tracks = [e for e in elements if (e.mime or "").startswith("audio/")]

@@ -39,15 +39,23 @@ from fastapi import HTTPException
 
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.filenames import safe_name
+from reelestate.services import permissions
 from reelestate.storage.blobs import BlobStore, blob_key, org_of_key
 from reelestate.storage.context import TenantContext
+from reelestate.storage.models import Role
 
 _TABLE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)(\s+)(users|threads|steps|elements|feedbacks)\b")
 READ_URL_SECONDS = 6 * 3600
 _OWN_THREADS = 't."userId" = :user_id OR t."id" = :thread_id'
 """The condition of Chainlit's thread listing that the organisation's listing replaces."""
 _ORG_THREADS = 't."organizationId" = :org_scope OR t."id" = :thread_id'
-MANAGERS = frozenset({"admin", "owner"})
+
+
+def _role(name: str) -> Role:
+    try:
+        return Role(name)
+    except ValueError:
+        return Role.MEMBER
 
 
 @dataclass(frozen=True)
@@ -252,7 +260,9 @@ class ChatHistory(SQLAlchemyDataLayer):
     def _may_delete(cls, viewer: Viewer | None, row: dict[str, Any]) -> bool:
         if viewer is None or row.get("userIdentifier") == viewer.identifier:
             return True
-        return cls._colleague(viewer, row) and viewer.role in MANAGERS
+        return cls._colleague(viewer, row) and permissions.can_delete_conversation(
+            _role(viewer.role), is_author=False
+        )
 
     async def _viewer_of(self, user_id: str) -> Viewer | None:
         rows = await self.execute_sql(

@@ -44,7 +44,9 @@ ASPECT_PHRASES = {
 NO_BRAND = "No brand kit"
 
 
-def widgets(brand_kits: list[str], *, length: float) -> list[InputWidget]:
+def widgets(
+    brand_kits: list[str], *, length: float, brand_kit: str = NO_BRAND
+) -> list[InputWidget]:
     return [
         Select(id="style", label="Style", values=STYLES, initial_value="modern"),
         Select(id="voice", label="Voice", values=list(VOICE_PHRASES), initial_value="American"),
@@ -58,7 +60,7 @@ def widgets(brand_kits: list[str], *, length: float) -> list[InputWidget]:
             id="brand_kit",
             label="Brand kit",
             values=[NO_BRAND, *brand_kits],
-            initial_value=NO_BRAND,
+            initial_value=brand_kit if brand_kit in brand_kits else NO_BRAND,
         ),
     ]
 

@@ -13,6 +13,11 @@ from reelestate.core.errors import InvalidInputError
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
+MIN_DISTINCT = 5
+"""`aaaaaaaaaa` and `1212121212` are long but guessed first."""
+_COMMON = frozenset(
+    {"password123", "1234567890", "qwertyuiop", "password1234", "iloveyou123", "letmein123"}
+)
 _HASHER = PasswordHasher()
 
 
@@ -25,6 +30,11 @@ def check_password_rules(password: str) -> str:
         )
     if len(password) > MAX_LENGTH:
         raise InvalidInputError(f"The password is too long: at most {MAX_LENGTH} characters.")
+    if len(set(password.lower())) < MIN_DISTINCT or password.lower() in _COMMON:
+        raise InvalidInputError(
+            "The password is too easy to guess.",
+            hint="A few unrelated words make a long password that is easy to remember.",
+        )
     return password
 
 

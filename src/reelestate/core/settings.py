@@ -155,6 +155,22 @@ class Settings(BaseSettings):
     login_attempts_per_window: int = Field(default=10, ge=1, alias="REELESTATE_LOGIN_LIMIT")
     signups_per_hour: int = Field(default=20, ge=1, alias="REELESTATE_SIGNUP_LIMIT")
     """Sign-ups and invitation acceptances from one address per hour."""
+    trusted_proxies: str = Field(default="", alias="REELESTATE_TRUSTED_PROXIES")
+    """Comma-separated addresses or networks of the reverse proxies whose `X-Forwarded-For` is
+    believed; from anyone else the header is ignored and the connection's address counts."""
+    oauth_google_client_id: str | None = Field(default=None, alias="OAUTH_GOOGLE_CLIENT_ID")
+    """Turns on "Sign in with Google" (OpenID Connect) together with the secret below."""
+    oauth_google_client_secret: SecretStr | None = Field(
+        default=None, alias="OAUTH_GOOGLE_CLIENT_SECRET"
+    )
+    oidc_issuer: str = Field(default="https://accounts.google.com", alias="REELESTATE_OIDC_ISSUER")
+    """The OpenID provider; its `/.well-known/openid-configuration` names every endpoint."""
+    smtp_url: SecretStr | None = Field(default=None, alias="SMTP_URL")
+    """`smtp://user:pass@host:587?starttls=require` or `smtps://...:465`; unset, every mail is
+    written as an `.eml` file under `<data dir>/outbox/` and its link logged."""
+    mail_from: str = Field(
+        default="ReelEstate Studio <no-reply@reelestate.local>", alias="REELESTATE_MAIL_FROM"
+    )
     renders_per_hour: int = Field(default=60, ge=1, alias="REELESTATE_RENDER_LIMIT")
     signup_credits: int = Field(default=50, ge=0, alias="REELESTATE_SIGNUP_CREDITS")
     stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
@@ -195,6 +211,11 @@ class Settings(BaseSettings):
     for every write that stores a file and then records it (uploads, renders) to finish."""
     blob_gc_interval_s: float = Field(default=3_600.0, ge=0, alias="REELESTATE_BLOB_GC_INTERVAL_S")
     """How often the web app and workers collect unreferenced files (0 turns it off)."""
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where mail goes as `.eml` files when no SMTP server is configured."""
+        return self.data_dir / "outbox"
 
     @property
     def cache_dir(self) -> Path:

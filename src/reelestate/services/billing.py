@@ -23,21 +23,20 @@ from reelestate.providers.billing.base import (
 )
 from reelestate.providers.billing.catalogue import Catalogue, load_catalogue
 from reelestate.providers.billing.factory import billing_provider
+from reelestate.services import permissions
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
-from reelestate.storage.models import Role
 from reelestate.storage.repositories.billing import BillingRepository
 from reelestate.storage.repositories.credits import CreditsRepository
 from reelestate.storage.repositories.organisations import OrganisationsRepository
 
-BILLING_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 DEFAULT_RETURN_BASE = "http://localhost:8000"
 """Where Checkout sends people back when `REELESTATE_PUBLIC_URL` is unset."""
 
 
 def may_manage_billing(ctx: TenantContext) -> bool:
-    """Owners and admins buy credits and change the plan; members do not."""
-    return ctx.role in BILLING_ROLES
+    """Whether this person may buy credits or change the plan (the policy module decides)."""
+    return permissions.can_buy_credits(ctx.role)
 
 
 def require_billing_manager(ctx: TenantContext) -> None:

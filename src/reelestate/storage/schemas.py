@@ -51,6 +51,7 @@ class ApiKeyView(_View):
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    created_by: uuid.UUID | None = None
 
 
 class BrandKitView(_View):

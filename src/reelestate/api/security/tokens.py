@@ -36,6 +36,10 @@ class TokenClaims(BaseModel):
     exp: int
     iat: int
     jti: str
+    sv: int | None = None
+    """The person's session version when the token was issued (see `SessionsRepository`)."""
+    fam: uuid.UUID | None = None
+    """A refresh token's family: every token descended from one sign-in."""
 
     def context(self) -> TenantContext:
         return TenantContext(org_id=self.org, user_id=self.sub, role=self.role)
@@ -75,10 +79,20 @@ class TokenIssuer:
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
 
-    def _encode(self, ctx: TenantContext, use: TokenUse, ttl: int, now: float) -> str:
+    def _encode(
+        self,
+        ctx: TenantContext,
+        use: TokenUse,
+        ttl: int,
+        now: float,
+        *,
+        session_version: int,
+        jti: str | None = None,
+        family: uuid.UUID | None = None,
+    ) -> str:
         if ctx.user_id is None:
             raise AuthenticationError("Only people can hold session tokens.")
-        claims = {
+        claims: dict[str, object] = {
             "iss": ISSUER,
             "sub": str(ctx.user_id),
             "org": str(ctx.org_id),
@@ -86,15 +100,38 @@ class TokenIssuer:
             "use": use,
             "iat": int(now),
             "exp": int(now) + ttl,
-            "jti": secrets.token_hex(8),
+            "jti": jti or secrets.token_hex(8),
+            "sv": session_version,
         }
+        if family is not None:
+            claims["fam"] = str(family)
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
-    def issue(self, ctx: TenantContext, *, now: float | None = None) -> TokenPair:
+    def issue(
+        self,
+        ctx: TenantContext,
+        *,
+        session_version: int,
+        refresh_id: uuid.UUID,
+        family: uuid.UUID,
+        now: float | None = None,
+    ) -> TokenPair:
+        """An access token and the refresh token whose row is `refresh_id` (see
+        `SessionsRepository.start`): a refresh token is honoured once, by that row."""
         now = time.time() if now is None else now
         return TokenPair(
-            access_token=self._encode(ctx, "access", self.access_ttl_s, now),
-            refresh_token=self._encode(ctx, "refresh", self.refresh_ttl_s, now),
+            access_token=self._encode(
+                ctx, "access", self.access_ttl_s, now, session_version=session_version
+            ),
+            refresh_token=self._encode(
+                ctx,
+                "refresh",
+                self.refresh_ttl_s,
+                now,
+                session_version=session_version,
+                jti=str(refresh_id),
+                family=family,
+            ),
             expires_in=self.access_ttl_s,
         )
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import re
-import secrets
 import uuid
+from datetime import timedelta
 
 from fastapi import APIRouter, Request, status
 
@@ -17,6 +16,7 @@ from reelestate.api.v1.schemas import (
     ApiKeyCreated,
     ApiKeyIn,
     ApiKeyOut,
+    AuditOut,
     CreditEntryOut,
     CreditsOut,
     InvitationCreated,
@@ -26,33 +26,53 @@ from reelestate.api.v1.schemas import (
     MemberOut,
     MembershipOut,
     MeOut,
+    NewPasswordRequest,
+    Notice,
     OrganizationOut,
+    OwnerChange,
     RefreshRequest,
+    ResetRequest,
+    RoleChange,
     SignupRequest,
+    TokenRequest,
     UserOut,
 )
 from reelestate.core.errors import AuthenticationError, InvalidInputError
 from reelestate.core.passwords import hash_password, verify_password
+from reelestate.services import permissions
+from reelestate.services.accounts import RESET_SENT, SIGNUP_SENT
 from reelestate.services.credits import statement
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
-from reelestate.storage.repositories.accounts import authenticate, normalise_email
+from reelestate.storage.repositories.accounts import authenticate
 from reelestate.storage.repositories.api_keys import ApiKeysRepository
-from reelestate.storage.repositories.credits import CreditsRepository
+from reelestate.storage.repositories.members import MembersRepository
 from reelestate.storage.repositories.organisations import OrganisationsRepository
 
 router = APIRouter()
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def open_session(
+    services: AppServices, ctx: TenantContext, *, family: uuid.UUID | None = None
+) -> TokenPair:
+    """A token pair for a person who just proved who they are (or spent a refresh token)."""
+    standing = services.sessions.standing(ctx)
+    if standing is None:
+        raise AuthenticationError("You are no longer a member here.", hint="Sign in again.")
+    ctx = ctx.model_copy(update={"role": standing.role})
+    refresh_id, family = services.sessions.start(
+        ctx, timedelta(seconds=services.tokens.refresh_ttl_s), family=family
+    )
+    return services.tokens.issue(
+        ctx, session_version=standing.session_version, refresh_id=refresh_id, family=family
+    )
 
 
 @router.post("/auth/login", response_model=TokenPair, tags=["auth"])
 async def login(body: LoginRequest, request: Request, services: Services) -> TokenPair:
     """Trade an email and password for an access token (15 min) and a refresh token."""
-    key = f"{_client(request)}:{body.email.strip().lower()}"
-    services.login_limiter.hit(key, what="sign-in attempts")
+    address = services.client(request)
+    services.sign_in_limits.hit(body.email, address)
     _, ctx = await asyncio.to_thread(
         authenticate,
         services.accounts,
@@ -60,53 +80,79 @@ async def login(body: LoginRequest, request: Request, services: Services) -> Tok
         body.password,
         organization_id=body.organization_id,
     )
-    services.login_limiter.reset(key)
-    return services.tokens.issue(ctx)
+    services.sign_in_limits.succeeded(body.email, address)
+    return await asyncio.to_thread(open_session, services, ctx)
 
 
 @router.post("/auth/refresh", response_model=TokenPair, tags=["auth"])
 async def refresh(body: RefreshRequest, services: Services) -> TokenPair:
+    """A new pair for a refresh token, which is spent: each works once, and a second use of
+    one ends every session that descends from the same sign-in."""
     claims = services.tokens.verify(body.refresh_token, "refresh")
     ctx = claims.context()
-    memberships = await asyncio.to_thread(services.accounts.memberships_of, claims.sub)
-    current = next((m for m in memberships if m.organization_id == ctx.org_id), None)
-    if current is None:
-        raise AuthenticationError("You are no longer a member here.", hint="Sign in again.")
-    return services.tokens.issue(ctx.model_copy(update={"role": current.role}))
+    try:
+        token_id = uuid.UUID(claims.jti)
+    except ValueError as exc:
+        raise AuthenticationError("The refresh token is not valid.", hint="Sign in again.") from exc
 
+    def work() -> TokenPair:
+        family = services.sessions.use(ctx, token_id)
+        standing = services.sessions.standing(ctx)
+        if standing is None or standing.session_version != claims.sv:
+            raise AuthenticationError("You are no longer a member here.", hint="Sign in again.")
+        return open_session(services, ctx, family=family)
 
-def _slug(name: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "team"
-    if len(base) < 2:
-        base = f"{base}-team"
-    return f"{base}-{secrets.token_hex(3)}"
+    return await asyncio.to_thread(work)
 
 
 @router.post(
-    "/auth/signup", response_model=TokenPair, status_code=status.HTTP_201_CREATED, tags=["auth"]
+    "/auth/signup",
+    response_model=Notice,
+    status_code=status.HTTP_202_ACCEPTED,
+    tags=["auth"],
 )
-async def signup(body: SignupRequest, request: Request, services: Services) -> TokenPair:
-    """A new person with a new organisation (they own it) and its starting credits."""
-    services.signup_limiter.hit(_client(request), what="sign-ups")
+async def signup(body: SignupRequest, request: Request, services: Services) -> Notice:
+    """Start a sign-up: the answer is the same for every address, and the mail sent to it
+    carries the link that creates the organisation (or says an account exists)."""
+    services.signup_limiter.hit(services.client(request), what="sign-ups")
+    services.signup_limiter.hit(f"email:{body.email.strip().lower()}", what="sign-ups")
+    await services.flows(request).begin_signup(
+        body.email, body.password, body.organization_name, body.display_name
+    )
+    return Notice(detail=SIGNUP_SENT)
 
-    def work() -> TenantContext:
-        email = normalise_email(body.email)
-        password_hash = hash_password(body.password)
-        user = services.accounts.create_user(
-            email, password_hash=password_hash, display_name=body.display_name
-        )
-        ctx = OrganisationsRepository(services.db).create(
-            body.organization_name, _slug(body.organization_name)
-        )
-        ctx = ctx.model_copy(update={"user_id": user.id})
-        services.accounts.add_membership(ctx, user.id, Role.OWNER)
-        if services.settings.signup_credits:
-            CreditsRepository(services.db).grant(
-                ctx, services.settings.signup_credits, "sign-up", source="signup"
-            )
-        return ctx
 
-    return services.tokens.issue(await asyncio.to_thread(work))
+@router.post("/auth/verify-email", response_model=TokenPair, tags=["auth"])
+async def verify_email(body: TokenRequest, request: Request, services: Services) -> TokenPair:
+    """Finish a sign-up with the mailed link's token: the new organisation and its owner."""
+    services.signup_limiter.hit(services.client(request), what="attempts")
+    flows = services.flows(request)
+    ctx = await asyncio.to_thread(flows.finish_signup, body.token)
+    return await asyncio.to_thread(open_session, services, ctx)
+
+
+@router.post(
+    "/auth/password-reset",
+    response_model=Notice,
+    status_code=status.HTTP_202_ACCEPTED,
+    tags=["auth"],
+)
+async def password_reset(body: ResetRequest, request: Request, services: Services) -> Notice:
+    """Mail a reset link (30 minutes, once) if the address has an account; the answer is the
+    same either way."""
+    services.signup_limiter.hit(services.client(request), what="reset requests")
+    services.signup_limiter.hit(f"reset:{body.email.strip().lower()}", what="reset requests")
+    await services.flows(request).request_reset(body.email)
+    return Notice(detail=RESET_SENT)
+
+
+@router.post("/auth/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT, tags=["auth"])
+async def password_reset_confirm(
+    body: NewPasswordRequest, request: Request, services: Services
+) -> None:
+    """Set the new password; every session of the person ends."""
+    services.signup_limiter.hit(services.client(request), what="attempts")
+    await asyncio.to_thread(services.flows(request).reset_password, body.token, body.password)
 
 
 @router.post("/auth/accept-invitation", response_model=TokenPair, tags=["auth"])
@@ -114,12 +160,12 @@ async def accept_invitation(
     body: AcceptInvitationRequest, request: Request, services: Services
 ) -> TokenPair:
     """Join the inviting organisation: new people choose a password, members give theirs."""
-    services.signup_limiter.hit(_client(request), what="attempts")
+    services.signup_limiter.hit(services.client(request), what="attempts")
 
     ctx = await asyncio.to_thread(
         join_with_invitation, services, body.token, body.password, body.display_name
     )
-    return services.tokens.issue(ctx)
+    return await asyncio.to_thread(open_session, services, ctx)
 
 
 def join_with_invitation(
@@ -142,6 +188,7 @@ def join_with_invitation(
             )
         user_id = existing.id
     ctx, _ = accounts.accept(token, user_id)
+    MembersRepository(services.db).record(ctx, "invitation_accepted", user_id, role=ctx.role.value)
     return ctx
 
 
@@ -189,8 +236,16 @@ async def invite(
     body: InvitationIn, ctx: AdminTenant, services: Services, request: Request
 ) -> InvitationCreated:
     """An invitation link for one person (valid 7 days, usable once)."""
-    view, token = await asyncio.to_thread(
-        services.accounts.invite, ctx, body.email, Role(body.role)
+    permissions.require(permissions.can_invite(ctx.role), "invite people")
+    role = Role(body.role)
+    view, token = await asyncio.to_thread(services.accounts.invite, ctx, body.email, role)
+    await asyncio.to_thread(
+        MembersRepository(services.db).record,
+        ctx,
+        "invited",
+        None,
+        email=view.email,
+        role=role.value,
     )
     url = str(request.base_url).rstrip("/") + f"/join?token={token}"
     return InvitationCreated(
@@ -264,3 +319,68 @@ async def credits(ctx: Tenant, services: Services) -> CreditsOut:
             for e in found.entries
         ],
     )
+
+
+@router.patch(
+    "/organizations/current/members/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["organizations"],
+)
+async def change_role(
+    user_id: uuid.UUID, body: RoleChange, ctx: Tenant, services: Services
+) -> None:
+    """Make a member an admin or an admin a member; their sessions end at once."""
+    repo = MembersRepository(services.db)
+
+    def work() -> None:
+        target = repo.role_of(ctx, user_id)
+        new = Role(body.role)
+        permissions.require(
+            permissions.can_change_role(ctx.role, target, new),
+            "change roles (ownership moves only by a transfer)",
+        )
+        repo.change_role(ctx, user_id, new)
+
+    await asyncio.to_thread(work)
+
+
+@router.delete(
+    "/organizations/current/members/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["organizations"],
+)
+async def remove_member(user_id: uuid.UUID, ctx: Tenant, services: Services) -> None:
+    """Remove a member: their sessions and API keys stop working on their next request; their
+    projects stay with the organisation."""
+    repo = MembersRepository(services.db)
+
+    def work() -> None:
+        target = repo.role_of(ctx, user_id)
+        permissions.require(
+            permissions.can_remove_member(
+                ctx.role, target, is_self=permissions.is_self(ctx.user_id, user_id)
+            ),
+            "remove members (the owner transfers ownership first)",
+        )
+        repo.remove(ctx, user_id)
+
+    await asyncio.to_thread(work)
+
+
+@router.post(
+    "/organizations/current/owner", status_code=status.HTTP_204_NO_CONTENT, tags=["organizations"]
+)
+async def transfer_ownership(body: OwnerChange, ctx: Tenant, services: Services) -> None:
+    """Hand the organisation to another member; the old owner stays on as an admin."""
+    permissions.require(
+        permissions.can_transfer_ownership(ctx.role), "transfer ownership", needs=Role.OWNER
+    )
+    await asyncio.to_thread(MembersRepository(services.db).transfer_ownership, ctx, body.user_id)
+
+
+@router.get("/organizations/current/audit", response_model=list[AuditOut], tags=["organizations"])
+async def audit(ctx: Tenant, services: Services) -> list[AuditOut]:
+    """Changes to members and roles, newest first."""
+    permissions.require(permissions.can_view_audit_log(ctx.role), "read the audit log")
+    rows = await asyncio.to_thread(MembersRepository(services.db).audit, ctx)
+    return [AuditOut.model_validate(r.model_dump()) for r in rows]

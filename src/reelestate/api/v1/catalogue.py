@@ -28,6 +28,7 @@ from reelestate.api.v1.schemas import (
 from reelestate.core.errors import InvalidInputError, NotFoundError, PhotoError
 from reelestate.core.imaging import load_photo
 from reelestate.core.scratch import scratch_folder
+from reelestate.services import permissions
 from reelestate.storage.blobs import blob_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import MediaKind, utcnow
@@ -228,6 +229,7 @@ async def set_facts(
 
 @router.delete("/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["projects"])
 async def delete_project(project_id: uuid.UUID, ctx: Tenant, services: Services) -> None:
+    permissions.require(permissions.can_delete_project(ctx.role), "delete a project")
     await asyncio.to_thread(ProjectsRepository(services.db).delete, ctx, project_id)
 
 

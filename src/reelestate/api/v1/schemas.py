@@ -95,6 +95,42 @@ class SignupRequest(_In):
     display_name: Annotated[Text, Field(max_length=120)] | None = None
 
 
+class Notice(BaseModel):
+    """An answer that says what happens next and nothing more."""
+
+    detail: str
+
+
+class TokenRequest(_In):
+    token: Annotated[Text, Field(max_length=200)]
+
+
+class ResetRequest(_In):
+    email: Annotated[Text, Field(max_length=254)]
+
+
+class NewPasswordRequest(_In):
+    token: Annotated[Text, Field(max_length=200)]
+    password: Annotated[Text, Field(min_length=10, max_length=256)]
+
+
+class RoleChange(_In):
+    role: Literal["member", "admin"]
+
+
+class OwnerChange(_In):
+    user_id: uuid.UUID
+
+
+class AuditOut(BaseModel):
+    id: uuid.UUID
+    actor_id: uuid.UUID | None
+    action: str
+    target_id: uuid.UUID | None
+    detail: dict[str, Any]
+    created_at: datetime
+
+
 class AcceptInvitationRequest(_In):
     token: Annotated[Text, Field(max_length=200)]
     password: Annotated[Text, Field(max_length=256)]

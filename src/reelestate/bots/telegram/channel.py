@@ -46,6 +46,7 @@ from reelestate.bots.telegram.presenter import ChatPresenter
 from reelestate.bots.telegram.voice import audio_of, hear
 from reelestate.core.errors import ReelEstateError
 from reelestate.providers.stt.base import Transcriber
+from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.telegram_links import LinkedAccount
 
 _log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class Accounts(Protocol):
     def account(self, telegram_user_id: int) -> LinkedAccount | None: ...
     def redeem(self, code: str, telegram_user_id: int) -> LinkedAccount | None: ...
     def set_conversation(self, account: LinkedAccount, conversation: str) -> None: ...
+    def unlink(self, ctx: TenantContext) -> bool: ...
 
 
 def thread_of(account: LinkedAccount) -> str:
@@ -99,6 +101,7 @@ class TelegramChannel:
         app.add_handler(CommandHandler("start", self.on_start, filters=private))
         app.add_handler(CommandHandler("help", self.on_help, filters=private))
         app.add_handler(CommandHandler("new", self.on_new, filters=private))
+        app.add_handler(CommandHandler("unlink", self.on_unlink, filters=private))
         app.add_handler(CommandHandler("cancel", self.on_cancel, filters=private))
         app.add_handler(CommandHandler(list(COMMAND_WORDS), self.on_command, filters=private))
         app.add_handler(
@@ -191,6 +194,16 @@ class TelegramChannel:
         pending = await self.runner.pending_approval(thread_of(account))
         if pending is not None:
             await self._presenter(chat.id, account).show(pending)
+
+    async def on_unlink(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Unlink from the Telegram side; the web chat's "unlink Telegram" does the same."""
+        account = await self._account(update)
+        chat = update.effective_chat
+        if account is None or chat is None:
+            return
+        await asyncio.to_thread(self.accounts.unlink, account.context)
+        self._accounts_by_chat.pop(chat.id, None)
+        await self._say(chat.id, tx.md("Unlinked: this chat no longer speaks for you."))
 
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if (chat := update.effective_chat) is not None:

@@ -28,7 +28,7 @@ def start_text(minimum: int = MIN_PHOTOS, maximum: int = MAX_PHOTOS) -> str:
         "2. Tell me the facts: beds, baths, price, size, address, highlights.\n"
         "3. Look at the storyboard and press Approve.\n\n"
         "Want your own music? Send an audio file (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min).\n"
-        "Commands: /new starts a new video, /status, /versions, /undo, /cancel, /help."
+        "Commands: /new starts a new video, /status, /versions, /undo, /cancel, /unlink, /help."
     )
 
 

@@ -17,18 +17,25 @@ from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
 from reelestate.storage.models.telegram import TELEGRAM_TABLES, TelegramLink, TelegramLinkCode
 from reelestate.storage.models.tenancy import (
+    ACCOUNT_TENANT_TABLES,
+    AccountToken,
     ApiKey,
+    AuditEvent,
     Invitation,
     Membership,
     Organization,
+    RefreshToken,
     Role,
     User,
 )
 
 __all__ = [
+    "ACCOUNT_TENANT_TABLES",
     "TELEGRAM_TABLES",
     "TENANT_TABLES",
+    "AccountToken",
     "ApiKey",
+    "AuditEvent",
     "Base",
     "BillingAccount",
     "BillingEvent",
@@ -46,6 +53,7 @@ __all__ = [
     "Organization",
     "Project",
     "ProjectStatus",
+    "RefreshToken",
     "RenderJob",
     "Role",
     "SceneRow",

@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from reelestate.core.errors import AuthenticationError, InvalidInputError, NotFoundError
@@ -22,6 +22,7 @@ from reelestate.core.passwords import hash_password, needs_rehash, verify_passwo
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 from reelestate.storage.models import Invitation, Membership, Role, User, utcnow
+from reelestate.storage.repositories.sessions import revoke_refresh
 from reelestate.storage.schemas import MembershipView, UserView
 
 INVITATION_PREFIX = "inv_"
@@ -78,12 +79,24 @@ class AccountsRepository:
     # -- users -------------------------------------------------------------------------------
 
     def create_user(
-        self, email: str, *, password_hash: str | None, display_name: str | None = None
+        self,
+        email: str,
+        *,
+        password_hash: str | None,
+        display_name: str | None = None,
+        verified: bool = False,
+        google_subject: str | None = None,
     ) -> UserView:
         email = normalise_email(email)
         try:
             with self._db.system() as session:
-                row = User(email=email, display_name=display_name, password_hash=password_hash)
+                row = User(
+                    email=email,
+                    display_name=display_name,
+                    password_hash=password_hash,
+                    email_verified_at=utcnow() if verified else None,
+                    google_subject=google_subject,
+                )
                 session.add(row)
                 session.flush()
                 return UserView.model_validate(row)
@@ -128,6 +141,47 @@ class AccountsRepository:
             if row is None:
                 raise NotFoundError("No such user.")
             row.password_hash = password_hash
+
+    def reset_password(self, user_id: uuid.UUID, password_hash: str) -> None:
+        """A new password from a reset link: every session the person holds, in every
+        organisation, ends."""
+        memberships = self.memberships_of(user_id)
+        for index, m in enumerate(memberships):
+            ctx = TenantContext(org_id=m.organization_id, user_id=user_id, role=m.role)
+            with self._db.tenant(ctx) as session:
+                if index == 0:
+                    session.execute(
+                        update(User)
+                        .where(User.id == user_id)
+                        .values(
+                            password_hash=password_hash,
+                            session_version=User.session_version + 1,
+                            email_verified_at=func.coalesce(User.email_verified_at, utcnow()),
+                        )
+                    )
+                revoke_refresh(session, ctx.org_id, user_id)
+
+    def user_by_google(self, subject: str) -> uuid.UUID | None:
+        """The person a Google account (its stable `sub`) was linked to."""
+        with self._db.system() as session:
+            if self._db.is_postgres:
+                found = session.execute(
+                    text("SELECT reelestate_user_by_google(:s)"), {"s": subject}
+                ).scalar_one_or_none()
+                return uuid.UUID(str(found)) if found else None
+            return session.scalars(select(User.id).where(User.google_subject == subject)).first()
+
+    def link_google(self, ctx: TenantContext, user_id: uuid.UUID, subject: str) -> None:
+        """Remember a Google account for a member (its address was verified by Google)."""
+        with self._db.tenant(ctx) as session:
+            session.execute(
+                update(User)
+                .where(User.id == user_id)
+                .values(
+                    google_subject=subject,
+                    email_verified_at=func.coalesce(User.email_verified_at, utcnow()),
+                )
+            )
 
     def memberships_of(self, user_id: uuid.UUID) -> list[MembershipOf]:
         """The organisations a person belongs to, oldest membership first."""

@@ -37,7 +37,11 @@ class ApiKeysRepository:
         secret = f"{prefix}.{ctx.org_id.hex}.{secrets.token_urlsafe(32)}"
         with self._db.tenant(ctx) as session:
             row = ApiKey(
-                organization_id=ctx.org_id, name=name, prefix=prefix, key_hash=_hash(secret)
+                organization_id=ctx.org_id,
+                name=name,
+                prefix=prefix,
+                key_hash=_hash(secret),
+                created_by=ctx.user_id,
             )
             session.add(row)
             session.flush()

@@ -16,7 +16,7 @@ from reelestate.storage.context import (
     TenantContext,
 )
 from reelestate.storage.db import Database
-from reelestate.storage.models import LedgerKind, Membership, Organization, Role, User
+from reelestate.storage.models import LedgerKind, Membership, Organization, Role, User, utcnow
 from reelestate.storage.repositories.credits import append_entry
 from reelestate.storage.schemas import MembershipView, OrganizationView, UserView
 
@@ -48,6 +48,21 @@ class OrganisationsRepository:
             if row is None:
                 raise NotFoundError("This organisation does not exist.")
             return OrganizationView.model_validate(row)
+
+    def needs_onboarding(self, ctx: TenantContext) -> bool:
+        """True until the owner has answered (or skipped) the chat's first-time questions."""
+        with self._db.tenant(ctx) as session:
+            row = session.get(Organization, ctx.org_id)
+            return row is not None and row.onboarded_at is None
+
+    def finish_onboarding(self, ctx: TenantContext, name: str | None = None) -> None:
+        with self._db.tenant(ctx) as session:
+            row = session.get(Organization, ctx.org_id)
+            if row is None:
+                raise NotFoundError("This organisation does not exist.")
+            row.onboarded_at = utcnow()
+            if name:
+                row.name = name[:120]
 
     def add_member(self, ctx: TenantContext, email: str, role: Role) -> MembershipView:
         """Add a person (created on first sight) to the caller's organisation."""
@@ -87,7 +102,15 @@ def ensure_local_organisation(db: Database) -> TenantContext:
         with db.tenant(ctx) as session:
             if session.get(Organization, LOCAL_ORG_ID) is not None:
                 return ctx
-            session.add(Organization(id=LOCAL_ORG_ID, name="Local studio", slug=LOCAL_ORG_SLUG))
+            # The local studio is the operator's own: nobody is asked the first-time questions.
+            session.add(
+                Organization(
+                    id=LOCAL_ORG_ID,
+                    name="Local studio",
+                    slug=LOCAL_ORG_SLUG,
+                    onboarded_at=utcnow(),
+                )
+            )
             session.flush()
             append_entry(
                 session,

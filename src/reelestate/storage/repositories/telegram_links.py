@@ -144,6 +144,17 @@ class TelegramLinksRepository:
             conversation=row.conversation,
         )
 
+    def unlink(self, ctx: TenantContext) -> bool:
+        """Forget the Telegram account linked to the signed-in person here (if any)."""
+        with self._db.tenant(ctx) as session:
+            gone = session.execute(
+                delete(TelegramLink).where(
+                    TelegramLink.organization_id == ctx.org_id,
+                    TelegramLink.user_id == ctx.user_id,
+                )
+            )
+            return bool(getattr(gone, "rowcount", 0))
+
     def set_conversation(self, account: LinkedAccount, conversation: str) -> None:
         """Remember the conversation this Telegram user continues (after `/new`)."""
         with self._db.tenant(account.context) as session:
