@@ -21,9 +21,10 @@ from fastapi.responses import RedirectResponse
 from reelestate.agent.backends.queued import QueuedRenderBackend
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
-from reelestate.api import health, join, media, problems
+from reelestate.api import api_docs, health, join, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.draining import ShutdownCancellation
+from reelestate.api.security.headers import SecurityHeaders
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, brand_music, catalogue, render_jobs, storyboards
@@ -33,6 +34,7 @@ from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.webhook import telegram_webhook_router
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
+from reelestate.core.logging import install_redaction
 from reelestate.core.scratch import sweep_scratch
 from reelestate.core.settings import Settings, get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
@@ -71,6 +73,8 @@ def _profile(settings: Settings) -> Profile:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> AsyncIterator[None]:
+    # Again now that the server has set up its own loggers (uvicorn's access log).
+    install_redaction(settings)
     swept = sweep_scratch(settings.scratch_dir)
     if swept:
         log.info("removed %d temporary folders of processes that ended", len(swept))
@@ -195,6 +199,11 @@ def _telegram_webhook_enabled(settings: Settings) -> bool:
     return settings.telegram_bot_token is not None and settings.telegram_webhook_url is not None
 
 
+def _fal_webhook_enabled(settings: Settings) -> bool:
+    """fal can only call back for requests this installation made, which needs its key."""
+    return settings.fal_key is not None and settings.fal_webhooks
+
+
 def create_app(settings: Settings | None = None, options: AppOptions | None = None) -> FastAPI:
     settings = settings or get_settings()
     options = options or AppOptions()
@@ -209,20 +218,23 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         version="1.0.0",
         description="Listing photos and facts in, marketing video out.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
     problems.install(app)
     app.add_middleware(ShutdownCancellation)
+    app.add_middleware(SecurityHeaders, settings=settings)
+    api_docs.install(app, API_PREFIX)
     routers = (accounts, catalogue, brand_music, storyboards, render_jobs)
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
-    app.state.fal_inbox = webhook_inbox(settings)
-    app.include_router(
-        fal_webhook_router(app.state.fal_inbox, JwksCache(settings.fal_webhook_jwks_url)),
-        prefix=API_PREFIX,
-    )
+    if _fal_webhook_enabled(settings):
+        app.state.fal_inbox = webhook_inbox(settings)
+        app.include_router(
+            fal_webhook_router(app.state.fal_inbox, JwksCache(settings.fal_webhook_jwks_url)),
+            prefix=API_PREFIX,
+        )
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(join.router)
