@@ -27,6 +27,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ class Member:
         return self.client.request(method, url, headers=headers, **kw)
 
 
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
 def new_member(client: TestClient, role: Role = Role.OWNER) -> Member:
     """A fresh organisation with one person in it, signed in."""
     db: Database = client.app.state.services.db  # type: ignore[attr-defined]
@@ -72,7 +78,7 @@ def new_member(client: TestClient, role: Role = Role.OWNER) -> Member:
     ctx = OrganisationsRepository(db).create(handle, handle)
     email = f"{handle}@example.com"
     accounts = AccountsRepository(db)
-    user = accounts.create_user(email, password_hash=hash_password(PASSWORD), display_name=handle)
+    user = accounts.create_user(email, password_hash=password_hash(), display_name=handle)
     accounts.add_membership(ctx, user.id, role)
     answer = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert answer.status_code == 200, answer.text
