@@ -18,6 +18,7 @@ trusts, `FORWARDED_ALLOW_IPS`) or from an `https://` `REELESTATE_PUBLIC_URL`; co
 
 from __future__ import annotations
 
+import gzip
 import re
 import secrets
 from collections.abc import Iterable
@@ -124,18 +125,24 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
     async def _send_page(self, send: Send, start: Message, page: bytes, more: bool) -> None:
+        """The page with a nonce on each of its scripts and the CSP that names it. A page too
+        large to hold, or in an encoding other than gzip, is sent as it is (its inline scripts
+        then stay blocked)."""
         nonce = secrets.token_urlsafe(16)
-        if not more:
+        headers = list(start["headers"])
+        encoding = _header(headers, b"content-encoding")
+        rewrite = not more and encoding in {b"", b"identity", b"gzip"}
+        if rewrite:
+            if encoding == b"gzip":  # the chat compresses its page; sent unpacked
+                page = gzip.decompress(page)
             page = _EXTERNAL_LINK.sub(b"", page)
             page = _SCRIPT_TAG.sub(f'<script nonce="{nonce}"'.encode(), page)
-        headers = [
-            (k, v)
-            for k, v in start["headers"]
-            if k.lower() not in {b"content-length", b"content-security-policy"}
-        ]
-        headers.append((b"content-security-policy", page_csp(nonce, self.media).encode()))
-        if not more:
+            dropped = {b"content-length", b"content-encoding", b"content-security-policy"}
+            headers = [(k, v) for k, v in headers if k.lower() not in dropped]
             headers.append((b"content-length", str(len(page)).encode()))
+        else:
+            headers = [(k, v) for k, v in headers if k.lower() != b"content-security-policy"]
+        headers.append((b"content-security-policy", page_csp(nonce, self.media).encode()))
         await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": page, "more_body": more})
 
