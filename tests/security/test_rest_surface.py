@@ -230,9 +230,7 @@ def test_cookies_are_secure_when_served_over_https(tmp_path: Any) -> None:
     assert "secure" in over_https.headers["set-cookie"].lower()
     assert over_https.headers["strict-transport-security"].startswith("max-age=")
     behind_proxy = TestClient(
-        cookie_app(
-            security_settings(tmp_path, REELESTATE_PUBLIC_URL="https://studio.example")
-        ).app,
+        cookie_app(security_settings(tmp_path, REELESTATE_PUBLIC_URL="https://studio.example")).app,
         base_url="http://testserver",
     ).post("/login")
     assert "secure" in behind_proxy.headers["set-cookie"].lower()

@@ -250,6 +250,8 @@ class ChatHistory(SQLAlchemyDataLayer):
 
     async def get_thread_author(self, thread_id: str) -> str:
         row = await self._thread_row(thread_id)
+        if row is None:
+            return ""  # no such thread here (or another organisation's): Chainlit answers 404
         viewer = current_viewer()
         if row is not None and viewer is not None and self._colleague(viewer, row):
             return viewer.identifier
