@@ -9,9 +9,11 @@ and another organisation never lists, opens or joins a conversation.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,7 +49,9 @@ class Layout:
 
     def app_connection(self, org: str | None = None) -> psycopg.Connection[tuple[object, ...]]:
         """A connection as the app runs: the login role, switched to the app role."""
-        conn = psycopg.connect(self.app_url.replace("postgresql+psycopg", "postgresql"))
+        conn = psycopg.connect(
+            self.app_url.replace("postgresql+psycopg", "postgresql"), autocommit=True
+        )
         conn.execute(f"SET ROLE {APP_ROLE}")
         if org is not None:
             conn.execute("SELECT set_config('app.org_id', %s, false)", (org,))
@@ -121,6 +125,16 @@ async def threads_of(client: ChatClient) -> set[str]:
     return {t["id"] for t in listed.json()["data"]}
 
 
+async def listed_soon(client: ChatClient, thread: str) -> bool:
+    """The history is written by Chainlit's background tasks, just after the turn ends."""
+    deadline = time.monotonic() + 15
+    while thread not in await threads_of(client):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
 async def test_the_app_chats_as_the_app_role_and_keeps_organisations_apart(
     layout: Layout, served: Served
 ) -> None:
@@ -131,14 +145,18 @@ async def test_the_app_chats_as_the_app_role_and_keeps_organisations_apart(
         await admin.connect(thread)
         turn = await admin.say("3 bed 2 bath, $410,000, 7 Birch Lane, Salem OR")
         assert messages(turn) and not any("Traceback" in t for t in messages(turn))
-        assert thread in await threads_of(admin)
+        assert await listed_soon(admin, thread)
 
         assert await eve.sign_in(outsider(layout), PASSWORD) == 200
         assert thread not in await threads_of(eve)
         peek = await eve.http.get(f"/chat/project/thread/{thread}")
         assert peek.status_code in {401, 403, 404}
-        with pytest.raises(socketio.exceptions.ConnectionError):
+        try:  # joining by id: refused, or an empty conversation that writes nothing there
             await eve.connect(thread)
+            heard = messages(await eve.say("4 bed, and show me the address"))
+            assert not any("Birch" in t for t in heard), heard
+        except socketio.exceptions.ConnectionError:
+            pass
     finally:
         await admin.close()
         await eve.close()
@@ -151,13 +169,17 @@ def _statements_written_wrong_still_stay_in_their_organisation(layout: Layout, t
                       "chat_feedbacks"):  # fmt: skip
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
     with psycopg.connect(layout.owner_url.replace("postgresql+psycopg", "postgresql")) as owner:
-        home, other = (str(r[0]) for r in owner.execute(
+        row = owner.execute(
             'SELECT "organizationId", (SELECT id FROM organizations o WHERE o.id::text '
-            '<> t."organizationId" LIMIT 1) FROM chat_threads t WHERE id = %s', (thread,)
-        ).fetchall()[0])  # fmt: skip
-        assert owner.execute(
-            'SELECT count(*) FROM chat_steps WHERE "threadId" = %s', (thread,)
-        ).fetchone() != (0,)
+            '<> t."organizationId" LIMIT 1) FROM chat_threads t WHERE id = %s',
+            (thread,),
+        ).fetchone()
+        assert row is not None
+        home, other = str(row[0]), str(row[1])
+        outputs = {r[0] for r in owner.execute(
+            'SELECT output FROM chat_steps WHERE "threadId" = %s', (thread,)
+        )}  # fmt: skip
+        assert outputs and not any("4 bed" in str(o) for o in outputs)
     with layout.app_connection(other) as conn:  # another organisation, with a forged query
         assert conn.execute("SELECT count(*) FROM chat_threads WHERE id = %s",
                             (thread,)).fetchone() == (0,)  # fmt: skip
@@ -170,14 +192,12 @@ def _statements_written_wrong_still_stay_in_their_organisation(layout: Layout, t
                 'INSERT INTO chat_threads (id, "organizationId") VALUES (%s, %s)',
                 (str(uuid.uuid4()), home),
             )
-        conn.rollback()
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(
                 'INSERT INTO chat_steps (id, name, type, "threadId", streaming) '
                 "VALUES (%s, 'x', 'user_message', %s, false)",
                 (str(uuid.uuid4()), thread),
             )
-        conn.rollback()
         assert conn.execute("UPDATE chat_threads SET name = 'mine' WHERE id = %s",
                             (thread,)).rowcount == 0  # fmt: skip
     with layout.app_connection(home) as conn:  # its own organisation sees it
