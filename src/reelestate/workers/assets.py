@@ -42,6 +42,16 @@ def file_fields(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
                 yield brand, name
 
 
+_FIELD_WORDS = {
+    "photo": "scene photo",
+    "clip": "scene clip",
+    "audio": "narration audio",
+    "path": "music",
+    "logo": "brand logo",
+    "font": "brand font",
+}
+
+
 def check_spec_files(spec: RenderSpec, storyboard: Path | None = None) -> None:
     """Every file a (path-resolved) spec names exists, or an error that names the first
     missing one and where relative paths are read from."""
@@ -55,7 +65,8 @@ def check_spec_files(spec: RenderSpec, storyboard: Path | None = None) -> None:
                 else ""
             )
             raise InvalidSpecError(
-                f"The storyboard names a file that is not there: {field} {path}{where}.",
+                f"The storyboard names a file that is not there: {_FIELD_WORDS[field]} "
+                f"{path}{where}.",
                 hint="Fix the path in the storyboard, relative to the storyboard's own folder "
                 "or absolute.",
             )
