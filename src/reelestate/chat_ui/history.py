@@ -205,7 +205,7 @@ class ChatHistory(SQLAlchemyDataLayer):
                 result = await session.execute(text(query), parameters)
                 await session.commit()
                 if result.returns_rows:
-                    rows: list[dict[str, Any]] = self.clean_result(
+                    rows: list[dict[str, Any]] = self.clean_result(  # type: ignore[no-untyped-call]
                         [dict(row._mapping) for row in result.fetchall()]
                     )
                     return rows

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
 from reelestate.core.errors import PhotoError
 
@@ -124,7 +124,7 @@ def load_photo(
     _check_file(path)
     _register_heif()
     try:
-        with Image.open(path) as img:
+        with _open(path) as img:
             return _decode(
                 path, img, max_side=max_side, min_short_side=min_short_side, max_pixels=max_pixels
             )
@@ -143,6 +143,21 @@ def load_photo(
             f"{path.name} is damaged or incomplete and cannot be decoded.",
             hint="Export or upload the photo again.",
         ) from exc
+
+
+def _open(path: Path) -> Image.Image:
+    """The file's header, parsed; no pixel is decoded yet.
+
+    A JPEG is opened by its own plugin, without `Image.open`'s process-wide pixel check: it can
+    be decoded at 1/2 to 1/8 of its size, so its declared size alone says nothing about the
+    memory it needs (a 200-megapixel panorama decodes to 25 megapixels); `_decode` checks the
+    reduced size against the per-call limit. Every other format keeps Pillow's check as a
+    backstop to ours."""
+    with path.open("rb") as fh:
+        magic = fh.read(3)
+    if magic == b"\xff\xd8\xff":
+        return JpegImagePlugin.JpegImageFile(str(path))
+    return Image.open(path)
 
 
 def _too_large(path: Path, size: tuple[int, int] | None) -> PhotoError:

@@ -18,6 +18,8 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from psycopg import sql
+from psycopg.rows import dict_row
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -71,8 +73,6 @@ def _conversation_store(settings: Settings) -> None:
     if url.startswith("sqlite"):
         return
     from langgraph.checkpoint.postgres import PostgresSaver  # noqa: PLC0415 - PostgreSQL only
-    from psycopg import sql  # noqa: PLC0415
-    from psycopg.rows import dict_row  # noqa: PLC0415
 
     rest = url.partition("://")[2]
     with psycopg.connect(
@@ -97,6 +97,11 @@ CONVERSATION_TABLES = ("checkpoints", "checkpoint_blobs", "checkpoint_writes")
 def downgrade(settings: Settings | None = None, revision: str = "base") -> None:
     settings = settings or get_settings()
     _run(settings, "downgrade", revision)
+    url = settings.database_admin_url or settings.effective_database_url
+    if revision == "base" and not url.startswith("sqlite"):
+        with psycopg.connect(f"postgresql://{url.partition('://')[2]}", autocommit=True) as conn:
+            for table in (*CONVERSATION_TABLES, "checkpoint_migrations"):
+                conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
 
 
 def current_revision(settings: Settings | None = None) -> str | None:
