@@ -104,7 +104,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 content_type = _header(headers, b"content-type")
-                html = content_type.startswith(b"text/html")
+                html = content_type.startswith(b"text/html") and _has_body(scope, message)
                 message = {**message, "headers": _secured(headers, https=https, html=html)}
                 if not html:
                     await send(message)
@@ -145,6 +145,11 @@ class SecurityHeaders:
         headers.append((b"content-security-policy", page_csp(nonce, self.media).encode()))
         await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": page, "more_body": more})
+
+
+def _has_body(scope: Scope, start: Message) -> bool:
+    """Whether the answer carries a page to rewrite (not HEAD, 204 or 304)."""
+    return scope.get("method") != "HEAD" and start.get("status") not in {204, 304}
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes:
