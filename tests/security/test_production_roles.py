@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
-import sys
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,9 +21,11 @@ from pathlib import Path
 import psycopg
 import pytest
 import socketio  # type: ignore[import-untyped]
+from typer.testing import CliRunner
 
+from reelestate.cli import app
 from reelestate.core.passwords import hash_password
-from reelestate.core.settings import Settings
+from reelestate.core.settings import Settings, get_settings
 from reelestate.storage import migrate
 from reelestate.storage.db import Database, make_engine
 from reelestate.storage.models import Role
@@ -84,13 +85,8 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Layout]:
 @pytest.fixture(scope="module")
 def served(layout: Layout) -> Iterator[Served]:
     """`reelestate serve` as the login role, after the owner migrated."""
-    answer = subprocess.run(
-        [sys.executable, "-m", "reelestate.cli", "serve", "--port", str(free_port())],
-        env=layout.env(), capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert answer.returncode != 0
-    assert "reelestate db upgrade" in answer.stdout + answer.stderr
-    assert "Traceback" not in answer.stdout + answer.stderr
+    said = serve_in_process(layout)
+    assert "reelestate db upgrade" in said and "never migrated implicitly" in said, said
     migrate.upgrade(
         Settings(DATABASE_URL=layout.app_url, DATABASE_ADMIN_URL=layout.owner_url,
                  REELESTATE_DATA_DIR=layout.data)  # type: ignore[call-arg]
@@ -101,6 +97,26 @@ def served(layout: Layout) -> Iterator[Served]:
     finally:
         server.proc.terminate()
         server.proc.wait(timeout=30)
+
+
+def serve_in_process(layout: Layout) -> str:
+    """`reelestate serve` on the schema as it is: it must stop before listening."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    env = {name: None for name in ("REDIS_URL", "DATABASE_ADMIN_URL", "S3_BUCKET")}
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["serve", "--port", str(free_port())],
+            env={**env, "DATABASE_URL": layout.app_url, "REELESTATE_DATA_DIR": str(layout.data)},
+        )
+    finally:
+        get_settings.cache_clear()
+        root.handlers, root.level = handlers, level
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return " ".join(result.output.split())
 
 
 def outsider(layout: Layout) -> str:
