@@ -88,6 +88,11 @@ def test_listing_to_video_in_the_browser(
 ) -> None:
     page = browser.new_page()
     page.set_default_timeout(120_000)
+    blocked: list[str] = []  # the page's Content-Security-Policy must not break anything
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     page.goto(f"{chat_server.base}/chat/")
     page.fill("#email", chat_server.admin_email)
@@ -165,3 +170,4 @@ def test_listing_to_video_in_the_browser(
     again = resumed.evaluate(PLAY_VIDEO)
     assert again["duration"] > 0
     shot(page, "11-resumed")
+    assert blocked == [], blocked

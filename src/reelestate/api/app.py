@@ -21,12 +21,13 @@ from fastapi.responses import RedirectResponse
 from reelestate.agent.backends.queued import QueuedRenderBackend
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
-from reelestate.api import health, join, media, observability, problems
+from reelestate.api import api_docs, health, join, media, observability, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.chat_guard import ChatSessionGuard, chat_token
 from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.pages import forms
 from reelestate.api.pages.google import mount_google_sign_in
+from reelestate.api.security.headers import SecurityHeaders
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
 from reelestate.api.v1 import accounts, billing, brand_music, catalogue, render_jobs, storyboards
@@ -37,6 +38,7 @@ from reelestate.bots.telegram.webhook import telegram_webhook_router
 from reelestate.chat_ui.root import prepare_chainlit_root
 from reelestate.chat_ui.services import ChatServices, async_database_url, configure
 from reelestate.core import tracing
+from reelestate.core.logging import install_redaction
 from reelestate.core.scratch import sweep_scratch
 from reelestate.core.settings import Settings, get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
@@ -47,6 +49,7 @@ from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
 from reelestate.workers.arq_worker import ArqDispatcher
 from reelestate.workers.dispatch import Dispatcher
+from reelestate.workers.execute import JobEnv
 from reelestate.workers.housekeeping import blob_gc_loop
 from reelestate.workers.inprocess import InProcessWorkerPool
 from reelestate.workers.queue_metrics import register_queue_metrics
@@ -75,24 +78,10 @@ def _profile(settings: Settings) -> Profile:
     return "preview" if settings.final_profile == "preview" else "final"
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> AsyncIterator[None]:
-    swept = sweep_scratch(settings.scratch_dir)
-    if swept:
-        log.info("removed %d temporary folders of processes that ended", len(swept))
-    env = open_env(settings)
-    register_queue_metrics(env.system)
-    dispatcher: Dispatcher | None = None
-    pool: InProcessWorkerPool | None = None
-    arq: ArqDispatcher | None = None
-    if settings.redis_url:
-        arq = await ArqDispatcher.connect(settings.redis_url)
-        dispatcher = arq
-    elif options.worker:
-        pool = InProcessWorkerPool(env)
-        await pool.start()
-        dispatcher = pool
-    jobs = JobsService(env, dispatcher)
+def _app_services(
+    settings: Settings, env: JobEnv, jobs: JobsService, options: AppOptions
+) -> AppServices:
+    """The long-lived clients every request shares; the analyser is made on first use."""
     analyser_box: list[PhotoAnalyser] = [options.analyser] if options.analyser else []
 
     def analyser() -> PhotoAnalyser:
@@ -100,7 +89,7 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
             analyser_box.append(default_photo_analyser(settings))
         return analyser_box[0]
 
-    services = AppServices(
+    return AppServices(
         settings=settings,
         db=env.db,
         blobs=env.blobs,
@@ -117,6 +106,29 @@ async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> As
             settings.mail_from,
         ),
     )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI, settings: Settings, options: AppOptions) -> AsyncIterator[None]:
+    # Again now that the server has set up its own loggers (uvicorn's access log).
+    install_redaction(settings)
+    swept = sweep_scratch(settings.scratch_dir)
+    if swept:
+        log.info("removed %d temporary folders of processes that ended", len(swept))
+    env = open_env(settings)
+    register_queue_metrics(env.system)
+    dispatcher: Dispatcher | None = None
+    pool: InProcessWorkerPool | None = None
+    arq: ArqDispatcher | None = None
+    if settings.redis_url:
+        arq = await ArqDispatcher.connect(settings.redis_url)
+        dispatcher = arq
+    elif options.worker:
+        pool = InProcessWorkerPool(env)
+        await pool.start()
+        dispatcher = pool
+    jobs = JobsService(env, dispatcher)
+    services = _app_services(settings, env, jobs, options)
     app.state.services = services
     admin = ensure_first_admin(settings, env.db)
     options.admin.append(admin)
@@ -213,6 +225,11 @@ def _telegram_webhook_enabled(settings: Settings) -> bool:
     return settings.telegram_bot_token is not None and settings.telegram_webhook_url is not None
 
 
+def _fal_webhook_enabled(settings: Settings) -> bool:
+    """fal can only call back for requests this installation made, which needs its key."""
+    return settings.fal_key is not None and settings.fal_webhooks
+
+
 def create_app(settings: Settings | None = None, options: AppOptions | None = None) -> FastAPI:
     settings = settings or get_settings()
     options = options or AppOptions()
@@ -228,21 +245,24 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         version="1.0.0",
         description="Listing photos and facts in, marketing video out.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
     problems.install(app)
     app.add_middleware(ShutdownCancellation)
     app.add_middleware(observability.RequestMetrics)
+    app.add_middleware(SecurityHeaders, settings=settings)
+    api_docs.install(app, API_PREFIX)
     routers = (accounts, billing, catalogue, brand_music, storyboards, render_jobs)
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
-    app.state.fal_inbox = webhook_inbox(settings)
-    app.include_router(
-        fal_webhook_router(app.state.fal_inbox, JwksCache(settings.fal_webhook_jwks_url)),
-        prefix=API_PREFIX,
-    )
+    if _fal_webhook_enabled(settings):
+        app.state.fal_inbox = webhook_inbox(settings)
+        app.include_router(
+            fal_webhook_router(app.state.fal_inbox, JwksCache(settings.fal_webhook_jwks_url)),
+            prefix=API_PREFIX,
+        )
     app.include_router(health.router)
     app.include_router(observability.router)
     app.include_router(media.router)

@@ -1,9 +1,10 @@
 """The first admin: an owner of the local organisation, so a fresh install can be signed in to.
 
 With `REELESTATE_ADMIN_PASSWORD` that password is used (and reset to it on each start); without
-it a random password is made once and kept (0600) in the data dir so `make chat` can print it
-again on the next start. Replicas starting together on an empty database may race to create
-it: the one that loses takes the winner's account.
+it a random password is made once and kept (0600) in the data dir. The password itself is never
+printed or logged: the start-up lines say where it is kept and how to set another.
+Replicas starting together on an empty database may race to create it: the one that loses
+takes the winner's account.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ class AdminLogin(BaseModel):
     password: str | None
     """None when the password was set earlier and is not known to this process."""
     created: bool
+    password_file: str | None = None
+    """Where the random password is kept (0600), when it was made here and is still valid."""
+    from_environment: bool = False
+    """The password is `REELESTATE_ADMIN_PASSWORD`."""
 
 
 def _password_file(settings: Settings) -> Path:
@@ -60,13 +65,24 @@ def ensure_first_admin(settings: Settings, db: Database) -> AdminLogin:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(password, encoding="utf-8")
                 path.chmod(0o600)
-            return AdminLogin(email=email, password=password, created=True)
+            return AdminLogin(
+                email=email,
+                password=password,
+                created=True,
+                password_file=None if given else str(_password_file(settings)),
+                from_environment=given is not None,
+            )
     if given is not None:
         if not verify_password(creds.password_hash, given):
             accounts.set_password(ctx, creds.id, hash_password(given))
-        return AdminLogin(email=email, password=given, created=False)
+        return AdminLogin(email=email, password=given, created=False, from_environment=True)
     path = _password_file(settings)
     kept = path.read_text(encoding="utf-8").strip() if path.exists() else None
     if kept is not None and not verify_password(creds.password_hash, kept):
         kept = None
-    return AdminLogin(email=email, password=kept, created=False)
+    return AdminLogin(
+        email=email,
+        password=kept,
+        created=False,
+        password_file=str(path) if kept is not None else None,
+    )

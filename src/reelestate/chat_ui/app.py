@@ -54,7 +54,11 @@ WELCOME = (
 @cl.data_layer
 def history_layer() -> ChatHistory:
     chat = services()
-    return ChatHistory(conninfo=chat.history_url, storage_provider=BlobElementStorage(chat.blobs))
+    return ChatHistory(
+        conninfo=chat.history_url,
+        storage_provider=BlobElementStorage(chat.blobs),
+        app_role=chat.settings.database_app_role or None,
+    )
 
 
 @cl.password_auth_callback

@@ -12,6 +12,13 @@ with the same conversation and project (the runner lets the organisation in, see
 `Runner.send`'s `team`). Another organisation's threads are never listed, opened or changed;
 only the author, or an admin or owner of the organisation, deletes a thread.
 
+On PostgreSQL the chat's tables have row-level security like every tenant table: each statement
+runs as the application role in a transaction with the organisation of the person asking set
+(`app.org_id`), so a query this layer or Chainlit gets wrong still cannot reach another
+organisation's threads, steps, elements, feedback or people. The one lookup made before the
+organisation is known, the signed-in person's own row by identifier, goes through
+`reelestate_chat_user`.
+
 Chainlit decides who may open a thread by comparing the thread's author with the person asking
 (`is_thread_author`, and the checks when a socket connects or resumes). So for a colleague this
 layer reports the thread as the viewer's own. The viewer is the person of the current Chainlit
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import uuid
 from contextvars import ContextVar
@@ -34,15 +42,19 @@ from chainlit.context import ChainlitContextException, context
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
 from chainlit.types import ThreadDict
-from chainlit.user import PersistedUser
+from chainlit.user import PersistedUser, User
 from fastapi import HTTPException
+from sqlalchemy import event, text
 
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.filenames import safe_name
 from reelestate.services import permissions
 from reelestate.storage.blobs import BlobStore, blob_key, org_of_key
 from reelestate.storage.context import TenantContext
+from reelestate.storage.db import check_role_name
 from reelestate.storage.models import Role
+
+log = logging.getLogger(__name__)
 
 _TABLE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)(\s+)(users|threads|steps|elements|feedbacks)\b")
 READ_URL_SECONDS = 6 * 3600
@@ -75,6 +87,10 @@ class Viewer:
 
 
 _signed_in: ContextVar[Viewer | None] = ContextVar("chat_history_viewer", default=None)
+_tenant_override: ContextVar[str | None] = ContextVar("chat_history_tenant", default=None)
+_GET_USER = "SELECT * FROM users WHERE identifier = :identifier"
+"""Chainlit's lookup of the signed-in person, made before the organisation is known."""
+_GET_USER_BEFORE_TENANT = "SELECT * FROM reelestate_chat_user(:identifier)"
 _org_scope: ContextVar[str | None] = ContextVar("chat_history_org_scope", default=None)
 
 
@@ -150,9 +166,19 @@ class BlobElementStorage(BaseStorageClient):
 class ChatHistory(SQLAlchemyDataLayer):
     """Chainlit's data layer on the `chat_` tables, shared within the signed-in organisation."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, app_role: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._writing: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+        self._postgres = self.engine.dialect.name == "postgresql"
+        if self._postgres and app_role:
+            role = check_role_name(app_role)
+
+            @event.listens_for(self.engine.sync_engine, "connect")
+            def _set_role(dbapi_connection: Any, _record: Any) -> None:
+                cursor = dbapi_connection.cursor()
+                cursor.execute(f'SET ROLE "{role}"')
+                cursor.close()
+                dbapi_connection.commit()
 
     async def execute_sql(
         self, query: str, parameters: dict[str, Any]
@@ -161,10 +187,51 @@ class ChatHistory(SQLAlchemyDataLayer):
         if org is not None and _OWN_THREADS in query:
             query = query.replace(_OWN_THREADS, _ORG_THREADS)
             parameters = {**parameters, "org_scope": org}
-        result: list[dict[str, Any]] | int | None = await super().execute_sql(
-            chat_table_sql(query), parameters
-        )
-        return result
+        if self._postgres and query == _GET_USER:
+            query = _GET_USER_BEFORE_TENANT
+        return await self._execute(chat_table_sql(query), parameters, self._tenant())
+
+    @staticmethod
+    def _tenant() -> str | None:
+        forced = _tenant_override.get()
+        if forced is not None:
+            return forced
+        viewer = current_viewer()
+        return viewer.org if viewer is not None else None
+
+    async def _execute(
+        self, query: str, parameters: dict[str, Any], org: str | None
+    ) -> list[dict[str, Any]] | int | None:
+        """Chainlit's `execute_sql`, with the organisation set in the same transaction."""
+        async with self.async_session() as session:
+            try:
+                await session.begin()
+                if self._postgres and org is not None:
+                    await session.execute(
+                        text("SELECT set_config('app.org_id', :org, true)"), {"org": org}
+                    )
+                result = await session.execute(text(query), parameters)
+                await session.commit()
+                if result.returns_rows:
+                    rows: list[dict[str, Any]] = self.clean_result(  # type: ignore[no-untyped-call]
+                        [dict(row._mapping) for row in result.fetchall()]
+                    )
+                    return rows
+                return int(result.rowcount)
+            except Exception as exc:
+                await session.rollback()
+                log.warning("chat history statement failed: %s", type(exc).__name__)
+                return None
+
+    async def create_user(self, user: User) -> PersistedUser | None:
+        """Written in the organisation the person signs in to (their metadata names it)."""
+        org = (user.metadata or {}).get("org_id")
+        token = _tenant_override.set(str(org) if org else None)
+        try:
+            created: PersistedUser | None = await super().create_user(user)
+        finally:
+            _tenant_override.reset(token)
+        return created
 
     async def get_user(self, identifier: str) -> PersistedUser | None:
         user: PersistedUser | None = await super().get_user(identifier)
@@ -191,6 +258,8 @@ class ChatHistory(SQLAlchemyDataLayer):
 
     async def get_thread_author(self, thread_id: str) -> str:
         row = await self._thread_row(thread_id)
+        if row is None:
+            return ""  # no such thread here (or another organisation's): Chainlit answers 404
         viewer = current_viewer()
         if row is not None and viewer is not None and self._colleague(viewer, row):
             return viewer.identifier

@@ -58,7 +58,7 @@ def accept_photos(
                 raise PhotoError(
                     f"it is {size / MB:.0f} MB; the limit is {settings.max_photo_mb} MB"
                 )
-            load_photo(path, max_side=256)
+            load_photo(path, max_side=256, max_pixels=settings.max_image_pixels)
         except PhotoError as exc:
             batch.refused.append((name, exc.message))
             continue

@@ -17,6 +17,7 @@ from reelestate.core.errors import ReelEstateError
 from reelestate.core.logging import configure_logging
 from reelestate.core.settings import get_settings
 from reelestate.core.shutdown import CLEAN_UP_S, ExitDeadline
+from reelestate.storage.migrate import prepare_database
 
 console = Console(stderr=True)
 
@@ -59,6 +60,7 @@ def register(app: typer.Typer) -> None:
         configure_logging(get_settings())
         logging.getLogger("httpx").setLevel(logging.WARNING)
         try:
+            prepare_database(get_settings())
             asyncio.run(_serve(trial=trial))
         except ReelEstateError as exc:
             raise report_error(exc) from exc

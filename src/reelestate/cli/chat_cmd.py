@@ -27,6 +27,7 @@ from reelestate.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.imaging import PHOTO_SUFFIXES
 from reelestate.core.settings import Settings, get_settings
+from reelestate.storage.migrate import prepare_database
 
 BAR_WIDTH = 30
 RunnerFactory = Callable[[], AbstractAsyncContextManager[Runner]]
@@ -179,6 +180,7 @@ def register(app: typer.Typer) -> None:
         thread_id = thread or f"chat-{uuid.uuid4().hex[:10]}"
         try:
             settings = get_settings()
+            prepare_database(settings)
             if queue is None:
                 queue = settings.redis_url is not None
             factory = partial(_queued_runner if queue else Runner.open, settings)

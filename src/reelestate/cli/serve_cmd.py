@@ -11,16 +11,24 @@ from reelestate.cli.render_cmd import report_error
 from reelestate.core.errors import ReelEstateError
 from reelestate.core.logging import configure_logging
 from reelestate.core.settings import Settings, get_settings
+from reelestate.storage.migrate import prepare_database
 
 APP_FACTORY = "reelestate.api.app:create_app_from_env"
 
 
 def admin_lines(admin: AdminLogin, url: str) -> list[str]:
+    """What the operator needs to sign in; never the password itself (the terminal's output may
+    end up in a log)."""
     lines = [f"ReelEstate Studio is at {url}/chat/", f"  sign in as: {admin.email}"]
-    if admin.password is not None:
-        lines.append(f"  password:   {admin.password}")
+    if admin.from_environment:
+        lines.append("  password:   the one in REELESTATE_ADMIN_PASSWORD")
+    elif admin.password_file is not None:
+        lines.append(f"  password:   kept in {admin.password_file} (readable by this account only)")
+        lines.append("              set REELESTATE_ADMIN_PASSWORD and restart to choose another")
     else:
-        lines.append("  password:   (set earlier; set REELESTATE_ADMIN_PASSWORD to reset it)")
+        lines.append(
+            "  password:   (set earlier; set REELESTATE_ADMIN_PASSWORD and restart to reset it)"
+        )
     lines.append(f"  REST API:   {url}/api/v1/docs")
     return lines
 
@@ -64,6 +72,7 @@ def register(app: typer.Typer) -> None:
         settings = get_settings()
         configure_logging()
         try:
+            prepare_database(settings)
             processes = server_processes(settings, workers)
         except ReelEstateError as exc:
             raise report_error(exc) from exc

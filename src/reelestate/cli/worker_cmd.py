@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
+from reelestate.cli.render_cmd import report_error
+from reelestate.core.errors import ReelEstateError
 from reelestate.core.jobs import JobQueue
+from reelestate.core.settings import get_settings
+from reelestate.storage.migrate import prepare_database
 from reelestate.workers.worker import run
 
 
@@ -22,4 +26,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run queued jobs until stopped (SIGTERM hands running jobs back to the queue)."""
+        try:
+            prepare_database(get_settings())
+        except ReelEstateError as exc:
+            raise report_error(exc) from exc
         run(queue, concurrency)

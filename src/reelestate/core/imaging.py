@@ -8,13 +8,12 @@ handled once and fails with a message that names the file and what to do.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
 from reelestate.core.errors import PhotoError
 
@@ -28,8 +27,13 @@ PHOTO_SUFFIXES = frozenset(
 MIN_SHORT_SIDE = 240
 """Below this a photo cannot fill even a preview frame without visible blocks."""
 
-MAX_DECODED_PIXELS = 150_000_000
-"""Formats that cannot be decoded at reduced size are refused above this (about 450 MB RGB)."""
+MAX_DECODED_PIXELS = 50_000_000
+"""The default per-call limit on the pixels one decode may produce (about 150 MB as RGB).
+
+It is checked against the size the file's header declares (after JPEG's reduced-size decoding
+is chosen) before a single pixel is decoded, so a small file that declares a huge canvas (a
+decompression bomb) costs nothing. Pillow's own process-wide limit is left as it is: it still
+refuses what is far beyond any photo when the file is opened."""
 
 _HEIF_REGISTERED = False
 
@@ -108,59 +112,102 @@ def load_photo(
     *,
     max_side: int | None = None,
     min_short_side: int = MIN_SHORT_SIDE,
+    max_pixels: int = MAX_DECODED_PIXELS,
 ) -> DecodedPhoto:
     """Decode `path` upright as RGB, at most `max_side` on its long side when given.
 
     JPEGs are decoded at reduced size by the DCT scaler, so a 20,000-pixel photo never
-    occupies memory at full size.
+    occupies memory at full size. Anything that would decode to more than `max_pixels` is
+    refused from its header, before decoding.
     """
     path = Path(path)
     _check_file(path)
     _register_heif()
     try:
-        with _open_unlimited(path) as img:
-            return _decode(path, img, max_side=max_side, min_short_side=min_short_side)
+        with _open(path) as img:
+            return _decode(
+                path, img, max_side=max_side, min_short_side=min_short_side, max_pixels=max_pixels
+            )
     except PhotoError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow's own check when the file is opened: far beyond any photo.
+        raise _too_large(path, None) from exc
     except UnidentifiedImageError as exc:
         raise PhotoError(
             f"{path.name} is not a photo we can read.",
             hint="Use JPEG, PNG, WebP or HEIC.",
         ) from exc
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(
             f"{path.name} is damaged or incomplete and cannot be decoded.",
             hint="Export or upload the photo again.",
         ) from exc
 
 
-def _open_unlimited(path: Path) -> Image.Image:
-    """Open without Pillow's global pixel limit; `_decode` applies ours after draft scaling."""
-    previous_limit = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None
-    try:
-        return Image.open(path)
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous_limit
+def _open(path: Path) -> Image.Image:
+    """The file's header, parsed; no pixel is decoded yet.
+
+    A JPEG is opened by its own plugin, without `Image.open`'s process-wide pixel check: it can
+    be decoded at 1/2 to 1/8 of its size, so its declared size alone says nothing about the
+    memory it needs (a 200-megapixel panorama decodes to 25 megapixels); `_decode` checks the
+    reduced size against the per-call limit. Every other format keeps Pillow's check as a
+    backstop to ours."""
+    with path.open("rb") as fh:
+        magic = fh.read(3)
+    if magic == b"\xff\xd8\xff":
+        return JpegImagePlugin.JpegImageFile(str(path))
+    return Image.open(path)
+
+
+def _too_large(path: Path, size: tuple[int, int] | None) -> PhotoError:
+    shown = f": {size[0]}x{size[1]} pixels" if size else ""
+    return PhotoError(
+        f"{path.name} is too large to process{shown}.",
+        hint="Export it as a JPEG of at most 8,000 pixels on the long side.",
+    )
+
+
+def exif_orientation(img: Image.Image) -> int:
+    """The EXIF orientation (1 to 8) from the file's metadata, without decoding any pixels.
+
+    Pillow's `getexif` decodes a whole PNG to look for an eXIf chunk after the image data, so
+    for PNG only a chunk before the image data (where the specification puts it) is read."""
+    if img.format == "PNG":
+        raw = img.info.get("exif")
+        exif = Image.Exif()
+        if isinstance(raw, bytes):
+            exif.load(raw)
+    else:
+        exif = img.getexif()
+    value = exif.get(0x0112, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+_TRANSPOSE_FOR_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+"""What `ImageOps.exif_transpose` does, from the orientation read before decoding."""
 
 
 def _decode(
-    path: Path, img: Image.Image, *, max_side: int | None, min_short_side: int
+    path: Path, img: Image.Image, *, max_side: int | None, min_short_side: int, max_pixels: int
 ) -> DecodedPhoto:
     original_w, original_h = img.size
     fmt = img.format or "unknown"
-    orientation = img.getexif().get(0x0112, 1)
     if max_side is not None and fmt == "JPEG":
-        img.draft(img.mode, (max_side, max_side))
-    if img.size[0] * img.size[1] > MAX_DECODED_PIXELS:
-        raise PhotoError(
-            f"{path.name} is too large to process: {original_w}x{original_h} pixels.",
-            hint="Export it as a JPEG of at most 8,000 pixels on the long side.",
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        img.load()
-    rotated = orientation not in (None, 1)
+        img.draft(img.mode, (max_side, max_side))  # header only: picks the DCT scale
+    if img.size[0] * img.size[1] > max_pixels:
+        raise _too_large(path, (original_w, original_h))
+    orientation = exif_orientation(img)
+    img.load()
+    rotated = orientation != 1
     if rotated and orientation in (5, 6, 7, 8):
         original_w, original_h = original_h, original_w
     if min(original_w, original_h) < min_short_side:
@@ -168,7 +215,8 @@ def _decode(
             f"{path.name} is too small: {original_w}x{original_h}.",
             hint=f"Use a photo at least {min_short_side} pixels on its short side.",
         )
-    upright = ImageOps.exif_transpose(img) or img
+    method = _TRANSPOSE_FOR_ORIENTATION.get(orientation)
+    upright = img.transpose(method) if method is not None else img
     rgb_img = _to_rgb(upright)
     width, height = rgb_img.size
     if max_side is not None and max(width, height) > max_side:

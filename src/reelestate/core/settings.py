@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="REELESTATE_LOG_LEVEL")
     ffmpeg_binary: str | None = Field(default=None, alias="REELESTATE_FFMPEG")
     ffprobe_binary: str | None = Field(default=None, alias="REELESTATE_FFPROBE")
-    max_image_pixels: int = Field(default=120_000_000, alias="REELESTATE_MAX_IMAGE_PIXELS")
+    max_image_pixels: int = Field(default=50_000_000, alias="REELESTATE_MAX_IMAGE_PIXELS")
     espeak_library: str = Field(default="libespeak-ng.so.1", alias="REELESTATE_ESPEAK_LIBRARY")
 
     database_url: str | None = Field(default=None, alias="DATABASE_URL")

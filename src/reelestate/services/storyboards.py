@@ -41,7 +41,7 @@ from reelestate.tools.listing import Listing, parse_listing
 from reelestate.tools.script_model import Script
 from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_ops import parse_op
-from reelestate.workers.assets import store_spec_files
+from reelestate.workers.assets import check_spec_files, store_spec_files
 
 
 class StoryboardServices(Protocol):
@@ -217,6 +217,7 @@ def import_storyboard(
     """A storyboard JSON file (paths relative to it) stored as a project, storyboard and
     version, its files uploaded to the blob store: how a finished spec enters the job queue."""
     spec = load_spec(path)
+    check_spec_files(spec, path)
     project = ProjectsRepository(db).create(
         ctx, title or spec.title or path.stem, spec.facts.model_dump() if spec.facts else {}
     )

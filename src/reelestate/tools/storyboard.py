@@ -378,9 +378,7 @@ def to_render_spec(
 def _relative(path: Path | None, base: Path) -> str | None:
     if path is None:
         return None
-    if not path.is_absolute():
-        return str(path)
-    resolved = path.resolve()
+    resolved = path.resolve()  # a relative path is relative to the working directory
     common = Path(os.path.commonpath([resolved, base]))
     if common == Path(common.anchor):
         return str(resolved)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from reelestate.core.errors import InvalidSpecError
 from reelestate.core.hashing import file_sha256
 from reelestate.render.spec import RenderSpec, parse_spec
 from reelestate.storage.blobs import BlobStore, blob_key, check_key, guess_content_type
@@ -39,6 +40,36 @@ def file_fields(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
         for name in ("logo", "font"):
             if brand.get(name):
                 yield brand, name
+
+
+_FIELD_WORDS = {
+    "photo": "scene photo",
+    "clip": "scene clip",
+    "audio": "narration audio",
+    "path": "music",
+    "logo": "brand logo",
+    "font": "brand font",
+}
+
+
+def check_spec_files(spec: RenderSpec, storyboard: Path | None = None) -> None:
+    """Every file a (path-resolved) spec names exists, or an error that names the first
+    missing one and where relative paths are read from."""
+    data = spec.model_dump(mode="json")
+    for container, field in file_fields(data):
+        path = Path(container[field])
+        if not path.is_file():
+            where = (
+                f" (relative paths are read from {storyboard.parent.resolve()})"
+                if storyboard
+                else ""
+            )
+            raise InvalidSpecError(
+                f"The storyboard names a file that is not there: {_FIELD_WORDS[field]} "
+                f"{path}{where}.",
+                hint="Fix the path in the storyboard, relative to the storyboard's own folder "
+                "or absolute.",
+            )
 
 
 def store_spec_files(

@@ -102,6 +102,7 @@ def test_the_web_app_carries_the_route(tmp_path: Path) -> None:
             REELESTATE_DATA_DIR=tmp_path / "data",
             REELESTATE_JWT_SECRET="x" * 40,
             REELESTATE_FAL_WEBHOOK_JWKS_URL=fal.jwks_url,
+            FAL_KEY="key-id:key-secret",  # fal only calls back installations that use it
         )
         migrate.upgrade(settings)
         app = create_app(settings, AppOptions(chat=False, worker=False))

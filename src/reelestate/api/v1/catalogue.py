@@ -184,15 +184,14 @@ async def projects(
     "/projects", response_model=ProjectOut, status_code=status.HTTP_201_CREATED, tags=["projects"]
 )
 async def create_project(body: ProjectIn, ctx: Tenant, services: Services) -> ProjectOut:
-    repo = ProjectsRepository(services.db)
-
-    def work() -> ProjectOut:
-        project = repo.create(ctx, body.title, body.facts)
-        if body.brand_kit_id is not None:
-            project = repo.update(ctx, project.id, brand_kit_id=body.brand_kit_id)
-        return ProjectOut.model_validate(project)
-
-    return await asyncio.to_thread(work)
+    project = await asyncio.to_thread(
+        ProjectsRepository(services.db).create,
+        ctx,
+        body.title,
+        body.facts,
+        brand_kit_id=body.brand_kit_id,
+    )
+    return ProjectOut.model_validate(project)
 
 
 @router.get("/projects/{project_id}", response_model=ProjectOut, tags=["projects"])
@@ -279,7 +278,12 @@ def _store_photo(
             digest.update(chunk)
             out.write(chunk)
     try:
-        load_photo(path, max_side=256, min_short_side=min_side)
+        load_photo(
+            path,
+            max_side=256,
+            min_short_side=min_side,
+            max_pixels=services.settings.max_image_pixels,
+        )
     except PhotoError as exc:
         message = exc.message.replace(path.name, name)
         raise PhotoError(

@@ -10,6 +10,7 @@ later. `verify_fal_webhook` is pure; `JwksCache` fetches and keeps the keys.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -31,6 +32,7 @@ TIMESTAMP_HEADER = "x-fal-webhook-timestamp"
 SIGNATURE_HEADER = "x-fal-webhook-signature"
 SIGNED_HEADERS = (REQUEST_ID_HEADER, USER_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER)
 TOLERANCE_S = 300.0
+ED25519_SIGNATURE_BYTES = 64
 FAL_WEBHOOK_PATH = "/api/v1/webhooks/fal"
 """Where the web app receives fal's webhooks; the generator asks fal to call it."""
 
@@ -79,15 +81,23 @@ def jwks_public_keys(jwks: Mapping[str, Any]) -> list[Ed25519PublicKey]:
     return keys
 
 
-def verify_fal_webhook(
-    headers: Mapping[str, str],
-    body: bytes,
-    jwks: Mapping[str, Any],
-    now: float,
-    *,
-    tolerance_s: float = TOLERANCE_S,
-) -> FalWebhook:
-    """The delivery, if `headers` carry a valid fresh signature over `body`; raises otherwise."""
+class SignatureHeaders(BaseModel):
+    """The four signature headers of a delivery, present and well-formed (not yet verified)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    request_id: str
+    user_id: str
+    timestamp: str
+    signature: bytes
+
+
+def signature_headers(
+    headers: Mapping[str, str], now: float, *, tolerance_s: float = TOLERANCE_S
+) -> SignatureHeaders:
+    """The signature headers, checked without any key: missing ones are a 401, a stale
+    timestamp or a signature that is not hex a 403. Runs before any key is fetched, so
+    unsigned traffic never makes the app call out."""
     lowered = {k.lower(): v for k, v in headers.items()}
     values = [lowered.get(name, "").strip() for name in SIGNED_HEADERS]
     if not all(values):
@@ -102,8 +112,25 @@ def verify_fal_webhook(
         signature = bytes.fromhex(signature_hex)
     except ValueError:
         raise WebhookSignatureInvalidError("The webhook signature is not valid.") from None
-    message = signed_message(request_id, user_id, timestamp, body)
-    if not any(_verifies(key, signature, message) for key in jwks_public_keys(jwks)):
+    if len(signature) != ED25519_SIGNATURE_BYTES:
+        raise WebhookSignatureInvalidError("The webhook signature is not valid.")
+    return SignatureHeaders(
+        request_id=request_id, user_id=user_id, timestamp=timestamp, signature=signature
+    )
+
+
+def verify_fal_webhook(
+    headers: Mapping[str, str],
+    body: bytes,
+    jwks: Mapping[str, Any],
+    now: float,
+    *,
+    tolerance_s: float = TOLERANCE_S,
+) -> FalWebhook:
+    """The delivery, if `headers` carry a valid fresh signature over `body`; raises otherwise."""
+    signed = signature_headers(headers, now, tolerance_s=tolerance_s)
+    message = signed_message(signed.request_id, signed.user_id, signed.timestamp, body)
+    if not any(_verifies(key, signed.signature, message) for key in jwks_public_keys(jwks)):
         raise WebhookSignatureInvalidError("The webhook signature is not valid.")
     try:
         parsed = json.loads(body)
@@ -111,7 +138,12 @@ def verify_fal_webhook(
         parsed = None
     if not isinstance(parsed, dict):
         raise WebhookSignatureInvalidError("The webhook body is not a JSON object.")
-    return FalWebhook(request_id=request_id, user_id=user_id, timestamp=int(timestamp), body=parsed)
+    return FalWebhook(
+        request_id=signed.request_id,
+        user_id=signed.user_id,
+        timestamp=int(signed.timestamp),
+        body=parsed,
+    )
 
 
 def _verifies(key: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
@@ -147,7 +179,9 @@ class JwksCache:
 
     A signature that fails with the kept keys is checked once more against freshly fetched
     ones (at most every `refresh_after_s`), so a key rotation is picked up at once without
-    letting unsigned traffic make us fetch on every request.
+    letting unsigned traffic make us fetch on every request. A failed fetch is remembered for
+    `failure_backoff_s`: deliveries in that time are answered at once (fal delivers again)
+    instead of each one calling out.
     """
 
     def __init__(
@@ -156,30 +190,55 @@ class JwksCache:
         *,
         ttl_s: float = 86400.0,
         refresh_after_s: float = 300.0,
+        failure_backoff_s: float = 60.0,
         fetch: JwksFetcher = fetch_jwks,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.url = url
         self.ttl_s = ttl_s
         self.refresh_after_s = refresh_after_s
+        self.failure_backoff_s = failure_backoff_s
         self._fetch = fetch
         self._clock = clock
         self._jwks: dict[str, Any] | None = None
         self._fetched_at = 0.0
+        self._tried_at: float | None = None
+        self._failure: ProviderError | None = None
+        self._lock = asyncio.Lock()
 
     async def keys(self, *, refresh: bool = False) -> dict[str, Any]:
-        age = self._clock() - self._fetched_at
-        if self._jwks is None or refresh or age > self.ttl_s:
-            self._jwks = await self._fetch(self.url)
+        async with self._lock:
+            now = self._clock()
+            stale = self._jwks is None or refresh or now - self._fetched_at > self.ttl_s
+            if not stale and self._jwks is not None:
+                return self._jwks
+            failed_lately = (
+                self._failure is not None
+                and self._tried_at is not None
+                and now - self._tried_at < self.failure_backoff_s
+            )
+            if failed_lately and self._failure is not None:
+                raise self._failure
+            self._tried_at = now
+            try:
+                self._jwks = await self._fetch(self.url)
+            except ProviderError as exc:
+                self._failure = exc
+                raise
+            self._failure = None
             self._fetched_at = self._clock()
-        return self._jwks
+            return self._jwks
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> FalWebhook:
-        """`verify_fal_webhook` against the kept keys, refreshed once if they may be stale."""
+        """`verify_fal_webhook` against the kept keys, refreshed once if they may be stale.
+
+        The headers are checked first: a request without a well-formed, fresh signature never
+        causes a key fetch."""
         now = self._clock()
+        signature_headers(headers, now)
         try:
             return verify_fal_webhook(headers, body, await self.keys(), now)
         except WebhookSignatureInvalidError:
-            if now - self._fetched_at < self.refresh_after_s:
+            if self._tried_at is not None and now - self._tried_at < self.refresh_after_s:
                 raise
         return verify_fal_webhook(headers, body, await self.keys(refresh=True), now)

@@ -35,7 +35,8 @@ def verify_blob_signature(
     """True when `signature` was made for this key and expiry and the expiry has not passed."""
     if (time.time() if now is None else now) > expires:
         return False
-    return hmac.compare_digest(_mac(secret, key, expires), signature)
+    # compare_digest refuses non-ASCII text; a signature that is not ASCII is simply wrong.
+    return hmac.compare_digest(_mac(secret, key, expires).encode(), signature.encode())
 
 
 def blob_url_secret(settings: Settings) -> bytes:

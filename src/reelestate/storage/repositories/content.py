@@ -49,14 +49,24 @@ class ProjectsRepository:
         self._db = db
 
     def create(
-        self, ctx: TenantContext, title: str, facts: dict[str, Any] | None = None
+        self,
+        ctx: TenantContext,
+        title: str,
+        facts: dict[str, Any] | None = None,
+        *,
+        brand_kit_id: uuid.UUID | None = None,
     ) -> ProjectView:
+        """A new draft project; its brand kit (when given) is checked in the same transaction,
+        so a kit of another organisation leaves nothing behind."""
         with self._db.tenant(ctx) as session:
+            if brand_kit_id is not None:
+                _owned(session, BrandKitRow, ctx, brand_kit_id, "brand kit")
             row = Project(
                 organization_id=ctx.org_id,
                 title=title,
                 facts=facts or {},
                 status=ProjectStatus.DRAFT,
+                brand_kit_id=brand_kit_id,
             )
             session.add(row)
             session.flush()
