@@ -59,7 +59,13 @@ def test_no_operation_answers_with_a_server_error(
     schema = schemathesis.openapi.from_dict(spec)
     failures: list[str] = []
     calls: list[int] = []
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # Billing answers 503 "billing is not configured" by design without Stripe's keys
+    # (tests/web/test_api_billing.py covers that answer and the configured routes).
+    operations = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if not op.path.startswith(("/api/v1/billing/", "/api/v1/webhooks/stripe"))
+    ]
     assert len(operations) >= 30
 
     for operation in operations:

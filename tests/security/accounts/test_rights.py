@@ -59,7 +59,8 @@ def test_a_member_cannot_use_admin_or_owner_rights(
     assert transfer.status_code == 403
     assert http.get("/api/v1/projects/" + project_id, headers=member.headers).status_code == 200
     assert http.delete(f"/api/v1/projects/{project_id}", headers=admin.headers).status_code == 204
-    assert not permissions.can_buy_credits(Role.ADMIN)
+    assert not permissions.can_buy_credits(Role.MEMBER)
+    assert permissions.can_buy_credits(Role.ADMIN)
     assert permissions.can_buy_credits(Role.OWNER)
 
 
