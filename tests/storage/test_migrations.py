@@ -17,7 +17,7 @@ from tests.support.services import fresh_postgres_database
 def _round_trip(settings: Settings) -> None:
     assert migrate.current_revision(settings) is None
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0007"
+    assert migrate.current_revision(settings) == "0011"
     engine = make_engine(settings.effective_database_url)
     try:
         with engine.connect() as conn:
@@ -38,7 +38,7 @@ def _round_trip(settings: Settings) -> None:
     finally:
         engine.dispose()
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0007"
+    assert migrate.current_revision(settings) == "0011"
 
 
 def test_migrations_up_and_down_on_empty_sqlite(tmp_path: Path) -> None:

@@ -26,7 +26,15 @@ from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
-from reelestate.api.v1 import accounts, brand_music, catalogue, render_jobs, storyboards
+from reelestate.api.v1 import (
+    accounts,
+    analytics,
+    brand_music,
+    catalogue,
+    publishing,
+    render_jobs,
+    storyboards,
+)
 from reelestate.api.v1.webhooks import fal_webhook_router
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
@@ -215,7 +223,15 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     )
     problems.install(app)
     app.add_middleware(ShutdownCancellation)
-    routers = (accounts, catalogue, brand_music, storyboards, render_jobs)
+    routers = (
+        accounts,
+        catalogue,
+        brand_music,
+        storyboards,
+        render_jobs,
+        publishing,
+        analytics,
+    )
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
     app.state.fal_inbox = webhook_inbox(settings)

@@ -18,6 +18,7 @@ _SECRET_FIELDS = (
     "telegram_bot_token",
     "telegram_webhook_secret",
     "jwt_secret",
+    "secrets_key",
 )
 
 

@@ -14,6 +14,14 @@ from reelestate.storage.models.content import (
 )
 from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
+from reelestate.storage.models.social import (
+    SOCIAL_TABLES,
+    Channel,
+    PublicationMetricRow,
+    PublicationRow,
+    PublicationStatus,
+    SocialAccountRow,
+)
 from reelestate.storage.models.telegram import TELEGRAM_TABLES, TelegramLink, TelegramLinkCode
 from reelestate.storage.models.tenancy import (
     ApiKey,
@@ -25,11 +33,13 @@ from reelestate.storage.models.tenancy import (
 )
 
 __all__ = [
+    "SOCIAL_TABLES",
     "TELEGRAM_TABLES",
     "TENANT_TABLES",
     "ApiKey",
     "Base",
     "BrandKitRow",
+    "Channel",
     "CreditEntry",
     "Invitation",
     "JobEventRow",
@@ -43,9 +53,13 @@ __all__ = [
     "Organization",
     "Project",
     "ProjectStatus",
+    "PublicationMetricRow",
+    "PublicationRow",
+    "PublicationStatus",
     "RenderJob",
     "Role",
     "SceneRow",
+    "SocialAccountRow",
     "Storyboard",
     "StoryboardVersionRow",
     "TelegramLink",

@@ -24,6 +24,8 @@ class Organization(IdMixin, Base):
     __tablename__ = "organizations"
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(64), unique=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    """IANA zone the calendar, schedules and reports are shown in ("America/New_York")."""
 
 
 class User(IdMixin, Base):
