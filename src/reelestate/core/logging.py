@@ -19,6 +19,7 @@ _SECRET_FIELDS = (
     "telegram_webhook_secret",
     "jwt_secret",
     "secrets_key",
+    "meta_app_secret",
 )
 
 

@@ -38,6 +38,13 @@ class SecretBox:
     def seal(self, secret: str) -> str:
         return self._fernet.encrypt(secret.encode()).decode("ascii")
 
+    def open_fresh(self, sealed: str, max_age_s: int) -> str | None:
+        """The secret sealed at most `max_age_s` ago; None when it is older, forged or not ours."""
+        try:
+            return self._fernet.decrypt(sealed.encode("ascii"), ttl=max_age_s).decode()
+        except (InvalidToken, UnicodeEncodeError):
+            return None
+
     def open(self, sealed: str) -> str:
         try:
             return self._fernet.decrypt(sealed.encode("ascii")).decode()

@@ -189,6 +189,12 @@ class Settings(BaseSettings):
     )
     """The Graph API version every call names; pinned so a Meta release cannot change replies."""
     meta_timeout_s: float = Field(default=30.0, gt=0, alias="META_GRAPH_TIMEOUT")
+    meta_app_id: str | None = Field(default=None, alias="META_APP_ID")
+    """The Meta app that asks people to connect their Page (Facebook Login); none: operators
+    connect Pages with `reelestate social connect`."""
+    meta_app_secret: SecretStr | None = Field(default=None, alias="META_APP_SECRET")
+    meta_login_url: str = Field(default="https://www.facebook.com", alias="META_LOGIN_URL")
+    """Where the Facebook Login dialog is (`{url}/{version}/dialog/oauth`)."""
     publish_poll_s: float = Field(default=5.0, gt=0, alias="REELESTATE_PUBLISH_POLL_S")
     """How often an Instagram container's processing is asked about while publishing."""
     publish_wait_s: float = Field(default=300.0, gt=0, alias="REELESTATE_PUBLISH_WAIT_S")

@@ -59,14 +59,18 @@ class MetaGraphClient:
         self,
         method: str,
         url_or_path: str,
-        account: SocialAccount,
+        account: SocialAccount | None,
         *,
         data: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """One Graph call with `account`'s token (None: a call that carries its credentials
+        in the form, as the OAuth token exchanges do)."""
         url = url_or_path if "://" in url_or_path else f"{self._root}/{url_or_path}"
-        auth = {"Authorization": f"OAuth {account.page_token.get_secret_value()}"}
+        auth = (
+            {"Authorization": f"OAuth {account.page_token.get_secret_value()}"} if account else {}
+        )
 
         def attempt() -> dict[str, Any]:
             try:
@@ -90,6 +94,18 @@ class MetaGraphClient:
             return body
 
         return retry_sync(attempt, self._policy)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        account: SocialAccount | None,
+        *,
+        data: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """A Graph call outside the publishing steps (Facebook Login's exchanges)."""
+        return self._call(method, path, account, data=data, params=params)
 
     @staticmethod
     def _instagram(account: SocialAccount) -> str:
