@@ -96,6 +96,11 @@ class FakeGraphApi(FakeHttpService):
         self.fb_videos: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(5000)
         self._state = threading.Lock()
+        # Facebook Login: one app, one code the dialog handed out, the tokens it leads to.
+        self.app_id, self.app_secret = "APP-1", "APP-SECRET"
+        self.login_code, self.redirect_uri = "CODE-1", ""
+        self.short_token, self.user_token = "SHORT-USER-TOKEN", "LONG-USER-TOKEN"
+        self.page_name = "Oak Realty"
 
     # -- helpers -------------------------------------------------------------------------
     @staticmethod
@@ -137,11 +142,15 @@ class FakeGraphApi(FakeHttpService):
                         fault.code, "scripted", subcode=fault.subcode,
                         status=fault.http_status, headers=fault.headers,
                     )  # fmt: skip
-        if not self._token_ok(request, form):
-            return self.error(190, "Error validating access token", subcode=463)
         parts = [p for p in request.path.split("/") if p]
         if parts and parts[0].startswith("v") and "." in parts[0]:
             parts = parts[1:]
+        if parts == ["oauth", "access_token"]:
+            return self._access_token(form)
+        if parts == ["me", "accounts"]:
+            return self._me_accounts(request, form)
+        if not self._token_ok(request, form):
+            return self.error(190, "Error validating access token", subcode=463)
         if parts[:2] == ["rupload", "video-upload"]:
             return self._upload(parts[-1], request)
         if len(parts) == 2 and parts[0] == self.ig_id:
@@ -153,6 +162,33 @@ class FakeGraphApi(FakeHttpService):
         if len(parts) == 1 and request.method == "GET":
             return self._object(parts[0])
         return self.error(100, "Unsupported request", subcode=33)
+
+    def _access_token(self, form: dict[str, str]) -> Response:
+        """Code -> short-lived user token; `fb_exchange_token` -> long-lived user token."""
+        if form.get("client_id") != self.app_id or form.get("client_secret") != self.app_secret:
+            return self.error(101, "Error validating application. Invalid application ID.")
+        if form.get("grant_type") == "fb_exchange_token":
+            if form.get("fb_exchange_token") != self.short_token:
+                return self.error(190, "Invalid OAuth access token.", subcode=463)
+            return Response.of_json(
+                200, {"access_token": self.user_token, "token_type": "bearer",
+                      "expires_in": 5_183_944},
+            )  # fmt: skip
+        if form.get("code") != self.login_code:
+            return self.error(100, "This authorization code has been used.", subcode=36009)
+        if form.get("redirect_uri") != self.redirect_uri:
+            return self.error(100, "Error validating verification code: redirect_uri differs.")
+        return Response.of_json(
+            200, {"access_token": self.short_token, "token_type": "bearer", "expires_in": 3600}
+        )
+
+    def _me_accounts(self, request: Request, form: dict[str, str]) -> Response:
+        header = request.headers.get("authorization", "")
+        if (form.get("access_token") or header.split(" ", 1)[-1]) != self.user_token:
+            return self.error(190, "Error validating access token", subcode=463)
+        page = {"id": self.page_id, "name": self.page_name, "access_token": self.token,
+                "instagram_business_account": {"id": self.ig_id}}  # fmt: skip
+        return Response.of_json(200, {"data": [page], "paging": {"cursors": {}}})
 
     def _instagram(self, edge: str, method: str, form: dict[str, str]) -> Response:
         if edge == "media" and method == "POST":

@@ -33,6 +33,7 @@ from reelestate.api.v1 import (
     catalogue,
     publishing,
     render_jobs,
+    social,
     storyboards,
 )
 from reelestate.api.v1.webhooks import fal_webhook_router
@@ -231,6 +232,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         render_jobs,
         publishing,
         analytics,
+        social,
     )
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
