@@ -47,9 +47,6 @@ def test_phrases_map_to_the_posting_actions() -> None:
     assert publishing_call("cancel the Friday post") == ("cancel_post", {"post": "Friday"})
     assert publishing_call("how did my listings do this month?")[0] == "post_analytics"  # type: ignore[index]
     assert publishing_call("connect Instagram") == ("connect_social", {"channel": "instagram"})
-    assert publishing_call("use the photos from 12 Oak St") == (
-        "reuse_photos", {"source": "12 Oak St"}
-    )  # fmt: skip
     for edit in ("swap the kitchen and the bedroom", "square for Instagram", "cancel", "no music"):
         assert publishing_call(edit) is None, edit
 
