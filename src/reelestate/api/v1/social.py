@@ -14,7 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
 from reelestate.api.deps import AdminTenant, Services
-from reelestate.core.errors import ProviderError, ReelEstateError
+from reelestate.core.errors import (
+    ConfigurationError,
+    JobStateError,
+    ProviderError,
+    ReelEstateError,
+)
 from reelestate.services.social_connect import (
     connect_link,
     dialog_url,
@@ -32,8 +37,12 @@ class ConnectLinkOut(BaseModel):
 
 @router.post("/social/meta/connect-link")
 async def meta_connect_link(ctx: AdminTenant, services: Services) -> ConnectLinkOut:
-    """A link that starts Facebook Login for the caller's organisation (admins only)."""
-    return ConnectLinkOut(url=connect_link(services.settings, ctx))
+    """A link that starts Facebook Login for the caller's organisation (admins only); where the
+    installation has no Meta app, a 409 that says how Pages are connected instead."""
+    try:
+        return ConnectLinkOut(url=connect_link(services.settings, ctx))
+    except ConfigurationError as exc:
+        raise JobStateError(exc.message, hint=exc.hint) from exc
 
 
 @router.get("/social/meta/connect", response_class=RedirectResponse, status_code=302)
