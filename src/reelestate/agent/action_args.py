@@ -113,6 +113,15 @@ class ConnectSocialArgs(_Args):
     channel: Channel = "facebook"
 
 
+class ReusePhotosArgs(_Args):
+    source: str = Field(
+        min_length=2, max_length=160, description="The earlier listing's address or title"
+    )
+    room: str | None = Field(
+        default=None, max_length=40, description="Only photos of this room type ('kitchen')"
+    )
+
+
 TOOL_ARGS: dict[str, type[_Args]] = {
     "analyse_photos": NoArgs,
     "update_listing": UpdateListingArgs,
@@ -132,6 +141,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "cancel_post": PostRefArgs,
     "post_analytics": PeriodArgs,
     "connect_social": ConnectSocialArgs,
+    "reuse_photos": ReusePhotosArgs,
 }
 TOOL_DESCRIPTIONS: dict[str, str] = {
     "analyse_photos": "Analyse the photos the user sent (room, quality, duplicates).",
@@ -154,6 +164,8 @@ TOOL_DESCRIPTIONS: dict[str, str] = {
     "cancel_post": "Cancel a scheduled post.",
     "post_analytics": "Views and engagement of posted videos in a period, with a chart.",
     "connect_social": "Give the link that connects the Facebook Page and its Instagram account.",
+    "reuse_photos": "Bring the photos of an earlier listing of the organisation into this "
+    "conversation, by its address, without uploading them again.",
 }
 
 

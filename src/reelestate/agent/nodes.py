@@ -30,6 +30,7 @@ from reelestate.agent.events import (
     event_data,
 )
 from reelestate.agent.intake import receive_message, receive_music
+from reelestate.agent.library_actions import LIBRARY_HANDLERS
 from reelestate.agent.owner import RenderOwner
 from reelestate.agent.publishing_actions import PUBLISHING_HANDLERS
 from reelestate.agent.renders import run_render
@@ -53,7 +54,7 @@ from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancell
 from reelestate.core.jobs import JobStatus
 from reelestate.tools.listing import missing_facts
 
-HANDLERS = {**STORYBOARD_HANDLERS, **PUBLISHING_HANDLERS}
+HANDLERS = {**STORYBOARD_HANDLERS, **PUBLISHING_HANDLERS, **LIBRARY_HANDLERS}
 _STATE_KEYS = (
     "listing",
     "photos",

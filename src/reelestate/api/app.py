@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse
 from reelestate.agent.backends.queued import QueuedRenderBackend
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
-from reelestate.api import health, join, media, problems
+from reelestate.api import health, join, library_page, media, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.draining import ShutdownCancellation
 from reelestate.api.security.tokens import TokenIssuer, app_secret
@@ -31,6 +31,7 @@ from reelestate.api.v1 import (
     analytics,
     brand_music,
     catalogue,
+    media_library,
     publishing,
     render_jobs,
     social,
@@ -233,6 +234,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
         publishing,
         analytics,
         social,
+        media_library,
     )
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
@@ -244,6 +246,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(join.router)
+    app.include_router(library_page.router)
     if _telegram_webhook_enabled(settings):
         app.include_router(
             telegram_webhook_router(

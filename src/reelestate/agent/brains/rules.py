@@ -91,7 +91,7 @@ class RuleBasedBrain:
         done = {r.name for r in results if r.name}
         posting = publishing_call(text)
         if posting is not None:
-            return self._posting_step(posting, results, done)
+            return self._posting_step(state, posting, results, done)
         understood = understand(
             text, history.current if history else None, ai_video_model=self.ai_video_model
         )
@@ -107,12 +107,18 @@ class RuleBasedBrain:
         return AIMessage(content=reply)
 
     @staticmethod
-    def _posting_step(posting: Call, results: list[ToolMessage], done: set[str]) -> AIMessage:
-        """A message about posting, the calendar or the library: its one action, then what
-        it reported (a question it asked is already shown)."""
+    def _posting_step(
+        state: AgentState, posting: Call, results: list[ToolMessage], done: set[str]
+    ) -> AIMessage:
+        """A message about posting, the calendar or the library: its one action (photos it
+        brought in are then analysed like photos sent), then what it reported (a question it
+        asked is already shown)."""
         name, args = posting
         if name not in done:
             return AIMessage(content="", tool_calls=[_call(name, args)])
+        photos, analyses = state.get("photos") or [], state.get("analyses") or []
+        if name == "reuse_photos" and "analyse_photos" not in done and len(analyses) < len(photos):
+            return AIMessage(content="", tool_calls=[_call("analyse_photos")])
         lines = [
             str(r.content)
             for r in results

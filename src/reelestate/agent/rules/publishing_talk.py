@@ -2,7 +2,7 @@
 
 "post it to Instagram on Friday at 9am", "post the square one to Facebook now", "what's
 scheduled next week?", "move the Cedar Lane post to Monday", "cancel the Friday post", "how did
-my listings do this month?", "connect Instagram". The words
+my listings do this month?", "connect Instagram", "use the photos from 12 Oak St". The words
 about time travel as they were said; the action reads them against the organisation's clock.
 """
 
@@ -48,6 +48,12 @@ _CONNECT = re.compile(
     _I,
 )
 
+_REUSE = re.compile(
+    r"\b(?:use|reuse|take|bring\s+in|add)\s+(?:the\s+)?(?:(?P<room>[a-z ]+?)\s+)?"
+    r"(?:photos?|pictures?|pics|images?|shots?)\s+(?:from|of)\s+(?P<where>.+?)[\s.!?]*$",
+    _I,
+)
+
 
 def channel_of(word: str) -> str:
     return "instagram" if word.lower() in {"instagram", "insta", "ig"} else "facebook"
@@ -67,6 +73,12 @@ def publishing_call(text: str) -> tuple[str, dict[str, Any]] | None:
         word = m.group(1).lower()
         channel = "instagram" if word in {"instagram", "ig"} else "facebook"
         return "connect_social", {"channel": channel}
+    if m := _REUSE.search(text):
+        args: dict[str, Any] = {"source": m.group("where").strip(" .,'\"")}
+        room = (m.group("room") or "").strip()
+        if room and room.lower() not in {"same", "old", "other", "those", "these", "all"}:
+            args["room"] = room
+        return "reuse_photos", args
     if _ANALYTICS.search(text):
         return "post_analytics", {"period": text}
     if _LIST.search(text):
