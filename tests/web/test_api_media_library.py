@@ -61,7 +61,8 @@ def test_search_by_address_room_project_and_date(client: TestClient) -> None:
     assert found(q="cedar bend")["total"] == 1
     kitchen = found(room="kitchen")
     assert [i["id"] for i in kitchen["items"]] == [oak_ids[0]]
-    assert kitchen["items"][0]["room"] == "kitchen" and kitchen["items"][0]["project_id"] == oak["id"]
+    assert kitchen["items"][0]["room"] == "kitchen"
+    assert kitchen["items"][0]["project_id"] == oak["id"]
     assert found(project=cedar["id"])["total"] == 1
     today = datetime.now(UTC).date()
     assert found(**{"from": str(today - timedelta(days=1)), "to": str(today)})["total"] == 3
@@ -100,7 +101,8 @@ def test_reuse_is_a_new_reference_to_the_same_blob(client: TestClient) -> None:
     assert [m["id"] for m in again.json()] == [m["id"] for m in reused.json()], "no duplicates"
     assert len(me.get(f"/api/v1/projects/{cedar['id']}/media").json()) == 3
     media = MediaRepository(services.db)
-    source, copy = media.get(ctx, uuid.UUID(oak_ids[0])), media.get(ctx, uuid.UUID(reused.json()[0]["id"]))
+    source = media.get(ctx, uuid.UUID(oak_ids[0]))
+    copy = media.get(ctx, uuid.UUID(reused.json()[0]["id"]))
     assert copy.id != source.id and copy.blob_key == source.blob_key
     assert copy.project_id == uuid.UUID(cedar["id"])
     stored = services.blobs.list(ctx, f"org/{ctx.org_id}/media/")
