@@ -310,8 +310,12 @@ class FakeBotApi:
             return self._message(fields, text=fields.get("text", ""))
         if method == "sendMediaGroup":
             return [self._message(fields, photo=[]) for _ in json.loads(fields["media"])]
-        if method in {"sendVideo", "sendDocument", "sendPhoto"}:
-            kind = {"sendVideo": "video", "sendDocument": "document", "sendPhoto": "document"}
+        if method == "sendPhoto":
+            info = self.host_file(files.get("photo", b""), "photo")
+            size = {"file_id": info["file_id"], "file_unique_id": info["file_unique_id"]}
+            return self._message(fields, photo=[{**size, "width": 800, "height": 600}])
+        if method in {"sendVideo", "sendDocument"}:
+            kind = {"sendVideo": "video", "sendDocument": "document"}
             name = kind[method]
             data = files.get(name, b"")
             info = self.host_file(data, name)

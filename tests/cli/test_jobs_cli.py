@@ -63,7 +63,7 @@ def _drain_queue() -> None:
 def test_upgrade_submit_follow_and_cancel_on_the_embedded_database(cli_env: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert runner.invoke(app, ["db", "current"]).output.strip() == "0010"
+    assert runner.invoke(app, ["db", "current"]).output.strip() == "0011"
 
     result = runner.invoke(app, ["jobs", "submit", str(cli_env), "--preview"])
     assert result.exit_code == 0, result.output

@@ -23,7 +23,7 @@ def _ours(name: str | None, kind: str, parents: dict[str, str | None]) -> bool:
 def _round_trip(settings: Settings) -> None:
     assert migrate.current_revision(settings) is None
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0010"
+    assert migrate.current_revision(settings) == "0011"
     engine = make_engine(settings.effective_database_url)
     try:
         with engine.connect() as conn:
@@ -47,7 +47,7 @@ def _round_trip(settings: Settings) -> None:
     finally:
         engine.dispose()
     migrate.upgrade(settings)
-    assert migrate.current_revision(settings) == "0010"
+    assert migrate.current_revision(settings) == "0011"
 
 
 def test_migrations_up_and_down_on_empty_sqlite(tmp_path: Path) -> None:

@@ -69,6 +69,59 @@ class RevertVersionArgs(_Args):
     version: int = Field(ge=1, description="The storyboard version to bring back")
 
 
+Channel = Literal["instagram", "facebook"]
+
+
+class PostVideoArgs(_Args):
+    channel: Channel
+    when: str | None = Field(
+        default=None,
+        max_length=80,
+        description="When to post, as the user said it: 'now', 'Friday at 9am', "
+        "'2026-12-11T09:00'; leave out when they did not say (they are asked)",
+    )
+    video: Literal["latest", "vertical", "square", "landscape"] = Field(
+        default="latest", description="Which finished video: the latest, or by its shape"
+    )
+    caption: str | None = Field(default=None, max_length=2200)
+
+
+class PeriodArgs(_Args):
+    period: str = Field(
+        default="",
+        max_length=120,
+        description="The period as the user said it: 'next week', 'this month', 'today'",
+    )
+
+
+class PostRefArgs(_Args):
+    post: str = Field(
+        min_length=1,
+        max_length=120,
+        description="The post as the user named it: its address ('Cedar Lane'), its day "
+        "('Friday') or its channel ('Instagram')",
+    )
+
+
+class MovePostArgs(PostRefArgs):
+    to: str = Field(
+        min_length=1, max_length=80, description="The new day and/or time as the user said it"
+    )
+
+
+class ConnectSocialArgs(_Args):
+    channel: Channel = "facebook"
+
+
+class ReusePhotosArgs(_Args):
+    source: str = Field(
+        min_length=2, max_length=160, description="The earlier listing's address or title"
+    )
+    room: str | None = Field(
+        default=None, max_length=40, description="Only photos of this room type ('kitchen')"
+    )
+
+
 TOOL_ARGS: dict[str, type[_Args]] = {
     "analyse_photos": NoArgs,
     "update_listing": UpdateListingArgs,
@@ -82,6 +135,13 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "list_versions": NoArgs,
     "revert_version": RevertVersionArgs,
     "ask_user": AskUserArgs,
+    "post_video": PostVideoArgs,
+    "list_posts": PeriodArgs,
+    "move_post": MovePostArgs,
+    "cancel_post": PostRefArgs,
+    "post_analytics": PeriodArgs,
+    "connect_social": ConnectSocialArgs,
+    "reuse_photos": ReusePhotosArgs,
 }
 TOOL_DESCRIPTIONS: dict[str, str] = {
     "analyse_photos": "Analyse the photos the user sent (room, quality, duplicates).",
@@ -97,6 +157,15 @@ TOOL_DESCRIPTIONS: dict[str, str] = {
     "revert_version": "Bring back an earlier storyboard version as a new version (undo).",
     "ask_user": "Ask the user one short question when a fact is unclear (two different "
     "prices, '3/2' that may be a date) instead of guessing; ends the turn.",
+    "post_video": "Post this conversation's finished video to Instagram or Facebook, now or "
+    "at a time (the organisation's time zone).",
+    "list_posts": "List the scheduled and published posts of a period.",
+    "move_post": "Move a scheduled post to another day or time.",
+    "cancel_post": "Cancel a scheduled post.",
+    "post_analytics": "Views and engagement of posted videos in a period, with a chart.",
+    "connect_social": "Give the link that connects the Facebook Page and its Instagram account.",
+    "reuse_photos": "Bring the photos of an earlier listing of the organisation into this "
+    "conversation, by its address, without uploading them again.",
 }
 
 

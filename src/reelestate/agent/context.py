@@ -18,6 +18,7 @@ from reelestate.core.errors import InvalidInputError
 from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit, Profile
+from reelestate.services.publishing import PublishingService
 from reelestate.services.storyboard_store import StoryboardStore
 
 _THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -69,6 +70,8 @@ class AgentDeps:
     brand: BrandKit | None = None
     renders: RunningRenders = field(default_factory=RunningRenders)
     """The render each conversation has in progress (so a channel can stop it)."""
+    publishing: PublishingService | None = None
+    """Posting, the calendar, analytics and the media library (None: not offered here)."""
 
     def thread_dir(self, thread_id: str) -> Path:
         return self.data_dir / "conversations" / check_thread_id(thread_id)

@@ -118,6 +118,14 @@ class VideoReady(_Event):
     result: RenderResult
 
 
+class ChartReady(_Event):
+    """A chart to look at (a PNG); the numbers come as text beside it."""
+
+    type: Literal["chart_ready"] = "chart_ready"
+    title: str
+    image: Path
+
+
 class ErrorEvent(_Event):
     """Something went wrong; `message` says what the user can do about it."""
 
@@ -138,6 +146,7 @@ RunnerEvent = Annotated[
     | ApprovalRequest
     | JobProgress
     | VideoReady
+    | ChartReady
     | ErrorEvent,
     Field(discriminator="type"),
 ]

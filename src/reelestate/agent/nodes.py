@@ -15,7 +15,8 @@ from langgraph.config import get_stream_writer
 from langgraph.types import interrupt
 
 from reelestate.agent.action_args import ToolArgsError, parse_args
-from reelestate.agent.actions import HANDLERS, ToolOutcome, announce_storyboard
+from reelestate.agent.actions import HANDLERS as STORYBOARD_HANDLERS
+from reelestate.agent.actions import ToolOutcome, announce_storyboard
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.brains.rules import RuleBasedBrain
 from reelestate.agent.context import MAX_TOOL_ROUNDS, OWNER_KEY, AgentDeps, ToolContext
@@ -30,7 +31,9 @@ from reelestate.agent.events import (
     event_data,
 )
 from reelestate.agent.intake import receive_message, receive_music
+from reelestate.agent.library_actions import LIBRARY_HANDLERS
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.publishing_actions import PUBLISHING_HANDLERS
 from reelestate.agent.renders import run_render
 from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import (
@@ -52,6 +55,7 @@ from reelestate.core.errors import ProviderError, ReelEstateError, RenderCancell
 from reelestate.core.jobs import JobStatus
 from reelestate.tools.listing import missing_facts
 
+HANDLERS = {**STORYBOARD_HANDLERS, **PUBLISHING_HANDLERS, **LIBRARY_HANDLERS}
 _STATE_KEYS = (
     "listing",
     "photos",
@@ -298,7 +302,8 @@ class AgentNodes:
         }
 
     async def wrap_up(self, state: AgentState) -> dict[str, Any]:
-        asked = (state.get("turn") or {}).get("asked", False)
+        turn = state.get("turn") or {}
+        asked = turn.get("asked", False) or turn.get("answered", False)
         if current_version(state) is None and not asked:
             question = self._question(state)
             if question is not None:

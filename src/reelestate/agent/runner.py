@@ -44,7 +44,9 @@ from reelestate.core.settings import Settings
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
+from reelestate.services.publishing import PublishingService
 from reelestate.services.storyboard_store import StoryboardStore
+from reelestate.storage.blobs import open_blob_store
 from reelestate.storage.db import Database
 from reelestate.storage.repositories.organisations import ensure_local_organisation
 from reelestate.tools.storyboard import StoryboardHistory
@@ -127,6 +129,7 @@ class Runner:
             else:
                 await asyncio.to_thread(ensure_local_organisation, store_db)
             store = StoryboardStore(store_db)
+            blobs = open_blob_store(settings)
             deps = AgentDeps(
                 analyser=analyser or default_photo_analyser(settings),
                 renderer=renderer or InProcessRenderBackend(settings),
@@ -137,6 +140,7 @@ class Runner:
                 final_profile=final_profile,
                 auto_preview=auto_preview,
                 default_length=default_length,
+                publishing=PublishingService(settings, store_db, blobs),
             )
             brain = brain or make_brain(settings, auto_preview=auto_preview)
             checkpointer = await stack.enter_async_context(open_checkpointer(settings))

@@ -85,6 +85,8 @@ class TurnState(TypedDict, total=False):
     """The person stopped a render: the turn ends without trying again."""
     asked: bool
     """The assistant asked about an unclear fact: the turn waits for the answer."""
+    answered: bool
+    """The message was about posting or the library: no reminder of what the video needs."""
 
 
 class AgentState(TypedDict, total=False):

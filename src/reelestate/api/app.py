@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse
 from reelestate.agent.backends.queued import QueuedRenderBackend
 from reelestate.agent.brains.base import Brain
 from reelestate.agent.runner import Runner, default_photo_analyser
-from reelestate.api import api_docs, health, join, media, observability, problems
+from reelestate.api import api_docs, health, join, library_page, media, observability, problems
 from reelestate.api.bootstrap import AdminLogin, ensure_first_admin
 from reelestate.api.chat_guard import ChatSessionGuard, chat_token
 from reelestate.api.draining import ShutdownCancellation
@@ -30,7 +30,18 @@ from reelestate.api.pages.google import mount_google_sign_in
 from reelestate.api.security.headers import SecurityHeaders
 from reelestate.api.security.tokens import TokenIssuer, app_secret
 from reelestate.api.services import AppServices
-from reelestate.api.v1 import accounts, billing, brand_music, catalogue, render_jobs, storyboards
+from reelestate.api.v1 import (
+    accounts,
+    analytics,
+    billing,
+    brand_music,
+    catalogue,
+    media_library,
+    publishing,
+    render_jobs,
+    social,
+    storyboards,
+)
 from reelestate.api.v1.webhooks import fal_webhook_router
 from reelestate.bots.telegram.app import open_telegram_bot, register_webhook
 from reelestate.bots.telegram.config import TelegramConfig
@@ -254,7 +265,18 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     app.add_middleware(observability.RequestMetrics)
     app.add_middleware(SecurityHeaders, settings=settings)
     api_docs.install(app, API_PREFIX)
-    routers = (accounts, billing, catalogue, brand_music, storyboards, render_jobs)
+    routers = (
+        accounts,
+        billing,
+        catalogue,
+        brand_music,
+        storyboards,
+        render_jobs,
+        publishing,
+        analytics,
+        social,
+        media_library,
+    )
     for router in (r.router for r in routers):
         app.include_router(router, prefix=API_PREFIX)
     if _fal_webhook_enabled(settings):
@@ -269,6 +291,7 @@ def create_app(settings: Settings | None = None, options: AppOptions | None = No
     app.include_router(join.router)
     app.include_router(forms.router)
     mount_google_sign_in(app, settings)
+    app.include_router(library_page.router)
     if _telegram_webhook_enabled(settings):
         app.include_router(
             telegram_webhook_router(

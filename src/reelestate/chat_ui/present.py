@@ -11,6 +11,7 @@ import chainlit as cl
 from reelestate.agent.events import (
     ApprovalRequest,
     AssistantText,
+    ChartReady,
     ErrorEvent,
     JobProgress,
     Question,
@@ -148,6 +149,11 @@ class TurnPresenter:
                 await self._job_progress(event)
             case VideoReady():
                 await self._video(event)
+            case ChartReady():
+                chart = cl.Image(
+                    path=str(event.image), name=event.image.name, display="inline", size="large"
+                )
+                await cl.Message(content=event.title, elements=[chart]).send()
             case ErrorEvent():
                 text = event.message + (f" {event.hint}" if event.hint else "")
                 await cl.Message(content=scrub_paths(text)).send()

@@ -8,6 +8,7 @@ import typer
 
 from reelestate.cli import (
     analyse_cmd,
+    analytics_cmd,
     blobs_cmd,
     bot_cmd,
     chat_cmd,
@@ -16,6 +17,7 @@ from reelestate.cli import (
     jobs_cmd,
     make_cmd,
     providers_cmd,
+    publish_cmd,
     render_cmd,
     serve_cmd,
     users_cmd,
@@ -42,6 +44,8 @@ bot_cmd.register(app)
 serve_cmd.register(app)
 providers_cmd.register(app)
 blobs_cmd.register(app)
+publish_cmd.register(app)
+analytics_cmd.register(app)
 
 
 def _print_versions(wanted: bool) -> None:

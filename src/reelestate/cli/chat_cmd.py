@@ -104,6 +104,8 @@ class EventPrinter:
                 self.line(f"  subtitles: {result.subtitles}")
                 self.line(f"  thumbnail: {result.thumbnail}")
                 self.line(f"  {result.duration:.1f} s, {result.width}x{result.height}")
+            case "chart_ready":
+                self.line(f"chart> {event.title}: {event.image}")
             case "error":
                 self.line(f"error> {event.message}" + (f" {event.hint}" if event.hint else ""))
 

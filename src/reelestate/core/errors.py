@@ -120,6 +120,20 @@ class ProviderRejectedError(ProviderError):
     retryable = False
 
 
+class ReconnectRequiredError(ProviderRejectedError):
+    """A connected account's token expired or was revoked: only the person can reconnect it."""
+
+    code = "reconnect_required"
+    user_error = True
+
+
+class PublishingLimitError(ProviderRejectedError):
+    """The social account used up the posts its network allows in a moving day."""
+
+    code = "publishing_limit"
+    user_error = True
+
+
 class ProviderNotConfiguredError(ProviderError):
     """The provider has no key or endpoint in the settings, so it cannot be called at all."""
 

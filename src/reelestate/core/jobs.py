@@ -18,6 +18,8 @@ class JobKind(enum.StrEnum):
     GENERATE_AVATAR = "generate_avatar"
     GENERATE_CLIP = "generate_clip"
     ANALYSE_PHOTOS = "analyse_photos"
+    PUBLISH_POST = "publish_post"
+    PULL_INSIGHTS = "pull_insights"
 
 
 class JobQueue(enum.StrEnum):

@@ -29,6 +29,8 @@ _SECRET_FIELDS = (
     "jwt_secret",
     "admin_password",
     "blob_url_secret",
+    "secrets_key",
+    "meta_app_secret",
 )
 REDACTED = "***"
 _SECRET_QUERY = re.compile(

@@ -212,6 +212,35 @@ class Settings(BaseSettings):
     blob_gc_interval_s: float = Field(default=3_600.0, ge=0, alias="REELESTATE_BLOB_GC_INTERVAL_S")
     """How often the web app and workers collect unreferenced files (0 turns it off)."""
 
+    secrets_key: SecretStr | None = Field(default=None, alias="REELESTATE_SECRETS_KEY")
+    """Encrypts stored third-party tokens (Facebook Page tokens); default: a key made once and
+    kept in the data dir. Every process of one installation needs the same key."""
+    meta_graph_url: str = Field(default="https://graph.facebook.com", alias="META_GRAPH_URL")
+    """Where the Graph API answers: Meta, or a local server standing in for it."""
+    meta_graph_version: str = Field(
+        default="v23.0", pattern=r"^v\d+\.\d+$", alias="META_GRAPH_VERSION"
+    )
+    """The Graph API version every call names; pinned so a Meta release cannot change replies."""
+    meta_timeout_s: float = Field(default=30.0, gt=0, alias="META_GRAPH_TIMEOUT")
+    meta_app_id: str | None = Field(default=None, alias="META_APP_ID")
+    """The Meta app that asks people to connect their Page (Facebook Login); none: operators
+    connect Pages with `reelestate social connect`."""
+    meta_app_secret: SecretStr | None = Field(default=None, alias="META_APP_SECRET")
+    meta_login_url: str = Field(default="https://www.facebook.com", alias="META_LOGIN_URL")
+    """Where the Facebook Login dialog is (`{url}/{version}/dialog/oauth`)."""
+    publish_poll_s: float = Field(default=5.0, gt=0, alias="REELESTATE_PUBLISH_POLL_S")
+    """How often an Instagram container's processing is asked about while publishing."""
+    publish_wait_s: float = Field(default=300.0, gt=0, alias="REELESTATE_PUBLISH_WAIT_S")
+    """How long Meta may take to process one video before the attempt is retried later."""
+    publish_url_ttl_s: int = Field(default=86_400, ge=600, alias="REELESTATE_PUBLISH_URL_TTL_S")
+    """Life of the signed video URL handed to Meta: long enough for it to fetch the file."""
+    publish_interval_s: float = Field(default=30.0, gt=0, alias="REELESTATE_PUBLISH_INTERVAL_S")
+    """How often the embedded scheduler looks for due posts (arq's cron runs every 30 s)."""
+    insights_interval_s: float = Field(
+        default=21_600.0, ge=0, alias="REELESTATE_INSIGHTS_INTERVAL_S"
+    )
+    """How often insights of posts younger than 30 days are pulled (0 turns it off)."""
+
     @property
     def outbox_dir(self) -> Path:
         """Where mail goes as `.eml` files when no SMTP server is configured."""

@@ -10,12 +10,14 @@ from pydantic import BaseModel, ConfigDict
 
 from reelestate.core.jobs import EngineStage
 from reelestate.storage.models import (
+    Channel,
     JobKind,
     JobQueue,
     JobStatus,
     LedgerKind,
     MediaKind,
     ProjectStatus,
+    PublicationStatus,
     Role,
 )
 
@@ -29,6 +31,7 @@ class OrganizationView(_View):
     name: str
     slug: str
     created_at: datetime
+    time_zone: str = "UTC"
 
 
 class UserView(_View):
@@ -207,3 +210,46 @@ class QueueStat(_View):
     status: JobStatus
     jobs: int
     oldest: datetime | None
+
+
+class SocialAccountView(_View):
+    """A connected Page; the token stays sealed here and is opened only where it is sent."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    page_id: str
+    page_name: str | None
+    instagram_id: str | None
+    page_token_sealed: str
+    needs_reconnect: bool
+    connected_at: datetime
+
+
+class PublicationView(_View):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    channel: Channel
+    status: PublicationStatus
+    scheduled_at: datetime | None
+    caption: str
+    title: str
+    render_job_id: uuid.UUID | None
+    project_id: uuid.UUID | None
+    video_key: str
+    cover_key: str | None
+    container_id: str | None
+    remote_id: str | None
+    claim_token: uuid.UUID | None
+    job_id: uuid.UUID | None
+    attempts: int
+    error_code: str | None
+    error_message: str | None
+    published_at: datetime | None
+    created_at: datetime
+
+
+class MetricPoint(_View):
+    publication_id: uuid.UUID
+    taken_at: datetime
+    metric: str
+    value: float

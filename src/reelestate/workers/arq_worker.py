@@ -20,6 +20,7 @@ import redis
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import in_progress_key_prefix, job_key_prefix
+from arq.cron import cron
 from arq.worker import Worker, func
 
 from reelestate.core import tracing
@@ -27,6 +28,8 @@ from reelestate.core.jobs import JobQueue
 from reelestate.workers.dispatch import recovery_loop, run_delivered_job
 from reelestate.workers.execute import Handler, JobEnv
 from reelestate.workers.kinds import ARQ_QUEUE_NAMES
+from reelestate.workers.publish_schedule import publish_due
+from reelestate.workers.pull_insights import queue_insights_pull
 from reelestate.workers.registry import HANDLERS
 
 log = logging.getLogger(__name__)
@@ -129,6 +132,18 @@ class ArqJobWorker:
             handle_signals=False,
             on_startup=self._on_startup,
             health_check_interval=10,
+            cron_jobs=[
+                # Due posts every 30 s and insights every 6 h; the database claim makes a post
+                # go to one worker even when every worker's cron fires.
+                cron(self._publish_tick, name="publish_due", second={0, 30}, unique=True),
+                cron(
+                    self._insights_tick,
+                    name="pull_insights",
+                    hour={0, 6, 12, 18},
+                    minute=5,
+                    unique=True,
+                ),
+            ],
         )
 
     async def _on_startup(self, ctx: dict[str, Any]) -> None:
@@ -170,6 +185,12 @@ class ArqJobWorker:
                 uuid.UUID(job_id),
                 worker_id=self.worker_id,
             )
+
+    async def _publish_tick(self, ctx: dict[str, Any]) -> int:
+        return len(await publish_due(self.env, self._dispatcher))
+
+    async def _insights_tick(self, ctx: dict[str, Any]) -> int:
+        return await queue_insights_pull(self.env, self._dispatcher)
 
     async def serve(self) -> None:
         """Run until cancelled; a lost Redis connection is retried, running jobs carry on."""

@@ -17,6 +17,7 @@ import uuid
 from reelestate.core.jobs import JobQueue
 from reelestate.workers.dispatch import recovery_loop, run_delivered_job
 from reelestate.workers.execute import Handler, JobEnv
+from reelestate.workers.publish_schedule import publishing_loop
 from reelestate.workers.registry import HANDLERS
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class InProcessWorkerPool:
         concurrency: dict[JobQueue, int] | None = None,
         handlers: dict[str, Handler] | None = None,
         poll_s: float = 1.0,
+        schedule_posts: bool = True,
     ) -> None:
         self.env = env
         self.handlers = handlers or HANDLERS
@@ -47,6 +49,8 @@ class InProcessWorkerPool:
         self._pending: set[uuid.UUID] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._recovery: asyncio.Task[None] | None = None
+        self._schedule_posts = schedule_posts
+        self._scheduler: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         for queue, workers in self.concurrency.items():
@@ -63,6 +67,8 @@ class InProcessWorkerPool:
                 stopping=self._stopping,
             )
         )
+        if self._schedule_posts:
+            self._scheduler = asyncio.create_task(publishing_loop(self.env, self, self._stopping))
 
     async def dispatch(
         self,
@@ -108,6 +114,9 @@ class InProcessWorkerPool:
             self._stopping.set()
             await self._recovery
             self._recovery = None
+        if self._scheduler is not None:
+            await self._scheduler
+            self._scheduler = None
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

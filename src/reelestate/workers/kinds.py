@@ -21,6 +21,9 @@ POLICIES: dict[JobKind, KindPolicy] = {
     JobKind.ANALYSE_PHOTOS: KindPolicy(JobQueue.CPU, credits=0),
     JobKind.GENERATE_AVATAR: KindPolicy(JobQueue.GPU, credits=20),
     JobKind.GENERATE_CLIP: KindPolicy(JobQueue.GPU, credits=5),
+    # Remote calls that wait on Meta: beside the other remote jobs, free of charge.
+    JobKind.PUBLISH_POST: KindPolicy(JobQueue.GPU, credits=0),
+    JobKind.PULL_INSIGHTS: KindPolicy(JobQueue.GPU, credits=0),
 }
 
 ARQ_QUEUE_NAMES: dict[JobQueue, str] = {

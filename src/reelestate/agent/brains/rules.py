@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, ToolMessage
 from reelestate.agent.brains.base import turn_messages
 from reelestate.agent.events import Emit
 from reelestate.agent.rules.facts import ExtractedFacts, extract_facts
+from reelestate.agent.rules.publishing_talk import publishing_call
 from reelestate.agent.rules.requests import Understood, understand
 from reelestate.agent.state import (
     AgentState,
@@ -32,6 +33,7 @@ from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import MIN_TOTAL_SECONDS
 
 Call = tuple[str, dict[str, Any]]
+ASKED_PREFIX = "Asked: "
 
 
 def _call(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -87,6 +89,9 @@ class RuleBasedBrain:
     ) -> AIMessage:
         text, results = turn_messages(list(state.get("messages") or []))
         done = {r.name for r in results if r.name}
+        posting = publishing_call(text)
+        if posting is not None:
+            return self._posting_step(state, posting, results, done)
         understood = understand(
             text, history.current if history else None, ai_video_model=self.ai_video_model
         )
@@ -100,6 +105,26 @@ class RuleBasedBrain:
         if calls:
             return AIMessage(content="", tool_calls=[_call(n, a) for n, a in calls])
         return AIMessage(content=reply)
+
+    @staticmethod
+    def _posting_step(
+        state: AgentState, posting: Call, results: list[ToolMessage], done: set[str]
+    ) -> AIMessage:
+        """A message about posting, the calendar or the library: its one action (photos it
+        brought in are then analysed like photos sent), then what it reported (a question it
+        asked is already shown)."""
+        name, args = posting
+        if name not in done:
+            return AIMessage(content="", tool_calls=[_call(name, args)])
+        photos, analyses = state.get("photos") or [], state.get("analyses") or []
+        if name == "reuse_photos" and "analyse_photos" not in done and len(analyses) < len(photos):
+            return AIMessage(content="", tool_calls=[_call("analyse_photos")])
+        lines = [
+            str(r.content)
+            for r in results
+            if r.content and not str(r.content).startswith(ASKED_PREFIX)
+        ]
+        return AIMessage(content="\n".join(lines))
 
     def _first_calls(
         self, state: AgentState, facts: ExtractedFacts, understood: Understood, done: set[str]

@@ -22,6 +22,7 @@ from telegram.error import TelegramError
 from reelestate.agent.events import (
     ApprovalRequest,
     AssistantText,
+    ChartReady,
     ErrorEvent,
     JobProgress,
     Question,
@@ -128,8 +129,25 @@ class ChatPresenter:
             case AssistantText():
                 if not event.partial:
                     await self.say(tx.md(self._without_paths(event.text)))
+            case ChartReady():
+                await self._chart(event)
             case ErrorEvent():
                 await self.say(tx.error_text(event.message, event.hint))
+
+    async def _chart(self, event: ChartReady) -> None:
+        """The chart as a photo; the numbers follow as the assistant's text."""
+        self._sent[str(event.image)] = "the chart above"
+        png = event.image.read_bytes()
+        await self.calls(
+            lambda: self.bot.send_photo(
+                self.chat_id,
+                png,
+                caption=tx.md(event.title),
+                parse_mode=ParseMode.MARKDOWN_V2,
+                filename=event.image.name,
+            ),
+            "sendPhoto",
+        )
 
     def _without_paths(self, text: str) -> str:
         """Server paths of files already sent mean nothing in a chat: name them instead."""

@@ -15,6 +15,14 @@ from reelestate.storage.models.content import (
 )
 from reelestate.storage.models.credits import CreditEntry, LedgerKind
 from reelestate.storage.models.jobs import JobEventRow, JobKind, JobQueue, JobStatus, RenderJob
+from reelestate.storage.models.social import (
+    SOCIAL_TABLES,
+    Channel,
+    PublicationMetricRow,
+    PublicationRow,
+    PublicationStatus,
+    SocialAccountRow,
+)
 from reelestate.storage.models.telegram import TELEGRAM_TABLES, TelegramLink, TelegramLinkCode
 from reelestate.storage.models.tenancy import (
     ACCOUNT_TENANT_TABLES,
@@ -31,6 +39,7 @@ from reelestate.storage.models.tenancy import (
 
 __all__ = [
     "ACCOUNT_TENANT_TABLES",
+    "SOCIAL_TABLES",
     "TELEGRAM_TABLES",
     "TENANT_TABLES",
     "AccountToken",
@@ -40,6 +49,7 @@ __all__ = [
     "BillingAccount",
     "BillingEvent",
     "BrandKitRow",
+    "Channel",
     "CreditEntry",
     "Invitation",
     "JobEventRow",
@@ -53,10 +63,14 @@ __all__ = [
     "Organization",
     "Project",
     "ProjectStatus",
+    "PublicationMetricRow",
+    "PublicationRow",
+    "PublicationStatus",
     "RefreshToken",
     "RenderJob",
     "Role",
     "SceneRow",
+    "SocialAccountRow",
     "Storyboard",
     "StoryboardVersionRow",
     "TelegramLink",

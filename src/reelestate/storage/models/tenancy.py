@@ -26,6 +26,8 @@ class Organization(IdMixin, Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     onboarded_at: Mapped[datetime | None]
     """When the owner finished (or skipped) the chat's first-time questions."""
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    """IANA zone the calendar, schedules and reports are shown in ("America/New_York")."""
 
 
 class User(IdMixin, Base):

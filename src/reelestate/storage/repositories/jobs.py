@@ -75,6 +75,18 @@ class JobsRepository:
             rows = session.scalars(query.order_by(RenderJob.created_at.desc()).limit(limit))
             return [RenderJobView.model_validate(r) for r in rows]
 
+    def by_idempotency_keys(self, ctx: TenantContext, keys: list[str]) -> list[RenderJobView]:
+        """The organisation's jobs submitted under these keys (a conversation's renders),
+        newest first."""
+        if not keys:
+            return []
+        query = select(RenderJob).where(
+            RenderJob.organization_id == ctx.org_id, RenderJob.idempotency_key.in_(keys)
+        )
+        with self._db.tenant(ctx) as session:
+            rows = session.scalars(query.order_by(RenderJob.created_at.desc()))
+            return [RenderJobView.model_validate(r) for r in rows]
+
     def events(
         self, ctx: TenantContext, job_id: uuid.UUID, *, after_seq: int = 0, limit: int = 1000
     ) -> list[JobEventView]:

@@ -1,0 +1,1 @@
+"""Publishing to social networks: the Protocol and the Meta Graph API client."""
