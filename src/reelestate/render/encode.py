@@ -33,6 +33,31 @@ ENCODERS: dict[str, EncoderSettings] = {
 }
 
 
+@dataclass(frozen=True)
+class FrameTap:
+    """Frames copied out of the encoder's input, captions burned in, as small RGB stills.
+
+    The contact sheet's tiles are taken here, while the frames go by, instead of decoding the
+    finished video again; a tap costs a scale of a dozen frames.
+    """
+
+    frames: tuple[int, ...]
+    """Frame numbers within the encoded run."""
+    width: int
+    height: int
+    out: Path
+    """Raw rgb24 stills, one after another, in frame order."""
+
+
+def _tap_graph(head: str, tap: FrameTap) -> str:
+    select = "+".join(f"eq(n\\,{n})" for n in sorted(set(tap.frames)))
+    chain = f"[0:v]{head}," if head else "[0:v]"
+    return (
+        f"{chain}split=2[enc][tap];[tap]select={select},"
+        f"scale={tap.width}:{tap.height}:flags=area:in_color_matrix=bt709,format=rgb24[stills]"
+    )
+
+
 def segment_args(
     *,
     width: int,
@@ -43,11 +68,13 @@ def segment_args(
     subtitles: Path | None = None,
     fonts_dir: Path | None = None,
     split_at: list[int] | None = None,
+    tap: FrameTap | None = None,
 ) -> list[str]:
     """Raw yuv420p frames on stdin -> H.264 clips, captions burned in by libass.
 
     With `split_at` (frame numbers), `out` is a `%03d` pattern: an IDR frame is forced at each
     split and the segment muxer starts a new clip there, each with timestamps from zero.
+    With `tap`, the frames it names are also written as stills (see `FrameTap`).
     """
     enc = ENCODERS[profile]
     args = [
@@ -55,11 +82,17 @@ def segment_args(
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-framerate", str(fps),
         "-i", "pipe:0",
     ]  # fmt: skip
+    graph = ""
     if subtitles is not None:
         graph = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,"
         graph += f"ass=filename={escape_filter_value(str(subtitles))}"
         if fonts_dir is not None:
             graph += f":fontsdir={escape_filter_value(str(fonts_dir))}"
+    if tap is not None:
+        args += ["-filter_complex", _tap_graph(graph, tap)]
+        args += ["-map", "[stills]", "-fps_mode", "passthrough", "-f", "rawvideo", str(tap.out)]
+        args += ["-map", "[enc]"]
+    elif graph:
         args += ["-vf", graph]
     args += ["-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf)]
     if enc.profile:

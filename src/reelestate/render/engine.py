@@ -30,6 +30,7 @@ from reelestate.render.captions import (
     srt_document,
 )
 from reelestate.render.colour import yuv420_to_rgb
+from reelestate.render.contact_sheet import sheet_tiles, tile_size
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.fonts import DEFAULT_FAMILY, FONT_SUFFIXES, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer
@@ -45,6 +46,7 @@ from reelestate.render.segments import (
     SourceLoader,
     draw_frame,
     segment_key,
+    still_path,
 )
 from reelestate.render.shot_text import paged_shots, render_size, shot_overlays, title_cues
 from reelestate.render.soundtrack import prepare_soundtrack
@@ -136,6 +138,8 @@ def _render_clips(
 
     memo: dict[Path, str] = {}
     result = _Clips(paths=[], rendered=0, reused=0)
+    tiles = sheet_tiles(timeline)
+    stills = {shot.index: tile.frame for shot, tile in zip(timeline.shots, tiles, strict=True)}
     runs: list[list[ShotJob]] = []
     progress.stage("frames")
     previous_missing = False
@@ -152,7 +156,7 @@ def _render_clips(
             progress.frames(shot.frames)
             previous_missing = False
             continue
-        job = ShotJob(shot, nxt, overlays[shot.index], next_overlays, clip)
+        job = ShotJob(shot, nxt, overlays[shot.index], next_overlays, clip, stills[shot.index])
         if previous_missing:
             runs[-1].append(job)
         else:
@@ -181,6 +185,11 @@ class _Stopwatch:
         now = time.perf_counter()
         self.timings[name] = round(now - self.clock, 3)
         self.clock = now
+
+    def add(self, prefix: str, seconds: dict[str, float]) -> None:
+        """Parts of a stage measured elsewhere (the frame loop's), under `prefix_part`."""
+        for name, value in seconds.items():
+            self.timings[f"{prefix}_{name}"] = round(value, 3)
 
     def total(self) -> dict[str, float]:
         return {**self.timings, "total": round(time.perf_counter() - self.started, 3)}
@@ -219,6 +228,13 @@ def render_video(
         titles = title_cues(timeline, paged)
         overlays = shot_overlays(spec, timeline, paged)
         loader = SourceLoader(spec, (w, h))
+        renderer = SegmentRenderer(
+            spec=spec,
+            sources=loader,
+            fonts_dir=fonts_dir,
+            cancel=cancel,
+            still_size=tile_size(w, h),
+        )
         try:
             clips = _render_clips(
                 spec,
@@ -227,20 +243,20 @@ def render_video(
                 layout=layout,
                 overlays=overlays,
                 paged=paged,
-                renderer=SegmentRenderer(
-                    spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel
-                ),
+                renderer=renderer,
                 clips_dir=cache / "clips",
                 work=work,
                 progress=progress,
             )
             watch.lap("frames")
+            watch.add("frames", renderer.stage_seconds)
             mixed = sound.wait()
             watch.lap("audio_wait")
             final, loudness = publish(
                 spec,
                 timeline,
                 clips=clips.paths,
+                stills=[still_path(clip) for clip in clips.paths],
                 sound=sound,
                 mixed=mixed,
                 srt_text=srt_document(narration_cues or titles),
@@ -249,10 +265,10 @@ def render_video(
                 out_dir=out_dir,
                 cancel=cancel,
                 progress=progress,
+                lap=watch.lap,
             )
         finally:
             loader.close()
-    watch.lap("mux_and_probe")
     progress.stage("done", 1.0)
     return RenderResult(
         video=final["video"],
@@ -262,7 +278,7 @@ def render_video(
         duration=timeline.duration,
         width=w,
         height=h,
-        fps=spec.fps,
+        fps=spec.frame_rate,
         frames=timeline.total_frames,
         loudness_lufs=loudness.integrated_lufs if loudness else None,
         true_peak_dbtp=loudness.true_peak_dbtp if loudness else None,
