@@ -30,9 +30,10 @@ CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from benchmarks.run_all import PHOTOS, workload
+from benchmarks.run_all import workload
 from reelestate.render.engine import render_video
-spec = workload(PHOTOS[: int(sys.argv[2])])
+photos = sorted((Path(sys.argv[5]) / "tests" / "fixtures" / "photos").glob("house*/*.jpg"))
+spec = workload(photos[: int(sys.argv[2])])
 if sys.argv[3] != "final":
     spec = spec.model_copy(update={"profile": sys.argv[3]})
 work = Path(sys.argv[4])
@@ -61,15 +62,17 @@ def extract(ref: str, into: Path) -> Path:
 
 def render_once(tree: Path, photos: int, profile: str, work: Path) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{tree}"}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(photos), profile, str(work)],
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tree), str(photos), profile, str(work), str(ROOT)],
         env=env,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+        check=False,
+    )
     shutil.rmtree(work, ignore_errors=True)
-    data: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    if proc.returncode != 0:
+        raise SystemExit(f"The render in {tree} failed:\n{proc.stderr[-2000:]}")
+    data: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     return data
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelestate.render.ffmpeg import escape_filter_value
 from reelestate.render.spec import Profile
+from reelestate.render.video_codec import VideoCodec, codec_args
 
 COLOUR_TAGS = [
     "-colorspace",
@@ -18,19 +19,6 @@ COLOUR_TAGS = [
     "-color_range",
     "tv",
 ]
-
-
-@dataclass(frozen=True)
-class EncoderSettings:
-    preset: str
-    crf: int
-    profile: str | None
-
-
-ENCODERS: dict[str, EncoderSettings] = {
-    "final": EncoderSettings(preset="veryfast", crf=20, profile="high"),
-    "preview": EncoderSettings(preset="ultrafast", crf=27, profile=None),
-}
 
 
 @dataclass(frozen=True)
@@ -69,14 +57,15 @@ def segment_args(
     fonts_dir: Path | None = None,
     split_at: list[int] | None = None,
     tap: FrameTap | None = None,
+    codec: VideoCodec = "libx264",
 ) -> list[str]:
     """Raw yuv420p frames on stdin -> H.264 clips, captions burned in by libass.
 
     With `split_at` (frame numbers), `out` is a `%03d` pattern: an IDR frame is forced at each
     split and the segment muxer starts a new clip there, each with timestamps from zero.
-    With `tap`, the frames it names are also written as stills (see `FrameTap`).
+    With `tap`, the frames it names are also written as stills (see `FrameTap`). `codec` is the
+    H.264 encoder (`video_codec.detect_codec`); both write the same stream shape.
     """
-    enc = ENCODERS[profile]
     args = [
         "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-framerate", str(fps),
@@ -94,9 +83,7 @@ def segment_args(
         args += ["-map", "[enc]"]
     elif graph:
         args += ["-vf", graph]
-    args += ["-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf)]
-    if enc.profile:
-        args += ["-profile:v", enc.profile]
+    args += codec_args(codec, profile)
     args += ["-pix_fmt", "yuv420p", "-g", str(fps * 2), *COLOUR_TAGS, "-an"]
     if not split_at:
         return [*args, "-f", "mp4", str(out).replace("%03d", "000")]

@@ -31,7 +31,7 @@ from reelestate.render.captions import (
 )
 from reelestate.render.colour import yuv420_to_rgb
 from reelestate.render.contact_sheet import sheet_tiles, tile_size
-from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.ffmpeg import CancelToken, find_tools
 from reelestate.render.fonts import DEFAULT_FAMILY, FONT_SUFFIXES, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import caption_layout
@@ -52,6 +52,7 @@ from reelestate.render.shot_text import paged_shots, render_size, shot_overlays,
 from reelestate.render.soundtrack import prepare_soundtrack
 from reelestate.render.spec import RenderSpec
 from reelestate.render.timeline import Shot, Timeline, build_timeline
+from reelestate.render.video_codec import VideoCodec, detect_codec
 
 __all__ = ["RenderProgress", "RenderResult", "render_video"]
 
@@ -148,7 +149,9 @@ def _render_clips(
         next_overlays = overlays[nxt.index] if nxt else []
         own = events(shot, timeline.seconds(shot.start_frame))
         ass_text = ass_header(layout) + own if own else None
-        key = segment_key(shot, nxt, spec, overlays[shot.index], next_overlays, ass_text, memo)
+        key = segment_key(
+            shot, nxt, spec, overlays[shot.index], next_overlays, ass_text, memo, renderer.codec
+        )
         clip = clips_dir / f"{key}.mp4"
         result.paths.append(clip)
         if clip.exists():
@@ -203,8 +206,11 @@ def render_video(
     cancel: CancelToken | None = None,
     cache_dir: Path,
     tts: TextToSpeech | None = None,
+    codec: VideoCodec | None = None,
 ) -> RenderResult:
-    """Render `spec` into `out_dir` as video.mp4, video.srt, thumbnail.jpg, contact-sheet.jpg."""
+    """Render `spec` into `out_dir` as video.mp4, video.srt, thumbnail.jpg, contact-sheet.jpg.
+
+    `codec`: the H.264 encoder; None picks NVENC where this machine has it, else libx264."""
     watch = _Stopwatch()
     cache = Path(cache_dir).resolve()
     for folder in (out_dir, cache / "clips", cache / "audio"):
@@ -233,6 +239,7 @@ def render_video(
             sources=loader,
             fonts_dir=fonts_dir,
             cancel=cancel,
+            codec=codec or detect_codec(find_tools().ffmpeg),
             still_size=tile_size(w, h),
         )
         try:

@@ -28,6 +28,7 @@ from reelestate.render.shot_source import ShotSource, prepare_shot
 from reelestate.render.spec import ASPECT_SIZES, RenderSpec
 from reelestate.render.timeline import Shot
 from reelestate.render.transitions import blend
+from reelestate.render.video_codec import VideoCodec
 
 ENGINE_VERSION = "2"
 FRAME_STAGES = ("sources", "draw", "transition", "overlays", "write", "drain")
@@ -161,6 +162,7 @@ def segment_key(
     next_overlays: list[ShotOverlay],
     ass_text: str | None,
     memo: dict[Path, str],
+    codec: VideoCodec = "libx264",
 ) -> str:
     w, h = spec.size
     payload = {
@@ -168,6 +170,8 @@ def segment_key(
         "size": [w, h],
         "fps": spec.frame_rate,
         "profile": spec.profile,
+        # Clips from two encoders are not joined by stream copy: each keeps its own.
+        "codec": codec,
         "shot": shot_identity(shot, spec, memo),
         "offset": shot.start_frame - shot.visible_start,
         "frames": shot.frames,
@@ -235,6 +239,7 @@ class SegmentRenderer:
     sources: SourceLoader
     fonts_dir: Path
     cancel: CancelToken | None
+    codec: VideoCodec = "libx264"
     still_size: tuple[int, int] | None = None
     """Width and height of contact-sheet tiles; None: no tiles are taken while encoding."""
     stage_seconds: dict[str, float] = field(
@@ -277,6 +282,7 @@ class SegmentRenderer:
             fonts_dir=self.fonts_dir,
             split_at=splits,
             tap=tap,
+            codec=self.codec,
         )
         buffers = _Buffers(w, h)
         with FFmpegPipe(args) as pipe:
