@@ -18,6 +18,7 @@ from pathlib import Path
 from reelestate.core.errors import RenderError
 from reelestate.core.hashing import file_sha256
 from reelestate.core.imaging import load_photo
+from reelestate.render.camera import Window
 from reelestate.render.cards import outro_card
 from reelestate.render.clip_source import ClipSource
 from reelestate.render.encode import FrameTap, segment_args
@@ -339,20 +340,24 @@ class SegmentRenderer:
             if settled is not None and not in_transition and _all_settled(layers):
                 # The page already carries the text: only the photo's box is drawn.
                 assert isinstance(source, ShotSource)
-                render_shot_frame(
-                    source,
-                    shot.progress(frame),
-                    buf.main,
-                    page=settled.page,
-                    page_in_place=buf.main_holds is settled,
-                )
-                buf.main_holds = settled
+                in_place = buf.main_holds is settled
+                window = source.path.at(shot.progress(frame))
+                # A camera at rest (a static shot) leaves the frame as it was: nothing to draw.
+                if not (in_place and window == buf.main_window):
+                    render_shot_frame(
+                        source,
+                        shot.progress(frame),
+                        buf.main,
+                        page=settled.page,
+                        page_in_place=in_place,
+                    )
+                buf.main_holds, buf.main_window = settled, window
                 clock = self._lap("draw", clock)
                 pipe.write(buf.main.data.data)
                 clock = self._lap("write", clock)
                 on_frame()
                 continue
-            buf.main_holds = None
+            buf.main_holds = buf.main_window = None
             draw_frame(source, shot, frame, buf.main)
             target = buf.main
             if in_transition:
@@ -455,3 +460,5 @@ class _Buffers:
         self.black.fill_black()
         self.main_holds: object | None = None
         """The settled page `main` holds outside the photo's box, if no other drawing followed."""
+        self.main_window: Window | None = None
+        """The camera window whose photo `main` holds in that page's box."""
