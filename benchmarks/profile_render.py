@@ -279,7 +279,7 @@ def report(
         f"`python -m benchmarks.profile_render` on {platform.machine()}, {cores} cores, "
         f"{binary_version(find_tools().ffmpeg)}; load average (1 min) "
         f"{os.getloadavg()[0]:.2f} at the end. Workload: {len(spec.scenes)} photos, "
-        f"{w}x{h}, {spec.fps} fps, {frames} frames, profile `{spec.profile}`. One run; on a "
+        f"{w}x{h}, {spec.frame_rate} fps, {frames} frames, profile `{spec.profile}`. One run; on a "
         "shared machine the absolute times move by tens of percent, the shares less.",
         "",
         "## Stages of one render (engine timers)",
