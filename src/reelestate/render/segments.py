@@ -34,9 +34,9 @@ from reelestate.render.video_codec import VideoCodec
 ENGINE_VERSION = "2"
 FRAME_STAGES = ("sources", "draw", "transition", "overlays", "write", "drain")
 """The frame loop's parts, timed for the job report and the profile: preparing shot sources
-(decode, layout, resize), drawing (warps), transition blends, overlay blends, and the pipe write
-(which includes waiting for the encoder to take the frame), and the encoder's drain at the
-end of each run.
+(decode, layout, resize), drawing (warps), transition blends, overlay blends, the pipe write
+(which includes waiting for the encoder to take the frame) and the encoder's drain at the end
+of each run.
 """
 OVERLAY_FADE_SECONDS = 0.4
 ENTRANCE_SECONDS = 0.45
