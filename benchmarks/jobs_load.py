@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reelestate.core.settings import Settings
+from reelestate.core.settings import Settings, usable_cores
 from reelestate.services.storyboards import import_storyboard
 from reelestate.storage import migrate
 from reelestate.storage.repositories.credits import CreditsRepository
@@ -59,10 +59,10 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _spawn(env: dict[str, str], workers: int) -> list[subprocess.Popen[bytes]]:
+def _spawn(env: dict[str, str], workers: int, concurrency: int) -> list[subprocess.Popen[bytes]]:
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "reelestate.workers.worker", "--concurrency", "1"],
+            [sys.executable, "-m", "reelestate.workers.worker", "--concurrency", str(concurrency)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -71,7 +71,9 @@ def _spawn(env: dict[str, str], workers: int) -> list[subprocess.Popen[bytes]]:
     ]
 
 
-async def _run(count: int, workers: int, engine: str, data_dir: Path) -> dict[str, object]:
+async def _run(
+    count: int, workers: int, concurrency: int, engine: str, data_dir: Path
+) -> dict[str, object]:
     environ = {
         **os.environ,
         "REELESTATE_DATA_DIR": str(data_dir),
@@ -84,7 +86,7 @@ async def _run(count: int, workers: int, engine: str, data_dir: Path) -> dict[st
     env = open_env(settings)
     ctx = OrganisationsRepository(env.db).create("Load test", f"load-{int(time.time())}")
     CreditsRepository(env.db).grant(ctx, count * 10, "load test")
-    procs = _spawn(environ, workers)
+    procs = _spawn(environ, workers, concurrency)
     try:
         async with open_jobs_service(settings, env=env) as service:
             version = await import_storyboard(
@@ -121,12 +123,18 @@ async def _run(count: int, workers: int, engine: str, data_dir: Path) -> dict[st
         "engine": engine,
         "jobs": count,
         "workers": workers,
+        "concurrency": concurrency,
+        "cores": usable_cores(),
         "succeeded": sum(j.status.value == "succeeded" for j in jobs),
         "failed": sum(j.status.value != "succeeded" for j in jobs),
         "errors": sorted({f"{j.error_code}: {j.error_message}" for j in jobs if j.error_code}),
         "submit_s": round(submitted, 2),
         "wall_s": round(wall, 2),
         "throughput_jobs_per_min": round(count / wall * 60, 1),
+        # Workers share the machine's cores: throughput per core the workers could use.
+        "jobs_per_min_per_worker_core": round(
+            count / wall * 60 / min(usable_cores(), workers * concurrency), 1
+        ),
         "queue_wait_p50_s": round(statistics.median(waits), 2),
         "queue_wait_p95_s": round(_percentile(waits, 0.95), 2),
         "run_p50_s": round(statistics.median(runs), 2),
@@ -140,13 +148,15 @@ def markdown(result: dict[str, object]) -> str:
             "## Job system load (`python -m benchmarks.jobs_load`)",
             "",
             f"{result['jobs']} preview jobs (1 photo, 1 s) through {result['workers']} worker "
-            f"processes, {result['backend']}, engine `{result['engine']}`, "
+            f"processes ({result['concurrency']} at a time each) on {result['cores']} cores, "
+            f"{result['backend']}, engine `{result['engine']}`, "
             f"{result['machine']}, {result['date']}.",
             "",
             "| figure | value |",
             "| --- | --- |",
             f"| succeeded / failed | {result['succeeded']} / {result['failed']} |",
             f"| throughput | {result['throughput_jobs_per_min']} jobs/min |",
+            f"| jobs per minute per worker core | {result['jobs_per_min_per_worker_core']} |",
             f"| wall time | {result['wall_s']} s (submitting: {result['submit_s']} s) |",
             f"| queue wait p50 / p95 | {result['queue_wait_p50_s']} s / "
             f"{result['queue_wait_p95_s']} s |",
@@ -161,10 +171,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=1, help="jobs at once per worker")
     parser.add_argument("--engine", default="reelestate.render.engine:render_video")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reelestate-load-") as tmp:
-        result = asyncio.run(_run(args.count, args.workers, args.engine, Path(tmp)))
+        result = asyncio.run(
+            _run(args.count, args.workers, args.concurrency, args.engine, Path(tmp))
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(markdown(result))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +16,16 @@ import psutil
 class Measurement:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
+    cpu_seconds: float = 0.0
+    """CPU time of this process and the children it reaped meanwhile: steadier than wall time
+    when other work shares the machine."""
     extra: dict[str, float] = field(default_factory=dict)
+
+
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _tree_rss() -> int:
@@ -42,11 +52,12 @@ def measured(interval: float = 0.05) -> Iterator[Measurement]:
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     try:
         yield result
     finally:
         result.seconds = time.perf_counter() - start
+        result.cpu_seconds = _cpu() - cpu
         stop.set()
         thread.join()
         result.peak_rss_mb = max(peak[0], _tree_rss()) / 2**20

@@ -80,10 +80,10 @@ async def test_a_storyboard_mixing_fal_clips_and_ken_burns_renders_and_probes(
     assert again.scenes[1].clip == spec.scenes[1].clip
     result = render_video(spec, tmp_path / "out", cache_dir=tmp_path / "cache")
     report = inspect_video(result.video)
-    # The odd clip (640x480, 15 fps, 3 s) was conformed to the 9:16 preview at 30 fps.
+    # The odd clip (640x480, 15 fps, 3 s) was conformed to the 9:16 preview's size and rate.
     assert (report.width, report.height) == spec.size
     assert report.frames == result.frames
-    assert report.fps == 30
+    assert report.fps == spec.frame_rate
 
 
 async def test_fal_down_still_makes_the_video_with_ken_burns_and_says_why(

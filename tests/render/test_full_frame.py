@@ -64,7 +64,10 @@ def _blurred_bands(frame: np.ndarray) -> list[int]:  # type: ignore[type-arg]
 def test_a_landscape_photo_fills_the_vertical_frame_top_to_bottom(tmp_path: Path) -> None:
     photo = _texture(tmp_path / "wide.jpg", (2400, 1800), seed=1)
     result = render_video(parse_spec(_spec(photo)), tmp_path / "out", cache_dir=tmp_path / "cache")
-    for t in (0.4, 1.1, 2.2, 2.8):
+    # 1.0 s: early in the crossfade (a preview's 15 frames a second start it at 0.93 s), where
+    # the two moves still differ little; further in, two framings of the texture average out
+    # its fine detail.
+    for t in (0.4, 1.0, 2.2, 2.8):
         frame = frame_at(result.video, t)
         strips = _strips(frame)
         assert all(detail > 8 for detail, _ in strips), (t, strips)

@@ -87,8 +87,9 @@ def test_a_generated_first_clip_gets_the_cold_open_s_own_move_and_a_crossfade(
 
 
 def test_the_timeline_s_total_is_the_cards_plus_the_scenes() -> None:
-    timeline = build_timeline(_spec())
-    assert timeline.total_frames == round((2.5 + 7.0 + 3.0) * 30)
+    spec = _spec()
+    timeline = build_timeline(spec)
+    assert timeline.total_frames == round((2.5 + 7.0 + 3.0) * spec.frame_rate)
 
 
 def test_the_address_makes_the_kicker_and_the_headline() -> None:

@@ -14,6 +14,7 @@ from reelestate.cli import app
 from reelestate.core.settings import Settings, get_settings
 from reelestate.render.loudness import measure_loudness
 from reelestate.render.probe import ExpectedVideo, check_report, inspect_video
+from reelestate.render.spec import PREVIEW_FPS
 from reelestate.services.make_video import MakeRequest, make_video
 from reelestate.tools.listing import Listing
 from tests import music_files as mf
@@ -87,14 +88,11 @@ def test_make_end_to_end_on_a_folder(tmp_path: Path) -> None:
     storyboard = json.loads((out / "storyboard.json").read_text())
     assert storyboard["music"]["mood"] == "warm" and storyboard["music"]["path"] is None
     probe = inspect_video(out / "video.mp4")
-    frames = round(probe.video_duration * 30)
-    assert (
-        check_report(
-            probe,
-            ExpectedVideo(width=540, height=960, fps=30, frames=frames, require_high_profile=False),
-        )
-        == []
+    frames = round(probe.video_duration * PREVIEW_FPS)
+    expected = ExpectedVideo(
+        width=540, height=960, fps=PREVIEW_FPS, frames=frames, require_high_profile=False
     )
+    assert check_report(probe, expected) == []
     text = (out / "video.srt").read_text()
     assert "$529,000" in text or "529,000" in text
     assert "ocean" not in text.lower()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reelestate.core.settings import Settings
 from reelestate.render.ffmpeg import find_tools
+from reelestate.render.spec import PREVIEW_FPS
 from reelestate.services.storyboards import import_storyboard
 from reelestate.storage.models import JobQueue, JobStatus
 from reelestate.workers.inprocess import InProcessWorkerPool
@@ -48,7 +49,8 @@ async def test_the_real_engine_renders_a_job_into_the_blob_store(
             done = await wait_status(service, ctx, job.id, "succeeded", "failed", within_s=120)
             assert done.status == JobStatus.SUCCEEDED, done.error_message
             outputs = done.outputs or {}
-            assert (outputs["width"], outputs["height"], outputs["fps"]) == (540, 960, 24)
+            # A preview renders at its own rate, whatever the storyboard's.
+            assert (outputs["width"], outputs["height"], outputs["fps"]) == (540, 960, PREVIEW_FPS)
             video = env.blobs.download(ctx, outputs["video"]["key"], tmp_path / "v.mp4")
     finally:
         await pool.stop()

@@ -7,6 +7,7 @@ object decides "PostgreSQL or SQLite", "S3 or a local folder", "fal or Ken Burns
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,14 @@ MIN_PHOTOS = 5
 MAX_PHOTOS = 40
 """The most photos one video takes (REELESTATE_MAX_PHOTOS by default)."""
 DEFAULT_AI_VIDEO_MODEL = "kling-1.6-standard"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):
@@ -122,8 +131,14 @@ class Settings(BaseSettings):
         default="reelestate.render.engine:render_video", alias="REELESTATE_RENDER_ENGINE"
     )
     """Import path (`module:function`) of the render function a render job runs."""
-    cpu_concurrency: int = Field(default=2, ge=1, alias="REELESTATE_CPU_CONCURRENCY")
+    cpu_concurrency: int = Field(
+        default_factory=usable_cores, ge=1, alias="REELESTATE_CPU_CONCURRENCY"
+    )
+    """CPU jobs a worker runs at once: one per core by default, since a render keeps about one
+    core busy on average (x264's threads wait on the frames drawn beside them)."""
     gpu_concurrency: int = Field(default=4, ge=1, alias="REELESTATE_GPU_CONCURRENCY")
+    render_queue: Literal["cpu", "gpu"] = Field(default="cpu", alias="REELESTATE_RENDER_QUEUE")
+    """Where final renders are queued: `gpu` where GPU workers encode with NVENC."""
     job_heartbeat_s: float = Field(default=2.0, gt=0, alias="REELESTATE_JOB_HEARTBEAT_S")
     job_stale_after_s: float = Field(default=30.0, gt=0, alias="REELESTATE_JOB_STALE_AFTER_S")
     """A running job whose heartbeat is older than this is taken to have lost its worker."""

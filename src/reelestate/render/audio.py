@@ -194,6 +194,7 @@ def build_mix_args(
         "aac",
         "-profile:a",
         "aac_low",
+        *(["-aac_coder", "fast"] if loudnorm.draft else []),
         "-b:a",
         AAC_BITRATE,
         "-ar",
@@ -263,8 +264,9 @@ def mix_audio(
 ) -> Loudness | None:
     """Mix, normalise to -14 LUFS / -1 dBTP and write `out` (.m4a); returns its loudness.
 
-    `draft` (for previews) skips both measurements and uses loudnorm's single-pass mode:
-    about a third of the work, within a couple of LU of the target; it returns None.
+    `draft` (for previews) measures the premix once, applies that gain with a limiter at 48 kHz
+    (`LoudnormParams.draft`) and AAC's fast coder, and skips the final measurement: about a
+    quarter of the work, within a couple of LU of the target; it returns None.
 
     The file appears at `out` only when complete: it is written under a temporary name in
     the same folder and renamed, so a cancelled or failed mix leaves nothing behind.
@@ -276,11 +278,10 @@ def mix_audio(
     limit = 120 + duration * 2
     mix = _Mix(voice, voice_offset, music, music_volume_db, duck, duration)
     loudnorm = LoudnormParams(normalize=False)
-    if draft and (voice is not None or music is not None):
-        loudnorm = LoudnormParams()
-    elif voice is not None or music is not None:
-        _check_audio(voice, "voice", cancel)
-        _check_audio(music, "music", cancel)
+    if voice is not None or music is not None:
+        if not draft:
+            _check_audio(voice, "voice", cancel)
+            _check_audio(music, "music", cancel)
         _stop_if_cancelled(cancel)
         measure = build_measure_args(
             voice=voice,
@@ -291,6 +292,8 @@ def mix_audio(
             duration=duration,
         )
         loudnorm = linear_params(run_ffmpeg(measure, cancel=cancel, timeout=limit))
+        if draft:
+            loudnorm = replace(loudnorm, draft=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp{out.suffix}")
     try:

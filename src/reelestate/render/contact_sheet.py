@@ -65,10 +65,15 @@ def sheet_tiles(timeline: Timeline) -> list[SheetTile]:
     return tiles
 
 
+def tile_size(width: int, height: int) -> tuple[int, int]:
+    """A tile's width and height for a `width` x `height` video (even numbers)."""
+    tile_w = TILE_WIDTH["tall" if height > width else "wide"]
+    return tile_w, max(2, round(tile_w * height / width / 2) * 2)
+
+
 def sheet_grid(count: int, width: int, height: int) -> SheetGrid:
     """Columns and rows for `count` tiles of a `width` x `height` video, about 4:3 overall."""
-    tile_w = TILE_WIDTH["tall" if height > width else "wide"]
-    tile_h = max(2, round(tile_w * height / width / 2) * 2)
+    tile_w, tile_h = tile_size(width, height)
     columns = max(1, min(count, round(math.sqrt(count * 4 * tile_h / (3 * tile_w)))))
     return SheetGrid(columns, math.ceil(count / columns), tile_w, tile_h)
 
@@ -109,6 +114,20 @@ def _extract(
     return [by_frame.get(n, blank) for n in frames]
 
 
+def _kept(stills: list[Path], grid: SheetGrid) -> list[U8] | None:
+    per = grid.tile_w * grid.tile_h * 3
+    images = []
+    for path in stills:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) != per:
+            return None
+        images.append(np.frombuffer(data, dtype=np.uint8).reshape(grid.tile_h, grid.tile_w, 3))
+    return images
+
+
 def _badge(draw: ImageDraw.ImageDraw, x: int, y: int, label: str, size: int) -> None:
     font = pil_font(size, text=label)
     w = round(draw.textlength(label, font=font)) + size
@@ -125,12 +144,18 @@ def write_contact_sheet(
     size: tuple[int, int],
     work: Path,
     cancel: CancelToken | None = None,
+    stills: list[Path] | None = None,
 ) -> SheetGrid:
-    """Write `out` (JPEG): one mid-shot frame of `video` (`size`) per shot, numbered, in a grid."""
+    """Write `out` (JPEG): one mid-shot frame of `video` (`size`) per shot, numbered, in a grid.
+
+    `stills` (one per shot, raw RGB of the tile's size) are the tiles the encoder kept while the
+    frames went by; without all of them the frames are decoded from `video` instead."""
     tiles = sheet_tiles(timeline)
     width, height = size
     grid = sheet_grid(len(tiles), width, height)
-    images = _extract(video, [t.frame for t in tiles], grid, work, cancel)
+    images = _kept(stills, grid) if stills and len(stills) == len(tiles) else None
+    if images is None:
+        images = _extract(video, [t.frame for t in tiles], grid, work, cancel)
     sheet = Image.new("RGB", grid.size, SHEET_BACKGROUND)
     draw = ImageDraw.Draw(sheet, "RGBA")
     for i, (tile, pixels) in enumerate(zip(tiles, images, strict=True)):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelestate.render.ffmpeg import escape_filter_value
 from reelestate.render.spec import Profile
+from reelestate.render.video_codec import VideoCodec, codec_args
 
 COLOUR_TAGS = [
     "-colorspace",
@@ -21,16 +22,28 @@ COLOUR_TAGS = [
 
 
 @dataclass(frozen=True)
-class EncoderSettings:
-    preset: str
-    crf: int
-    profile: str | None
+class FrameTap:
+    """Frames copied out of the encoder's input, captions burned in, as small RGB stills.
+
+    The contact sheet's tiles are taken here, while the frames go by, instead of decoding the
+    finished video again; a tap costs a scale of a dozen frames.
+    """
+
+    frames: tuple[int, ...]
+    """Frame numbers within the encoded run."""
+    width: int
+    height: int
+    out: Path
+    """Raw rgb24 stills, one after another, in frame order."""
 
 
-ENCODERS: dict[str, EncoderSettings] = {
-    "final": EncoderSettings(preset="veryfast", crf=20, profile="high"),
-    "preview": EncoderSettings(preset="ultrafast", crf=27, profile=None),
-}
+def _tap_graph(head: str, tap: FrameTap) -> str:
+    select = "+".join(f"eq(n\\,{n})" for n in sorted(set(tap.frames)))
+    chain = f"[0:v]{head}," if head else "[0:v]"
+    return (
+        f"{chain}split=2[enc][tap];[tap]select={select},"
+        f"scale={tap.width}:{tap.height}:flags=area:in_color_matrix=bt709,format=rgb24[stills]"
+    )
 
 
 def segment_args(
@@ -43,27 +56,34 @@ def segment_args(
     subtitles: Path | None = None,
     fonts_dir: Path | None = None,
     split_at: list[int] | None = None,
+    tap: FrameTap | None = None,
+    codec: VideoCodec = "libx264",
 ) -> list[str]:
     """Raw yuv420p frames on stdin -> H.264 clips, captions burned in by libass.
 
     With `split_at` (frame numbers), `out` is a `%03d` pattern: an IDR frame is forced at each
     split and the segment muxer starts a new clip there, each with timestamps from zero.
+    With `tap`, the frames it names are also written as stills (see `FrameTap`). `codec` is the
+    H.264 encoder (`video_codec.detect_codec`); both write the same stream shape.
     """
-    enc = ENCODERS[profile]
     args = [
         "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-framerate", str(fps),
         "-i", "pipe:0",
     ]  # fmt: skip
+    graph = ""
     if subtitles is not None:
         graph = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,"
         graph += f"ass=filename={escape_filter_value(str(subtitles))}"
         if fonts_dir is not None:
             graph += f":fontsdir={escape_filter_value(str(fonts_dir))}"
+    if tap is not None:
+        args += ["-filter_complex", _tap_graph(graph, tap)]
+        args += ["-map", "[stills]", "-fps_mode", "passthrough", "-f", "rawvideo", str(tap.out)]
+        args += ["-map", "[enc]"]
+    elif graph:
         args += ["-vf", graph]
-    args += ["-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf)]
-    if enc.profile:
-        args += ["-profile:v", enc.profile]
+    args += codec_args(codec, profile)
     args += ["-pix_fmt", "yuv420p", "-g", str(fps * 2), *COLOUR_TAGS, "-an"]
     if not split_at:
         return [*args, "-f", "mp4", str(out).replace("%03d", "000")]

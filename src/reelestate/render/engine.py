@@ -30,7 +30,8 @@ from reelestate.render.captions import (
     srt_document,
 )
 from reelestate.render.colour import yuv420_to_rgb
-from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.contact_sheet import sheet_tiles, tile_size
+from reelestate.render.ffmpeg import CancelToken, find_tools
 from reelestate.render.fonts import DEFAULT_FAMILY, FONT_SUFFIXES, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import caption_layout
@@ -45,11 +46,13 @@ from reelestate.render.segments import (
     SourceLoader,
     draw_frame,
     segment_key,
+    still_path,
 )
 from reelestate.render.shot_text import paged_shots, render_size, shot_overlays, title_cues
 from reelestate.render.soundtrack import prepare_soundtrack
 from reelestate.render.spec import RenderSpec
 from reelestate.render.timeline import Shot, Timeline, build_timeline
+from reelestate.render.video_codec import VideoCodec, detect_codec
 
 __all__ = ["RenderProgress", "RenderResult", "render_video"]
 
@@ -136,6 +139,8 @@ def _render_clips(
 
     memo: dict[Path, str] = {}
     result = _Clips(paths=[], rendered=0, reused=0)
+    tiles = sheet_tiles(timeline)
+    stills = {shot.index: tile.frame for shot, tile in zip(timeline.shots, tiles, strict=True)}
     runs: list[list[ShotJob]] = []
     progress.stage("frames")
     previous_missing = False
@@ -144,7 +149,9 @@ def _render_clips(
         next_overlays = overlays[nxt.index] if nxt else []
         own = events(shot, timeline.seconds(shot.start_frame))
         ass_text = ass_header(layout) + own if own else None
-        key = segment_key(shot, nxt, spec, overlays[shot.index], next_overlays, ass_text, memo)
+        key = segment_key(
+            shot, nxt, spec, overlays[shot.index], next_overlays, ass_text, memo, renderer.codec
+        )
         clip = clips_dir / f"{key}.mp4"
         result.paths.append(clip)
         if clip.exists():
@@ -152,7 +159,7 @@ def _render_clips(
             progress.frames(shot.frames)
             previous_missing = False
             continue
-        job = ShotJob(shot, nxt, overlays[shot.index], next_overlays, clip)
+        job = ShotJob(shot, nxt, overlays[shot.index], next_overlays, clip, stills[shot.index])
         if previous_missing:
             runs[-1].append(job)
         else:
@@ -182,6 +189,11 @@ class _Stopwatch:
         self.timings[name] = round(now - self.clock, 3)
         self.clock = now
 
+    def add(self, prefix: str, seconds: dict[str, float]) -> None:
+        """Parts of a stage measured elsewhere (the frame loop's), under `prefix_part`."""
+        for name, value in seconds.items():
+            self.timings[f"{prefix}_{name}"] = round(value, 3)
+
     def total(self) -> dict[str, float]:
         return {**self.timings, "total": round(time.perf_counter() - self.started, 3)}
 
@@ -194,8 +206,11 @@ def render_video(
     cancel: CancelToken | None = None,
     cache_dir: Path,
     tts: TextToSpeech | None = None,
+    codec: VideoCodec | None = None,
 ) -> RenderResult:
-    """Render `spec` into `out_dir` as video.mp4, video.srt, thumbnail.jpg, contact-sheet.jpg."""
+    """Render `spec` into `out_dir` as video.mp4, video.srt, thumbnail.jpg, contact-sheet.jpg.
+
+    `codec`: the H.264 encoder; None picks NVENC where this machine has it, else libx264."""
     watch = _Stopwatch()
     cache = Path(cache_dir).resolve()
     for folder in (out_dir, cache / "clips", cache / "audio"):
@@ -219,6 +234,14 @@ def render_video(
         titles = title_cues(timeline, paged)
         overlays = shot_overlays(spec, timeline, paged)
         loader = SourceLoader(spec, (w, h))
+        renderer = SegmentRenderer(
+            spec=spec,
+            sources=loader,
+            fonts_dir=fonts_dir,
+            cancel=cancel,
+            codec=codec or detect_codec(find_tools().ffmpeg),
+            still_size=tile_size(w, h),
+        )
         try:
             clips = _render_clips(
                 spec,
@@ -227,20 +250,20 @@ def render_video(
                 layout=layout,
                 overlays=overlays,
                 paged=paged,
-                renderer=SegmentRenderer(
-                    spec=spec, sources=loader, fonts_dir=fonts_dir, cancel=cancel
-                ),
+                renderer=renderer,
                 clips_dir=cache / "clips",
                 work=work,
                 progress=progress,
             )
             watch.lap("frames")
+            watch.add("frames", renderer.stage_seconds)
             mixed = sound.wait()
             watch.lap("audio_wait")
             final, loudness = publish(
                 spec,
                 timeline,
                 clips=clips.paths,
+                stills=[still_path(clip) for clip in clips.paths],
                 sound=sound,
                 mixed=mixed,
                 srt_text=srt_document(narration_cues or titles),
@@ -249,10 +272,10 @@ def render_video(
                 out_dir=out_dir,
                 cancel=cancel,
                 progress=progress,
+                lap=watch.lap,
             )
         finally:
             loader.close()
-    watch.lap("mux_and_probe")
     progress.stage("done", 1.0)
     return RenderResult(
         video=final["video"],
@@ -262,7 +285,7 @@ def render_video(
         duration=timeline.duration,
         width=w,
         height=h,
-        fps=spec.fps,
+        fps=spec.frame_rate,
         frames=timeline.total_frames,
         loudness_lufs=loudness.integrated_lufs if loudness else None,
         true_peak_dbtp=loudness.true_peak_dbtp if loudness else None,

@@ -63,19 +63,38 @@ def _warp_into(source: ShotSource, progress: float, y: U8, u: U8, v: U8) -> None
         )
 
 
-def render_shot_frame(source: ShotSource, progress: float, out: FrameBuffer) -> None:
-    """Draw `source` at `progress` (0..1 of its visible time) into `out`."""
+def render_shot_frame(
+    source: ShotSource,
+    progress: float,
+    out: FrameBuffer,
+    *,
+    page: FrameBuffer | None = None,
+    page_in_place: bool = False,
+) -> None:
+    """Draw `source` at `progress` (0..1 of its visible time) into `out`.
+
+    A framed shot warps its photo straight into the box of its page. The page is copied into
+    `out` first: `page` when given (the page with the shot's settled text on it), else the bare
+    backdrop; with `page_in_place`, `out` already holds that page outside the box (the previous
+    frame drew it and nothing else touched it), so only the box is drawn.
+    """
     framing = source.framing
     if framing is None:
         _warp_into(source, progress, out.y, out.u, out.v)
         return
-    out.y[...] = framing.y
-    out.u[...] = framing.u
-    out.v[...] = framing.v
-    sy, su, sv = framing.scratch
-    _warp_into(source, progress, sy, su, sv)
+    if not page_in_place:
+        if page is not None:
+            np.copyto(out.data, page.data)
+        else:
+            out.y[...] = framing.y
+            out.u[...] = framing.u
+            out.v[...] = framing.v
     box = framing.box
-    out.y[box.y : box.bottom, box.x : box.right] = sy
     cy, cx = box.y // 2, box.x // 2
-    out.u[cy : cy + box.h // 2, cx : cx + box.w // 2] = su
-    out.v[cy : cy + box.h // 2, cx : cx + box.w // 2] = sv
+    _warp_into(
+        source,
+        progress,
+        out.y[box.y : box.bottom, box.x : box.right],
+        out.u[cy : cy + box.h // 2, cx : cx + box.w // 2],
+        out.v[cy : cy + box.h // 2, cx : cx + box.w // 2],
+    )

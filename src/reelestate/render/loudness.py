@@ -62,6 +62,10 @@ class LoudnormParams:
     """Extra gain in dB on the limited path: the correction after a first encode."""
     normalize: bool = True
     """False leaves the level alone: used for silence, which no gain can bring to target."""
+    draft: bool = False
+    """A preview's level: the measured gain alone, limited at the mix's own rate where peaks
+    would pass the ceiling (no 192 kHz loudnorm or oversampled limiter): within a couple of LU
+    of the target at a fraction of the work."""
 
     @property
     def measured(self) -> bool:
@@ -84,6 +88,15 @@ class LoudnormParams:
 
         Its output sample rate varies (loudnorm and the limiter work at 192 kHz): resample after.
         """
+        if self.draft and self.measured_i is not None and self.measured:
+            gain = self.integrated - self.measured_i
+            if self.linear:
+                return f"volume={gain:.2f}dB"
+            ceiling = 10 ** (self.true_peak / 20)
+            return (
+                f"volume={gain:.2f}dB,"
+                f"alimiter=limit={ceiling:.4f}:level=0:latency=1:attack=1.5:release=80"
+            )
         if self.measured_i is not None and self.measured and not self.linear:
             gain = self.integrated - self.measured_i + self.offset
             ceiling = 10 ** (self.true_peak / 20)

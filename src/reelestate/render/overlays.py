@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from reelestate.core.errors import InvalidInputError
-from reelestate.render.colour import U8, hex_to_rgb, rgb_to_ycc_full, subsample
+from reelestate.render.colour import F32, U8, hex_to_rgb, rgb_to_ycc_full, subsample
 from reelestate.render.fonts import pil_font
 from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import SAFE_ZONES, Rect, logo_rect
@@ -25,7 +27,11 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": 
 
 @dataclass(frozen=True)
 class Overlay:
-    """An RGBA image converted to 4:2:0 planes plus alpha, placed at an even (x, y)."""
+    """An RGBA image converted to 4:2:0 planes plus alpha, placed at an even (x, y).
+
+    Only the image's visible part is kept (its bounding box, on even pixels), and the blend
+    weights are computed once, so each frame's blend is one pass over that box per plane.
+    """
 
     x: int
     y: int
@@ -42,31 +48,58 @@ class Overlay:
         w, h = rgba.size
         w2, h2 = w - w % 2, h - h % 2
         arr = np.asarray(rgba, dtype=np.uint8)[:h2, :w2]
+        key = hashlib.sha256(arr.tobytes()).hexdigest()[:16] + f"@{x},{y}"
+        x, y = x - x % 2, y - y % 2
+        top, bottom, left, right = _visible_box(arr[:, :, 3])
+        arr = arr[top:bottom, left:right]
         luma, cb, cr = rgb_to_ycc_full(np.ascontiguousarray(arr[:, :, :3]))
         alpha = np.ascontiguousarray(arr[:, :, 3])
         return cls(
-            x=x - x % 2,
-            y=y - y % 2,
+            x=x + left,
+            y=y + top,
             luma=luma,
             cb=subsample(cb),
             cr=subsample(cr),
             alpha=alpha,
             alpha_c=subsample(alpha),
-            key=hashlib.sha256(arr.tobytes()).hexdigest()[:16] + f"@{x},{y}",
+            key=key,
         )
 
+    @cached_property
+    def weights(self) -> tuple[F32, F32]:
+        """The overlay's alpha as blend weights in 0..1: luma plane's, chroma planes'."""
+        return (
+            self.alpha.astype(np.float32) / np.float32(255.0),
+            self.alpha_c.astype(np.float32) / np.float32(255.0),
+        )
 
-def _blend_plane(dst: U8, src: U8, alpha: U8, x: int, y: int, opacity: float) -> None:
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """Left, top, right, bottom in the frame (before any entrance offset)."""
+        return self.x, self.y, self.x + self.luma.shape[1], self.y + self.luma.shape[0]
+
+
+def _visible_box(alpha: U8) -> tuple[int, int, int, int]:
+    """Top, bottom, left, right of the pixels with any opacity, widened to even numbers."""
+    rows = np.flatnonzero(alpha.any(axis=1))
+    cols = np.flatnonzero(alpha.any(axis=0))
+    if rows.size == 0:
+        return 0, 2, 0, 2
+    top, left = rows[0] - rows[0] % 2, cols[0] - cols[0] % 2
+    bottom, right = rows[-1] + 1, cols[-1] + 1
+    return int(top), int(bottom + bottom % 2), int(left), int(right + right % 2)
+
+
+def _blend_plane(dst: U8, src: U8, weight: F32, x: int, y: int, opacity: float) -> None:
     h = min(src.shape[0], dst.shape[0] - y)
     w = min(src.shape[1], dst.shape[1] - x)
     if h <= 0 or w <= 0 or y < 0 or x < 0:
         return
     region = dst[y : y + h, x : x + w]
-    a = alpha[:h, :w].astype(np.uint16)
+    ours = weight[:h, :w]
     if opacity < 1.0:
-        a = ((a * round(opacity * 256)) >> 8).astype(np.uint16)
-    mixed = (region.astype(np.uint16) * (255 - a) + src[:h, :w].astype(np.uint16) * a + 127) // 255
-    region[...] = mixed.astype(np.uint8)
+        ours = ours * np.float32(opacity)
+    cv2.blendLinear(src[:h, :w], region, ours, np.float32(1.0) - ours, dst=region)
 
 
 def blend_overlay(
@@ -76,10 +109,11 @@ def blend_overlay(
     if opacity <= 0.0:
         return
     y = overlay.y + dy - dy % 2
-    _blend_plane(frame.y, overlay.luma, overlay.alpha, overlay.x, y, opacity)
+    luma_w, chroma_w = overlay.weights
+    _blend_plane(frame.y, overlay.luma, luma_w, overlay.x, y, opacity)
     cx, cy = overlay.x // 2, y // 2
-    _blend_plane(frame.u, overlay.cb, overlay.alpha_c, cx, cy, opacity)
-    _blend_plane(frame.v, overlay.cr, overlay.alpha_c, cx, cy, opacity)
+    _blend_plane(frame.u, overlay.cb, chroma_w, cx, cy, opacity)
+    _blend_plane(frame.v, overlay.cr, chroma_w, cx, cy, opacity)
 
 
 def format_price(price: int, currency: str) -> str:

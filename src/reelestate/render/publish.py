@@ -36,7 +36,7 @@ def validate_output(
     expected = ExpectedVideo(
         width=w,
         height=h,
-        fps=spec.fps,
+        fps=spec.frame_rate,
         frames=timeline.total_frames,
         require_high_profile=spec.profile == "final",
     )
@@ -66,6 +66,7 @@ def publish(
     timeline: Timeline,
     *,
     clips: list[Path],
+    stills: list[Path] | None = None,
     sound: Soundtrack,
     mixed: Loudness | None,
     srt_text: str,
@@ -74,9 +75,10 @@ def publish(
     out_dir: Path,
     cancel: CancelToken | None,
     progress: ProgressReporter,
+    lap: Callable[[str], None] = lambda _name: None,
 ) -> tuple[dict[str, Path], Loudness | None]:
     """Join clips and audio, write captions and thumbnail, probe, draw the contact sheet of
-    the probed file; rename only if all is well."""
+    the probed file; rename only if all is well. `lap(stage)` is called as each step ends."""
     final = {
         "video": out_dir / "video.mp4",
         "srt": out_dir / "video.srt",
@@ -91,13 +93,23 @@ def publish(
         run_ffmpeg(
             mux_args(segments_list=list_path, audio=sound.audio, out=temps["video"]), cancel=cancel
         )
+        lap("mux")
         temps["srt"].write_text(srt_text, encoding="utf-8")
         thumbnail(temps["thumb"])
+        lap("thumbnail")
         progress.stage("probe")
         loudness = validate_output(spec, timeline, temps["video"], sound, mixed, cancel)
+        lap("probe")
         write_contact_sheet(
-            temps["video"], timeline, temps["sheet"], size=spec.size, work=work, cancel=cancel
+            temps["video"],
+            timeline,
+            temps["sheet"],
+            size=spec.size,
+            work=work,
+            cancel=cancel,
+            stills=stills,
         )
+        lap("contact_sheet")
         for name in ("srt", "thumb", "sheet", "video"):
             temps[name].replace(final[name])
     finally:

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelestate.core.errors import RenderError
 from reelestate.core.hashing import file_sha256
 from reelestate.core.imaging import load_photo
+from reelestate.render.camera import Window
 from reelestate.render.cards import outro_card
 from reelestate.render.clip_source import ClipSource
-from reelestate.render.encode import segment_args
+from reelestate.render.encode import FrameTap, segment_args
 from reelestate.render.ffmpeg import CancelToken, FFmpegPipe
 from reelestate.render.frames import FrameBuffer, render_shot_frame
 from reelestate.render.overlays import Overlay, blend_overlay
@@ -27,8 +29,15 @@ from reelestate.render.shot_source import ShotSource, prepare_shot
 from reelestate.render.spec import ASPECT_SIZES, RenderSpec
 from reelestate.render.timeline import Shot
 from reelestate.render.transitions import blend
+from reelestate.render.video_codec import VideoCodec
 
 ENGINE_VERSION = "2"
+FRAME_STAGES = ("sources", "draw", "transition", "overlays", "write", "drain")
+"""The frame loop's parts, timed for the job report and the profile: preparing shot sources
+(decode, layout, resize), drawing (warps), transition blends, overlay blends, the pipe write
+(which includes waiting for the encoder to take the frame) and the encoder's drain at the end
+of each run.
+"""
 OVERLAY_FADE_SECONDS = 0.4
 ENTRANCE_SECONDS = 0.45
 ENTRANCE_RISE = 0.03
@@ -90,7 +99,7 @@ class SourceLoader:
                 shot.clip,
                 out_w=w,
                 out_h=h,
-                fps=spec.fps,
+                fps=spec.frame_rate,
                 frames=shot.end_frame - shot.visible_start,
                 focal=shot.focal,
             )
@@ -154,13 +163,16 @@ def segment_key(
     next_overlays: list[ShotOverlay],
     ass_text: str | None,
     memo: dict[Path, str],
+    codec: VideoCodec = "libx264",
 ) -> str:
     w, h = spec.size
     payload = {
         "engine": ENGINE_VERSION,
         "size": [w, h],
-        "fps": spec.fps,
+        "fps": spec.frame_rate,
         "profile": spec.profile,
+        # Clips from two encoders are not joined by stream copy: each keeps its own.
+        "codec": codec,
         "shot": shot_identity(shot, spec, memo),
         "offset": shot.start_frame - shot.visible_start,
         "frames": shot.frames,
@@ -169,8 +181,8 @@ def segment_key(
         if next_shot and shot.transition_frames
         else None,
         "overlays": [o.identity for o in overlays],
-        # Only what the blend into the next shot uses of its overlays: which, and when they enter.
-        "next_overlays": [[o.overlay.key, o.delay] for o in next_overlays]
+        # Only the next shot's overlays the blend draws: those there from its start (the logo).
+        "next_overlays": [o.overlay.key for o in next_overlays if o.delay is None]
         if shot.transition_frames
         else [],
         "ass": ass_text,
@@ -206,6 +218,13 @@ class ShotJob:
     overlays: list[ShotOverlay]
     next_overlays: list[ShotOverlay]
     out: Path
+    still: int | None = None
+    """A global frame of the shot kept as a contact-sheet tile beside the clip (`still_path`)."""
+
+
+def still_path(clip: Path) -> Path:
+    """Where a clip's contact-sheet tile is cached: raw RGB beside the clip, same key."""
+    return clip.with_suffix(".still.rgb")
 
 
 @dataclass
@@ -221,6 +240,18 @@ class SegmentRenderer:
     sources: SourceLoader
     fonts_dir: Path
     cancel: CancelToken | None
+    codec: VideoCodec = "libx264"
+    still_size: tuple[int, int] | None = None
+    """Width and height of contact-sheet tiles; None: no tiles are taken while encoding."""
+    stage_seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(FRAME_STAGES, 0.0)
+    )
+    """Seconds spent in each part of the frame loop, summed over every run (see FRAME_STAGES)."""
+
+    def _lap(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.stage_seconds[stage] += now - since
+        return now
 
     def render_run(
         self,
@@ -234,44 +265,108 @@ class SegmentRenderer:
         first = jobs[0].shot.start_frame
         stem = f"run-{first:06d}"
         splits = [job.shot.end_frame - first for job in jobs[:-1]]
+        tap = None
+        if self.still_size is not None and all(job.still is not None for job in jobs):
+            tap = FrameTap(
+                frames=tuple(job.still - first for job in jobs if job.still is not None),
+                width=self.still_size[0],
+                height=self.still_size[1],
+                out=work / f"{stem}-stills.rgb",
+            )
         args = segment_args(
             width=w,
             height=h,
-            fps=self.spec.fps,
+            fps=self.spec.frame_rate,
             profile=self.spec.profile,
             out=work / f"{stem}-%03d.mp4",
             subtitles=ass_path,
             fonts_dir=self.fonts_dir,
             split_at=splits,
+            tap=tap,
+            codec=self.codec,
         )
         buffers = _Buffers(w, h)
         with FFmpegPipe(args) as pipe:
             for job in jobs:
                 self._write_shot(pipe, job, buffers, on_frame)
+            clock = time.perf_counter()
             pipe.close()
+            self._lap("drain", clock)
         parts = [work / f"{stem}-{i:03d}.mp4" for i in range(len(jobs))]
         missing = [p.name for p in parts if not p.exists()]
         if missing:
             raise RenderError(f"The encoder wrote {len(jobs) - len(missing)} of {len(jobs)} clips.")
+        if tap is not None:
+            self._keep_stills(tap, jobs)
         for part, job in zip(parts, jobs, strict=True):
             part.replace(job.out)
+
+    @staticmethod
+    def _keep_stills(tap: FrameTap, jobs: list[ShotJob]) -> None:
+        """Cut the run's stills into one file per clip, written before the clip is in place."""
+        data = tap.out.read_bytes()
+        per = tap.width * tap.height * 3
+        if len(data) != per * len(jobs):
+            return  # The sheet falls back to decoding the finished video.
+        for i, job in enumerate(jobs):
+            target = still_path(job.out)
+            part = target.with_name(target.name + ".part")
+            part.write_bytes(data[i * per : (i + 1) * per])
+            part.replace(target)
+        tap.out.unlink()
 
     def _write_shot(
         self, pipe: FFmpegPipe, job: ShotJob, buf: _Buffers, on_frame: Callable[[], None]
     ) -> None:
         shot, next_shot = job.shot, job.next_shot
-        fps = self.spec.fps
-        source = self.sources.get(shot)
+        fps = self.spec.frame_rate
         transition_start = shot.end_frame - shot.transition_frames
+        clock = time.perf_counter()
+        source = self.sources.get(shot)
+        settled = _SettledPage.for_shot(source, job.overlays, buf.main)
+        clock = self._lap("sources", clock)
         for frame in range(shot.start_frame, shot.end_frame):
             if self.cancel is not None:
                 self.cancel.raise_if_cancelled()
+            in_transition = (
+                next_shot is not None and frame >= transition_start and shot.transition_frames > 0
+            )
+            weight = (
+                (frame - transition_start + 1) / (shot.transition_frames + 1)
+                if in_transition
+                else 0.0
+            )
+            layers = _layers(job, frame, fps, buf.main.height, weight)
+            if settled is not None and not in_transition and _all_settled(layers):
+                # The page already carries the text: only the photo's box is drawn.
+                assert isinstance(source, ShotSource)
+                in_place = buf.main_holds is settled
+                window = source.path.at(shot.progress(frame))
+                # A camera at rest (a static shot) leaves the frame as it was: nothing to draw.
+                if not (in_place and window == buf.main_window):
+                    render_shot_frame(
+                        source,
+                        shot.progress(frame),
+                        buf.main,
+                        page=settled.page,
+                        page_in_place=in_place,
+                    )
+                buf.main_holds, buf.main_window = settled, window
+                clock = self._lap("draw", clock)
+                pipe.write(buf.main.data.data)
+                clock = self._lap("write", clock)
+                on_frame()
+                continue
+            buf.main_holds = buf.main_window = None
             draw_frame(source, shot, frame, buf.main)
             target = buf.main
-            weight = 0.0
-            if next_shot is not None and frame >= transition_start and shot.transition_frames:
-                draw_frame(self.sources.get(next_shot), next_shot, frame, buf.other)
-                weight = (frame - transition_start + 1) / (shot.transition_frames + 1)
+            if in_transition:
+                assert next_shot is not None
+                clock = self._lap("draw", clock)
+                other = self.sources.get(next_shot)
+                clock = self._lap("sources", clock)
+                draw_frame(other, next_shot, frame, buf.other)
+                clock = self._lap("draw", clock)
                 blend(
                     shot.transition.kind,
                     buf.main,
@@ -281,21 +376,70 @@ class SegmentRenderer:
                     black=buf.black,
                 )
                 target = buf.mixed
-            layers: dict[str, tuple[Overlay, float, int]] = {}
-            for item in job.overlays:
-                opacity, dy = overlay_state(item, shot, frame, fps, buf.main.height)
-                layers[item.overlay.key] = (item.overlay, opacity * (1 - weight), dy)
-            for item in job.next_overlays if weight else []:
-                # An overlay on both shots (the logo) stays solid through the transition;
-                # the next shot's callouts wait for their own entrance.
-                if item.delay is not None:
-                    continue
-                _, before, _ = layers.get(item.overlay.key, (item.overlay, 0.0, 0))
-                layers[item.overlay.key] = (item.overlay, min(1.0, before + weight), 0)
+                clock = self._lap("transition", clock)
+            else:
+                clock = self._lap("draw", clock)
             for overlay, opacity, dy in layers.values():
                 blend_overlay(target, overlay, opacity, dy=dy)
+            clock = self._lap("overlays", clock)
             pipe.write(target.data.data)
+            clock = self._lap("write", clock)
             on_frame()
+
+
+def _layers(
+    job: ShotJob, frame: int, fps: int, height: int, weight: float
+) -> dict[str, tuple[Overlay, float, int]]:
+    """Each overlay drawn on `frame`: opacity and entrance offset, the next shot's fading in."""
+    shot = job.shot
+    layers: dict[str, tuple[Overlay, float, int]] = {}
+    for item in job.overlays:
+        opacity, dy = overlay_state(item, shot, frame, fps, height)
+        layers[item.overlay.key] = (item.overlay, opacity * (1 - weight), dy)
+    for item in job.next_overlays if weight else []:
+        # An overlay on both shots (the logo) stays solid through the transition;
+        # the next shot's callouts wait for their own entrance.
+        if item.delay is not None:
+            continue
+        _, before, _ = layers.get(item.overlay.key, (item.overlay, 0.0, 0))
+        layers[item.overlay.key] = (item.overlay, min(1.0, before + weight), 0)
+    return layers
+
+
+def _all_settled(layers: dict[str, tuple[Overlay, float, int]]) -> bool:
+    return all(opacity >= 1.0 and dy == 0 for _, opacity, dy in layers.values())
+
+
+class _SettledPage:
+    """A framed shot's page with all its text at rest, composited once per shot.
+
+    Between a framed shot's entrances and its fades nothing on the page moves but the photo in
+    its box, so those frames copy this page (or keep it, when the frame buffer still holds it)
+    and warp the photo alone: no overlay is blended again on any of them.
+    """
+
+    def __init__(self, page: FrameBuffer) -> None:
+        self.page = page
+
+    @classmethod
+    def for_shot(
+        cls, source: Source, overlays: list[ShotOverlay], like: FrameBuffer
+    ) -> _SettledPage | None:
+        if not isinstance(source, ShotSource) or source.framing is None:
+            return None
+        framing = source.framing
+        box = framing.box
+        for item in overlays:
+            left, top, right, bottom = item.overlay.bounds
+            if left < box.right and box.x < right and top < box.bottom and box.y < bottom:
+                return None  # Text over the photo must be drawn over each frame's photo.
+        page = FrameBuffer(like.width, like.height)
+        page.y[...] = framing.y
+        page.u[...] = framing.u
+        page.v[...] = framing.v
+        for item in overlays:
+            blend_overlay(page, item.overlay)
+        return cls(page)
 
 
 def draw_frame(source: Source, shot: Shot, frame: int, out: FrameBuffer) -> None:
@@ -314,3 +458,7 @@ class _Buffers:
             FrameBuffer(width, height) for _ in range(4)
         )
         self.black.fill_black()
+        self.main_holds: object | None = None
+        """The settled page `main` holds outside the photo's box, if no other drawing followed."""
+        self.main_window: Window | None = None
+        """The camera window whose photo `main` holds in that page's box."""

@@ -9,6 +9,8 @@ keeps a static backdrop of brand panels and moves the photo inside its box.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import cv2
@@ -30,8 +32,6 @@ class Framing:
     u: U8
     v: U8
     box: Rect
-    scratch: tuple[U8, U8, U8]
-    """Box-sized planes each frame's photo is warped into before it is copied onto the page."""
 
 
 @dataclass(frozen=True)
@@ -52,17 +52,36 @@ def _resize(img: U8, width: int, height: int) -> U8:
     return np.asarray(cv2.resize(img, (width, height), interpolation=interp), dtype=np.uint8)
 
 
+_PAGES: OrderedDict[tuple[object, ...], tuple[U8, U8, U8]] = OrderedDict()
+_PAGES_KEPT = 8
+_PAGES_LOCK = threading.Lock()
+
+
+def _page(out_w: int, out_h: int, box: Rect, brand: BrandKit) -> tuple[U8, U8, U8]:
+    """The backdrop's planes, drawn once for each size, box and brand colours: photos of one
+    shape share a box, so a storyboard draws a handful of pages, not one per shot. The planes
+    are shared and read-only."""
+    key = (out_w, out_h, box, brand.primary_color, brand.accent_color)
+    with _PAGES_LOCK:
+        if key in _PAGES:
+            _PAGES.move_to_end(key)
+            return _PAGES[key]
+    planes = rgb_to_yuv420(framed_backdrop(out_w, out_h, box, brand))
+    for plane in planes:
+        plane.flags.writeable = False
+    with _PAGES_LOCK:
+        _PAGES[key] = planes
+        if len(_PAGES) > _PAGES_KEPT:
+            _PAGES.popitem(last=False)
+    return planes
+
+
 def _framing(
     out_w: int, out_h: int, aspect: Aspect, src: tuple[int, int], brand: BrandKit
 ) -> Framing:
     box = framed_box(aspect, out_w, out_h, src[0], src[1])
-    y, u, v = rgb_to_yuv420(framed_backdrop(out_w, out_h, box, brand))
-    scratch = (
-        np.empty((box.h, box.w), dtype=np.uint8),
-        np.empty((box.h // 2, box.w // 2), dtype=np.uint8),
-        np.empty((box.h // 2, box.w // 2), dtype=np.uint8),
-    )
-    return Framing(y=y, u=u, v=v, box=box, scratch=scratch)
+    y, u, v = _page(out_w, out_h, box, brand)
+    return Framing(y=y, u=u, v=v, box=box)
 
 
 def prepare_shot(

@@ -78,8 +78,8 @@ def _music_bed(
     if spec.music is None:
         return None, 0.0
     if spec.music.path is None:
-        bed_name = f"{spec.music.mood}-{timeline.total_frames}-{spec.fps}.wav"
-        return make_music_bed(spec.music.mood, timeline.duration, cache / "music" / bed_name), 0.0
+        # Named by mood and length (not frame rate): a preview and its final share the bed.
+        return make_music_bed(spec.music.mood, timeline.duration, cache / "music"), 0.0
     track = spec.music.path
     if not track.is_file():
         raise InvalidSpecError(f"Music track not found: {track.name}.")
@@ -151,7 +151,7 @@ def prepare_soundtrack(
             "music_db": music_db if spec.music else None,
             "duck": spec.music.duck if spec.music else None,
             "frames": timeline.total_frames,
-            "fps": spec.fps,
+            "fps": spec.frame_rate,
         }
     )
     audio = cache / "audio" / f"{key}-{spec.profile}.m4a"

@@ -35,6 +35,9 @@ ASPECT_SIZES: dict[str, tuple[int, int]] = {
     "4:5": (1080, 1350),
 }
 PREVIEW_WIDTH = 540
+PREVIEW_FPS = 15
+"""Previews show motion, timing and layout; half the frames of a final at a quarter of the
+pixels keep the per-frame work (warps, blends, pipe writes) from dominating their render."""
 MIN_SCENE_SECONDS = 0.5
 MAX_SCENE_SECONDS = 30.0
 MAX_TOTAL_SECONDS = 180.0
@@ -227,6 +230,11 @@ class RenderSpec(_Model):
             scale = PREVIEW_WIDTH / width
             width, height = PREVIEW_WIDTH, round(height * scale / 2) * 2
         return width, height
+
+    @property
+    def frame_rate(self) -> int:
+        """Frames per second the render writes: the storyboard's, or PREVIEW_FPS for previews."""
+        return PREVIEW_FPS if self.profile == "preview" else self.fps
 
     @property
     def has_ai_visuals(self) -> bool:

@@ -131,18 +131,18 @@ def _card_motion(kind: Literal["photo", "intro", "outro"]) -> Motion:
 
 def total_frames(spec: RenderSpec) -> int:
     """Frames the rendered video has: cards and scenes, transitions overlapping inside them."""
-    return round(sum(item.duration for item in _plan(spec)) * spec.fps)
+    return round(sum(item.duration for item in _plan(spec)) * spec.frame_rate)
 
 
 def total_seconds(spec: RenderSpec) -> float:
     """The rendered video's length in seconds: the one source of truth for "how long"."""
-    return total_frames(spec) / spec.fps
+    return total_frames(spec) / spec.frame_rate
 
 
 def build_timeline(spec: RenderSpec) -> Timeline:
     """Cards and scenes as shots with frame ranges and transition overlaps."""
     plan = _plan(spec)
-    fps = spec.fps
+    fps = spec.frame_rate
     bounds: list[int] = []
     elapsed = 0.0
     for item in plan:

@@ -26,6 +26,15 @@ POLICIES: dict[JobKind, KindPolicy] = {
     JobKind.PULL_INSIGHTS: KindPolicy(JobQueue.GPU, credits=0),
 }
 
+
+def queue_for(kind: JobKind, render_queue: str = "cpu") -> JobQueue:
+    """The queue a job of `kind` goes to; `render_queue="gpu"` sends final renders to the GPU
+    workers, which encode with NVENC (previews stay on the CPU queue: short, and latency-bound)."""
+    if kind == JobKind.RENDER_VIDEO and render_queue == "gpu":
+        return JobQueue.GPU
+    return POLICIES[kind].queue
+
+
 ARQ_QUEUE_NAMES: dict[JobQueue, str] = {
     JobQueue.CPU: "reelestate:queue:cpu",
     JobQueue.GPU: "reelestate:queue:gpu",

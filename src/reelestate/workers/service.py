@@ -36,7 +36,7 @@ from reelestate.workers.arq_worker import ArqDispatcher
 from reelestate.workers.dispatch import Dispatcher, dispatch_job
 from reelestate.workers.events import EventBus, InProcessEventBus, RedisEventBus, follow_job
 from reelestate.workers.execute import JobEnv
-from reelestate.workers.kinds import POLICIES
+from reelestate.workers.kinds import POLICIES, queue_for
 
 
 def input_hash(kind: JobKind, payload: dict[str, Any], spec: dict[str, Any] | None) -> str:
@@ -74,7 +74,7 @@ class JobsService:
         policy = POLICIES[kind]
         new = NewJob(
             kind=kind,
-            queue=policy.queue,
+            queue=queue_for(kind, self.env.settings.render_queue),
             input_hash=input_hash(kind, payload, spec),
             payload=payload,
             credits=policy.credits,
