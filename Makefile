@@ -44,8 +44,11 @@ typecheck: $(INSTALLED)
 layers: $(INSTALLED)
 	$(BIN)/lint-imports
 
+# Test processes: one per core, at most four (each starts its own servers and databases).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 pytest: $(INSTALLED)
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term
 
 test: lint typecheck layers pytest
 
