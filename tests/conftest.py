@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from reelestate.core.settings import get_settings
+from reelestate.chat_ui.root import prepare_chainlit_root
+from reelestate.core.settings import Settings, get_settings
 
 pytest_plugins = ["tests.support.web"]
+
+# Chainlit reads its folder (config: CORS origins, upload limits) when it is first imported, and
+# some test modules import it while being collected: give it the product's folder before that,
+# as `reelestate serve` does, instead of the working directory's.
+prepare_chainlit_root(
+    Settings(REELESTATE_DATA_DIR=Path(tempfile.mkdtemp(prefix="reelestate-chainlit-"))),
+    auth_secret="tests-only-chainlit-secret-0123456789abcdef",
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PHOTOS = FIXTURES / "photos"

@@ -34,6 +34,8 @@ class Stack:
     worker: ComposeService
     second_app: ComposeService
     """Another replica of the app service, on the same Redis and database."""
+    outbox: Path
+    """Where the app writes its mail (no SMTP server in the compose file)."""
 
     @property
     def url(self) -> str:
@@ -96,7 +98,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             service.start()
         for service, port in ((app, app.port), (second_app, second_app.port), (worker, health)):
             service.wait_http(f"http://127.0.0.1:{port}/readyz")
-        yield Stack(app, worker, second_app)
+        yield Stack(app, worker, second_app, root / "app-data" / "outbox")
     finally:
         for service in services:
             service.terminate()
@@ -118,7 +120,7 @@ def test_compose_orders_the_start_as_this_test_does() -> None:
 
 def test_a_listing_goes_through_rest_to_a_finished_video(stack: Stack) -> None:
     with httpx.Client(base_url=stack.url, timeout=30) as client:
-        me = Account(client)  # type: ignore[arg-type]
+        me = Account(client, outbox=stack.outbox)  # type: ignore[arg-type]
         project = me.project(**LISTING_FACTS)["id"]
         assert me.upload(project, listing_photos()[:5]).status_code == 201
         created = me.post(f"/api/v1/projects/{project}/storyboards", json={"length_seconds": 20})

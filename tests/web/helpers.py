@@ -46,10 +46,13 @@ def outbox_of(client: TestClient) -> Path:
 class Account:
     """A person who signed up (so a fresh organisation they own) and their bearer header."""
 
-    def __init__(self, client: TestClient, *, email: str | None = None) -> None:
+    def __init__(
+        self, client: TestClient, *, email: str | None = None, outbox: Path | None = None
+    ) -> None:
+        """`outbox`: where the app writes its mail (default: the in-process app's own)."""
         self.client = client
         self.email = email or f"agent-{uuid.uuid4().hex[:8]}@example.com"
-        self.tokens: dict[str, Any] = sign_up(client.post, outbox_of(client), self.email)
+        self.tokens: dict[str, Any] = sign_up(client.post, outbox or outbox_of(client), self.email)
 
     @property
     def headers(self) -> dict[str, str]:
