@@ -12,6 +12,7 @@ from reelestate.cli import (
     bot_cmd,
     chat_cmd,
     db_cmd,
+    infographic_cmd,
     jobs_cmd,
     make_cmd,
     providers_cmd,
@@ -31,6 +32,7 @@ app = typer.Typer(
 render_cmd.register(app)
 analyse_cmd.register(app)
 make_cmd.register(app)
+infographic_cmd.register(app)
 chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)
