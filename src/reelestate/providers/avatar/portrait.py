@@ -141,7 +141,9 @@ class PortraitPresenter:
                 frame = draw_portrait(headshot, size, i, float(levels[i]), accent)
                 proc.stdin.write(np.ascontiguousarray(frame).tobytes())
             proc.stdin.close()
-            _, err = proc.communicate(timeout=120)
+            assert proc.stderr is not None
+            err = proc.stderr.read()
+            proc.wait(timeout=120)
             if proc.returncode != 0:
                 raise ProviderError(
                     f"The portrait presenter could not be encoded: {err.decode()[-300:]}"
@@ -152,4 +154,7 @@ class PortraitPresenter:
             proc.wait()
             partial.unlink(missing_ok=True)
             raise
+        finally:
+            if proc.stderr is not None:
+                proc.stderr.close()
         return AvatarClip(path=target, provider="portrait", lip_synced=False, generated=False)
