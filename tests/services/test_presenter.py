@@ -41,11 +41,31 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _video(path: Path, audio: Path) -> Path:
     subprocess.run(
         [
-            find_tools().ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", f"color=c=0x203040:s={W}x{H}:r=30:d=2",
-            "-i", str(audio), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-ar", "48000", "-t", "2", str(path),
-        ],  # fmt: skip
+            find_tools().ffmpeg,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=0x203040:s={W}x{H}:r=30:d=2",
+            "-i",
+            str(audio),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-ar",
+            "48000",
+            "-t",
+            "2",
+            str(path),
+        ],
         check=True,
     )
     return path
@@ -54,9 +74,22 @@ def _video(path: Path, audio: Path) -> Path:
 def _frame(video: Path, at: float) -> np.ndarray:
     raw = subprocess.run(
         [
-            find_tools().ffmpeg, "-hide_banner", "-loglevel", "error", "-ss", f"{at}",
-            "-i", str(video), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-        ],  # fmt: skip
+            find_tools().ffmpeg,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-ss",
+            f"{at}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "pipe:1",
+        ],
         check=True,
         capture_output=True,
     ).stdout
@@ -95,9 +128,18 @@ def _settings(server: FakeAvatarServices, tmp: Path, key: str = DID_KEY) -> Sett
 
 
 def test_corner_is_clear_of_captions_stats_and_logo() -> None:
-    for aspect, (w, h) in {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": (1920, 1080), "4:5": (1080, 1350)}.items():
+    for aspect, (w, h) in {
+        "9:16": (1080, 1920),
+        "1:1": (1080, 1080),
+        "16:9": (1920, 1080),
+        "4:5": (1080, 1350),
+    }.items():
         box = presenter_rect(aspect, w, h)  # type: ignore[arg-type]
-        for other in (captions_rect(aspect, w, h), stats_rect(aspect, w, h), logo_rect(aspect, w, h)):  # type: ignore[arg-type]
+        for other in (
+            captions_rect(aspect, w, h),
+            stats_rect(aspect, w, h),
+            logo_rect(aspect, w, h),
+        ):  # type: ignore[arg-type]
             assert box.bottom <= other.y or other.bottom <= box.y or box.x + box.w <= other.x
 
 
@@ -109,7 +151,10 @@ def test_did_presenter_in_the_corner(server: FakeAvatarServices, tmp_path: Path)
     assert outcome.provider == "did" and outcome.lip_synced and outcome.ai_disclosure
     frame = _frame(result.video, 1.0)
     box = presenter_rect("9:16", W, H)
-    centre = frame[box.y + box.h // 2 - 4 : box.y + box.h // 2 + 4, box.x + box.w // 2 - 4 : box.x + box.w // 2 + 4]
+    centre = frame[
+        box.y + box.h // 2 - 4 : box.y + box.h // 2 + 4,
+        box.x + box.w // 2 - 4 : box.x + box.w // 2 + 4,
+    ]
     magenta = (centre[..., 0] > 180) & (centre[..., 1] < 90) & (centre[..., 2] > 180)
     assert magenta.mean() > 0.8  # the server's marker, from the clip it made
     caps = captions_rect("9:16", W, H)
@@ -118,7 +163,9 @@ def test_did_presenter_in_the_corner(server: FakeAvatarServices, tmp_path: Path)
     before = _frame(result.video, 0.1)  # before the voice starts: no presenter
     assert before[box.y + box.h // 2, box.x + box.w // 2, 1] > 40
     # the same presenter again comes from the cache and costs nothing
-    again = present_on_video(_result(tmp_path), SPEC, choice, _settings(server, tmp_path), tmp_path / "w")
+    again = present_on_video(
+        _result(tmp_path), SPEC, choice, _settings(server, tmp_path), tmp_path / "w"
+    )
     assert again.cached and again.cost_usd == 0
 
 
@@ -128,7 +175,15 @@ def test_did_presenter_in_the_corner(server: FakeAvatarServices, tmp_path: Path)
         ("error", None, DID_KEY, "no face detected"),
         ("html_result", None, DID_KEY, "not a video"),
         ("ok", None, "bad-key", "401"),
-        ("ok", Fault(status=402, payload={"kind": "InsufficientCreditsError", "description": "no credits"}), DID_KEY, "no credits"),
+        (
+            "ok",
+            Fault(
+                status=402,
+                payload={"kind": "InsufficientCreditsError", "description": "no credits"},
+            ),
+            DID_KEY,
+            "no credits",
+        ),
     ],
 )
 def test_each_did_failure_falls_back_to_the_portrait(

@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
     def infographic(
         out: Annotated[Path, typer.Option("--out", help="Folder for the card and its report.")],
         address: Annotated[str | None, typer.Option(help="Street address.")] = None,
-        price: Annotated[str | None, typer.Option(help="Asking price, e.g. 988000 or $988k.")] = None,
+        price: Annotated[
+            str | None, typer.Option(help="Asking price, e.g. 988000 or $988k.")
+        ] = None,
         beds: Annotated[int | None, typer.Option(help="Bedrooms.")] = None,
         baths: Annotated[float | None, typer.Option(help="Bathrooms (halves allowed).")] = None,
         area: Annotated[int | None, typer.Option(help="Living area in sq ft.")] = None,
@@ -38,7 +40,9 @@ def register(app: typer.Typer) -> None:
         primary: Annotated[str | None, typer.Option(help="Brand colour, #RRGGBB.")] = None,
         accent: Annotated[str | None, typer.Option(help="Accent colour, #RRGGBB.")] = None,
         font: Annotated[Path | None, typer.Option(help="Brand font (TTF/OTF).")] = None,
-        say: Annotated[str | None, typer.Option("--say", help="A line spoken over the card.")] = None,
+        say: Annotated[
+            str | None, typer.Option("--say", help="A line spoken over the card.")
+        ] = None,
         voice: Annotated[
             str | None, typer.Option(help="Narrator: elevenlabs:VOICE, openai:VOICE, espeak:VOICE.")
         ] = None,

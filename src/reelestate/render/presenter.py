@@ -77,7 +77,9 @@ def _label(height: int, path: Path) -> Path:
     h = round(size * 1.7)
     img = Image.new("RGBA", (w + w % 2, h + h % 2), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
-    draw.rounded_rectangle((0, 0, img.width - 1, img.height - 1), radius=h // 2, fill=(0, 0, 0, 170))
+    draw.rounded_rectangle(
+        (0, 0, img.width - 1, img.height - 1), radius=h // 2, fill=(0, 0, 0, 170)
+    )
     draw.text((size // 2, round(size * 0.3)), DISCLOSURE, font=font, fill=(255, 255, 255, 255))
     img.save(path)
     return path
@@ -110,7 +112,7 @@ def composite_args(
         f"scale={side}:{side}:flags=lanczos:out_color_matrix=bt709:out_range=tv,fps={fps}"
     )
     pip_from = start + INTRO_SECONDS if layout == "intro" else start
-    parts = [f"[1:v]{square},format=yuva420p[sq]", "[2:v]format=gray,scale={0}:{0}[m]".format(side)]
+    parts = [f"[1:v]{square},format=yuva420p[sq]", f"[2:v]format=gray,scale={side}:{side}[m]"]
     parts.append(f"[sq][m]alphamerge,{shift}[pip]")
     current = "0:v"
     if layout == "intro":

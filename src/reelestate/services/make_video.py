@@ -20,6 +20,7 @@ from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
 from reelestate.core.styles import Style
 from reelestate.prompts.styles import STYLE_MUSIC
+from reelestate.providers.avatar import check_presenter_photo
 from reelestate.providers.tts.base import Narration
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
@@ -30,7 +31,6 @@ from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.render.spec import Aspect, BrandKit, Profile, RenderSpec
 from reelestate.render.timeline import card_seconds, total_seconds
-from reelestate.providers.avatar import check_presenter_photo
 from reelestate.services.presenter import PresenterChoice, PresenterOutcome, present_on_video
 from reelestate.services.storyboard_flow import PlanChoices, fit_in_time, plan, render_spec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips

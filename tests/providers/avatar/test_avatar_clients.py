@@ -43,7 +43,9 @@ def request_files(tmp_path_factory: pytest.TempPathFactory) -> AvatarRequest:
     )
 
 
-def did(server: FakeAvatarServices, key: str = DID_KEY, timeout_s: float = 5.0) -> DidAvatarGenerator:
+def did(
+    server: FakeAvatarServices, key: str = DID_KEY, timeout_s: float = 5.0
+) -> DidAvatarGenerator:
     return DidAvatarGenerator(
         key, base_url=server.base_url, timeout_s=timeout_s, poll_interval_s=0.01, retry=FAST
     )
@@ -75,7 +77,10 @@ def test_did_uploads_creates_polls_and_downloads(
         for r in server.requests
         if not r.path.startswith("/results")
     )
-    assert "authorization" not in next(r for r in server.requests if r.path.startswith("/results")).headers
+    assert (
+        "authorization"
+        not in next(r for r in server.requests if r.path.startswith("/results")).headers
+    )
     assert clip.cost_usd > 0
 
 

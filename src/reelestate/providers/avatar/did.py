@@ -9,6 +9,7 @@ The key goes in `Authorization: Basic <key>` exactly as D-ID Studio shows it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class DidAvatarGenerator:
         self, request: AvatarRequest, out_dir: Path, *, should_cancel: CancelCheck | None = None
     ) -> AvatarClip:
         deadline = time.monotonic() + self.timeout_s
-        out_dir.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         async with httpx.AsyncClient(
             base_url=self.base_url,
             headers=self._headers,
@@ -142,7 +143,7 @@ class DidAvatarGenerator:
         )
 
     async def _upload(self, client: httpx.AsyncClient, path: str, field: str, file: Path) -> str:
-        data = file.read_bytes()
+        data = await asyncio.to_thread(file.read_bytes)
         body = await send(
             lambda: client.post(path, files={field: (file.name, data, _content_type(file))}),
             service=SERVICE,

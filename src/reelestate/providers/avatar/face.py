@@ -40,7 +40,8 @@ class FaceBox:
 
 @lru_cache(maxsize=1)
 def _cascade() -> cv2.CascadeClassifier:
-    path = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
+    folder = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
+    path = folder / "haarcascade_frontalface_default.xml"
     cascade = cv2.CascadeClassifier(str(path))
     if cascade.empty():  # pragma: no cover - a broken OpenCV install
         raise RuntimeError(f"OpenCV's face cascade is missing at {path}")

@@ -11,6 +11,7 @@ D-ID's, so it can be swapped for v3 without touching callers.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,11 @@ class HeyGenAvatarGenerator:
         self, request: AvatarRequest, out_dir: Path, *, should_cancel: CancelCheck | None = None
     ) -> AvatarClip:
         deadline = time.monotonic() + self.timeout_s
-        out_dir.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         async with httpx.AsyncClient(
             headers=self._headers, timeout=self.request_timeout_s, follow_redirects=True
         ) as client:
-            photo = request.photo.read_bytes()
+            photo = await asyncio.to_thread(request.photo.read_bytes)
             uploaded = _data(
                 await send(
                     lambda: client.post(
@@ -102,7 +103,7 @@ class HeyGenAvatarGenerator:
                 ),
                 "the photo",
             )
-            audio = request.audio.read_bytes()
+            audio = await asyncio.to_thread(request.audio.read_bytes)
             asset = _data(
                 await send(
                     lambda: client.post(
@@ -175,7 +176,9 @@ class HeyGenAvatarGenerator:
             url = done.get("video_url")
             if not isinstance(url, str) or not url:
                 raise ProviderError("HeyGen finished the video without a URL.")
-            async with httpx.AsyncClient(timeout=self.request_timeout_s, follow_redirects=True) as plain:
+            async with httpx.AsyncClient(
+                timeout=self.request_timeout_s, follow_redirects=True
+            ) as plain:
                 path = await download_video(
                     plain,
                     url,

@@ -55,7 +55,8 @@ def _description(response: httpx.Response) -> str:
         return ""
     if not isinstance(body, dict):
         return ""
-    for holder in (body, body.get("error") if isinstance(body.get("error"), dict) else {}):
+    nested = body.get("error")
+    for holder in (body, nested if isinstance(nested, dict) else {}):
         for key in ("description", "message", "detail"):
             value = holder.get(key)
             if isinstance(value, str) and value:

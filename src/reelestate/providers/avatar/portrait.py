@@ -64,7 +64,7 @@ def _crop_around(rgb: np.ndarray, face: FaceBox | None) -> np.ndarray:
         side = min(w, h)
         cx, cy = w / 2, h / 2.4
     else:
-        side = min(min(w, h), face.w * w * FACE_SPAN)
+        side = min(w, h, face.w * w * FACE_SPAN)
         cx, cy = face.centre[0] * w, (face.centre[1] + face.h * 0.18) * h
     x0 = int(min(max(cx - side / 2, 0), w - side))
     y0 = int(min(max(cy - side / 2, 0), h - side))

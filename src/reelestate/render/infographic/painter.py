@@ -54,7 +54,7 @@ def count_value(price: int, t: float) -> int:
     if p >= 1.0:
         return price
     step = 10 ** max(0, len(str(price)) - 3)
-    return int(price * p) // step * step
+    return int(int(price * p) // step * step)
 
 
 def _number(value: float) -> str:
@@ -73,9 +73,10 @@ class _Fonts:
 
 
 def _text_tile(text: str, font: ImageFont.FreeTypeFont, colour: tuple[int, int, int]) -> U8:
-    left, top, right, bottom = font.getbbox(text)
+    left, _top, right, _bottom = font.getbbox(text)
     ascent, descent = font.getmetrics()
-    img = Image.new("RGBA", (max(1, right - min(0, left)), ascent + descent), (0, 0, 0, 0))
+    width = max(1, round(right - min(0, left)))
+    img = Image.new("RGBA", (width, round(ascent + descent)), (0, 0, 0, 0))
     ImageDraw.Draw(img).text((-min(0, left), 0), text, font=font, fill=(*colour, 255))
     return np.asarray(img)
 
@@ -252,13 +253,15 @@ class CardPainter:
                 return tiles, price_at, price_font
             scale *= 0.93
 
-    def _build(
+    def _build(  # noqa: PLR0915 - one card, placed top to bottom in one reading
         self, m: CardMetrics
     ) -> tuple[list[Tile], tuple[int, int], ImageFont.FreeTypeFont | None, int]:
-        facts, brand, col = self.spec.facts, self.spec.brand, self.column
+        facts, _brand, col = self.spec.facts, self.spec.brand, self.column
         display, body = _FontMaker(self.fonts, display=True), _FontMaker(self.fonts, display=False)
         top: list[tuple[U8, float]] = []
-        kicker = _text_tile(facts.kicker.upper(), display(m.kicker, facts.kicker.upper()), self.primary)
+        kicker = _text_tile(
+            facts.kicker.upper(), display(m.kicker, facts.kicker.upper()), self.primary
+        )
         top.append((_pill(kicker, m.px(22), m.px(12), self.accent), 0.0))
         if facts.address:
             font = display(m.address, facts.address)
@@ -284,7 +287,9 @@ class CardPainter:
         for i, text in enumerate(facts.highlights):
             tick = np.asarray(icon("tick", m.highlight, self.accent))
             font = _fit(text, m.highlight, col.w - m.highlight - m.px(16), body)
-            bottom.append((_hstack([tick, _text_tile(text, font, self.text)], m.px(16)), 2.6 + 0.35 * i))
+            bottom.append(
+                (_hstack([tick, _text_tile(text, font, self.text)], m.px(16)), 2.6 + 0.35 * i)
+            )
         bar_tile = self._agent_bar(m, display, body)
         if bar_tile is not None:
             bottom.append((bar_tile, 3.6))
@@ -301,7 +306,11 @@ class CardPainter:
             tiles.append(Tile(image, col.x, y, appear))
             y += image.shape[0] + m.px(18)
         if logo is not None:
-            lx = col.x + col.w - logo.shape[1] if self.spec.aspect != "16:9" else self._safe_right(logo)
+            lx = (
+                col.x + col.w - logo.shape[1]
+                if self.spec.aspect != "16:9"
+                else self._safe_right(logo)
+            )
             tiles.append(Tile(logo, lx, col.y, 0.1))
         y = col.y + col.h - bottom_h
         price_at = (col.x, y)
@@ -318,7 +327,7 @@ class CardPainter:
         from reelestate.render.infographic.layout import safe_rect  # noqa: PLC0415
 
         safe = safe_rect(self.spec.aspect, self.width, self.height)
-        return safe.x + safe.w - logo.shape[1]
+        return int(safe.x + safe.w - logo.shape[1])
 
     def _facts_row(self, m: CardMetrics, display: _FontMaker, body: _FontMaker) -> U8 | None:
         facts = self.spec.facts
@@ -335,8 +344,14 @@ class CardPainter:
         cells = []
         for name, value, label in items:
             glyph = np.asarray(icon(name, m.fact_icon, self.accent))
-            value_tile = _text_tile(value, _fit(value, m.fact_value, cell_w - m.fact_icon - m.px(14), display), self.text)
-            label_tile = _text_tile(label, body(m.fact_label, label), _mix(self.text, self.primary, 0.25))
+            value_tile = _text_tile(
+                value,
+                _fit(value, m.fact_value, cell_w - m.fact_icon - m.px(14), display),
+                self.text,
+            )
+            label_tile = _text_tile(
+                label, body(m.fact_label, label), _mix(self.text, self.primary, 0.25)
+            )
             words = _stack([value_tile, label_tile], 0)
             cells.append(_hstack([glyph, words], m.px(14)))
         row_h = max(c.shape[0] for c in cells)
@@ -353,14 +368,22 @@ class CardPainter:
         lines = []
         name = brand.agent_name or brand.name
         if name:
-            lines.append(_text_tile(name, _fit(name, m.agent_name, self.column.w - m.px(200), display), self.text))
+            lines.append(
+                _text_tile(
+                    name, _fit(name, m.agent_name, self.column.w - m.px(200), display), self.text
+                )
+            )
         sub = brand.name if brand.agent_name and brand.name else None
         phone_row = None
         if brand.agent_phone:
             phone = _text_tile(brand.agent_phone, body(m.agent_phone, brand.agent_phone), self.text)
-            phone_row = _hstack([np.asarray(icon("phone", m.agent_phone, self.accent)), phone], m.px(8))
+            phone_row = _hstack(
+                [np.asarray(icon("phone", m.agent_phone, self.accent)), phone], m.px(8)
+            )
             if sub:
-                brokerage = _text_tile(f"·  {sub}", body(m.agent_phone, sub), _mix(self.text, self.primary, 0.3))
+                brokerage = _text_tile(
+                    f"·  {sub}", body(m.agent_phone, sub), _mix(self.text, self.primary, 0.3)
+                )
                 phone_row = _hstack([phone_row, brokerage], m.px(14))
         elif sub:
             phone_row = _text_tile(sub, body(m.agent_phone, sub), self.text)
@@ -436,7 +459,9 @@ class CardPainter:
         return self.column
 
 
-def _price_tile(value: int, currency: str, font: ImageFont.FreeTypeFont | None, colour: tuple[int, int, int]) -> U8:
+def _price_tile(
+    value: int, currency: str, font: ImageFont.FreeTypeFont | None, colour: tuple[int, int, int]
+) -> U8:
     assert font is not None
     return _text_tile(format_price(value, currency), font, colour)
 

@@ -112,7 +112,7 @@ def render_infographic(
                     raise RenderCancelledError("The render was cancelled.")
                 rgb = painter.frame(i)
                 for plane in rgb_to_yuv420(rgb):
-                    pipe.write(memoryview(plane).cast("B"))
+                    pipe.write(plane.tobytes())
                 last = rgb
                 if on_frame is not None:
                     on_frame(i + 1, total)

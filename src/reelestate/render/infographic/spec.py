@@ -51,7 +51,9 @@ class InfographicFacts(_Model):
     def _highlights(cls, value: list[str]) -> list[str]:
         cleaned = [" ".join(h.split()) for h in value if h.strip()]
         if len(cleaned) > MAX_HIGHLIGHTS:
-            raise ValueError(f"a card shows at most {MAX_HIGHLIGHTS} highlights, got {len(cleaned)}")
+            raise ValueError(
+                f"a card shows at most {MAX_HIGHLIGHTS} highlights, got {len(cleaned)}"
+            )
         for h in cleaned:
             if len(h) > MAX_HIGHLIGHT_CHARS:
                 raise ValueError(
@@ -61,7 +63,12 @@ class InfographicFacts(_Model):
 
     @model_validator(mode="after")
     def _something(self) -> InfographicFacts:
-        if self.price is None and self.beds is None and self.baths is None and self.area_sqft is None:
+        if (
+            self.price is None
+            and self.beds is None
+            and self.baths is None
+            and self.area_sqft is None
+        ):
             raise ValueError("a facts card needs the price or at least one of beds, baths and area")
         return self
 
@@ -94,7 +101,7 @@ class InfographicSpec(_Model):
 
 
 def parse_infographic(data: object) -> InfographicSpec:
-    """Validate `data` as an `InfographicSpec`, or raise one `InvalidInputError` naming each field."""
+    """`data` as an `InfographicSpec`, or one `InvalidInputError` naming each bad field."""
     try:
         return InfographicSpec.model_validate(data)
     except ValidationError as exc:
