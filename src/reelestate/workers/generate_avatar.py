@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reelestate.core.errors import FeatureUnavailableError
+from reelestate.core.errors import FeatureUnavailableError, InvalidInputError
 from reelestate.providers.avatar import AvatarProviderName
 from reelestate.render.presenter_clips import PresenterChoice, make_presenter_clip
 from reelestate.render.progress import RenderProgress
@@ -34,7 +34,13 @@ class AvatarJobPayload(BaseModel):
 
 def generate_avatar_job(run: JobRun) -> dict[str, Any]:
     """Handler of `generate_avatar` jobs; its working folder goes when it ends."""
-    payload = AvatarJobPayload.model_validate(run.job.payload)
+    try:
+        payload = AvatarJobPayload.model_validate(run.job.payload)
+    except ValidationError as exc:
+        raise InvalidInputError(
+            "A presenter job needs a photo, a narration and its length.",
+            hint="Send the photo and audio blob keys with `audio_seconds`.",
+        ) from exc
     blobs = run.env.blobs
     run.workdir.mkdir(parents=True, exist_ok=True)
     try:
