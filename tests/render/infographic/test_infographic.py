@@ -112,3 +112,42 @@ def test_render_writes_a_probed_video_and_its_still(tmp_path: Path) -> None:
         "infographic.mp4",
         "infographic.png",
     ]
+
+
+def test_the_phone_icon_is_a_solid_handset_not_a_box() -> None:
+    """A hollow outline at text size reads as the missing-glyph box; the handset is solid."""
+    import cv2  # noqa: PLC0415
+
+    from reelestate.render.infographic.icons import icon  # noqa: PLC0415
+
+    alpha = np.asarray(icon("phone", 64, (255, 255, 255)))[..., 3]
+    ink = (alpha > 128).astype(np.uint8)
+    core = cv2.erode(ink, np.ones((7, 7), np.uint8))
+    assert core.sum() > 0.1 * ink.sum()  # strokes thicker than an outline
+
+
+def test_every_character_on_the_card_is_in_its_font() -> None:
+    from PIL import ImageFont  # noqa: PLC0415
+
+    from reelestate.render.fonts import DISPLAY, REGULAR, missing_glyphs  # noqa: PLC0415
+
+    texts = ["€1,795,000", "£988,000", "·  Harbor & Pine Realty", "JUST LISTED", "4.5 baths"]
+    for path in (DISPLAY, REGULAR):
+        font = ImageFont.truetype(str(path), 32)
+        assert missing_glyphs(font, " ".join(texts)) == []
+    assert missing_glyphs(ImageFont.truetype(str(DISPLAY), 32), "☎ 5") == ["☎"]
+    # a brand font without the middle dot: that line is set in the shipped face instead
+    spec = parse_infographic(
+        {
+            **card(),
+            "brand": {
+                "name": "Pine",
+                "agent_name": "Dana",
+                "agent_phone": "555",
+                "font": str(DISPLAY),
+            },
+        }
+    )
+    painter = CardPainter(spec)
+    assert painter.fonts.body(20, "·  ☎").path == str(REGULAR)
+    assert painter.fonts.body(20, "Pine").path == str(DISPLAY)

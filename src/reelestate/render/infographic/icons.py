@@ -7,6 +7,7 @@ times its size and scaled down, which anti-aliases the edges.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Literal
 
@@ -53,10 +54,36 @@ def _area(d: ImageDraw.ImageDraw, s: int, c: Colour) -> None:
 
 
 def _phone(d: ImageDraw.ImageDraw, s: int, c: Colour) -> None:
-    d.rounded_rectangle((0.28 * s, 0.06 * s, 0.72 * s, 0.94 * s), radius=s // 10, fill=c)
-    clear = (0, 0, 0, 0)
-    d.rounded_rectangle((0.34 * s, 0.16 * s, 0.66 * s, 0.78 * s), radius=s // 40, fill=clear)
-    d.ellipse((0.46 * s, 0.82 * s, 0.54 * s, 0.9 * s), fill=clear)
+    """A telephone handset: a curved grip with the ear and mouth pieces turned inwards.
+
+    Drawn filled, not as an outline: a hollow rounded rectangle at text size reads as the
+    missing-glyph box, which is exactly what a phone number must not look like.
+    """
+    w = 0.17 * s  # thickness of the grip
+    cx, cy = 0.58 * s, 0.42 * s  # the grip bulges towards the lower left
+    r = 0.3 * s  # radius of the grip's centre line
+    box = (cx - r - w / 2, cy - r - w / 2, cx + r + w / 2, cy + r + w / 2)
+    d.arc(box, 60, 210, fill=c, width=round(w))
+    for angle in (60.0, 210.0):
+        a = math.radians(angle)
+        ux, uy = math.cos(a), math.sin(a)  # outwards from the centre
+        tx, ty = -uy, ux  # along the grip
+        # the piece: a rounded block reaching from the rim inwards towards the centre
+        outer, inner, half = r + w * 0.75, r - w * 0.55, w * 0.8
+        sign = 1.0 if angle < 180 else -1.0  # widen away from the grip
+        corners = [
+            (
+                cx + ux * outer + tx * half * sign * -0.15,
+                cy + uy * outer + ty * half * sign * -0.15,
+            ),
+            (cx + ux * outer + tx * half * sign, cy + uy * outer + ty * half * sign),
+            (cx + ux * inner + tx * half * sign, cy + uy * inner + ty * half * sign),
+            (
+                cx + ux * inner + tx * half * sign * -0.15,
+                cy + uy * inner + ty * half * sign * -0.15,
+            ),
+        ]
+        d.polygon(corners, fill=c)
 
 
 def _tick(d: ImageDraw.ImageDraw, s: int, c: Colour) -> None:

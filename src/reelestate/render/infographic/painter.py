@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from reelestate.core.imaging import load_photo
 from reelestate.render.colour import U8, hex_to_rgb
-from reelestate.render.fonts import pil_font
+from reelestate.render.fonts import missing_glyphs, pil_font
 from reelestate.render.infographic.icons import IconName, icon
 from reelestate.render.infographic.layout import CardMetrics, base_unit, text_column
 from reelestate.render.infographic.spec import InfographicSpec
@@ -62,14 +62,27 @@ def _number(value: float) -> str:
 
 
 class _Fonts:
+    """The brand font where it has every character of a text, else the shipped faces.
+
+    A brand font often lacks a currency sign or the middle dot; the card then sets that one
+    text in the shipped face rather than printing a missing-glyph box.
+    """
+
     def __init__(self, spec: InfographicSpec) -> None:
         self.custom = spec.brand.font
 
+    def _pick(self, size: int, text: str, *, bold: bool) -> ImageFont.FreeTypeFont:
+        if self.custom is not None:
+            font = pil_font(size, bold=bold, custom=self.custom, text=text)
+            if not missing_glyphs(font, text):
+                return font
+        return pil_font(size, bold=bold, text=text)
+
     def display(self, size: int, text: str) -> ImageFont.FreeTypeFont:
-        return pil_font(size, bold=True, custom=self.custom, text=text)
+        return self._pick(size, text, bold=True)
 
     def body(self, size: int, text: str) -> ImageFont.FreeTypeFont:
-        return pil_font(size, bold=False, custom=self.custom, text=text)
+        return self._pick(size, text, bold=False)
 
 
 def _text_tile(text: str, font: ImageFont.FreeTypeFont, colour: tuple[int, int, int]) -> U8:
@@ -381,8 +394,9 @@ class CardPainter:
                 [np.asarray(icon("phone", m.agent_phone, self.accent)), phone], m.px(8)
             )
             if sub:
+                line = f"·  {sub}"
                 brokerage = _text_tile(
-                    f"·  {sub}", body(m.agent_phone, sub), _mix(self.text, self.primary, 0.3)
+                    line, body(m.agent_phone, line), _mix(self.text, self.primary, 0.3)
                 )
                 phone_row = _hstack([phone_row, brokerage], m.px(14))
         elif sub:
