@@ -14,7 +14,7 @@ from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import StoryboardVersion
 from reelestate.tools.storyboard_words import (
     motion_words,
-    room_words,
+    scene_title,
     seconds_words,
     total_words,
 )
@@ -73,7 +73,7 @@ def version_line(version: StoryboardVersion) -> str:
 
 def scene_lines(version: StoryboardVersion) -> str:
     lines = [
-        f"  {i}. {room_words(s.room)} (photo {s.photo_index + 1}), {motion_words(s)}, "
+        f"  {i}. {scene_title(s)} (photo {s.photo_index + 1}), {motion_words(s)}, "
         f"{seconds_words(s.duration)}" + (f', "{s.caption}"' if s.caption else "")
         for i, s in enumerate(version.scenes, start=1)
     ]
@@ -108,8 +108,10 @@ def storyboard_event(
                 room=s.room,
                 seconds=s.duration,
                 caption=s.caption,
-                motion=f"ai:{s.ai_motion.model}" if s.ai_motion else s.motion.kind,
-                room_words=room_words(s.room),
+                motion="facts_card"
+                if s.is_card
+                else (f"ai:{s.ai_motion.model}" if s.ai_motion else s.motion.kind),
+                room_words=scene_title(s),
                 motion_words=motion_words(s),
             )
             for i, s in enumerate(version.scenes, start=1)

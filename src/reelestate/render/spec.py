@@ -79,8 +79,21 @@ class AiMotion(_Model):
     prompt: str = Field(min_length=1, max_length=800)
 
 
+class FactsCard(_Model):
+    """A scene that shows the listing's facts card (price counting up, rooms, area,
+    highlights, the agent) over its photo, drawn by the same painter as a card of its own.
+
+    The facts and the brand are the video's own (`RenderSpec.facts`, `RenderSpec.brand`);
+    the card adds only what a video does not have.
+    """
+
+    highlights: list[str] = Field(default=[], max_length=3)
+    kicker: str = Field(default="Just listed", min_length=1, max_length=24)
+
+
 class Scene(_Model):
     photo: Path
+    """The photo shown; for a facts card, the photo behind its scrim."""
     duration: float
     motion: Motion = Motion()
     focal_point: FocalPoint | None = None
@@ -94,6 +107,8 @@ class Scene(_Model):
     """Generated motion asked for; made into `clip` before rendering, or dropped with a reason."""
     clip: Path | None = None
     """A generated video shown instead of the photo; the engine crops, retimes and conforms it."""
+    card: FactsCard | None = None
+    """Show the facts card over the photo instead of a camera move (no clip, no AI motion)."""
 
     @field_validator("duration")
     @classmethod
@@ -208,6 +223,18 @@ class RenderSpec(_Model):
             raise ValueError(
                 f"the video would last {total:.0f} s; "
                 f"the longest we render is {MAX_TOTAL_SECONDS:.0f} s"
+            )
+        cards = [i for i, s in enumerate(self.scenes, start=1) if s.card is not None]
+        for i in cards:
+            if self.scenes[i - 1].clip is not None or self.scenes[i - 1].ai_motion is not None:
+                raise ValueError(f"scene {i} is a facts card; it cannot also be a generated clip")
+        facts = self.facts
+        if cards and (
+            facts is None
+            or all(v is None for v in (facts.price, facts.beds, facts.baths, facts.area_sqft))
+        ):
+            raise ValueError(
+                "a facts card needs the listing's price or at least one of beds, baths and area"
             )
         for i, (a, b) in enumerate(zip(self.scenes, self.scenes[1:], strict=False)):
             limit = min(a.duration, b.duration) / 2

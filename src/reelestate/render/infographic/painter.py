@@ -22,7 +22,7 @@ from reelestate.render.colour import U8, hex_to_rgb
 from reelestate.render.fonts import missing_glyphs, pil_font
 from reelestate.render.infographic.icons import IconName, icon
 from reelestate.render.infographic.layout import CardMetrics, base_unit, text_column
-from reelestate.render.infographic.spec import InfographicSpec
+from reelestate.render.infographic.spec import MIN_SECONDS, InfographicSpec
 from reelestate.render.layout import Rect
 from reelestate.render.overlays import format_price, load_logo
 
@@ -185,9 +185,22 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[in
 class CardPainter:
     """Draws frame `i` of a card; build once per render."""
 
-    def __init__(self, spec: InfographicSpec) -> None:
+    def __init__(
+        self,
+        spec: InfographicSpec,
+        *,
+        size: tuple[int, int] | None = None,
+        seconds: float | None = None,
+        fps: int | None = None,
+    ) -> None:
+        """`size` and `seconds` override the spec's when the card is a scene of a video: the
+        video's frame size, and a scene length that may be shorter than a card's own (the
+        animation then runs faster so everything is in place before the cut)."""
         self.spec = spec
-        self.width, self.height = spec.size
+        self.width, self.height = size or spec.size
+        self.duration = spec.duration if seconds is None else seconds
+        self.pace = min(1.0, self.duration / MIN_SECONDS)
+        self.fps = fps or spec.fps
         self.primary = hex_to_rgb(spec.brand.primary_color)
         self.accent = hex_to_rgb(spec.brand.accent_color)
         self.text = hex_to_rgb(spec.brand.text_color)
@@ -239,7 +252,7 @@ class CardPainter:
         if self._photo is None:
             return np.ascontiguousarray(np.rint(self._scrim_pre).astype(np.uint8))
         ph, pw = self._photo.shape[:2]
-        zoom = 1 + ZOOM * t / self.spec.duration
+        zoom = 1 + ZOOM * t / self.duration
         # the photo is stored ZOOM larger than the frame: start wide, end close
         cw = pw / zoom
         ch = ph / zoom
@@ -429,8 +442,9 @@ class CardPainter:
     # -- frames ----------------------------------------------------------------------------
     def frame(self, index: int) -> U8:
         """Frame `index` (0-based) as RGB."""
-        t = index / self.spec.fps
+        t = index / self.fps
         frame = self._background(t)
+        t /= self.pace  # the facts' own clock: faster in a scene shorter than a card
         slide = base_unit(self.width, self.height) * 28
         for tile in self.tiles:
             p = _ease((t - tile.appear) / FADE_S)
@@ -466,7 +480,7 @@ class CardPainter:
 
     @property
     def frame_count(self) -> int:
-        return max(1, round(self.spec.duration * self.spec.fps))
+        return max(1, round(self.duration * self.fps))
 
     def text_box(self) -> Rect:
         """Where the card's text is set (for checks and contact sheets)."""
