@@ -151,3 +151,16 @@ def test_every_character_on_the_card_is_in_its_font() -> None:
     painter = CardPainter(spec)
     assert painter.fonts.body(20, "·  ☎").path == str(REGULAR)
     assert painter.fonts.body(20, "Pine").path == str(DISPLAY)
+
+
+def test_the_settled_facts_drawn_once_look_like_each_tile_drawn(painter: CardPainter) -> None:
+    """Once nothing moves, the facts are one premultiplied layer: the same pixels, one pass."""
+    last = painter.frame_count - 1
+    flat = painter.frame(last).astype(int)
+    settled_at = painter._settled_at
+    try:
+        painter._settled_at = float("inf")  # every tile blended on its own, as while they move
+        tiled = painter.frame(last).astype(int)
+    finally:
+        painter._settled_at = settled_at
+    assert np.abs(flat - tiled).max() <= 2
