@@ -337,7 +337,7 @@ class CardPainter:
         )
         cv2.multiply(frame, self._scrim_keep, dst=frame, scale=1 / 255)
         cv2.add(frame, self._scrim_pre, dst=frame)
-        out: U8 = frame
+        out: U8 = np.asarray(frame, dtype=np.uint8)
         return out
 
     # -- tiles -----------------------------------------------------------------------------
