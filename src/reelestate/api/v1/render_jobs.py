@@ -13,8 +13,8 @@ from reelestate.api.services import AppServices
 from reelestate.api.v1.schemas import Page, RenderJobIn, RenderJobOut
 from reelestate.core.errors import ConflictError, InvalidInputError, ReelEstateError
 from reelestate.core.jobs import JobKind, JobStatus
-from reelestate.storage.context import TenantContext
 from reelestate.render.infographic import parse_infographic
+from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.content import MediaRepository, StoryboardsRepository
 from reelestate.storage.repositories.jobs import JobsRepository
 from reelestate.storage.schemas import RenderJobView
