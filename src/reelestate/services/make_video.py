@@ -162,7 +162,9 @@ def _report(
         },
         "scenes": _scenes_report(spec, outcomes),
         "voice": voice,
-        "presenter": presenter.model_dump(mode="json") if presenter else None,
+        "presenter": {**presenter.model_dump(mode="json"), "notes": presenter.notes()}
+        if presenter
+        else None,
         "cost_usd": round(
             ai_cost
             + (voice["cost_usd"] if voice else 0.0)
@@ -279,8 +281,11 @@ def make_video(
     stage("rendered")
     presenter = None
     if request.presenter is not None:
+        # The narration was spoken before the render (to fit the scenes to it), so the engine
+        # only had its audio: the presenter speaks that same narration.
+        spoken = result if result.narration else result.model_copy(update={"narration": narration})
         presenter = present_on_video(
-            result, spec, request.presenter, settings, settings.cache_dir / "presenter-work"
+            spoken, spec, request.presenter, settings, settings.cache_dir / "presenter-work"
         )
         notes = [*notes, *presenter.notes()]
         stage("presenter")

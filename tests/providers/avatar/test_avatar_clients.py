@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from reelestate.core.errors import PhotoError, ProviderRejectedError, ProviderTimeoutError
+from reelestate.core.errors import (
+    PhotoError,
+    ProviderError,
+    ProviderRejectedError,
+    ProviderTimeoutError,
+)
 from reelestate.core.retry import RetryPolicy
 from reelestate.providers.avatar import AvatarRequest, check_presenter_photo
 from reelestate.providers.avatar.did import DidAvatarGenerator
@@ -51,12 +56,12 @@ def did(
     )
 
 
-def heygen(server: FakeAvatarServices) -> HeyGenAvatarGenerator:
+def heygen(server: FakeAvatarServices, timeout_s: float = 5.0) -> HeyGenAvatarGenerator:
     return HeyGenAvatarGenerator(
         HEYGEN_KEY,
         base_url=server.base_url,
         upload_url=server.base_url,
-        timeout_s=5.0,
+        timeout_s=timeout_s,
         poll_interval_s=0.01,
         retry=FAST,
     )
@@ -163,3 +168,24 @@ def test_presenter_photo_needs_exactly_one_face(tmp_path: Path) -> None:
         check_presenter_photo(headshot(tmp_path / "two.jpg", faces=2))
     with pytest.raises(PhotoError, match="no face"):
         check_presenter_photo(headshot(tmp_path / "none.jpg", faces=0))
+
+
+def test_heygen_429_is_retried(
+    server: FakeAvatarServices, request_files: AvatarRequest, tmp_path: Path
+) -> None:
+    server.faults.append(
+        Fault(status=429, retry_after="0", payload={"code": 429, "message": "Too many requests"})
+    )
+    clip = asyncio.run(heygen(server).generate(request_files, tmp_path))
+    assert clip.path.exists() and server.count("/v1/talking_photo") == 2
+
+
+def test_heygen_generate_that_hangs_times_out(
+    server: FakeAvatarServices, request_files: AvatarRequest, tmp_path: Path
+) -> None:
+    server.mode = "hang_create"
+    generator = heygen(server, timeout_s=0.3)
+    generator.retry = RetryPolicy(attempts=1)
+    with pytest.raises(ProviderError, match="did not answer in time while creating"):
+        asyncio.run(generator.generate(request_files, tmp_path))
+    assert not list(tmp_path.glob("*.mp4"))
