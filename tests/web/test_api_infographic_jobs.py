@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import PHOTOS
 from tests.web.helpers import Account
+
+# The job queue and media access are the same code on both databases and are covered on
+# PostgreSQL by the other render-jobs tests; the card's render runs once, on SQLite.
+pytestmark = pytest.mark.parametrize("client", ["sqlite"], indirect=True)
 
 CARD = {
     "facts": {"address": "12 Oak St", "price": 988000, "beds": 3, "baths": 3, "area_sqft": 2361},
