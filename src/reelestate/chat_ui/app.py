@@ -24,6 +24,7 @@ from chainlit.types import ThreadDict
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.rules.presenter import asks_presenter_photo
 from reelestate.agent.state import current_version
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.photos import accept_photos, keep_upload
@@ -31,6 +32,7 @@ from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
 from reelestate.chat_ui.services import services
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
 from reelestate.core.errors import ReelEstateError
+from reelestate.services.presenter_photo import set_presenter_photo
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import authenticate
@@ -239,6 +241,9 @@ async def on_message(message: cl.Message) -> None:
     tracks = [e for e in elements if (e.mime or "").startswith("audio/")]
     chat = services()
     photos: list[Path] = []
+    if uploads and asks_presenter_photo(message.content or ""):
+        await _presenter_photo(uploads[0])
+        return
     if uploads:
         have = len((await chat.runner.state(_thread_id())).get("photos") or [])
         result = await asyncio.to_thread(
@@ -267,6 +272,26 @@ async def on_message(message: cl.Message) -> None:
     finally:
         if music is not None:  # the conversation kept its own copy if it took the track
             await asyncio.to_thread(music.unlink, missing_ok=True)
+
+
+async def _presenter_photo(upload: Any) -> None:
+    """An image sent as "my presenter photo": face-checked and kept in the brand kit."""
+    chat = services()
+    prefs = cl.user_session.get("settings") or {}
+    chosen = prefs.get("brand_kit")
+    try:
+        reply = await asyncio.to_thread(
+            set_presenter_photo,
+            chat.db,
+            chat.blobs,
+            _tenant(),
+            Path(str(upload.path)),
+            name=str(upload.name),
+            kit_name=None if chosen in (None, NO_BRAND) else str(chosen),
+        )
+    except ReelEstateError as exc:
+        reply = exc.message + (f" {exc.hint}" if exc.hint else "")
+    await cl.Message(content=reply).send()
 
 
 @cl.action_callback("approve")

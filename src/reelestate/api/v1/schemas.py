@@ -233,6 +233,8 @@ class BrandKitOut(BaseModel):
     intro_card: bool
     outro_card: bool
     logo_url: str | None
+    presenter_photo_url: str | None = None
+    """The agent's headshot the talking presenter is made from (one frontal face)."""
     voice: str | None = None
     voice_model: str | None = None
     voice_style: VoiceStyle | None = None

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from telegram.ext import (
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.rules.presenter import asks_presenter_photo
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram import text as tx
 from reelestate.bots.telegram.albums import IncomingPhoto, PhotoBatcher
@@ -46,6 +47,7 @@ from reelestate.bots.telegram.presenter import ChatPresenter
 from reelestate.bots.telegram.voice import audio_of, hear
 from reelestate.core.errors import ReelEstateError
 from reelestate.providers.stt.base import Transcriber
+from reelestate.storage.context import TenantContext
 from reelestate.storage.repositories.telegram_links import LinkedAccount
 
 _log = logging.getLogger(__name__)
@@ -56,6 +58,10 @@ class Accounts(Protocol):
     def account(self, telegram_user_id: int) -> LinkedAccount | None: ...
     def redeem(self, code: str, telegram_user_id: int) -> LinkedAccount | None: ...
     def set_conversation(self, account: LinkedAccount, conversation: str) -> None: ...
+
+
+PresenterPhotos = Callable[[TenantContext, Path, str], str]
+"""(organisation, photo, its name) -> the sentence to answer; raises `PhotoError` with why."""
 
 
 def thread_of(account: LinkedAccount) -> str:
@@ -79,6 +85,7 @@ class TelegramChannel:
         locks: ChatLocks,
         calls: TelegramCalls | None = None,
         transcriber: Transcriber | None = None,
+        presenter_photos: PresenterPhotos | None = None,
     ) -> None:
         self.runner = runner
         self.accounts = accounts
@@ -89,6 +96,8 @@ class TelegramChannel:
         self.calls = calls or TelegramCalls()
         self.transcriber = transcriber
         """Hears voice messages; without one the bot asks for typed text."""
+        self.presenter_photos = presenter_photos
+        """Keeps "my presenter photo" in the brand kit; without one such photos are listing ones."""
         self.batcher = PhotoBatcher(config.album_wait_s, locks, self._on_batch)
         self._bot: Bot | None = None
         self._accounts_by_chat: dict[int, LinkedAccount] = {}
@@ -300,7 +309,29 @@ class TelegramChannel:
         except ReelEstateError as exc:
             await self._say(message.chat_id, tx.error_text(exc.message, exc.hint))
             return
+        if self.presenter_photos is not None and asks_presenter_photo(message.caption or ""):
+            await self._presenter_photo(message.chat_id, account, photo)
+            return
         self.batcher.add(message.chat_id, photo)
+
+    async def _presenter_photo(
+        self, chat_id: int, account: LinkedAccount, photo: IncomingPhoto
+    ) -> None:
+        """A photo captioned "my presenter photo": face-checked and kept in the brand kit."""
+        assert self.presenter_photos is not None
+        folder = self.work_dir / "incoming" / f"{chat_id}-{uuid.uuid4().hex[:8]}"
+        try:
+            [path] = await download_photos(
+                self.bot, [photo], folder, limit=self.config.download_limit, calls=self.calls
+            )
+            reply = await asyncio.to_thread(
+                self.presenter_photos, account.context, path, photo.file_name
+            )
+            await self._say(chat_id, tx.md(reply))
+        except ReelEstateError as exc:
+            await self._say(chat_id, tx.error_text(exc.message, exc.hint))
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
 
     async def on_music(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An audio file becomes the music bed (checked by the runner, which says why not)."""
