@@ -108,6 +108,8 @@ class VideoReady(_Event):
     job_id: str
     version: int
     result: RenderResult
+    kind: Literal["listing", "infographic"] = "listing"
+    """`infographic`: a facts card on its own; its `thumbnail` is the card's PNG still."""
 
 
 class ErrorEvent(_Event):

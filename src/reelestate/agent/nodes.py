@@ -30,6 +30,7 @@ from reelestate.agent.events import (
 )
 from reelestate.agent.intake import receive_message, receive_music
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.presenter_actions import PRESENTER_HANDLERS
 from reelestate.agent.renders import run_render
 from reelestate.agent.rules.requests import understand
 from reelestate.agent.state import (
@@ -39,6 +40,7 @@ from reelestate.agent.state import (
     TurnState,
     current_version,
     listing_of,
+    presenter_of,
     with_job,
 )
 from reelestate.agent.summaries import (
@@ -52,6 +54,7 @@ from reelestate.core.jobs import JobStatus
 from reelestate.tools.listing import missing_facts
 
 _STATE_KEYS = (
+    "presenter",
     "listing",
     "photos",
     "analyses",
@@ -65,6 +68,7 @@ _STATE_KEYS = (
     "jobs",
     "turn",
 )
+TOOL_HANDLERS = {**HANDLERS, **PRESENTER_HANDLERS}
 
 
 def emit(event: RunnerEvent) -> None:
@@ -168,8 +172,8 @@ class AgentNodes:
             try:
                 if work["turn"].get("render_cancelled"):
                     outcome = ToolOutcome(SKIPPED_AFTER_CANCEL, ok=False)
-                elif name in HANDLERS:
-                    outcome = await HANDLERS[name](ctx, parse_args(name, call["args"]))
+                elif name in TOOL_HANDLERS:
+                    outcome = await TOOL_HANDLERS[name](ctx, parse_args(name, call["args"]))
                 else:
                     outcome = ToolOutcome(
                         str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False
@@ -216,7 +220,10 @@ class AgentNodes:
         board = self.deps.board(owner_of(config))
         history = await board.history(state)
         assert history is not None
-        answer = interrupt(event_data(approval_request(history.current, self.deps.video_models)))
+        question = approval_request(
+            history.current, self.deps.video_models, presenter=presenter_of(state)
+        )
+        answer = interrupt(event_data(question))
         inbox: Inbox = {"user": "", "text": "", "photos": []}
         if isinstance(answer, dict):
             inbox = {

@@ -6,8 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from reelestate.agent.events import ApprovalRequest, SceneSummary, StoryboardReady
+from reelestate.agent.state import PresenterChoiceRef
 from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.render.presenter_clips import PresenterChoice, estimate_presenter_cost
 from reelestate.tools.ai_motion import version_cost
 from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
 from reelestate.tools.storyboard import StoryboardHistory
@@ -134,15 +136,37 @@ def ai_cost_line(version: StoryboardVersion, models: VideoModelRegistry) -> str:
     )
 
 
-def approval_request(version: StoryboardVersion, models: VideoModelRegistry) -> ApprovalRequest:
-    """The question before the final render, with what the AI motion should cost at `models`'
-    prices."""
+def presenter_cost_line(presenter: PresenterChoiceRef | None, seconds: float) -> str:
+    """What the presenter should cost, said like the AI clips' cost; "" without a presenter."""
+    if presenter is None:
+        return ""
+    if presenter.provider == "portrait":
+        return "The presenter is the portrait presenter (free, not lip-synced). "
+    name = {"did": "D-ID", "heygen": "HeyGen"}[presenter.provider]
+    choice = PresenterChoice(
+        photo=Path(presenter.photo), provider=presenter.provider, layout=presenter.layout
+    )
+    cost = estimate_presenter_cost(choice, seconds)
+    return (
+        f"The lip-synced presenter ({name}, up to {seconds_words(seconds)} of narration) "
+        f"should cost about ${cost:.2f}; if it fails, the portrait presenter stands in. "
+    )
+
+
+def approval_request(
+    version: StoryboardVersion,
+    models: VideoModelRegistry,
+    presenter: PresenterChoiceRef | None = None,
+) -> ApprovalRequest:
+    """The question before the final render, with what the AI motion and the presenter should
+    cost at `models`' and the presenter service's prices."""
     return ApprovalRequest(
         version=version.number,
         text=(
             f"Render the final video from storyboard version {version.number} "
             f"({seconds_words(version.total_seconds)} in all, {version.settings.aspect})? "
             + ai_cost_line(version, models)
+            + presenter_cost_line(presenter, version.total_seconds)
             + "Say approve, or tell me what to change."
         ),
         total_seconds=version.total_seconds,

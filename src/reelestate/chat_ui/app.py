@@ -32,7 +32,7 @@ from reelestate.chat_ui.present import CANCEL_ACTION, TurnPresenter
 from reelestate.chat_ui.services import services
 from reelestate.chat_ui.settings_panel import NO_BRAND, change_phrases, widgets
 from reelestate.core.errors import ReelEstateError
-from reelestate.services.presenter_photo import set_presenter_photo
+from reelestate.services.presenter_photo import find_presenter_photo, set_presenter_photo
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import authenticate
@@ -120,11 +120,14 @@ async def _brand_kits() -> dict[str, dict[str, Any]]:
 async def _owner() -> RenderOwner:
     prefs = cl.user_session.get("settings") or {}
     kits = await _brand_kits() if prefs.get("brand_kit", NO_BRAND) != NO_BRAND else {}
+    kit_name = str(prefs.get("brand_kit"))
+    presenter = await asyncio.to_thread(find_presenter_photo, services().db, _tenant(), kit_name)
     return RenderOwner(
         ctx=_tenant(),
         project_id=await _project_id(),
-        brand=kits.get(str(prefs.get("brand_kit"))),
+        brand=kits.get(kit_name),
         captions=prefs.get("captions"),
+        presenter_photo=presenter,
     )
 
 

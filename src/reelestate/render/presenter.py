@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Literal
 
 from PIL import Image, ImageDraw
 
@@ -27,9 +26,9 @@ from reelestate.render.ffmpeg import CancelToken, run_ffmpeg
 from reelestate.render.fonts import pil_font
 from reelestate.render.layout import Rect, captions_rect, safe_rect, stats_rect
 from reelestate.render.probe import inspect_video
-from reelestate.render.spec import Aspect, Profile
+from reelestate.render.spec import Aspect, PresenterLayoutName, Profile
 
-PresenterLayout = Literal["pip", "intro"]
+PresenterLayout = PresenterLayoutName
 PIP_SHARE = {"9:16": 0.26, "4:5": 0.22, "1:1": 0.22, "16:9": 0.22}
 """The presenter circle's diameter as a share of the frame's shorter side."""
 INTRO_SECONDS = 4.0

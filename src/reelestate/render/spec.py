@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reelestate.core.errors import InvalidSpecError
+from reelestate.providers.avatar.base import AvatarProviderName
 from reelestate.providers.tts.base import TtsProvider, VoiceStyle, WordTiming
 
 Aspect = Literal["9:16", "1:1", "16:9", "4:5"]
@@ -187,6 +188,21 @@ class ListingFacts(_Model):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
+PresenterLayoutName = Literal["pip", "intro"]
+
+
+class PresenterSpec(_Model):
+    """A talking presenter over the finished video, made from the agent's photo.
+
+    `provider` is the one asked for; the render falls back to the portrait presenter (or no
+    presenter) and says why, so a storyboard with a presenter never fails for it."""
+
+    photo: Path
+    provider: AvatarProviderName = "portrait"
+    layout: PresenterLayoutName = "pip"
+    """`pip`: a circle in the corner the captions avoid; `intro`: full screen at the start."""
+
+
 class RenderFlags(_Model):
     captions: bool = True
     ai_disclosure: bool = True
@@ -209,6 +225,7 @@ class RenderSpec(_Model):
     facts: ListingFacts | None = None
     flags: RenderFlags = RenderFlags()
     title: str | None = Field(default=None, max_length=160)
+    presenter: PresenterSpec | None = None
 
     @model_validator(mode="after")
     def _limits(self) -> RenderSpec:
@@ -300,6 +317,10 @@ def resolve_paths(spec: RenderSpec, base_dir: Path) -> RenderSpec:
     update["brand"] = spec.brand.model_copy(
         update={"logo": anchor(spec.brand.logo), "font": anchor(spec.brand.font)}
     )
+    if spec.presenter is not None:
+        update["presenter"] = spec.presenter.model_copy(
+            update={"photo": anchor(spec.presenter.photo)}
+        )
     return spec.model_copy(update=update)
 
 

@@ -96,3 +96,19 @@ def set_presenter_photo(
         f"{name} is now the presenter photo of the brand kit {kit.name}. "
         "Say *add me as a presenter in the corner* to put it on the next video."
     )
+
+
+def find_presenter_photo(
+    db: Database, ctx: TenantContext, kit_name: str | None = None
+) -> str | None:
+    """The presenter photo a conversation's presenter is made from, as a blob key.
+
+    The kit the conversation uses (`kit_name`) when it has one, else the first kit of the
+    organisation that has one, the way `set_presenter_photo` chose where to keep it."""
+    kits = BrandKitsRepository(db).all(ctx)
+    named = [k for k in kits if k.name == kit_name]
+    for kit in [*named, *kits]:
+        key = kit_presenter_key(ctx, kit.data)
+        if key is not None:
+            return key
+    return None

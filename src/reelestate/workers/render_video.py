@@ -16,6 +16,7 @@ from typing import Any
 from reelestate.core.errors import InvalidSpecError
 from reelestate.core.jobs import JobKind
 from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
+from reelestate.render.present import with_presenter
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.storage.blobs import BlobInfo, blob_key
@@ -107,6 +108,13 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             cancel=run.cancel,
             on_progress=on_progress,
         )
+        presenter = None
+        if spec.presenter is not None:
+            run.cancel.raise_if_cancelled()
+            run.progress(RenderProgress(stage="render", percent=RENDER[1], message="presenter"))
+            result, presenter = with_presenter(
+                result, spec, run.env.settings, run.workdir / "presenter"
+            )
         run.progress(RenderProgress(stage="upload", percent=UPLOAD[0]))
         paths = {
             "video": result.video,
@@ -124,6 +132,8 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         meta = result.model_dump(mode="json", include=set(RESULT_FIELDS))
         meta["ai_clips"] = [o.model_dump(mode="json", exclude={"clip"}) for o in ai_outcomes]
         meta["ai_cost_usd"] = round(sum(o.cost_usd for o in ai_outcomes), 4)
+        if presenter is not None:
+            meta["presenter"] = {**presenter.model_dump(mode="json"), "notes": presenter.notes()}
         blobs.put_bytes(
             run.ctx, meta_key, json_bytes(meta), "application/json"
         )  # written last: its presence means every output is in place
@@ -146,6 +156,9 @@ def render_result(outputs: Mapping[str, Any], files: Mapping[str, Path]) -> Rend
     narration = outputs.get("narration")
     if isinstance(narration, dict):
         notes += [str(note) for note in narration.get("notes") or []]
+    presenter = outputs.get("presenter")
+    if isinstance(presenter, dict):
+        notes += [str(note) for note in presenter.get("notes") or []]
     return RenderResult(
         video=files["video"],
         subtitles=files["subtitles"],

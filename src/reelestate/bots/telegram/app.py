@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from reelestate.bots.telegram.delivery import VideoDelivery
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.stt.base import Transcriber
 from reelestate.providers.stt.factory import open_transcriber
-from reelestate.services.presenter_photo import set_presenter_photo
+from reelestate.services.presenter_photo import find_presenter_photo, set_presenter_photo
 from reelestate.storage.blobs import BlobStore, open_blob_store
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database, open_database
@@ -137,6 +138,7 @@ async def open_telegram_bot(
             calls=calls,
             transcriber=transcriber if transcriber is not None else open_transcriber(settings),
             presenter_photos=None if db is None else _presenter_photos(db, blobs),
+            presenter_key=None if db is None else partial(find_presenter_photo, db),
         )
         channel.install(application)
         async with application:

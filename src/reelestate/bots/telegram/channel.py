@@ -11,6 +11,7 @@ import logging
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -62,6 +63,8 @@ class Accounts(Protocol):
 
 PresenterPhotos = Callable[[TenantContext, Path, str], str]
 """(organisation, photo, its name) -> the sentence to answer; raises `PhotoError` with why."""
+PresenterKey = Callable[[TenantContext], str | None]
+"""The organisation's presenter photo as a blob key (None: none yet)."""
 
 
 def thread_of(account: LinkedAccount) -> str:
@@ -86,6 +89,7 @@ class TelegramChannel:
         calls: TelegramCalls | None = None,
         transcriber: Transcriber | None = None,
         presenter_photos: PresenterPhotos | None = None,
+        presenter_key: PresenterKey | None = None,
     ) -> None:
         self.runner = runner
         self.accounts = accounts
@@ -97,6 +101,8 @@ class TelegramChannel:
         self.transcriber = transcriber
         """Hears voice messages; without one the bot asks for typed text."""
         self.presenter_photos = presenter_photos
+        self.presenter_key = presenter_key
+        """Finds the presenter photo "add me as a presenter" uses; without one there is none."""
         """Keeps "my presenter photo" in the brand kit; without one such photos are listing ones."""
         self.batcher = PhotoBatcher(config.album_wait_s, locks, self._on_batch)
         self._bot: Bot | None = None
@@ -170,7 +176,7 @@ class TelegramChannel:
         """Hand waiting photos over first, then the text, so order is kept."""
         await self._flush(chat_id, account)
         events = self.runner.send(
-            thread_of(account), str(account.user_id), text, owner=owner_of(account)
+            thread_of(account), str(account.user_id), text, owner=await self._owner(account)
         )
         await self._turn(chat_id, account, events)
 
@@ -314,6 +320,14 @@ class TelegramChannel:
             return
         self.batcher.add(message.chat_id, photo)
 
+    async def _owner(self, account: LinkedAccount) -> RenderOwner:
+        """Whose renders a message starts, with the organisation's presenter photo."""
+        owner = owner_of(account)
+        if self.presenter_key is None:
+            return owner
+        key = await asyncio.to_thread(self.presenter_key, account.context)
+        return replace(owner, presenter_photo=key)
+
     async def _presenter_photo(
         self, chat_id: int, account: LinkedAccount, photo: IncomingPhoto
     ) -> None:
@@ -351,7 +365,7 @@ class TelegramChannel:
                 str(account.user_id),
                 message.caption or "",
                 music=path,
-                owner=owner_of(account),
+                owner=await self._owner(account),
             )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
@@ -392,7 +406,11 @@ class TelegramChannel:
                 self.bot, batch, folder, limit=self.config.download_limit, calls=self.calls
             )
             events = self.runner.send(
-                thread_of(account), str(account.user_id), "", paths, owner=owner_of(account)
+                thread_of(account),
+                str(account.user_id),
+                "",
+                paths,
+                owner=await self._owner(account),
             )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
@@ -424,7 +442,7 @@ class TelegramChannel:
                 return
             await self._say(chat_id, tx.md(f"Approved v{value}. Rendering the final video..."))
             events = self.runner.approve(
-                thread_of(account), str(account.user_id), owner=owner_of(account)
+                thread_of(account), str(account.user_id), owner=await self._owner(account)
             )
             await self._turn(chat_id, account, events)
         elif kind == "revise":

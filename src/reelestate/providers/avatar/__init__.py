@@ -7,6 +7,8 @@ configured, then the embedded portrait presenter, which never needs a key.
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from reelestate.core.settings import Settings
 from reelestate.providers.avatar.base import (
     AvatarClip,
@@ -31,12 +33,22 @@ __all__ = [
     "check_presenter_photo",
     "estimate_avatar_cost",
     "fallback_chain",
+    "lip_sync_providers",
 ]
 
 
 def _key(secret: object) -> str | None:
     value = secret.get_secret_value() if secret is not None else ""  # type: ignore[attr-defined]
     return value or None
+
+
+def lip_sync_providers(settings: Settings) -> tuple[AvatarProviderName, ...]:
+    """The lip-synced presenter services that have a key, in the order they are tried."""
+    keys: tuple[tuple[AvatarProviderName, SecretStr | None], ...] = (
+        ("did", settings.did_api_key),
+        ("heygen", settings.heygen_api_key),
+    )
+    return tuple(name for name, key in keys if _key(key))
 
 
 def fallback_chain(
