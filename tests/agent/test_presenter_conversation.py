@@ -11,8 +11,8 @@ from PIL import Image
 
 from reelestate.agent.events import ApprovalRequest, RunnerEvent, VideoReady
 from reelestate.agent.owner import RenderOwner
-from reelestate.agent.runner import Runner
 from reelestate.agent.rules.infographic import infographic_request
+from reelestate.agent.runner import Runner
 from reelestate.agent.state import PresenterChoiceRef, presenter_of
 from reelestate.agent.summaries import presenter_cost_line
 from reelestate.render.presenter_clips import PORTRAIT_NOTE
