@@ -54,7 +54,7 @@ async def test_the_presenter_goes_on_the_final_only_and_comes_off() -> None:
         events = await send(runner, "add me as a presenter in the corner", owner)
         said = texts(events)
         assert "you as a presenter in a corner" in said
-        assert PORTRAIT_NOTE in said, "the portrait default is said plainly"
+        assert PORTRAIT_NOTE.removesuffix(".") in said, "the portrait default is said plainly"
         assert "I did not understand" not in said and "could not do that" not in said
         [question] = of_type(events, "approval_request")
         assert isinstance(question, ApprovalRequest)

@@ -40,3 +40,24 @@ async def test_a_captioned_headshot_becomes_the_presenter_photo(tmp_path: Path) 
             assert key is not None and t.blobs.read_bytes(account.context, key) == face.read_bytes()
         finally:
             db.dispose()
+
+
+async def test_the_presenter_and_a_card_for_instagram_in_the_bot(tmp_path: Path) -> None:
+    face = headshot(tmp_path / "me.jpg")
+    async with bot_under_test(tmp_path) as t:
+        t.send(updates.text(ANN, "add me as a presenter in the corner"))
+        await t.wait_for_text(ANN, "no presenter photo yet")
+        hosted = t.api.host_file(face.read_bytes(), face.name)
+        t.send(_captioned(hosted, face.name, "use this as my presenter photo"))
+        await t.wait_for_text(ANN, "is now the presenter photo")
+        t.send(updates.text(ANN, "add me as a presenter in the corner"))
+        said = await t.wait_for_text(ANN, "presenter in a corner")
+        assert "not a lip\\-synced avatar" in said, "the portrait default is said plainly"
+
+        t.send(updates.text(ANN, "3 bed 2 bath, $529,000, 1,826 sq ft, 12 Oak St"))
+        t.send(updates.text(ANN, "make an infographic for Instagram"))
+        await t.wait_for_text(ANN, "Your facts card for the Instagram feed")
+        await t.api.wait_for(lambda: bool(t.api.calls_of("sendDocument", ANN)))
+        assert t.api.calls_of("sendVideo", ANN), "the card is sent as a video"
+        [still] = t.api.calls_of("sendDocument", ANN)
+        assert still.files and next(iter(still.files.values()))[:8] == b"\x89PNG\r\n\x1a\n"

@@ -48,7 +48,7 @@ def presenter_words(ref: PresenterChoiceRef, configured: tuple[str, ...]) -> str
     text = f"The final video will have you as a presenter {where}, speaking the narration."
     if ref.provider == "portrait":
         reason = "" if configured else " (no D-ID or HeyGen account is set up here)"
-        return f"{text} {PORTRAIT_NOTE}{reason.rstrip()}"
+        return f"{text} {PORTRAIT_NOTE.removesuffix('.')}{reason}."
     return (
         f"{text} {PROVIDER_NAMES[ref.provider]} makes it lip-synced; its cost is shown before "
         "the final render. If it fails, the portrait presenter (not lip-synced) stands in and "
