@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reelestate.core.errors import OutputValidationError, ReelEstateError
 from reelestate.core.settings import Settings
+from reelestate.providers.avatar import AvatarClip
 from reelestate.render.presenter import add_presenter
 from reelestate.render.presenter_clips import PresenterChoice, PresenterOutcome, make_presenter_clip
 from reelestate.render.probe import ffprobe_json
@@ -29,7 +30,7 @@ def choice_of(spec: RenderSpec) -> PresenterChoice | None:
     )
 
 
-def _voice(result: RenderResult, spec: RenderSpec) -> tuple[Path, float] | None:
+def spoken_voice(result: RenderResult, spec: RenderSpec) -> tuple[Path, float] | None:
     """The narration the video speaks: the one the engine made, else the spec's voice track."""
     if result.narration is not None:
         return result.narration.audio, result.narration.duration
@@ -56,7 +57,7 @@ def present_on_video(
             layout=choice.layout,
             fallbacks=["the presenter photo could not be found where the video was rendered."],
         )
-    voice = _voice(result, spec)
+    voice = spoken_voice(result, spec)
     if voice is None or result.voice_start is None:
         return PresenterOutcome(
             requested=choice.provider,
@@ -68,6 +69,19 @@ def present_on_video(
     clip, outcome = make_presenter_clip(choice, audio, seconds, spec.brand.accent_color, settings)
     if clip is None:
         return outcome
+    return place_clip(result, spec, choice, clip, outcome, work)
+
+
+def place_clip(
+    result: RenderResult,
+    spec: RenderSpec,
+    choice: PresenterChoice,
+    clip: AvatarClip,
+    outcome: PresenterOutcome,
+    work: Path,
+) -> PresenterOutcome:
+    """Composite a made presenter clip over `result.video` in place; the outcome says how."""
+    assert result.voice_start is not None
     try:
         add_presenter(
             result.video,

@@ -16,7 +16,6 @@ from typing import Any
 from reelestate.core.errors import InvalidSpecError
 from reelestate.core.jobs import JobKind
 from reelestate.render.ai_clips import AiClipOutcome, ai_requests, without_ai_motion
-from reelestate.render.present import with_presenter
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.storage.blobs import BlobInfo, blob_key
@@ -25,6 +24,7 @@ from reelestate.tools.ai_motion import outcome_notes
 from reelestate.workers.assets import fetch_spec_files
 from reelestate.workers.execute import JobRun
 from reelestate.workers.generate_clip import resolve_clips_by_jobs
+from reelestate.workers.presenter_jobs import present_by_job
 from reelestate.workers.render_child import run_render_subprocess
 
 OUTPUT_FILES: dict[str, tuple[str, str]] = {
@@ -111,9 +111,15 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         presenter = None
         if spec.presenter is not None:
             run.cancel.raise_if_cancelled()
-            run.progress(RenderProgress(stage="render", percent=RENDER[1], message="presenter"))
-            result, presenter = with_presenter(
-                result, spec, run.env.settings, run.workdir / "presenter"
+            # A lip-synced presenter comes from a child job on the GPU queue (it holds the
+            # progress at the end of the render while it waits); the portrait one is drawn here.
+            result, presenter = present_by_job(
+                run,
+                result,
+                spec,
+                version.spec,
+                run.workdir / "presenter",
+                percent=(RENDER[1], RENDER[1]),
             )
         run.progress(RenderProgress(stage="upload", percent=UPLOAD[0]))
         paths = {
