@@ -116,6 +116,8 @@ class VideoReady(_Event):
     job_id: str
     version: int
     result: RenderResult
+    kind: Literal["listing", "infographic"] = "listing"
+    """`infographic`: a facts card on its own; its `thumbnail` is the card's PNG still."""
 
 
 class ChartReady(_Event):

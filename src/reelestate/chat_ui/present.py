@@ -258,7 +258,32 @@ class TurnPresenter:
                 await message.remove_actions()
                 message.actions = []
 
+    async def _card(self, event: VideoReady) -> None:
+        """A facts card on its own: the MP4 to post and the PNG still of its last frame."""
+        result = event.result
+        name = f"facts-card-{result.width}x{result.height}"
+        elements: list[cl.Element] = [
+            cl.Video(
+                path=str(result.video), name=f"{name}.mp4", display="inline", mime="video/mp4"
+            ),
+            cl.File(path=str(result.video), name=f"{name}.mp4", display="inline", mime="video/mp4"),
+            cl.Image(path=str(result.thumbnail), name=f"{name}.png", display="inline"),
+            cl.File(
+                path=str(result.thumbnail), name=f"{name}.png", display="inline", mime="image/png"
+            ),
+        ]
+        await cl.Message(
+            content=(
+                f"**Your facts card:** {result.duration:.0f} s, {result.width}×{result.height}. "
+                "Download the MP4 and the PNG still below."
+            ),
+            elements=elements,
+        ).send()
+
     async def _video(self, event: VideoReady) -> None:
+        if event.kind == "infographic":
+            await self._card(event)
+            return
         self.video_shown = True
         result = event.result
         known = self._progress.get(event.job_id)
