@@ -49,7 +49,7 @@ def test_the_card_scene_renders_its_facts_at_the_end(tmp_path: Path) -> None:
     frames = round(2.5 * spec.fps)
     painter = card_painter(spec, card.card, card.photo, seconds=2.5)
     drawn = painter.frame(frames - 1).astype(int)
-    last = frame_at(result.video, result.duration - 0.05).astype(int)
+    last = frame_at(result.video, result.duration - 0.1).astype(int)
     photo_scene = frame_at(result.video, 1.0).astype(int)
     # the video ends on the card's own last frame (the price in full), not on a photo
     assert np.abs(last - drawn).mean() < 6 < np.abs(photo_scene - drawn).mean()
