@@ -175,6 +175,14 @@ async def test_post_list_move_cancel_and_analytics_in_the_chat(tmp_path: Path) -
                 db, ctx, start=month.start.astimezone(UTC), end=month.end.astimezone(UTC)
             )
             assert stored.views == 2048.0 and stored.engagement == 42.0
+            drawn = [
+                (line.label, [(p.day, p.views, p.engagement) for p in line.points])
+                for line in chart.series  # type: ignore[union-attr]
+            ]
+            assert drawn == [
+                (line.label, [(p.day, p.views, p.engagement) for p in line.points])
+                for line in stored.series
+            ], "the interactive chart is drawn from the stored numbers"
             assert three_sentences(stored, "this month") in texts(events)
             assert "2,048 views" in texts(events)
             assert not any("To make the video" in e.text for e in of_type(events, "question"))  # type: ignore[union-attr]

@@ -113,6 +113,7 @@ async def bot_under_test(
                     settings,
                     runner=runner,
                     accounts=accounts,
+                    db=db,
                     blobs=blobs,
                     calls=TelegramCalls(backoff_s=0.05),
                     transcriber=transcriber,

@@ -1,6 +1,7 @@
-"""The media library over HTTP and as a page: search by address, room, project and date;
-another organisation never sees the files; a reused photo is one stored blob with two
-references, kept by the collector while either exists."""
+"""The media library over HTTP and as a page: search by address, room, project, kind and date;
+finished videos are listed beside the photos; another organisation never sees the files; a
+reused photo is one stored blob with two references, kept by the collector while either
+exists."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from starlette.testclient import TestClient
 
 from reelestate.api.security.tokens import app_secret
 from reelestate.api.services import AppServices
+from reelestate.core.jobs import JobKind, JobQueue, JobStatus
 from reelestate.storage.blob_gc import collect_unreferenced
 from reelestate.storage.context import TenantContext
+from reelestate.storage.models import RenderJob
 from reelestate.storage.repositories.content import MediaRepository
 from tests.web.helpers import LISTING_FACTS, Account, listing_photos
 
@@ -136,3 +139,89 @@ def test_the_library_page_is_for_signed_in_people_only(client: TestClient) -> No
     assert chat_user.status_code == 200 and chat_user.text.count("<figure>") == 3
     forged = jwt.encode(claims, b"not the secret of this installation", algorithm="HS256")
     assert client.get("/library", headers={"Cookie": f"access_token={forged}"}).status_code == 401
+
+
+def _render(
+    client: TestClient,
+    me: Account,
+    project: dict[str, Any] | None,
+    *,
+    kind: JobKind = JobKind.RENDER_VIDEO,
+    status: JobStatus = JobStatus.SUCCEEDED,
+    size: tuple[int, int] = (1080, 1920),
+    finished: datetime | None = None,
+) -> str:
+    """A render job row as the worker leaves it (the MP4 a few bytes: nothing plays it here)."""
+    services, ctx, job_id = _services(client), _ctx(client, me), uuid.uuid4()
+    info = services.blobs.put_bytes(
+        ctx, f"org/{ctx.org_id}/renders/{job_id}/video.mp4", b"not really an mp4", "video/mp4"
+    )
+    outputs = {"video": info.model_dump(), "width": size[0], "height": size[1], "duration": 15.0}
+    with services.db.tenant(ctx) as session:
+        session.add(
+            RenderJob(
+                id=job_id,
+                organization_id=ctx.org_id,
+                project_id=uuid.UUID(project["id"]) if project else None,
+                kind=kind,
+                queue=JobQueue.CPU,
+                status=status,
+                input_hash=uuid.uuid4().hex,
+                outputs=outputs if status == JobStatus.SUCCEEDED else None,
+                finished_at=finished or datetime.now(UTC),
+            )
+        )
+    return str(job_id)
+
+
+def test_finished_videos_are_in_the_library_by_kind_project_and_date(client: TestClient) -> None:
+    me, oak, cedar, oak_ids = _library(Account(client))
+    vertical = _render(client, me, oak)
+    square = _render(client, me, cedar, size=(1080, 1080),
+                     finished=datetime.now(UTC) - timedelta(days=10))  # fmt: skip
+    _render(client, me, oak, kind=JobKind.RENDER_PREVIEW)
+    _render(client, me, oak, status=JobStatus.FAILED)
+    other = Account(client)
+    _render(client, other, other.project())
+
+    def found(**params: Any) -> dict[str, Any]:
+        response = me.get("/api/v1/media", params=params)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    everything = found()
+    assert everything["total"] == 5, "3 photos and 2 finished videos; no preview, no failure"
+    assert everything["items"][0]["id"] == vertical, "newest first"
+    assert everything["items"][-1]["id"] == square
+    videos = found(kind="video")
+    assert [i["id"] for i in videos["items"]] == [vertical, square]
+    first = videos["items"][0]
+    assert first["source"] == "render" and first["kind"] == "video"
+    assert first["content_type"] == "video/mp4" and first["url"]
+    assert first["address"] == LISTING_FACTS["address"] and first["project_id"] == oak["id"]
+    assert first["render"] == {"job_id": vertical, "aspect": "9:16", "width": 1080,
+                               "height": 1920, "duration_s": 15.0}  # fmt: skip
+    assert videos["items"][1]["render"]["aspect"] == "1:1"
+    photos = found(kind="photo")
+    assert photos["total"] == 3 and {i["source"] for i in photos["items"]} == {"upload"}
+    assert [i["id"] for i in found(kind="video", q="cedar")["items"]] == [square]
+    assert [i["id"] for i in found(kind="video", project=oak["id"])["items"]] == [vertical]
+    assert found(room="kitchen")["total"] == 0, "a finished video has no room"
+    today = datetime.now(UTC).date()
+    recent = found(kind="video", **{"from": str(today - timedelta(days=1))})
+    assert [i["id"] for i in recent["items"]] == [vertical]
+    paged = [found(limit=2, offset=n)["items"] for n in (0, 2, 4)]
+    assert sorted(i["id"] for page in paged for i in page) == sorted(
+        [*oak_ids, vertical, square, *(i["id"] for i in photos["items"] if i["id"] not in oak_ids)]
+    )
+    assert me.get("/api/v1/media", params={"kind": "song"}).status_code == 422
+
+    theirs = other.get("/api/v1/media").json()
+    assert theirs["total"] == 1 and theirs["items"][0]["id"] not in {vertical, square}
+    assert other.get("/api/v1/media", params={"project": oak["id"]}).json()["total"] == 0
+
+    page = me.get("/library", params={"kind": "video"})
+    assert page.status_code == 200
+    assert page.text.count("<video") == 2 and "<img" not in page.text
+    assert "finished video · 9:16 · 15 s" in page.text and "1:1" in page.text
+    assert me.get("/library", params={"kind": "photo"}).text.count("<img") == 3

@@ -97,14 +97,22 @@ async def test_transient_errors_are_retried_with_backoff(
     assert kinds.count(LedgerKind.CAPTURE) == 1 and LedgerKind.RELEASE not in kinds
 
 
-@pytest.mark.parametrize(
-    "kind", [JobKind.ANALYSE_PHOTOS, JobKind.RENDER_INFOGRAPHIC, JobKind.GENERATE_AVATAR]
-)
-async def test_kinds_not_built_yet_fail_with_a_clear_error(backend: Backend, kind: JobKind) -> None:
+async def test_kinds_not_built_yet_fail_with_a_clear_error(backend: Backend) -> None:
+    service, ctx = backend.service, backend.ctx
+    job = await service.submit(ctx, JobKind.ANALYSE_PHOTOS, payload={"photos": []})
+    done = await wait_status(service, ctx, job.id, "failed", "succeeded")
+    assert done.error_code == "not_available" and "not available yet" in (done.error_message or "")
+    assert CreditsRepository(backend.env.db).balance(ctx).available == 100
+
+
+@pytest.mark.parametrize("kind", [JobKind.RENDER_INFOGRAPHIC, JobKind.GENERATE_AVATAR])
+async def test_card_and_presenter_jobs_refuse_a_bad_payload(
+    backend: Backend, kind: JobKind
+) -> None:
     service, ctx = backend.service, backend.ctx
     job = await service.submit(ctx, kind, payload={"photos": []})
     done = await wait_status(service, ctx, job.id, "failed", "succeeded")
-    assert done.error_code == "not_available" and "not available yet" in (done.error_message or "")
+    assert done.status.value == "failed" and done.error_code == "invalid_input"
     assert CreditsRepository(backend.env.db).balance(ctx).available == 100
 
 

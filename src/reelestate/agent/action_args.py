@@ -65,6 +65,28 @@ class ReviseStoryboardArgs(_Args):
     )
 
 
+class AddPresenterArgs(_Args):
+    layout: Literal["pip", "intro"] = Field(
+        default="pip",
+        description="pip: a circle in a corner over the video; intro: full screen at the start",
+    )
+    provider: Literal["did", "heygen", "portrait"] | None = Field(
+        default=None,
+        description="Who makes the talking presenter; leave empty for the configured one",
+    )
+
+
+class MakeInfographicArgs(_Args):
+    aspect: Literal["9:16", "1:1", "16:9", "4:5"] = Field(
+        default="9:16",
+        description="Instagram feed 4:5; reels, stories, TikTok 9:16; YouTube 16:9; "
+        "Facebook or LinkedIn 1:1",
+    )
+    platform: str | None = Field(
+        default=None, max_length=60, description="What the card is for, in words ('Instagram')"
+    )
+
+
 class RevertVersionArgs(_Args):
     version: int = Field(ge=1, description="The storyboard version to bring back")
 
@@ -142,6 +164,9 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "post_analytics": PeriodArgs,
     "connect_social": ConnectSocialArgs,
     "reuse_photos": ReusePhotosArgs,
+    "add_presenter": AddPresenterArgs,
+    "remove_presenter": NoArgs,
+    "make_infographic": MakeInfographicArgs,
 }
 TOOL_DESCRIPTIONS: dict[str, str] = {
     "analyse_photos": "Analyse the photos the user sent (room, quality, duplicates).",
@@ -166,6 +191,11 @@ TOOL_DESCRIPTIONS: dict[str, str] = {
     "connect_social": "Give the link that connects the Facebook Page and its Instagram account.",
     "reuse_photos": "Bring the photos of an earlier listing of the organisation into this "
     "conversation, by its address, without uploading them again.",
+    "add_presenter": "Put the agent as a talking presenter on the final video, made from the "
+    "brand kit's presenter photo ('add me as a presenter in the corner').",
+    "remove_presenter": "Take the talking presenter off the final video.",
+    "make_infographic": "Render an animated facts card video (and a PNG still) of the listing "
+    "on its own, for a platform ('make an infographic for Instagram').",
 }
 
 

@@ -51,6 +51,8 @@ class ChatLimits(BaseModel):
     max_photos: int
     """Photos past this many are refused, each with the reason."""
     max_music_mb: int
+    lip_sync_providers: tuple[str, ...] = ()
+    """The talking-presenter services with a key (`did`, `heygen`); none: the portrait one."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ them as JSON. Paths are absolute; a channel that serves files turns them into UR
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -116,14 +117,33 @@ class VideoReady(_Event):
     job_id: str
     version: int
     result: RenderResult
+    kind: Literal["listing", "infographic"] = "listing"
+    """`infographic`: a facts card on its own; its `thumbnail` is the card's PNG still."""
+
+
+class ChartPoint(_Event):
+    day: date
+    views: float
+    engagement: float
+    """Likes, comments, shares and saves (or the channel's total interactions)."""
+
+
+class ChartSeries(_Event):
+    """One line of the chart: a listing or a channel, day by day."""
+
+    label: str
+    points: list[ChartPoint]
 
 
 class ChartReady(_Event):
-    """A chart to look at (a PNG); the numbers come as text beside it."""
+    """A chart to look at: `image` is the PNG every channel can show, `series` the numbers it
+    was drawn from, so a channel that can (the web chat) also draws it interactively. The
+    numbers in words come as text beside it."""
 
     type: Literal["chart_ready"] = "chart_ready"
     title: str
     image: Path
+    series: list[ChartSeries] = []
 
 
 class ErrorEvent(_Event):

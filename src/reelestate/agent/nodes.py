@@ -33,6 +33,7 @@ from reelestate.agent.events import (
 from reelestate.agent.intake import receive_message, receive_music
 from reelestate.agent.library_actions import LIBRARY_HANDLERS
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.presenter_actions import PRESENTER_HANDLERS
 from reelestate.agent.publishing_actions import PUBLISHING_HANDLERS
 from reelestate.agent.renders import run_render
 from reelestate.agent.rules.requests import understand
@@ -43,6 +44,7 @@ from reelestate.agent.state import (
     TurnState,
     current_version,
     listing_of,
+    presenter_of,
     with_job,
 )
 from reelestate.agent.summaries import (
@@ -57,6 +59,7 @@ from reelestate.tools.listing import missing_facts
 
 HANDLERS = {**STORYBOARD_HANDLERS, **PUBLISHING_HANDLERS, **LIBRARY_HANDLERS}
 _STATE_KEYS = (
+    "presenter",
     "listing",
     "photos",
     "analyses",
@@ -70,6 +73,7 @@ _STATE_KEYS = (
     "jobs",
     "turn",
 )
+TOOL_HANDLERS = {**HANDLERS, **PRESENTER_HANDLERS}
 
 
 def emit(event: RunnerEvent) -> None:
@@ -173,8 +177,8 @@ class AgentNodes:
             try:
                 if work["turn"].get("render_cancelled"):
                     outcome = ToolOutcome(SKIPPED_AFTER_CANCEL, ok=False)
-                elif name in HANDLERS:
-                    outcome = await HANDLERS[name](ctx, parse_args(name, call["args"]))
+                elif name in TOOL_HANDLERS:
+                    outcome = await TOOL_HANDLERS[name](ctx, parse_args(name, call["args"]))
                 else:
                     outcome = ToolOutcome(
                         str(ToolArgsError(f"There is no tool named {name!r}.")), ok=False
@@ -223,9 +227,10 @@ class AgentNodes:
         assert history is not None
         # A read (and, when short, an idempotent Checkout link): safe to repeat on resume.
         quote = await final_render_quote(self.deps, owner_of(config), history.current)
-        answer = interrupt(
-            event_data(approval_request(history.current, self.deps.video_models, quote))
+        question = approval_request(
+            history.current, self.deps.video_models, quote, presenter=presenter_of(state)
         )
+        answer = interrupt(event_data(question))
         inbox: Inbox = {"user": "", "text": "", "photos": []}
         if isinstance(answer, dict):
             inbox = {

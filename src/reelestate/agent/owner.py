@@ -24,3 +24,5 @@ class RenderOwner:
     brand: dict[str, Any] | None = None
     """A brand kit's data (render `BrandKit` fields, files as blob keys) for every render."""
     captions: bool | None = None
+    presenter_photo: str | None = None
+    """The brand kit's presenter photo (a blob key of the organisation; None: none yet)."""

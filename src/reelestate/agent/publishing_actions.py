@@ -21,7 +21,7 @@ from reelestate.agent.action_args import (
 )
 from reelestate.agent.actions import Handler, ToolOutcome
 from reelestate.agent.context import ToolContext
-from reelestate.agent.events import ChartReady, Question
+from reelestate.agent.events import ChartPoint, ChartReady, ChartSeries, Question
 from reelestate.agent.rules.when_words import WEEKDAYS, read_period, read_when
 from reelestate.agent.state import jobs_of
 from reelestate.core.errors import NotFoundError, ReelEstateError
@@ -280,7 +280,7 @@ async def cancel_post(ctx: ToolContext, args: PostRefArgs) -> ToolOutcome:
 async def post_analytics(ctx: ToolContext, args: PeriodArgs) -> ToolOutcome:
     svc, tctx = service(ctx), tenant(ctx)
 
-    def work() -> tuple[str, bytes, str]:
+    def work() -> tuple[str, bytes, str, list[ChartSeries]]:
         zone = svc.zone(tctx)
         period = read_period(args.period, datetime.now(zone), default="this month")
         found = report(
@@ -289,14 +289,23 @@ async def post_analytics(ctx: ToolContext, args: PeriodArgs) -> ToolOutcome:
         series = [
             (s.label, [(p.day, p.views, p.engagement) for p in s.points]) for s in found.series
         ]
+        lines = [
+            ChartSeries(
+                label=s.label,
+                points=[
+                    ChartPoint(day=p.day, views=p.views, engagement=p.engagement) for p in s.points
+                ],
+            )
+            for s in found.series
+        ]
         title = f"Views and engagement, {period.words}"
-        return three_sentences(found, period.words), chart_png(series, title=title), title
+        return three_sentences(found, period.words), chart_png(series, title=title), title, lines
 
-    sentences, png, title = await asyncio.to_thread(work)
+    sentences, png, title, lines = await asyncio.to_thread(work)
     ctx.folder.mkdir(parents=True, exist_ok=True)
     path = ctx.folder / f"analytics-{uuid.uuid4().hex[:8]}.png"
     path.write_bytes(png)
-    ctx.emit(ChartReady(title=title, image=path))
+    ctx.emit(ChartReady(title=title, image=path, series=lines))
     return ToolOutcome(text=sentences, update=answered(ctx))
 
 

@@ -8,16 +8,24 @@ conversation as it comes.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from reelestate.agent.backends.base import RenderRequest, render_with_progress
 from reelestate.agent.context import ToolContext
 from reelestate.agent.events import JobProgress
-from reelestate.agent.state import JobRecord, RenderKind, listing_of, script_of, storyboard_ref
+from reelestate.agent.state import (
+    JobRecord,
+    RenderKind,
+    listing_of,
+    presenter_of,
+    script_of,
+    storyboard_ref,
+)
 from reelestate.core.errors import InvalidInputError, RenderCancelledError
 from reelestate.core.jobs import JobStatus
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
-from reelestate.render.spec import Profile, RenderSpec
+from reelestate.render.spec import PresenterSpec, Profile, RenderSpec
 from reelestate.services import storyboard_flow as flow
 from reelestate.tools.storyboard import StoryboardHistory
 
@@ -58,6 +66,18 @@ async def run_render(
 ) -> tuple[JobRecord, RenderResult]:
     """Render the current version, emitting progress; returns the job and its result."""
     history, spec = await render_spec_for(ctx, profile)
+    presenter = presenter_of(ctx.state)
+    if kind == "final" and presenter is not None:
+        # Finals only: a lip-synced presenter costs money; the preview shows the listing.
+        spec = spec.model_copy(
+            update={
+                "presenter": PresenterSpec(
+                    photo=Path(presenter.photo),
+                    provider=presenter.provider,
+                    layout=presenter.layout,
+                )
+            }
+        )
     number = history.current.number
     job = JobRecord(id=f"{kind}-v{number}-{uuid.uuid4().hex[:8]}", kind=kind, version=number)
     out_dir = ctx.folder / ("previews" if kind == "preview" else "final") / job.id

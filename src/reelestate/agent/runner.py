@@ -41,6 +41,7 @@ from reelestate.agent.owner import RenderOwner
 from reelestate.agent.state import AgentState
 from reelestate.core.errors import ConfigurationError, InvalidInputError, ReelEstateError
 from reelestate.core.settings import Settings
+from reelestate.providers.avatar import lip_sync_providers
 from reelestate.providers.video_gen.registry import video_models
 from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import Profile
@@ -136,7 +137,9 @@ class Runner:
                 storyboards=store,
                 data_dir=settings.data_dir.resolve(),
                 video_models=video_models(settings),
-                limits=ChatLimits.model_validate(settings),
+                limits=ChatLimits.model_validate(settings).model_copy(
+                    update={"lip_sync_providers": lip_sync_providers(settings)}
+                ),
                 final_profile=final_profile,
                 auto_preview=auto_preview,
                 default_length=default_length,

@@ -15,6 +15,7 @@ from langgraph.graph.message import add_messages
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from reelestate.core.jobs import JobStatus
+from reelestate.providers.avatar.base import AvatarProviderName
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.result import RenderResult
 from reelestate.services.storyboard_store import StoryboardRef
@@ -107,6 +108,8 @@ class AgentState(TypedDict, total=False):
     """Where the storyboard is stored (a `StoryboardRef`); conversations saved before the
     storyboard had a home of its own hold its whole history here (see `legacy_history`)."""
     music_on: bool
+    presenter: dict[str, Any] | None
+    """The talking presenter of the final video (a `PresenterChoiceRef`); None: no presenter."""
     music_track: dict[str, Any] | None
     """The user's own track (a `MusicTrackRef`), kept for storyboards planned after it came."""
     previews: dict[str, str]
@@ -154,6 +157,22 @@ def legacy_history(state: AgentState) -> StoryboardHistory | None:
 def music_track_of(state: AgentState) -> MusicTrackRef | None:
     raw = state.get("music_track")
     return None if raw is None else MusicTrackRef.model_validate(raw)
+
+
+class PresenterChoiceRef(BaseModel):
+    """The presenter the conversation asked for: the photo (a blob key of the organisation or a
+    file on this machine), the provider and where it stands."""
+
+    model_config = ConfigDict(frozen=True)
+
+    photo: str
+    provider: AvatarProviderName = "portrait"
+    layout: Literal["pip", "intro"] = "pip"
+
+
+def presenter_of(state: AgentState) -> PresenterChoiceRef | None:
+    raw = state.get("presenter")
+    return None if raw is None else PresenterChoiceRef.model_validate(raw)
 
 
 def jobs_of(state: AgentState) -> list[JobRecord]:

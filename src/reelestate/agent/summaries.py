@@ -6,8 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from reelestate.agent.events import ApprovalRequest, SceneSummary, StoryboardReady
+from reelestate.agent.state import PresenterChoiceRef
 from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalysis
+from reelestate.render.presenter_clips import PresenterChoice, estimate_presenter_cost
 from reelestate.services.credits import CreditQuote
 from reelestate.tools.ai_motion import version_cost
 from reelestate.tools.listing import FACT_LABELS, Listing, missing_facts
@@ -15,7 +17,7 @@ from reelestate.tools.storyboard import StoryboardHistory
 from reelestate.tools.storyboard_model import StoryboardVersion
 from reelestate.tools.storyboard_words import (
     motion_words,
-    room_words,
+    scene_title,
     seconds_words,
     total_words,
 )
@@ -74,7 +76,7 @@ def version_line(version: StoryboardVersion) -> str:
 
 def scene_lines(version: StoryboardVersion) -> str:
     lines = [
-        f"  {i}. {room_words(s.room)} (photo {s.photo_index + 1}), {motion_words(s)}, "
+        f"  {i}. {scene_title(s)} (photo {s.photo_index + 1}), {motion_words(s)}, "
         f"{seconds_words(s.duration)}" + (f', "{s.caption}"' if s.caption else "")
         for i, s in enumerate(version.scenes, start=1)
     ]
@@ -109,8 +111,10 @@ def storyboard_event(
                 room=s.room,
                 seconds=s.duration,
                 caption=s.caption,
-                motion=f"ai:{s.ai_motion.model}" if s.ai_motion else s.motion.kind,
-                room_words=room_words(s.room),
+                motion="facts_card"
+                if s.is_card
+                else (f"ai:{s.ai_motion.model}" if s.ai_motion else s.motion.kind),
+                room_words=scene_title(s),
                 motion_words=motion_words(s),
             )
             for i, s in enumerate(version.scenes, start=1)
@@ -133,11 +137,32 @@ def ai_cost_line(version: StoryboardVersion, models: VideoModelRegistry) -> str:
     )
 
 
+def presenter_cost_line(presenter: PresenterChoiceRef | None, seconds: float) -> str:
+    """What the presenter should cost, said like the AI clips' cost; "" without a presenter."""
+    if presenter is None:
+        return ""
+    if presenter.provider == "portrait":
+        return "The presenter is the portrait presenter (free, not lip-synced). "
+    name = {"did": "D-ID", "heygen": "HeyGen"}[presenter.provider]
+    choice = PresenterChoice(
+        photo=Path(presenter.photo), provider=presenter.provider, layout=presenter.layout
+    )
+    cost = estimate_presenter_cost(choice, seconds)
+    return (
+        f"The lip-synced presenter ({name}, up to {seconds_words(seconds)} of narration) "
+        f"should cost about ${cost:.2f}; if it fails, the portrait presenter stands in. "
+    )
+
+
 def approval_request(
-    version: StoryboardVersion, models: VideoModelRegistry, quote: CreditQuote | None = None
+    version: StoryboardVersion,
+    models: VideoModelRegistry,
+    quote: CreditQuote | None = None,
+    presenter: PresenterChoiceRef | None = None,
 ) -> ApprovalRequest:
-    """The question before the final render, with what the AI motion should cost at `models`'
-    prices and, when renders are billed, its price in credits and the balance after."""
+    """The question before the final render, with what the AI motion and the presenter should
+    cost at `models`' and the presenter service's prices and, when renders are billed, its
+    price in credits and the balance after."""
     credits = quote.words() if quote is not None else ""
     ask = (
         "Say approve once you have the credits, or tell me what to change."
@@ -150,6 +175,7 @@ def approval_request(
             f"Render the final video from storyboard version {version.number} "
             f"({seconds_words(version.total_seconds)} in all, {version.settings.aspect})? "
             + ai_cost_line(version, models)
+            + presenter_cost_line(presenter, version.total_seconds)
             + credits
             + ask
         ),

@@ -1,4 +1,5 @@
-"""`/library`: the organisation's photos and clips as a page, for people signed in to the chat.
+"""`/library`: the organisation's photos, clips and finished videos as a page, for people signed
+in to the chat.
 
 The browser carries the chat's sign-in cookie (a token signed with the installation's secret,
 holding the organisation and role); a bearer token is accepted too. Anyone else is refused.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import jwt
@@ -19,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from reelestate.api.deps import Services, tenant_from_credential
 from reelestate.api.security.tokens import app_secret
 from reelestate.api.services import AppServices
-from reelestate.api.v1.media_library import library_query
+from reelestate.api.v1.media_library import LibraryKind, library_query
 from reelestate.core.errors import ReelEstateError
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
@@ -28,6 +29,7 @@ from reelestate.storage.repositories.media_library import LibraryItem, MediaLibr
 router = APIRouter(include_in_schema=False)
 CHAT_COOKIE = "access_token"
 PAGE_SIZE = 48
+KINDS = (("", "photos and videos"), ("photo", "photos"), ("video", "videos"))
 ROOMS = ("", "exterior", "kitchen", "living_room", "bedroom", "bathroom", "other")
 STYLE = """body{font-family:system-ui,sans-serif;background:#f5f7fa;color:#1f3a5f;margin:0}
 header{background:#1f3a5f;color:#fff;padding:14px 24px;display:flex;gap:16px;align-items:center}
@@ -95,22 +97,31 @@ def _figure(services: AppServices, ctx: TenantContext, item: LibraryItem) -> str
         if item.media.kind.value == "video"
         else f'<img src="{url}" alt="{name}" loading="lazy">'
     )
+    if item.render is not None:
+        length = f"{item.render.duration_s:.0f} s"
+        what = f'<span class="room">finished video · {item.render.aspect} · {length}</span>'
+    else:
+        what = f'<span class="room">{room or "room not analysed"}</span>'
     return (
-        f"<figure>{thumb}<figcaption><strong>{where}</strong><br>"
-        f'<span class="room">{room or "room not analysed"}</span> · '
+        f"<figure>{thumb}<figcaption><strong>{where}</strong><br>{what} · "
         f'<span class="muted">{item.added_at:%Y-%m-%d}</span></figcaption></figure>'
     )
 
 
-def _form(q: str, room: str, start: str, end: str) -> str:
+def _form(q: str, room: str, kind: str, start: str, end: str) -> str:
     options = "".join(
         f'<option value="{r}"{" selected" if r == room else ""}>'
         f"{(r or 'any room').replace('_', ' ')}</option>"
         for r in ROOMS
     )
+    kinds = "".join(
+        f'<option value="{k}"{" selected" if k == kind else ""}>{words}</option>'
+        for k, words in KINDS
+    )
     return (
         '<form method="get" action="/library">'
         f'<input name="q" placeholder="Address" value="{html.escape(q)}" maxlength="120">'
+        f'<select name="kind">{kinds}</select>'
         f'<select name="room">{options}</select>'
         f'<label>From <input type="date" name="from" value="{html.escape(start)}"></label>'
         f'<label>To <input type="date" name="to" value="{html.escape(end)}"></label>'
@@ -125,11 +136,13 @@ async def library_page(
     q: Annotated[str, Query(max_length=120)] = "",
     room: Annotated[str, Query(max_length=40)] = "",
     project: uuid.UUID | None = None,
+    kind: Annotated[LibraryKind | Literal[""], Query()] = "",
     start: Annotated[str, Query(alias="from", max_length=40)] = "",
     end: Annotated[str, Query(alias="to", max_length=40)] = "",
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:
-    """Thumbnails with address, room and date, a filter form, and pages of 48."""
+    """Thumbnails with address, room (or a finished video's aspect and length) and date, a
+    filter form, and pages of 48."""
     ctx = await _signed_in(request, services)
     if ctx is None:
         return _page(
@@ -140,22 +153,23 @@ async def library_page(
 
     def work() -> tuple[list[LibraryItem], int]:
         query = library_query(services, ctx, q=q, room=room, project=project, start=start,
-                              end=end)  # fmt: skip
+                              end=end, kind=kind or None)  # fmt: skip
         return MediaLibraryRepository(services.db).search(
             ctx, query, offset=offset, limit=PAGE_SIZE
         )
 
-    form = _form(q, room, start, end)
+    form = _form(q, room, kind, start, end)
     try:
         items, total = await asyncio.to_thread(work)
     except ReelEstateError as exc:
         return _page(form + f'<p class="err">{html.escape(exc.message)}</p>', status=422)
     if not items:
-        return _page(form + '<p class="muted">No photos or clips match.</p>')
+        return _page(form + '<p class="muted">No photos or videos match.</p>')
     grid = "".join(_figure(services, ctx, item) for item in items)
     more = ""
     if offset + len(items) < total:
-        params = {"q": q, "room": room, "from": start, "to": end, "offset": offset + PAGE_SIZE}
+        params = {"q": q, "room": room, "kind": kind, "from": start, "to": end,
+                  "offset": offset + PAGE_SIZE}  # fmt: skip
         more = f'<p><a href="/library?{html.escape(urlencode(params))}">More</a></p>'
     shown = f'<p class="muted">{total} file{"s" if total != 1 else ""}</p>'
     return _page(f'{form}{shown}<div class="grid">{grid}</div>{more}')

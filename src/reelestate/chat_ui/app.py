@@ -24,6 +24,7 @@ from chainlit.types import ThreadDict
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.rules.presenter import asks_presenter_photo
 from reelestate.agent.state import current_version
 from reelestate.chat_ui.history import BlobElementStorage, ChatHistory
 from reelestate.chat_ui.member_commands import is_member_command, run_member_command
@@ -36,6 +37,7 @@ from reelestate.chat_ui.sign_in import chat_metadata
 from reelestate.chat_ui.telegram_link import LINK_WORDS, UNLINK_WORDS, link_message, unlink_message
 from reelestate.core.errors import RateLimitedError, ReelEstateError
 from reelestate.providers.tts.narrator import parse_voice_choice
+from reelestate.services.presenter_photo import find_presenter_photo, set_presenter_photo
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
 from reelestate.storage.repositories.accounts import authenticate
@@ -156,11 +158,14 @@ async def _brand_kits() -> dict[str, dict[str, Any]]:
 async def _owner() -> RenderOwner:
     prefs = cl.user_session.get("settings") or {}
     kits = await _brand_kits() if prefs.get("brand_kit", NO_BRAND) != NO_BRAND else {}
+    kit_name = str(prefs.get("brand_kit"))
+    presenter = await asyncio.to_thread(find_presenter_photo, services().db, _tenant(), kit_name)
     return RenderOwner(
         ctx=_tenant(),
         project_id=await _project_id(),
-        brand=kits.get(str(prefs.get("brand_kit"))),
+        brand=kits.get(kit_name),
         captions=prefs.get("captions"),
+        presenter_photo=presenter,
     )
 
 
@@ -349,6 +354,9 @@ async def on_message(message: cl.Message) -> None:
     tracks = [e for e in elements if (e.mime or "").startswith("audio/")]
     chat = services()
     photos: list[Path] = []
+    if uploads and asks_presenter_photo(message.content or ""):
+        await _presenter_photo(uploads[0])
+        return
     if uploads:
         have = len((await chat.runner.state(_thread_id())).get("photos") or [])
         result = await asyncio.to_thread(
@@ -377,6 +385,26 @@ async def on_message(message: cl.Message) -> None:
     finally:
         if music is not None:  # the conversation kept its own copy if it took the track
             await asyncio.to_thread(music.unlink, missing_ok=True)
+
+
+async def _presenter_photo(upload: Any) -> None:
+    """An image sent as "my presenter photo": face-checked and kept in the brand kit."""
+    chat = services()
+    prefs = cl.user_session.get("settings") or {}
+    chosen = prefs.get("brand_kit")
+    try:
+        reply = await asyncio.to_thread(
+            set_presenter_photo,
+            chat.db,
+            chat.blobs,
+            _tenant(),
+            Path(str(upload.path)),
+            name=str(upload.name),
+            kit_name=None if chosen in (None, NO_BRAND) else str(chosen),
+        )
+    except ReelEstateError as exc:
+        reply = exc.message + (f" {exc.hint}" if exc.hint else "")
+    await cl.Message(content=reply).send()
 
 
 @cl.action_callback("approve")

@@ -4,6 +4,7 @@ one live progress message per render, the finished video with its downloads, pla
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import chainlit as cl
@@ -20,6 +21,7 @@ from reelestate.agent.events import (
     VideoReady,
 )
 from reelestate.chat_ui.sheets import Tile, contact_sheet
+from reelestate.tools.analytics_figure import chart_figure
 from reelestate.tools.storyboard import StoryboardHistory
 
 BAR_CELLS = 20
@@ -52,6 +54,29 @@ def progress_text(kind: str, stage: str, percent: float) -> str:
     words = STAGE_WORDS.get(stage, stage)
     bar = "▰" * filled + "▱" * (BAR_CELLS - filled)
     return f"**Rendering the {what}:** {percent:.0f}% · {words}\n\n{bar}"
+
+
+def chart_lines(event: ChartReady) -> list[tuple[str, list[tuple[date, float, float]]]]:
+    """The event's series as the chart builders take them: (label, [(day, views, engagement)])."""
+    return [(s.label, [(p.day, p.views, p.engagement) for p in s.points]) for s in event.series]
+
+
+def chart_message(event: ChartReady) -> tuple[str, list[cl.Image | cl.Plotly]]:
+    """The chart to hover and zoom, drawn from the event's numbers, with the same chart as a PNG
+    linked beside it (the picture to save or forward). Without numbers (no insights yet) the PNG
+    alone is shown: it says so in its middle."""
+    picture_name = event.image.name
+    if not event.series:
+        image = cl.Image(path=str(event.image), name=picture_name, display="inline", size="large")
+        return event.title, [image]
+    interactive = cl.Plotly(
+        name=f"{event.image.stem}-interactive",
+        figure=chart_figure(chart_lines(event), title=event.title),
+        display="inline",
+        size="large",
+    )
+    picture = cl.Image(path=str(event.image), name=picture_name, display="side")
+    return f"{event.title}\n\nAs a picture: {picture_name}", [interactive, picture]
 
 
 def scrub_paths(text: str) -> str:
@@ -150,10 +175,8 @@ class TurnPresenter:
             case VideoReady():
                 await self._video(event)
             case ChartReady():
-                chart = cl.Image(
-                    path=str(event.image), name=event.image.name, display="inline", size="large"
-                )
-                await cl.Message(content=event.title, elements=[chart]).send()
+                content, shown = chart_message(event)
+                await cl.Message(content=content, elements=shown).send()
             case ErrorEvent():
                 text = event.message + (f" {event.hint}" if event.hint else "")
                 await cl.Message(content=scrub_paths(text)).send()
@@ -258,7 +281,32 @@ class TurnPresenter:
                 await message.remove_actions()
                 message.actions = []
 
+    async def _card(self, event: VideoReady) -> None:
+        """A facts card on its own: the MP4 to post and the PNG still of its last frame."""
+        result = event.result
+        name = f"facts-card-{result.width}x{result.height}"
+        elements: list[cl.Element] = [
+            cl.Video(
+                path=str(result.video), name=f"{name}.mp4", display="inline", mime="video/mp4"
+            ),
+            cl.File(path=str(result.video), name=f"{name}.mp4", display="inline", mime="video/mp4"),
+            cl.Image(path=str(result.thumbnail), name=f"{name}.png", display="inline"),
+            cl.File(
+                path=str(result.thumbnail), name=f"{name}.png", display="inline", mime="image/png"
+            ),
+        ]
+        await cl.Message(
+            content=(
+                f"**Your facts card:** {result.duration:.0f} s, {result.width}×{result.height}. "
+                "Download the MP4 and the PNG still below."
+            ),
+            elements=elements,
+        ).send()
+
     async def _video(self, event: VideoReady) -> None:
+        if event.kind == "infographic":
+            await self._card(event)
+            return
         self.video_shown = True
         result = event.result
         known = self._progress.get(event.job_id)

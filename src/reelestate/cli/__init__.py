@@ -14,6 +14,7 @@ from reelestate.cli import (
     chat_cmd,
     credits_cmd,
     db_cmd,
+    infographic_cmd,
     jobs_cmd,
     make_cmd,
     providers_cmd,
@@ -34,6 +35,7 @@ app = typer.Typer(
 render_cmd.register(app)
 analyse_cmd.register(app)
 make_cmd.register(app)
+infographic_cmd.register(app)
 chat_cmd.register(app)
 db_cmd.register(app)
 worker_cmd.register(app)

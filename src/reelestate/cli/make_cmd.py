@@ -87,6 +87,17 @@ def register(app: typer.Typer) -> None:
                 "--music", help="Your own music bed (MP3, M4A, WAV, OGG, FLAC; 10 s to 15 min)."
             ),
         ] = None,
+        presenter: Annotated[
+            Path | None,
+            typer.Option("--presenter", help="Your headshot, as a talking presenter."),
+        ] = None,
+        avatar: Annotated[
+            str, typer.Option("--avatar", help="Presenter maker: did, heygen or portrait.")
+        ] = "portrait",
+        avatar_layout: Annotated[
+            str,
+            typer.Option("--avatar-layout", help="pip (in a corner) or intro (full frame first)."),
+        ] = "pip",
     ) -> None:
         """Analyse the photos, write the script, plan the storyboard and render the video."""
         try:
@@ -113,6 +124,9 @@ def register(app: typer.Typer) -> None:
                     "ai_scenes": ai_scenes,
                     "voice": voice,
                     "music": music,
+                    "presenter": {"photo": presenter, "provider": avatar, "layout": avatar_layout}
+                    if presenter is not None
+                    else None,
                 }
             )
         except ReelEstateError as exc:

@@ -104,6 +104,17 @@ class Settings(BaseSettings):
     )
     """Where fal publishes the ED25519 public keys its webhook signatures are checked against."""
     fal_max_clip_mb: int = Field(default=200, ge=1, alias="REELESTATE_FAL_MAX_CLIP_MB")
+    did_api_key: SecretStr | None = Field(default=None, alias="DID_API_KEY")
+    """D-ID's key exactly as D-ID Studio shows it; sent as `Authorization: Basic <key>`."""
+    did_base_url: str = Field(default="https://api.d-id.com", alias="DID_BASE_URL")
+    heygen_api_key: SecretStr | None = Field(default=None, alias="HEYGEN_API_KEY")
+    heygen_base_url: str = Field(default="https://api.heygen.com", alias="HEYGEN_BASE_URL")
+    heygen_upload_url: str = Field(default="https://upload.heygen.com", alias="HEYGEN_UPLOAD_URL")
+    """HeyGen takes uploads (the photo, the voice) on a host of their own."""
+    avatar_timeout_s: float = Field(default=600.0, gt=0, alias="REELESTATE_AVATAR_TIMEOUT")
+    """Longest one presenter clip may take at D-ID or HeyGen, upload to download."""
+    avatar_poll_s: float = Field(default=3.0, gt=0, alias="REELESTATE_AVATAR_POLL_S")
+    """Seconds between status checks of a presenter clip."""
     video_models_file: Path | None = Field(default=None, alias="REELESTATE_VIDEO_MODELS")
     """A JSON file that replaces the built-in image-to-video model registry."""
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")

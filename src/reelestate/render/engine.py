@@ -292,6 +292,7 @@ def render_video(
         segments_rendered=clips.rendered,
         segments_reused=clips.reused,
         narration=sound.narration,
+        voice_start=sound.voice_start if sound.voice is not None else None,
         timings=watch.total(),
         notes=tuple(sound.narration.notes) if sound.narration else (),
     )

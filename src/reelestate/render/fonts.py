@@ -7,9 +7,11 @@ with DejaVu Sans, and libass falls back per glyph on its own.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
-from PIL import ImageFont
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 FONTS_DIR = Path(__file__).parent / "assets" / "fonts"
 REGULAR = FONTS_DIR / "DejaVuSans.ttf"
@@ -42,3 +44,33 @@ def pil_font(
     else:
         path = REGULAR
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+NOT_A_CHARACTER = "\U0010fffd"
+"""A private-use code point no font maps: what the font draws for it is its missing-glyph box."""
+
+
+def _ink(font: ImageFont.FreeTypeFont, char: str) -> bytes:
+    size = round(font.size * 2)
+    img = Image.new("L", (size, size))
+    ImageDraw.Draw(img).text((size // 4, 0), char, font=font, fill=255)
+    return np.asarray(img).tobytes()
+
+
+@lru_cache(maxsize=64)
+def _tofu(path: str, size: int) -> bytes:
+    return _ink(ImageFont.truetype(path, size), NOT_A_CHARACTER)
+
+
+def missing_glyphs(font: ImageFont.FreeTypeFont, text: str) -> list[str]:
+    """The characters of `text` that `font` would draw as its missing-glyph box ("tofu").
+
+    Pillow does not say when a font lacks a character, it silently draws the box; comparing
+    each character's ink with the box's is the one check that needs no extra font library.
+    """
+    seen = {c for c in text if not c.isspace()}
+    if not seen:
+        return []
+    path = font.path if isinstance(font.path, str) else str(font.path)
+    tofu = _tofu(path, int(font.size))
+    return sorted(c for c in seen if _ink(font, c) == tofu)

@@ -31,6 +31,8 @@ class RenderResult(BaseModel):
     segments_reused: int = 0
     """Engine statistics; 0 where the render ran elsewhere and only its files came back."""
     narration: Narration | None = None
+    voice_start: float | None = None
+    """Seconds into the video at which the narration starts (a presenter starts with it)."""
     timings: dict[str, float] = {}
     notes: tuple[str, ...] = ()
     """What did not go as asked (a scene that kept photo motion, a voice that fell back)."""

@@ -19,6 +19,7 @@ from reelestate.core.errors import RenderError
 from reelestate.core.hashing import file_sha256
 from reelestate.core.imaging import load_photo
 from reelestate.render.camera import Window
+from reelestate.render.card_source import CardSource, card_painter
 from reelestate.render.cards import outro_card
 from reelestate.render.clip_source import ClipSource
 from reelestate.render.encode import FrameTap, segment_args
@@ -57,7 +58,7 @@ class ShotOverlay:
         return [self.overlay.key, self.fade, self.delay]
 
 
-Source = ShotSource | ClipSource
+Source = ShotSource | ClipSource | CardSource
 
 
 class SourceLoader:
@@ -103,6 +104,10 @@ class SourceLoader:
                 frames=shot.end_frame - shot.visible_start,
                 focal=shot.focal,
             )
+        if shot.card is not None and shot.photo is not None:
+            frames = shot.end_frame - shot.visible_start
+            painter = card_painter(spec, shot.card, shot.photo, seconds=frames / spec.fps)
+            return CardSource(painter, frames)
         if shot.kind == "outro":
             hero = load_photo(spec.scenes[0].photo, max_side=max(w, h)).rgb
             rgb = outro_card(w, h, spec.brand, hero)
@@ -139,6 +144,17 @@ def shot_identity(shot: Shot, spec: RenderSpec, memo: dict[Path, str]) -> dict[s
     }
     if shot.clip is not None:
         ident["clip"] = file_digest(shot.clip, memo)
+    elif shot.card is not None and shot.photo is not None:
+        ident["photo"] = file_digest(shot.photo, memo)
+        ident["facts_card"] = {
+            "card": shot.card.model_dump(mode="json"),
+            "facts": spec.facts.model_dump(mode="json") if spec.facts else None,
+            "brand": spec.brand.model_dump(mode="json"),
+            "profile": spec.profile,
+        }
+        for extra in (spec.brand.logo, spec.brand.font):
+            if extra is not None:
+                ident[f"file:{extra.name}"] = file_digest(extra, memo)
     elif shot.photo is not None:
         ident["photo"] = file_digest(shot.photo, memo)
         ident["panels"] = [spec.brand.primary_color, spec.brand.accent_color]
@@ -444,7 +460,7 @@ class _SettledPage:
 
 def draw_frame(source: Source, shot: Shot, frame: int, out: FrameBuffer) -> None:
     """Global frame `frame` of `shot` into `out`: a camera move over a photo, or a clip frame."""
-    if isinstance(source, ClipSource):
+    if isinstance(source, ClipSource | CardSource):
         source.read(frame - shot.visible_start, out)
     else:
         render_shot_frame(source, shot.progress(frame), out)

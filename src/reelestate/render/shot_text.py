@@ -47,7 +47,9 @@ def paged_shots(
     """The shots whose photo sits between text panels."""
     result = set()
     for shot in timeline.shots:
-        if shot.photo is None or shot.clip is not None or shot.photo not in sizes:
+        if shot.photo is None or shot.clip is not None or shot.card is not None:
+            continue
+        if shot.photo not in sizes:
             continue
         w, h = sizes[shot.photo]
         if on_page(w, h, spec.aspect, shot.motion, focal=shot.focal, fit=shot.fit):
@@ -111,6 +113,9 @@ def shot_overlays(
     result: dict[int, list[ShotOverlay]] = {}
     for shot in timeline.shots:
         items: list[ShotOverlay] = []
+        if shot.card is not None:
+            result[shot.index] = items  # the card sets its own facts, agent and logo
+            continue
         if shot.kind in ("photo", "intro") and logo is not None:
             items.append(ShotOverlay(logo, fade=False))
         if shot.kind == "outro":

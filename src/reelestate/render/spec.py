@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reelestate.core.errors import InvalidSpecError
+from reelestate.providers.avatar.base import AvatarProviderName
 from reelestate.providers.tts.base import TtsProvider, VoiceStyle, WordTiming
 
 Aspect = Literal["9:16", "1:1", "16:9", "4:5"]
@@ -82,8 +83,21 @@ class AiMotion(_Model):
     prompt: str = Field(min_length=1, max_length=800)
 
 
+class FactsCard(_Model):
+    """A scene that shows the listing's facts card (price counting up, rooms, area,
+    highlights, the agent) over its photo, drawn by the same painter as a card of its own.
+
+    The facts and the brand are the video's own (`RenderSpec.facts`, `RenderSpec.brand`);
+    the card adds only what a video does not have.
+    """
+
+    highlights: list[str] = Field(default=[], max_length=3)
+    kicker: str = Field(default="Just listed", min_length=1, max_length=24)
+
+
 class Scene(_Model):
     photo: Path
+    """The photo shown; for a facts card, the photo behind its scrim."""
     duration: float
     motion: Motion = Motion()
     focal_point: FocalPoint | None = None
@@ -97,6 +111,8 @@ class Scene(_Model):
     """Generated motion asked for; made into `clip` before rendering, or dropped with a reason."""
     clip: Path | None = None
     """A generated video shown instead of the photo; the engine crops, retimes and conforms it."""
+    card: FactsCard | None = None
+    """Show the facts card over the photo instead of a camera move (no clip, no AI motion)."""
 
     @field_validator("duration")
     @classmethod
@@ -175,6 +191,21 @@ class ListingFacts(_Model):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
+PresenterLayoutName = Literal["pip", "intro"]
+
+
+class PresenterSpec(_Model):
+    """A talking presenter over the finished video, made from the agent's photo.
+
+    `provider` is the one asked for; the render falls back to the portrait presenter (or no
+    presenter) and says why, so a storyboard with a presenter never fails for it."""
+
+    photo: Path
+    provider: AvatarProviderName = "portrait"
+    layout: PresenterLayoutName = "pip"
+    """`pip`: a circle in the corner the captions avoid; `intro`: full screen at the start."""
+
+
 class RenderFlags(_Model):
     captions: bool = True
     ai_disclosure: bool = True
@@ -197,6 +228,7 @@ class RenderSpec(_Model):
     facts: ListingFacts | None = None
     flags: RenderFlags = RenderFlags()
     title: str | None = Field(default=None, max_length=160)
+    presenter: PresenterSpec | None = None
 
     @model_validator(mode="after")
     def _limits(self) -> RenderSpec:
@@ -211,6 +243,18 @@ class RenderSpec(_Model):
             raise ValueError(
                 f"the video would last {total:.0f} s; "
                 f"the longest we render is {MAX_TOTAL_SECONDS:.0f} s"
+            )
+        cards = [i for i, s in enumerate(self.scenes, start=1) if s.card is not None]
+        for i in cards:
+            if self.scenes[i - 1].clip is not None or self.scenes[i - 1].ai_motion is not None:
+                raise ValueError(f"scene {i} is a facts card; it cannot also be a generated clip")
+        facts = self.facts
+        if cards and (
+            facts is None
+            or all(v is None for v in (facts.price, facts.beds, facts.baths, facts.area_sqft))
+        ):
+            raise ValueError(
+                "a facts card needs the listing's price or at least one of beds, baths and area"
             )
         for i, (a, b) in enumerate(zip(self.scenes, self.scenes[1:], strict=False)):
             limit = min(a.duration, b.duration) / 2
@@ -281,6 +325,10 @@ def resolve_paths(spec: RenderSpec, base_dir: Path) -> RenderSpec:
     update["brand"] = spec.brand.model_copy(
         update={"logo": anchor(spec.brand.logo), "font": anchor(spec.brand.font)}
     )
+    if spec.presenter is not None:
+        update["presenter"] = spec.presenter.model_copy(
+            update={"photo": anchor(spec.presenter.photo)}
+        )
     return spec.model_copy(update=update)
 
 

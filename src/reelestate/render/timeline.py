@@ -13,6 +13,7 @@ from typing import Literal
 
 from reelestate.render.spec import (
     BrandKit,
+    FactsCard,
     FitMode,
     Motion,
     OverlayKind,
@@ -40,6 +41,8 @@ class Shot:
     photo: Path | None
     clip: Path | None
     """A generated video shown instead of the photo's camera motion."""
+    card: FactsCard | None
+    """The facts card drawn over the photo instead of a camera move."""
     motion: Motion
     focal: tuple[float, float]
     fit: FitMode
@@ -177,6 +180,7 @@ def build_timeline(spec: RenderSpec) -> Timeline:
                 kind=item.kind,
                 photo=photo_scene.photo if photo_scene else None,
                 clip=scene.clip if scene else None,
+                card=scene.card if scene else None,
                 motion=motion,
                 focal=(photo_scene.focal_point.x, photo_scene.focal_point.y)
                 if photo_scene and photo_scene.focal_point

@@ -16,7 +16,7 @@ from reelestate.storage.db import Database
 from reelestate.storage.repositories.content import BrandKitsRepository
 
 FILE_FIELDS = ("logo", "font")
-KIT_ONLY_FIELDS = ("music", "voice", "voice_model", "voice_style")
+KIT_ONLY_FIELDS = ("music", "voice", "voice_model", "voice_style", "presenter_photo")
 """Kit data that is not part of the render's `BrandKit` (it goes into the storyboard)."""
 
 

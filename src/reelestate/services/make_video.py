@@ -20,6 +20,7 @@ from reelestate.core.errors import InvalidInputError
 from reelestate.core.settings import MAX_PHOTOS, MIN_PHOTOS, Settings
 from reelestate.core.styles import Style
 from reelestate.prompts.styles import STYLE_MUSIC
+from reelestate.providers.avatar import check_presenter_photo
 from reelestate.providers.tts.base import Narration
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import video_models
@@ -30,6 +31,7 @@ from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.render.spec import Aspect, BrandKit, Profile, RenderSpec
 from reelestate.render.timeline import card_seconds, total_seconds
+from reelestate.services.presenter import PresenterChoice, PresenterOutcome, present_on_video
 from reelestate.services.storyboard_flow import PlanChoices, fit_in_time, plan, render_spec
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, generate_ai_clips
 from reelestate.tools.analyse import AnalysisReport, analyse_photos, expand_photo_paths
@@ -59,6 +61,8 @@ class MakeRequest(BaseModel):
     """`provider:voice` (`elevenlabs:Rachel`, `openai:alloy`, `espeak:en-us`)."""
     music: Path | None = None
     """The user's own music bed; `None` plays the style's generated bed."""
+    presenter: PresenterChoice | None = None
+    """The agent's photo as a talking presenter over the video."""
 
 
 class MakeOutputs(BaseModel):
@@ -138,6 +142,7 @@ def _report(
     narration: Narration | None,
     music: MusicTrackRef | None,
     notes: Sequence[str],
+    presenter: PresenterOutcome | None = None,
 ) -> dict[str, Any]:
     voice = _voice_report(narration or result.narration)
     ai_cost = sum(o.cost_usd for o in outcomes)
@@ -157,7 +162,15 @@ def _report(
         },
         "scenes": _scenes_report(spec, outcomes),
         "voice": voice,
-        "cost_usd": round(ai_cost + (voice["cost_usd"] if voice else 0.0), 4),
+        "presenter": {**presenter.model_dump(mode="json"), "notes": presenter.notes()}
+        if presenter
+        else None,
+        "cost_usd": round(
+            ai_cost
+            + (voice["cost_usd"] if voice else 0.0)
+            + (presenter.cost_usd if presenter else 0.0),
+            4,
+        ),
         "analysis": analysis.rows(),
         "script": [
             {"text": line.text, "facts": sorted(line.facts), "photo_index": line.photo_index}
@@ -220,6 +233,8 @@ def make_video(
         if request.music is not None
         else None
     )
+    if request.presenter is not None:
+        check_presenter_photo(request.presenter.photo)  # one frontal face, before any work
     stage("checked")
     analysis = analyse_photos(photos, get_photo_analyser(settings))
     stage("analysed")
@@ -264,6 +279,16 @@ def make_video(
     stage("ai_clips")
     result = render_video(spec, out_dir, on_progress=on_progress, cache_dir=settings.cache_dir)
     stage("rendered")
+    presenter = None
+    if request.presenter is not None:
+        # The narration was spoken before the render (to fit the scenes to it), so the engine
+        # only had its audio: the presenter speaks that same narration.
+        spoken = result if result.narration else result.model_copy(update={"narration": narration})
+        presenter = present_on_video(
+            spoken, spec, request.presenter, settings, settings.cache_dir / "presenter-work"
+        )
+        notes = [*notes, *presenter.notes()]
+        stage("presenter")
     dropped = [{"path": d.path, "reasons": list(d.reasons)} for d in history.dropped] + [
         {"path": str(f.path), "reasons": [f.message]} for f in analysis.failures
     ]
@@ -283,6 +308,7 @@ def make_video(
                 narration,
                 music,
                 notes,
+                presenter,
             ),
             indent=2,
         ),

@@ -28,7 +28,7 @@ from reelestate.providers.vision.base import PhotoAnalyser
 from reelestate.render.spec import BrandKit, RenderSpec, load_spec
 from reelestate.services import storyboard_flow as flow
 from reelestate.services.brand_kits import brand_data, kit_data
-from reelestate.storage.blobs import BlobStore
+from reelestate.storage.blobs import BlobStore, check_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
 from reelestate.storage.repositories.content import (
@@ -157,7 +157,17 @@ def store_rendered_spec(
         board = existing[0] if existing else boards.create(ctx, project_id, spec.title)
     if brand is not None:
         spec = spec.model_copy(update={"brand": BrandKit()})
+    presenter: dict[str, Any] | None = None
+    if spec.presenter is not None and not spec.presenter.photo.is_file():
+        # The brand kit's presenter photo, named by its blob key: kept as the key.
+        presenter = {
+            **spec.presenter.model_dump(mode="json"),
+            "photo": check_key(ctx, str(spec.presenter.photo)),
+        }
+        spec = spec.model_copy(update={"presenter": None})
     data, scene_media = store_spec_files(spec, ctx, blobs, MediaRepository(db), project_id)
+    if presenter is not None:
+        data["presenter"] = presenter
     if brand is not None:
         data["brand"] = brand_data(ctx, brand)
     if captions is not None:

@@ -39,7 +39,7 @@ def choose_ai_scenes(scenes: Sequence[StoryboardScene], count: int) -> list[int]
         (
             (ROOM_PREFERENCE[scene.room], -scene.duration, position)
             for position, scene in enumerate(scenes)
-            if scene.room in ROOM_PREFERENCE and scene.ai_motion is None
+            if scene.room in ROOM_PREFERENCE and scene.ai_motion is None and not scene.is_card
         ),
     )
     return sorted(position + 1 for _, _, position in ranked[:count])

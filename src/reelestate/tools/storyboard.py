@@ -27,6 +27,7 @@ from reelestate.providers.video_gen.registry import VideoModelRegistry
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.spec import (
     BrandKit,
+    FactsCard,
     ListingFacts,
     MusicTrack,
     NarrationRequest,
@@ -292,7 +293,12 @@ def narration_text(version: StoryboardVersion, script: Script) -> str:
 
 
 def _spoken_order(version: StoryboardVersion, script: Script) -> list[ScriptLine]:
-    shown = [line for scene in version.scenes for line in script.lines_for(scene.photo_index)]
+    shown = [
+        line
+        for scene in version.scenes
+        if not scene.is_card  # the card shows a photo the tour has already spoken over
+        for line in script.lines_for(scene.photo_index)
+    ]
     loose = [line for line in script.lines if line.photo_index is None]
     return [*shown, *loose]
 
@@ -303,7 +309,7 @@ def scene_words(version: StoryboardVersion, script: Script) -> list[int | None]:
     firsts: list[int | None] = []
     count = 0
     for scene in version.scenes:
-        lines = script.lines_for(scene.photo_index)
+        lines = [] if scene.is_card else script.lines_for(scene.photo_index)
         firsts.append(count if lines else None)
         count += sum(len(line.text.split()) for line in lines)
     return firsts
@@ -349,6 +355,7 @@ def to_render_spec(
                 overlay=s.overlay,
                 transition=s.transition,
                 ai_motion=s.ai_motion,
+                card=FactsCard(highlights=list(s.highlights)) if s.is_card else None,
             ).model_dump()
             for s in version.scenes
         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,9 +77,13 @@ class StoryboardPhoto(_Frozen):
         )
 
 
+SceneKind = Literal["photo", "infographic"]
+
+
 class StoryboardScene(_Frozen):
     photo_index: int = Field(ge=0)
     photo: Path
+    """The photo shown; for a facts card, the photo behind it."""
     room: RoomType
     duration: float
     motion: Motion = Motion()
@@ -90,6 +95,14 @@ class StoryboardScene(_Frozen):
     transition: Transition = Transition()
     ai_motion: AiMotion | None = None
     """Generated motion asked for this scene; `motion` stays as its fallback."""
+    kind: SceneKind = "photo"
+    """`infographic`: the listing's facts card (price, rooms, area, agent) over the photo."""
+    highlights: tuple[str, ...] = Field(default=(), max_length=3)
+    """The facts card's highlights (up to three); empty for a photo scene."""
+
+    @property
+    def is_card(self) -> bool:
+        return self.kind == "infographic"
 
 
 class MusicTrackRef(_Frozen):

@@ -19,6 +19,7 @@ from reelestate.prompts.motion import motion_prompt
 from reelestate.prompts.styles import STYLE_MUSIC
 from reelestate.providers.tts.narrator import parse_voice_choice
 from reelestate.providers.video_gen.registry import VideoModelRegistry
+from reelestate.render.infographic.spec import MAX_HIGHLIGHT_CHARS
 from reelestate.render.spec import AiMotion, Aspect, MotionKind, MusicMood
 from reelestate.tools.fair_housing import lint
 from reelestate.tools.storyboard_model import (
@@ -68,6 +69,15 @@ class AddOp(_Op):
     photo: int
     at: int | None = None
     duration: float = 3.0
+
+
+class AddInfographicOp(_Op):
+    """Show the listing's facts card as a scene (default: at the end) over the hero photo."""
+
+    op: Literal["add_infographic"] = "add_infographic"
+    at: int | None = None
+    duration: float = 5.0
+    highlights: list[str] = Field(default=[], max_length=3)
 
 
 class RetimeOp(_Op):
@@ -130,6 +140,7 @@ RevisionOp = Annotated[
     | MoveOp
     | RemoveOp
     | AddOp
+    | AddInfographicOp
     | RetimeOp
     | SetCaptionOp
     | SetMotionOp
@@ -154,8 +165,8 @@ def parse_op(data: object) -> RevisionOp:
         )
         raise InvalidInputError(
             f"That storyboard change is not understood: {detail}.",
-            hint="Use one of: swap, move, remove, add, retime, set_caption, set_motion, "
-            "set_voice, set_music, set_style, set_aspect, set_length.",
+            hint="Use one of: swap, move, remove, add, add_infographic, retime, set_caption, "
+            "set_motion, set_voice, set_music, set_style, set_aspect, set_length.",
         ) from exc
 
 
@@ -170,6 +181,8 @@ def describe(op: RevisionOp) -> str:
             return f"remove scene {op.scene}"
         case AddOp():
             return f"add photo {op.photo}"
+        case AddInfographicOp():
+            return "add a facts card" + (" at the end" if op.at is None else f" at {op.at}")
         case RetimeOp():
             return f"scene {op.scene} lasts {op.seconds:g} s"
         case SetCaptionOp():
@@ -202,6 +215,13 @@ def dress_scenes(
     previous: MotionKind | None = None
     for position, scene in enumerate(scenes):
         motion = scene.motion
+        if scene.is_card:
+            after = scenes[position + 1].duration if position + 1 < len(scenes) else None
+            transition = fit_transition(
+                choose_transition(settings.style, position), scene.duration, after
+            )
+            out.append(scene.model_copy(update={"transition": transition, "overlay": "none"}))
+            continue
         if not scene.motion_locked and scene.photo_index < len(photos):
             photo = photos[scene.photo_index]
             motion = choose_motion(
@@ -253,12 +273,15 @@ def version_problems(version: StoryboardVersion, photos: Sequence[StoryboardPhot
             problems.append(
                 f"scene {number} names a file that is not photo {scene.photo_index + 1}"
             )
-        if scene.photo_index in seen:
+        if scene.is_card:
+            problems.extend(_card_problems(number, scene, version.scenes))
+        elif scene.photo_index in seen:
             problems.append(
                 f"scene {number} repeats photo {scene.photo_index + 1} "
                 f"(already scene {seen[scene.photo_index]})"
             )
-        seen.setdefault(scene.photo_index, number)
+        if not scene.is_card:
+            seen.setdefault(scene.photo_index, number)
         if scene.caption is not None:
             if len(scene.caption) > MAX_CAPTION_CHARS:
                 problems.append(
@@ -274,6 +297,51 @@ def version_problems(version: StoryboardVersion, photos: Sequence[StoryboardPhot
     if not _VOICE.match(version.settings.voice) or _voice_provider(version.settings.voice) is None:
         problems.append(f"{version.settings.voice!r} is not a voice name")
     return problems
+
+
+def _card_problems(
+    number: int, scene: StoryboardScene, scenes: Sequence[StoryboardScene]
+) -> list[str]:
+    problems = []
+    first = next(i for i, s in enumerate(scenes, start=1) if s.is_card)
+    if first != number:
+        problems.append(f"scene {number} is a second facts card (scene {first} is one already)")
+    if scene.caption is not None:
+        problems.append(f"scene {number} is the facts card; it sets its own text, not a caption")
+    if scene.ai_motion is not None:
+        problems.append(f"scene {number} is the facts card; it cannot be a generated clip")
+    problems.extend(
+        f"a highlight of the facts card is {len(h)} characters; keep it to {MAX_HIGHLIGHT_CHARS}"
+        for h in scene.highlights
+        if len(h) > MAX_HIGHLIGHT_CHARS
+    )
+    return problems
+
+
+def _add_card(op: AddInfographicOp, scenes: list[StoryboardScene]) -> None:
+    """The card goes over the opening photo (the hero), where the tour began."""
+    hero = next((s for s in scenes if not s.is_card), None)
+    if hero is None:
+        raise InvalidRevisionError("A facts card needs a photo behind it.", reasons=["no photos"])
+    at = len(scenes) if op.at is None else op.at - 1
+    if not 0 <= at <= len(scenes):
+        raise InvalidRevisionError(
+            f"There is no position {op.at}.",
+            reasons=[f"positions run from 1 to {len(scenes) + 1}"],
+        )
+    highlights = tuple(" ".join(h.split()) for h in op.highlights if h.strip())
+    scenes.insert(
+        at,
+        StoryboardScene(
+            photo_index=hero.photo_index,
+            photo=hero.photo,
+            room=hero.room,
+            duration=op.duration,
+            focal_point=hero.focal_point,
+            kind="infographic",
+            highlights=highlights,
+        ),
+    )
 
 
 def _scene_index(number: int, scenes: Sequence[StoryboardScene], what: str = "scene") -> int:
@@ -370,6 +438,8 @@ def _apply(
             scenes.pop(_scene_index(op.scene, scenes))
         case AddOp():
             _add_scene(op, scenes, photos)
+        case AddInfographicOp():
+            _add_card(op, scenes)
         case RetimeOp():
             i = _scene_index(op.scene, scenes)
             scenes[i] = scenes[i].model_copy(update={"duration": round(op.seconds, 3)})

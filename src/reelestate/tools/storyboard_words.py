@@ -26,8 +26,16 @@ def room_words(room: str) -> str:
     return ROOM_LABELS.get(room, UNLABELLED)
 
 
+def scene_title(scene: StoryboardScene) -> str:
+    """What a scene shows, as the storyboard lists it: the room, or "Facts card"."""
+    return "Facts card" if scene.is_card else room_words(scene.room)
+
+
 def motion_words(scene: StoryboardScene) -> str:
     """'Slow pan right', 'Push in on the kitchen', 'Generated motion (kling-1.6-standard)'."""
+    if scene.is_card:
+        extra = f", {len(scene.highlights)} highlights" if scene.highlights else ""
+        return f"Price counting up, rooms and area, the agent{extra}"
     if scene.ai_motion is not None:
         return f"Generated motion ({scene.ai_motion.model})"
     kind = scene.motion.kind

@@ -40,6 +40,9 @@ def file_fields(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
         for name in ("logo", "font"):
             if brand.get(name):
                 yield brand, name
+    presenter = data.get("presenter")
+    if isinstance(presenter, dict) and presenter.get("photo"):
+        yield presenter, "photo"
 
 
 _FIELD_WORDS = {
@@ -122,7 +125,7 @@ def fetch_spec_files(
     A key outside `ctx`'s organisation is refused (`BlobRejectedError`) before anything is read.
     """
     data = {**data, "scenes": [dict(s) for s in data.get("scenes") or []]}
-    for name in ("voice", "music", "brand"):
+    for name in ("voice", "music", "brand", "presenter"):
         if isinstance(data.get(name), dict):
             data[name] = dict(data[name])
     local: dict[str, Path] = {}

@@ -26,6 +26,7 @@ from reelestate.tools.ai_motion import outcome_notes
 from reelestate.workers.assets import fetch_spec_files
 from reelestate.workers.execute import JobRun
 from reelestate.workers.generate_clip import resolve_clips_by_jobs
+from reelestate.workers.presenter_jobs import present_by_job
 from reelestate.workers.render_child import run_render_subprocess
 
 OUTPUT_FILES: dict[str, tuple[str, str]] = {
@@ -111,29 +112,50 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             on_progress=on_progress,
         )
         metrics.observe_render(spec.profile, time.perf_counter() - started, result.duration)
-        run.progress(RenderProgress(stage="upload", percent=UPLOAD[0]))
-        paths = {
-            "video": result.video,
-            "subtitles": result.subtitles,
-            "thumbnail": result.thumbnail,
-            "contact_sheet": result.contact_sheet,
-        }
-        files: dict[str, BlobInfo] = {}
-        for name, (file, content_type) in OUTPUT_FILES.items():
+        presenter = None
+        if spec.presenter is not None:
             run.cancel.raise_if_cancelled()
-            path = paths[name]
-            if path is None:
-                continue
-            files[name] = blobs.put_file(run.ctx, f"{prefix}/{file}", path, content_type)
+            # A lip-synced presenter comes from a child job on the GPU queue (it holds the
+            # progress at the end of the render while it waits); the portrait one is drawn here.
+            result, presenter = present_by_job(
+                run,
+                result,
+                spec,
+                version.spec,
+                run.workdir / "presenter",
+                percent=(RENDER[1], RENDER[1]),
+            )
+        run.progress(RenderProgress(stage="upload", percent=UPLOAD[0]))
+        files = _upload_outputs(run, result, prefix)
         meta = result.model_dump(mode="json", include=set(RESULT_FIELDS))
         meta["ai_clips"] = [o.model_dump(mode="json", exclude={"clip"}) for o in ai_outcomes]
         meta["ai_cost_usd"] = round(sum(o.cost_usd for o in ai_outcomes), 4)
+        if presenter is not None:
+            meta["presenter"] = {**presenter.model_dump(mode="json"), "notes": presenter.notes()}
         blobs.put_bytes(
             run.ctx, meta_key, json_bytes(meta), "application/json"
         )  # written last: its presence means every output is in place
         return _describe(files, meta)
     finally:
         shutil.rmtree(run.workdir, ignore_errors=True)
+
+
+def _upload_outputs(run: JobRun, result: RenderResult, prefix: str) -> dict[str, BlobInfo]:
+    """The rendered files into the blob store under the job's prefix (render.json comes last)."""
+    paths = {
+        "video": result.video,
+        "subtitles": result.subtitles,
+        "thumbnail": result.thumbnail,
+        "contact_sheet": result.contact_sheet,
+    }
+    files: dict[str, BlobInfo] = {}
+    for name, (file, content_type) in OUTPUT_FILES.items():
+        run.cancel.raise_if_cancelled()
+        path = paths[name]
+        if path is None:
+            continue
+        files[name] = run.env.blobs.put_file(run.ctx, f"{prefix}/{file}", path, content_type)
+    return files
 
 
 def json_bytes(data: dict[str, Any]) -> bytes:
@@ -150,6 +172,9 @@ def render_result(outputs: Mapping[str, Any], files: Mapping[str, Path]) -> Rend
     narration = outputs.get("narration")
     if isinstance(narration, dict):
         notes += [str(note) for note in narration.get("notes") or []]
+    presenter = outputs.get("presenter")
+    if isinstance(presenter, dict):
+        notes += [str(note) for note in presenter.get("notes") or []]
     return RenderResult(
         video=files["video"],
         subtitles=files["subtitles"],

@@ -26,6 +26,7 @@ from reelestate.core.errors import RenderCancelledError
 from reelestate.core.settings import Settings
 from reelestate.render.ai_clips import without_ai_motion
 from reelestate.render.ffmpeg import CancelToken
+from reelestate.render.present import with_presenter
 from reelestate.render.progress import RenderProgress
 from reelestate.render.result import RenderResult
 from reelestate.render.spec import RenderSpec
@@ -89,6 +90,12 @@ class InProcessRenderBackend:
             cancel=cancel,
             cache_dir=self._settings.cache_dir,
         )
+        if request.spec.presenter is not None:
+            on_progress(RenderProgress(stage="probe", percent=100.0, message="presenter"))
+            cancel.raise_if_cancelled()
+            result, _ = with_presenter(
+                result, request.spec, self._settings, self._settings.cache_dir / "presenter-work"
+            )
         return result.model_copy(update={"notes": (*notes, *result.notes)})
 
     async def render(self, request: RenderRequest, on_progress: ProgressSink) -> RenderResult:

@@ -74,6 +74,7 @@ def conversation_data(state: AgentState, history: StoryboardHistory | None) -> d
             "scenes": [
                 {
                     "number": i,
+                    "kind": s.kind,
                     "photo": s.photo_index + 1,
                     "room": s.room,
                     "seconds": s.duration,

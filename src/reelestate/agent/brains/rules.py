@@ -17,6 +17,8 @@ from langchain_core.messages import AIMessage, ToolMessage
 from reelestate.agent.brains.base import turn_messages
 from reelestate.agent.events import Emit
 from reelestate.agent.rules.facts import ExtractedFacts, extract_facts
+from reelestate.agent.rules.infographic import infographic_request
+from reelestate.agent.rules.presenter import presenter_request
 from reelestate.agent.rules.publishing_talk import publishing_call
 from reelestate.agent.rules.requests import Understood, understand
 from reelestate.agent.state import (
@@ -96,6 +98,15 @@ class RuleBasedBrain:
             text, history.current if history else None, ai_video_model=self.ai_video_model
         )
         facts = extract_facts(text)
+        own = self._own_calls(text, done)
+        if own is not None:
+            # A presenter or a card on its own: not a storyboard change, nor listing facts.
+            understood, facts = Understood(), extract_facts("")
+            calls = own
+            reply = self.reply(state, history, "", results, understood, facts)
+            if calls:
+                return AIMessage(content="", tool_calls=[_call(n, a) for n, a in calls])
+            return AIMessage(content=reply)
         calls = self._first_calls(state, facts, understood, done)
         if not calls:
             calls = self._storyboard_calls(history, understood, done)
@@ -125,6 +136,24 @@ class RuleBasedBrain:
             if r.content and not str(r.content).startswith(ASKED_PREFIX)
         ]
         return AIMessage(content="\n".join(lines))
+
+    @staticmethod
+    def _own_calls(text: str, done: set[str]) -> list[Call] | None:
+        """The presenter ("add me as a presenter in the corner", "remove the presenter") or a
+        facts card on its own ("make an infographic for Instagram"); None: neither."""
+        asked = presenter_request(text)
+        if asked is not None:
+            action, layout = asked
+            if action == "remove":
+                return [] if "remove_presenter" in done else [("remove_presenter", {})]
+            return [] if "add_presenter" in done else [("add_presenter", {"layout": layout})]
+        card = infographic_request(text)
+        if card is not None:
+            aspect, platform = card
+            if "make_infographic" in done:
+                return []
+            return [("make_infographic", {"aspect": aspect, "platform": platform})]
+        return None
 
     def _first_calls(
         self, state: AgentState, facts: ExtractedFacts, understood: Understood, done: set[str]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from reelestate.agent.rules.facts import _STYLE_WORDS
-from reelestate.agent.rules.scenes import SceneNotFoundError, resolve_scene
+from reelestate.agent.rules.scenes import CARD_NAMES, SceneNotFoundError, resolve_scene
 from reelestate.core.settings import DEFAULT_AI_VIDEO_MODEL
 from reelestate.render.spec import Aspect, MotionKind, MusicMood
 from reelestate.tools.ai_motion import DEFAULT_AI_SCENES, choose_ai_scenes
@@ -25,6 +25,7 @@ from reelestate.tools.storyboard_model import (
     StoryboardVersion,
 )
 from reelestate.tools.storyboard_ops import (
+    AddInfographicOp,
     AddOp,
     MoveOp,
     RemoveOp,
@@ -386,6 +387,35 @@ def _remove(c: _Clause) -> bool:
     return scene is not None and c.add(RemoveOp(scene=scene))
 
 
+_ADD_CARD = re.compile(
+    rf"\b(?P<verb>add|include|append|insert|put\s+in|end\s+with|finish\s+with|close\s+(?:with|on)|"
+    rf"start\s+with|open\s+with|begin\s+with)\s+(?:a|an|the|our|my)?\s*(?:{CARD_NAMES})"
+    r"(?P<rest>.*)$",
+    _I,
+)
+
+
+def _add_card(c: _Clause) -> bool:
+    """ "add a facts card at the end", "open with an infographic", "add the price card at 3"."""
+    match = _ADD_CARD.search(c.text)
+    if match is None:
+        return False
+    existing = next((i for i, s in enumerate(c.scenes, start=1) if s.is_card), None)
+    verb, rest = match["verb"].lower(), match["rest"].lower()
+    first = verb.startswith(("start", "open", "begin")) or re.search(
+        r"\b(?:first|start|beginning|front|opening)\b", rest
+    )
+    at_n = re.search(r"\b(?:at|to|in)\s+(?:position\s+|scene\s+|slot\s+)?#?(\d+)\b", rest)
+    if existing is not None:
+        if first or at_n:  # the card is there: asking for it somewhere is a move
+            to = 1 if first else int(at_n[1]) if at_n else len(c.scenes)
+            return c.add(MoveOp(scene=existing, to=to))
+        c.out.problems.append(f"the video already has a facts card (scene {existing})")
+        return False
+    at = 1 if first else int(at_n[1]) if at_n else None
+    return c.add(AddInfographicOp(at=at))
+
+
 def _add(c: _Clause) -> bool:
     back = re.search(
         r"\b(?:put|bring)\s+(?:the\s+)?(?:photo|picture|pic|image)\s*#?(?P<n>\d+)\s+back\b",
@@ -545,6 +575,7 @@ _READERS: tuple[Callable[[_Clause], bool], ...] = (
     _voice,
     _aspect,
     _swap,
+    _add_card,
     _add,
     _move,
     _remove,

@@ -56,6 +56,14 @@ _NOISE = re.compile(
 )
 
 
+CARD_NAMES = (
+    r"(?:facts?|stats?|price|listing|info|key\s+facts?)\s+(?:card|slide|panel|screen)"
+    r"|infographics?|info\s*graphics?"
+)
+CARD_WORDS = re.compile(rf"(?:the\s+|a\s+|an\s+|my\s+)?(?:{CARD_NAMES})(?:\s+scene)?", re.I)
+"""Words that name the storyboard's facts card scene ("the facts card", "the infographic")."""
+
+
 class SceneNotFoundError(ValueError):
     """The words name a scene that the storyboard does not have; the message says so."""
 
@@ -81,6 +89,11 @@ def resolve_scene(text: str, scenes: Sequence[StoryboardScene]) -> int | None:
     words = _clean(text)
     if not words:
         return None
+    if CARD_WORDS.fullmatch(words):
+        for position, scene in enumerate(scenes, start=1):
+            if scene.is_card:
+                return position
+        raise SceneNotFoundError("the video has no facts card; say 'add a facts card at the end'")
     if match := re.fullmatch(
         r"(?:the\s+)?(?:scene|shot|clip|slide|number|no\.?|#)\s*#?(\d+)", words
     ):
@@ -101,7 +114,7 @@ def resolve_scene(text: str, scenes: Sequence[StoryboardScene]) -> int | None:
             break
     room = _room_of(words)
     if room is not None:
-        matches = [i for i, s in enumerate(scenes, start=1) if s.room == room]
+        matches = [i for i, s in enumerate(scenes, start=1) if s.room == room and not s.is_card]
         if not matches:
             raise SceneNotFoundError(f"no scene shows the {room.replace('_', ' ')}")
         index = (ordinal or 1) - 1 if (ordinal or 1) > 0 else -1

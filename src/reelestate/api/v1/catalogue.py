@@ -21,6 +21,7 @@ from reelestate.api.v1.schemas import (
     MediaUploadOut,
     MusicTrackOut,
     Page,
+    Problem,
     ProjectIn,
     ProjectOut,
     ProjectPatch,
@@ -29,6 +30,11 @@ from reelestate.core.errors import InvalidInputError, NotFoundError, PhotoError
 from reelestate.core.imaging import load_photo
 from reelestate.core.scratch import scratch_folder
 from reelestate.services import permissions
+from reelestate.services.presenter_photo import (
+    kit_presenter_key,
+    remove_presenter_photo,
+    store_presenter_photo,
+)
 from reelestate.storage.blobs import blob_key
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import MediaKind, utcnow
@@ -55,6 +61,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 def kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> BrandKitOut:
     data = kit.data
     logo = data.get("logo")
+    face = kit_presenter_key(ctx, data)
     music = kit_music(data)
     return BrandKitOut(
         id=kit.id,
@@ -67,6 +74,7 @@ def kit_out(services: AppServices, ctx: TenantContext, kit: BrandKitView) -> Bra
         intro_card=bool(data.get("intro_card", True)),
         outro_card=bool(data.get("outro_card", True)),
         logo_url=services.blobs.signed_url(ctx, logo, URL_SECONDS) if logo else None,
+        presenter_photo_url=services.blobs.signed_url(ctx, face, URL_SECONDS) if face else None,
         voice=data.get("voice"),
         voice_model=data.get("voice_model"),
         voice_style=data.get("voice_style"),
@@ -88,7 +96,7 @@ def _kit_data(body: BrandKitIn, keep: dict[str, Any] | None = None) -> dict[str,
     data["primary_color"] = data["primary_color"].upper()
     data["accent_color"] = data["accent_color"].upper()
     data["text_color"] = data["text_color"].upper()
-    for name in ("logo", "music"):
+    for name in ("logo", "music", "presenter_photo"):
         if keep and keep.get(name):
             data[name] = keep[name]
     return data
@@ -157,6 +165,44 @@ async def upload_logo(
         )
     data = {**kit.data, "logo": stored[0]}
     kit = await asyncio.to_thread(repo.update, ctx, kit_id, name=None, data=data)
+    return kit_out(services, ctx, kit)
+
+
+@router.post(
+    "/brand-kits/{kit_id}/presenter-photo",
+    response_model=BrandKitOut,
+    tags=["brand-kits"],
+    responses={422: {"model": Problem, "description": "Not one frontal face (the reason)."}},
+)
+async def upload_presenter_photo(
+    kit_id: uuid.UUID, ctx: Tenant, services: Services, file: Annotated[UploadFile, File()]
+) -> BrandKitOut:
+    """The agent's headshot (JPEG, PNG or WebP, at most 10 MB) for the talking presenter:
+    exactly one frontal face, big enough, or 422 with the reason."""
+    name = file.filename or "photo"
+    suffix = PHOTO_TYPES.get((file.content_type or "").split(";")[0].strip().lower())
+    if suffix is None:
+        raise PhotoError(f"{name} is not a JPEG, PNG or WebP photo.")
+    with scratch_folder(services.settings.scratch_dir, "presenter") as tmp:
+        local = tmp / f"face{suffix}"
+        data = await file.read(10 * MB + 1)
+        if len(data) > 10 * MB:
+            raise PhotoError(f"{name} is larger than 10 MB.", hint="Send a smaller file.")
+        local.write_bytes(data)
+        kit = await asyncio.to_thread(
+            store_presenter_photo, services.db, services.blobs, ctx, kit_id, local, name=name
+        )
+    return kit_out(services, ctx, kit)
+
+
+@router.delete(
+    "/brand-kits/{kit_id}/presenter-photo", response_model=BrandKitOut, tags=["brand-kits"]
+)
+async def remove_kit_presenter_photo(
+    kit_id: uuid.UUID, ctx: Tenant, services: Services
+) -> BrandKitOut:
+    """No presenter photo: asking for a presenter then asks for a photo first."""
+    kit = await asyncio.to_thread(remove_presenter_photo, services.db, ctx, kit_id)
     return kit_out(services, ctx, kit)
 
 

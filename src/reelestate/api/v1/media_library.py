@@ -1,12 +1,12 @@
-"""The media library over HTTP: search every photo and clip of the organisation, and reuse files
-of one project in another without uploading them again."""
+"""The media library over HTTP: search every photo, clip and finished video of the organisation,
+and reuse uploaded files of one project in another without uploading them again."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,15 +18,21 @@ from reelestate.api.v1.schemas import MediaOut, Page
 from reelestate.services.media_library import date_range
 from reelestate.services.publishing import zone_of
 from reelestate.storage.context import TenantContext
+from reelestate.storage.models import MediaKind
 from reelestate.storage.repositories.media_library import (
     MAX_REUSE,
     LibraryItem,
     MediaLibraryRepository,
     MediaQuery,
+    RenderedVideo,
+    Source,
 )
 from reelestate.storage.repositories.organisations import OrganisationsRepository
 
 router = APIRouter(tags=["media"])
+
+
+LibraryKind = Literal["photo", "video"]
 
 
 class LibraryItemOut(MediaOut):
@@ -35,6 +41,12 @@ class LibraryItemOut(MediaOut):
     address: str | None
     room: str | None
     added_at: datetime
+    source: Source = Field(
+        description="upload: a file someone sent; render: a finished video (`id` is its job's)"
+    )
+    render: RenderedVideo | None = Field(
+        description="The render job, aspect, size and length of a finished video"
+    )
 
 
 class ReuseIn(BaseModel):
@@ -51,6 +63,8 @@ def item_out(services: AppServices, ctx: TenantContext, item: LibraryItem) -> Li
         address=item.address,
         room=item.room,
         added_at=item.added_at,
+        source=item.source,
+        render=item.render,
     )
 
 
@@ -63,11 +77,19 @@ def library_query(
     project: uuid.UUID | None,
     start: str | None,
     end: str | None,
+    kind: LibraryKind | None = None,
 ) -> MediaQuery:
     """The search as asked, dates read in the organisation's time zone."""
     zone = zone_of(OrganisationsRepository(services.db).get(ctx).time_zone)
     since, until = date_range(start, end, zone)
-    return MediaQuery(text=q or None, room=room or None, project_id=project, start=since, end=until)
+    return MediaQuery(
+        text=q or None,
+        room=room or None,
+        project_id=project,
+        start=since,
+        end=until,
+        kind=MediaKind(kind) if kind else None,
+    )
 
 
 @router.get("/media", response_model=Page[LibraryItemOut])
@@ -77,17 +99,19 @@ async def search_media(
     q: Annotated[str | None, Query(max_length=120, description="Address or title words")] = None,
     room: Annotated[str | None, Query(max_length=40, description="kitchen, bedroom…")] = None,
     project: uuid.UUID | None = None,
+    kind: Annotated[LibraryKind | None, Query(description="photo or video")] = None,
     start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Page[LibraryItemOut]:
-    """Every photo and clip of the organisation, newest first, filtered by address, room type,
-    project and the date the file was added (`to` as a date includes that day)."""
+    """Every photo and clip of the organisation and every finished video rendered for it,
+    newest first, filtered by address, room type (photos and clips only), project, kind and the
+    date the file was added or the video finished (`to` as a date includes that day)."""
 
     def work() -> Page[LibraryItemOut]:
         query = library_query(services, ctx, q=q, room=room, project=project, start=start,
-                              end=end)  # fmt: skip
+                              end=end, kind=kind)  # fmt: skip
         items, total = MediaLibraryRepository(services.db).search(
             ctx, query, offset=offset, limit=limit
         )

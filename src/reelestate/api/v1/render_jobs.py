@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, WebSocket, WebSocketDisconnect, status
 
 from reelestate.api.deps import Services, Tenant, tenant_from_credential
 from reelestate.api.services import AppServices
 from reelestate.api.v1.schemas import Page, RenderJobIn, RenderJobOut
-from reelestate.core.errors import ConflictError, ReelEstateError
+from reelestate.core.errors import ConflictError, InvalidInputError, ReelEstateError
 from reelestate.core.jobs import JobKind, JobStatus
+from reelestate.render.infographic import parse_infographic
 from reelestate.storage.context import TenantContext
-from reelestate.storage.repositories.content import StoryboardsRepository
+from reelestate.storage.repositories.content import MediaRepository, StoryboardsRepository
 from reelestate.storage.repositories.jobs import JobsRepository
 from reelestate.storage.schemas import RenderJobView
 
@@ -59,6 +60,48 @@ async def submit(
     )
 
 
+async def submit_infographic(
+    services: AppServices, ctx: TenantContext, body: RenderJobIn, idempotency_key: str | None
+) -> RenderJobView:
+    """Queue a facts card: its fields checked now, its files named by the caller's media ids."""
+    card = body.infographic
+    if card is None or body.storyboard_version_id is not None:
+        raise InvalidInputError(
+            "A facts card render needs `infographic` and no storyboard_version_id.",
+            hint="Put the card's facts, brand and photo_media_id under `infographic`.",
+        )
+    media = MediaRepository(services.db)
+    payload: dict[str, Any] = {
+        "facts": card.facts,
+        "brand": dict(card.brand),
+        "aspect": card.aspect,
+        "duration": card.duration,
+        "music": card.music,
+        "profile": "preview" if card.preview else "final",
+    }
+    if card.photo_media_id is not None:
+        photo = await asyncio.to_thread(media.get, ctx, card.photo_media_id)
+        payload["photo"] = photo.blob_key
+    if card.logo_media_id is not None:
+        logo = await asyncio.to_thread(media.get, ctx, card.logo_media_id)
+        payload["brand"]["logo"] = logo.blob_key
+    # the same check the worker makes, so bad facts are refused before a job exists
+    parse_infographic({**payload, "photo": None, "brand": {**payload["brand"], "logo": None}})
+    if idempotency_key:
+        known = await _job_for_key(services, ctx, idempotency_key)
+        if known is not None:
+            if known.kind != JobKind.RENDER_INFOGRAPHIC:
+                raise ConflictError(
+                    "This idempotency key was used for a different render.",
+                    hint="Use a new key for a new request.",
+                )
+            return known
+    services.render_limiter.hit(str(ctx.org_id), what="render requests")
+    return await services.jobs.submit(
+        ctx, JobKind.RENDER_INFOGRAPHIC, payload=payload, idempotency_key=idempotency_key
+    )
+
+
 async def _job_for_key(services: AppServices, ctx: TenantContext, key: str) -> RenderJobView | None:
     jobs = await asyncio.to_thread(JobsRepository(services.db).recent, ctx, limit=500)
     return next((j for j in jobs if j.idempotency_key == key), None)
@@ -73,6 +116,15 @@ async def _job_for_key(services: AppServices, ctx: TenantContext, key: str) -> R
 async def create_job(
     body: RenderJobIn, ctx: Tenant, services: Services, idempotency_key: IdempotencyKey = None
 ) -> RenderJobOut:
+    if body.kind == "render_infographic":
+        return await job_out(
+            services, ctx, await submit_infographic(services, ctx, body, idempotency_key)
+        )
+    if body.storyboard_version_id is None or body.infographic is not None:
+        raise InvalidInputError(
+            "A video render names a storyboard_version_id and no infographic.",
+            hint="Send kind=render_infographic with `infographic` for a facts card.",
+        )
     job = await submit(
         services, ctx, body.storyboard_version_id, preview=body.preview,
         idempotency_key=idempotency_key,

@@ -328,6 +328,8 @@ class BrandKitOut(BaseModel):
     intro_card: bool
     outro_card: bool
     logo_url: str | None
+    presenter_photo_url: str | None = None
+    """The agent's headshot the talking presenter is made from (one frontal face)."""
     voice: str | None = None
     voice_model: str | None = None
     voice_style: VoiceStyle | None = None
@@ -434,9 +436,28 @@ class ApproveIn(_In):
 # -- render jobs ---------------------------------------------------------------------------
 
 
-class RenderJobIn(_In):
-    storyboard_version_id: uuid.UUID
+class InfographicIn(_In):
+    """A facts card to render: the card's fields, with the hero photo and the logo named by
+    the id of a file uploaded to the organisation (`photo_media_id`, `logo_media_id`)."""
+
+    facts: dict[str, Any]
+    brand: dict[str, Any] = {}
+    photo_media_id: uuid.UUID | None = None
+    logo_media_id: uuid.UUID | None = None
+    aspect: Literal["9:16", "1:1", "4:5", "16:9"] = "9:16"
+    duration: float = Field(default=8.0, ge=6, le=10)
+    music: str | None = "warm"
     preview: bool = False
+
+
+class RenderJobIn(_In):
+    """`kind=render_video` (default) renders a stored storyboard version; `render_infographic`
+    renders the facts card described by `infographic`."""
+
+    kind: Literal["render_video", "render_infographic"] = "render_video"
+    storyboard_version_id: uuid.UUID | None = None
+    preview: bool = False
+    infographic: InfographicIn | None = None
 
 
 class RenderJobOut(BaseModel):

@@ -12,6 +12,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -21,14 +23,16 @@ from telegram.request import HTTPXRequest
 from reelestate.agent.backends.base import RenderBackend
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram.calls import TelegramCalls
-from reelestate.bots.telegram.channel import Accounts, TelegramChannel
+from reelestate.bots.telegram.channel import Accounts, PresenterPhotos, TelegramChannel
 from reelestate.bots.telegram.chats import ChatLocks, PerChatUpdateProcessor
 from reelestate.bots.telegram.config import TelegramConfig
 from reelestate.bots.telegram.delivery import VideoDelivery
 from reelestate.core.settings import Settings, get_settings
 from reelestate.providers.stt.base import Transcriber
 from reelestate.providers.stt.factory import open_transcriber
+from reelestate.services.presenter_photo import find_presenter_photo, set_presenter_photo
 from reelestate.storage.blobs import BlobStore, open_blob_store
+from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database, open_database
 from reelestate.storage.repositories.telegram_links import TelegramLinksRepository
 
@@ -114,9 +118,10 @@ async def open_telegram_bot(
                 stack.callback(db.dispose)
             accounts = TelegramLinksRepository(db)
         work_dir = settings.data_dir.resolve() / "telegram"
+        blobs = blobs if blobs is not None else open_blob_store(settings)
         delivery = VideoDelivery(
             upload_limit=config.upload_limit,
-            blobs=blobs if blobs is not None else open_blob_store(settings),
+            blobs=blobs,
             public_base_url=config.public_base_url,
             work_dir=work_dir / "outgoing",
         )
@@ -132,6 +137,8 @@ async def open_telegram_bot(
             locks=locks,
             calls=calls,
             transcriber=transcriber if transcriber is not None else open_transcriber(settings),
+            presenter_photos=None if db is None else _presenter_photos(db, blobs),
+            presenter_key=None if db is None else partial(find_presenter_photo, db),
         )
         channel.install(application)
         async with application:
@@ -166,3 +173,12 @@ async def run_polling(bot: TelegramBot, stop: asyncio.Event) -> None:
         await stop.wait()
     finally:
         await updater.stop()
+
+
+def _presenter_photos(db: Database, blobs: BlobStore) -> PresenterPhotos:
+    """A presenter photo sent to the bot kept in the organisation's brand kit."""
+
+    def keep(ctx: TenantContext, path: Path, name: str) -> str:
+        return set_presenter_photo(db, blobs, ctx, path, name=name)
+
+    return keep

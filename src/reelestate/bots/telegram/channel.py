@@ -10,7 +10,8 @@ import asyncio
 import logging
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +29,7 @@ from telegram.ext import (
 
 from reelestate.agent.events import RunnerEvent
 from reelestate.agent.owner import RenderOwner
+from reelestate.agent.rules.presenter import asks_presenter_photo
 from reelestate.agent.runner import Runner
 from reelestate.bots.telegram import text as tx
 from reelestate.bots.telegram.albums import IncomingPhoto, PhotoBatcher
@@ -60,6 +62,12 @@ class Accounts(Protocol):
     def unlink(self, ctx: TenantContext) -> bool: ...
 
 
+PresenterPhotos = Callable[[TenantContext, Path, str], str]
+"""(organisation, photo, its name) -> the sentence to answer; raises `PhotoError` with why."""
+PresenterKey = Callable[[TenantContext], str | None]
+"""The organisation's presenter photo as a blob key (None: none yet)."""
+
+
 def thread_of(account: LinkedAccount) -> str:
     return account.conversation or f"tg-{account.telegram_user_id}"
 
@@ -81,6 +89,8 @@ class TelegramChannel:
         locks: ChatLocks,
         calls: TelegramCalls | None = None,
         transcriber: Transcriber | None = None,
+        presenter_photos: PresenterPhotos | None = None,
+        presenter_key: PresenterKey | None = None,
     ) -> None:
         self.runner = runner
         self.accounts = accounts
@@ -91,6 +101,10 @@ class TelegramChannel:
         self.calls = calls or TelegramCalls()
         self.transcriber = transcriber
         """Hears voice messages; without one the bot asks for typed text."""
+        self.presenter_photos = presenter_photos
+        self.presenter_key = presenter_key
+        """Finds the presenter photo "add me as a presenter" uses; without one there is none."""
+        """Keeps "my presenter photo" in the brand kit; without one such photos are listing ones."""
         self.batcher = PhotoBatcher(config.album_wait_s, locks, self._on_batch)
         self._bot: Bot | None = None
         self._accounts_by_chat: dict[int, LinkedAccount] = {}
@@ -164,7 +178,7 @@ class TelegramChannel:
         """Hand waiting photos over first, then the text, so order is kept."""
         await self._flush(chat_id, account)
         events = self.runner.send(
-            thread_of(account), str(account.user_id), text, owner=owner_of(account)
+            thread_of(account), str(account.user_id), text, owner=await self._owner(account)
         )
         await self._turn(chat_id, account, events)
 
@@ -313,7 +327,37 @@ class TelegramChannel:
         except ReelEstateError as exc:
             await self._say(message.chat_id, tx.error_text(exc.message, exc.hint))
             return
+        if self.presenter_photos is not None and asks_presenter_photo(message.caption or ""):
+            await self._presenter_photo(message.chat_id, account, photo)
+            return
         self.batcher.add(message.chat_id, photo)
+
+    async def _owner(self, account: LinkedAccount) -> RenderOwner:
+        """Whose renders a message starts, with the organisation's presenter photo."""
+        owner = owner_of(account)
+        if self.presenter_key is None:
+            return owner
+        key = await asyncio.to_thread(self.presenter_key, account.context)
+        return replace(owner, presenter_photo=key)
+
+    async def _presenter_photo(
+        self, chat_id: int, account: LinkedAccount, photo: IncomingPhoto
+    ) -> None:
+        """A photo captioned "my presenter photo": face-checked and kept in the brand kit."""
+        assert self.presenter_photos is not None
+        folder = self.work_dir / "incoming" / f"{chat_id}-{uuid.uuid4().hex[:8]}"
+        try:
+            [path] = await download_photos(
+                self.bot, [photo], folder, limit=self.config.download_limit, calls=self.calls
+            )
+            reply = await asyncio.to_thread(
+                self.presenter_photos, account.context, path, photo.file_name
+            )
+            await self._say(chat_id, tx.md(reply))
+        except ReelEstateError as exc:
+            await self._say(chat_id, tx.error_text(exc.message, exc.hint))
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
 
     async def on_music(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An audio file becomes the music bed (checked by the runner, which says why not)."""
@@ -333,7 +377,7 @@ class TelegramChannel:
                 str(account.user_id),
                 message.caption or "",
                 music=path,
-                owner=owner_of(account),
+                owner=await self._owner(account),
             )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
@@ -374,7 +418,11 @@ class TelegramChannel:
                 self.bot, batch, folder, limit=self.config.download_limit, calls=self.calls
             )
             events = self.runner.send(
-                thread_of(account), str(account.user_id), "", paths, owner=owner_of(account)
+                thread_of(account),
+                str(account.user_id),
+                "",
+                paths,
+                owner=await self._owner(account),
             )
             await self._turn(chat_id, account, events)
         except ReelEstateError as exc:
@@ -406,7 +454,7 @@ class TelegramChannel:
                 return
             await self._say(chat_id, tx.md(f"Approved v{value}. Rendering the final video..."))
             events = self.runner.approve(
-                thread_of(account), str(account.user_id), owner=owner_of(account)
+                thread_of(account), str(account.user_id), owner=await self._owner(account)
             )
             await self._turn(chat_id, account, events)
         elif kind == "revise":

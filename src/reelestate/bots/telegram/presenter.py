@@ -201,7 +201,29 @@ class ChatPresenter:
             "progress edit",
         )
 
+    async def _card(self, event: VideoReady) -> None:
+        """A facts card on its own: the video, then its PNG still as a file (uncompressed)."""
+        result = event.result
+        self._sent |= {str(result.video): "the card above", str(result.thumbnail): "the still"}
+        caption = tx.md(
+            f"Your facts card ({result.width}x{result.height}, {result.duration:.0f} s)"
+        )
+        await self._send_video(
+            result.video, "card", caption, size=(result.width, result.height, result.duration)
+        )
+        still = await asyncio.to_thread(read_if_file, result.thumbnail)
+        if still:
+            await self.calls(
+                lambda: self.bot.send_document(
+                    self.chat_id, still, filename=result.thumbnail.name, caption="Still (PNG)"
+                ),
+                "still",
+            )
+
     async def _video(self, event: VideoReady) -> None:
+        if event.kind == "infographic":
+            await self._card(event)
+            return
         result = event.result
         self._sent |= {
             str(result.video): "the video above",

@@ -1,5 +1,9 @@
-"""The organisation's media library: every photo and clip of every project, searchable, and a
-file of one project reused in another as a new reference to the same stored blob.
+"""The organisation's media library: every photo and clip of every project and every finished
+video rendered from them, searchable, and a file of one project reused in another as a new
+reference to the same stored blob.
+
+Finished videos are the outputs of succeeded final render jobs (no media row of their own): the
+search pages over both tables at once, newest first, so a page mixes uploads and renders.
 
 A media row is a reference: the blob it names is never copied and never deleted with the row
 (the blob collector removes a file only once no row names it), so reusing a photo costs a row.
@@ -9,15 +13,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from reelestate.core.errors import InvalidInputError, NotFoundError
+from reelestate.core.jobs import JobKind, JobStatus
 from reelestate.storage.context import TenantContext
 from reelestate.storage.db import Database
-from reelestate.storage.models import Media, MediaKind, Project
+from reelestate.storage.models import Media, MediaKind, Project, RenderJob
 from reelestate.storage.schemas import MediaView
 
 LIBRARY_KINDS = (MediaKind.PHOTO, MediaKind.VIDEO)
@@ -41,8 +47,25 @@ class MediaQuery(BaseModel):
     kind: MediaKind | None = None
 
 
+Source = Literal["upload", "render"]
+
+
+class RenderedVideo(BaseModel):
+    """What a finished video adds to its file: the render job that made it and its shape."""
+
+    model_config = ConfigDict(frozen=True)
+
+    job_id: uuid.UUID
+    aspect: str
+    """"9:16", "1:1", "16:9" (or width:height reduced when it is none of those)."""
+    width: int
+    height: int
+    duration_s: float
+
+
 class LibraryItem(BaseModel):
-    """One file of the library with the listing it belongs to."""
+    """One file of the library with the listing it belongs to. A finished video's `media` is
+    its MP4 (its id is the render job's); `render` says so."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -51,6 +74,8 @@ class LibraryItem(BaseModel):
     address: str | None
     room: str | None
     added_at: datetime
+    source: Source = "upload"
+    render: RenderedVideo | None = None
 
 
 def _address(facts: dict[str, object] | None) -> str | None:
@@ -92,6 +117,86 @@ def _conditions(ctx: TenantContext, query: MediaQuery) -> list[ColumnElement[boo
     return where
 
 
+def _render_conditions(ctx: TenantContext, query: MediaQuery) -> list[ColumnElement[bool]]:
+    """The finished final renders matching `query` (none when it asks for photos or a room)."""
+    added = _render_added(RenderJob)
+    where: list[ColumnElement[bool]] = [
+        RenderJob.organization_id == ctx.org_id,
+        RenderJob.kind == JobKind.RENDER_VIDEO,
+        RenderJob.status == JobStatus.SUCCEEDED,
+        RenderJob.outputs[("video", "key")].as_string().is_not(None),
+    ]
+    if query.project_id is not None:
+        where.append(RenderJob.project_id == query.project_id)
+    if query.start is not None:
+        where.append(added >= query.start)
+    if query.end is not None:
+        where.append(added < query.end)
+    for word in (query.text or "").split():
+        pattern = _like(word)
+        where.append(
+            or_(
+                func.lower(Project.title).like(pattern, escape="\\"),
+                func.lower(Project.facts["address"].as_string()).like(pattern, escape="\\"),
+                func.lower(Project.facts["city"].as_string()).like(pattern, escape="\\"),
+            )
+        )
+    return where
+
+
+def _render_added(job: type[RenderJob]) -> ColumnElement[datetime]:
+    return func.coalesce(job.finished_at, job.created_at)
+
+
+def _wants_renders(query: MediaQuery) -> bool:
+    return query.kind in (None, MediaKind.VIDEO) and not query.room
+
+
+def aspect_of(width: int, height: int) -> str:
+    """The aspect as people name it: the nearest of 9:16, 1:1, 16:9 and 4:5 when close."""
+    if width <= 0 or height <= 0:
+        return "unknown"
+    ratio = width / height
+    for name, value in (("9:16", 9 / 16), ("1:1", 1.0), ("16:9", 16 / 9), ("4:5", 4 / 5)):
+        if abs(ratio - value) < 0.01:
+            return name
+    return f"{width}:{height}"
+
+
+def _render_item(job: RenderJob, project: Project | None) -> LibraryItem:
+    outputs: dict[str, Any] = job.outputs or {}
+    video: dict[str, Any] = outputs.get("video") or {}
+    width, height = int(outputs.get("width") or 0), int(outputs.get("height") or 0)
+    aspect = aspect_of(width, height)
+    name = (project.title if project else None) or "video"
+    return LibraryItem(
+        media=MediaView(
+            id=job.id,
+            organization_id=job.organization_id,
+            project_id=job.project_id,
+            kind=MediaKind.VIDEO,
+            blob_key=str(video["key"]),
+            content_type=str(video.get("content_type") or "video/mp4"),
+            size_bytes=int(video.get("size") or 0),
+            sha256=str(video.get("sha256") or ""),
+            filename=f"{name} {aspect.replace(':', 'x')}.mp4",
+            analysis=None,
+        ),
+        project_title=project.title if project else None,
+        address=_address(project.facts) if project else None,
+        room=None,
+        added_at=job.finished_at or job.created_at,
+        source="render",
+        render=RenderedVideo(
+            job_id=job.id,
+            aspect=aspect,
+            width=width,
+            height=height,
+            duration_s=float(outputs.get("duration") or 0.0),
+        ),
+    )
+
+
 def _item(media: Media, project: Project | None) -> LibraryItem:
     analysis = media.analysis or {}
     room = analysis.get("room")
@@ -111,23 +216,55 @@ class MediaLibraryRepository:
     def search(
         self, ctx: TenantContext, query: MediaQuery, *, offset: int = 0, limit: int = 50
     ) -> tuple[list[LibraryItem], int]:
-        """One page of the matching files, newest first, and how many match in all."""
-        joined = and_(Project.id == Media.project_id, Project.organization_id == ctx.org_id)
-        where = _conditions(ctx, query)
+        """One page of the matching files and finished videos, newest first, and how many
+        match in all."""
+        uploads = (
+            select(
+                Media.id.label("id"),
+                Media.created_at.label("added_at"),
+                literal_column("'upload'", String).label("source"),
+            )
+            .select_from(Media)
+            .outerjoin(Project, _joined(ctx, Media.project_id))
+            .where(*_conditions(ctx, query))
+        )
+        sides = [uploads]
+        if _wants_renders(query):
+            sides.append(
+                select(
+                    RenderJob.id.label("id"),
+                    _render_added(RenderJob).label("added_at"),
+                    literal_column("'render'", String).label("source"),
+                )
+                .select_from(RenderJob)
+                .outerjoin(Project, _joined(ctx, RenderJob.project_id))
+                .where(*_render_conditions(ctx, query))
+            )
+        both = union_all(*sides).subquery()
         with self._db.tenant(ctx) as session:
-            total = session.scalar(
-                select(func.count(Media.id)).select_from(Media).outerjoin(Project, joined)
-                .where(*where)
-            )  # fmt: skip
-            rows = session.execute(
-                select(Media, Project)
-                .outerjoin(Project, joined)
-                .where(*where)
-                .order_by(Media.created_at.desc(), Media.id)
+            total = session.scalar(select(func.count()).select_from(both))
+            page = session.execute(
+                select(both.c.id, both.c.source)
+                .order_by(both.c.added_at.desc(), both.c.id)
                 .offset(offset)
                 .limit(limit)
             ).all()
-            return [_item(m, p) for m, p in rows], int(total or 0)
+            media_ids = [i for i, source in page if source == "upload"]
+            job_ids = [i for i, source in page if source == "render"]
+            found: dict[uuid.UUID, LibraryItem] = {}
+            for m, p in session.execute(
+                select(Media, Project)
+                .outerjoin(Project, _joined(ctx, Media.project_id))
+                .where(Media.organization_id == ctx.org_id, Media.id.in_(media_ids))
+            ).all():
+                found[m.id] = _item(m, p)
+            for j, p in session.execute(
+                select(RenderJob, Project)
+                .outerjoin(Project, _joined(ctx, RenderJob.project_id))
+                .where(RenderJob.organization_id == ctx.org_id, RenderJob.id.in_(job_ids))
+            ).all():
+                found[j.id] = _render_item(j, p)
+            return [found[i] for i, _ in page if i in found], int(total or 0)
 
     def reuse(
         self, ctx: TenantContext, project_id: uuid.UUID, media_ids: list[uuid.UUID]
@@ -195,6 +332,10 @@ class MediaLibraryRepository:
                 .order_by(Project.created_at.desc())
             ).all()
             return [(p.id, p.title, _address(p.facts), int(n)) for p, n in rows]
+
+
+def _joined(ctx: TenantContext, project_id: Any) -> ColumnElement[bool]:
+    return and_(Project.id == project_id, Project.organization_id == ctx.org_id)
 
 
 def _project(session: Session, ctx: TenantContext, project_id: uuid.UUID) -> Project:
