@@ -92,6 +92,13 @@ train-rooms: $(TRAIN_STAMP)
 		--data $(ROOMS_DATA) --out src/reelestate/providers/vision/models \
 		--fixtures tests/fixtures/rooms --seed 20240611 --epochs 5 --threads 2
 
+# Re-quantise the earlier room model (training/rooms/previous/, float weights recovered from
+# it) and re-measure it, without retraining: the fallback when `make train-rooms` is too slow.
+.PHONY: rooms-requantize
+rooms-requantize: $(TRAIN_STAMP)
+	nice -n 10 $(TRAIN_BIN)/python -m training.rooms.requantize \
+		--data $(ROOMS_DATA) --model src/reelestate/providers/vision/models --threads 2
+
 # Re-pin the room classifier's golden outputs (after a retrain or a deliberate library change).
 .PHONY: rooms-golden
 rooms-golden: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,16 @@ from training.rooms.data import LABELS, Split
 from training.rooms.evaluate import Figures
 
 METRICS_FILE = "rooms-metrics.json"
+
+
+@dataclass(frozen=True)
+class Requantized:
+    """The shipped model was re-quantised from an earlier one (`requantize`), not retrained."""
+
+    source_sha256: str
+    source_test: dict[str, Any]
+    """The earlier model's test figures, as its own card reported them."""
+    source_versions: dict[str, str]
 
 
 def _pct(value: float) -> str:
@@ -52,8 +63,67 @@ def _run_metrics(run: Any) -> dict[str, Any]:
         "temperature": run.info.temperature,
         "unsure_below": run.info.unsure_below,
         "model": run.model_kind,
+        "quantisation": None
+        if run.quantised is None
+        else {
+            "activations": sorted(run.quantised.activation_types),
+            "weights": sorted(run.quantised.weight_types),
+            "largest_int8_weight": run.quantised.largest_int8_weight,
+            "saturation_free": run.quantised.saturation_free,
+        },
+        "reference_agreement": None if run.agreement is None else run.agreement.__dict__,
         "minutes": round(run.minutes, 1),
     }
+
+
+def _quantisation_text(run: Any) -> str:
+    if run.quantised is None:
+        return ""
+    q = run.quantised
+    weights = (
+        "uint8 weights"
+        if q.weight_types == {"uint8"}
+        else f"7-bit int8 weights (`reduce_range`, largest |weight| {q.largest_int8_weight})"
+    )
+    text = f"""- Same answers on every x86 CPU: {weights} with uint8 activations, so no pair of
+  products overflows the int16 sums of onnxruntime's kernels on AVX2/AVX-512 CPUs without VNNI
+  (checked on the file by `training/rooms/saturation.py`, at export and in the tests)."""
+    if run.agreement is not None:
+        r = run.agreement
+        text += f"""
+  Against onnxruntime with every graph optimisation off (Q/DQ run as float operations, the
+  model's reference meaning) on the {r.photos} validation photos: calibrated probabilities
+  within {r.largest_difference:.3f} (the two round requantised values differently at exact
+  half-steps), the room or `unsure` differing on {r.decisions_changed} of them."""
+    return text + "\n"
+
+
+def _requantized_text(req: Requantized | None, minutes: float, cpu_minutes: float) -> str:
+    if req is None:
+        return ""
+    before = req.source_test
+    return f"""
+## This model was re-quantised, not retrained
+`training/rooms/requantize.py` recovered the float weights of the model shipped before
+(SHA-256 `{req.source_sha256[:16]}...`, trained as described under Training) from its int8
+weights, quantised them again with 7-bit weights and the same calibration photos, and chose the
+temperature and threshold and measured every figure on this page again with the training run's
+own code ({minutes:.1f} min, {cpu_minutes:.1f} CPU minutes). That model had full-range int8
+weights, whose int16 sums saturate in onnxruntime's kernels on x86 CPUs without VNNI, so its
+answers depended on the CPU; its card, measured on such a CPU, gave
+{_pct(before["unsure_rate"])} unsure, {_pct(before["selective_precision"])} precision on the
+rest and {_pct(before["accuracy"])} accuracy on this test split (onnxruntime
+{req.source_versions.get("onnxruntime", "?")}). The weights carry that model's int8 rounding, so
+a retrain (`make train-rooms`) gives a close but not identical model.
+"""
+
+
+def _training_time(req: Requantized | None, minutes: float, cpu_minutes: float) -> str:
+    if req is not None:
+        return "Training times: see training/rooms/README.md (this model was re-quantised)."
+    return f"""Wall time of the whole run: {minutes:.1f} min on 2 cores
+shared with other work ({cpu_minutes:.1f} CPU minutes; cached duplicate removal and trunk
+features, when present in `build/train-rooms/`, are not recomputed: see training/rooms/README.md)."""
 
 
 def _spread(values: list[float]) -> str:
@@ -79,6 +149,7 @@ def write(
     min_unsure: float,
     versions: dict[str, str],
     minutes: float,
+    requantized: Requantized | None = None,
 ) -> dict[str, Any]:
     """Write both files from the figures of `run`, the shipped model's training run."""
     split: Split = run.split
@@ -93,13 +164,20 @@ def write(
         "versions": versions,
         "minutes": round(minutes, 1),
         "cpu_minutes": round(cpu_minutes, 1),
+        "requantized_from": None
+        if requantized is None
+        else {"sha256": requantized.source_sha256, "test": requantized.source_test},
     }
     (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     removed = "\n".join(f"- {photo.path.name}: {why}" for photo, why in split.removed)
     data_args = " ".join(str(d) for d in data_dirs)
     kind = (
-        "static QDQ int8, per-channel weights, activation ranges from an eighth of the "
-        "training photos"
+        "static QDQ, uint8 activations with ranges from an eighth of the training photos, "
+        + (
+            "per-channel uint8 weights"
+            if run.quantised is not None and run.quantised.weight_types == {"uint8"}
+            else "per-channel 7-bit int8 weights"
+        )
         if run.model_kind == "int8"
         else "float32"
     )
@@ -163,7 +241,7 @@ Confusion matrix (test, top-1 before the threshold):
 - Export: ONNX opset 17, {run.model_kind} ({kind}), {model_bytes / 1e6:.1f} MB. Runs on
   onnxruntime's CPU provider; `rooms.json` holds the labels, preprocessing, temperature and
   threshold.
-
+{_quantisation_text(run)}{_requantized_text(requantized, minutes, cpu_minutes)}
 ## Data
 Houses Dataset of E. H. Ahmed and M. Moustafa, "House price estimation from visual and textual
 features", IJCCI 2016 (arXiv:1609.08399), public research dataset: houses 1-200 (houses-dev)
@@ -189,9 +267,7 @@ Three views of each training photo (itself, its mirror image, and one random cro
 the frame with up to 25% aspect change and brightness, contrast and saturation jitter of up to
 15%, mirrored at random), drawn once and their trunk features cached; {epochs} epochs of AdamW
 with a one-cycle schedule (head 3e-3, blocks 3e-4), label smoothing 0.05, batch 32, {threads}
-CPU threads, deterministic kernels. Wall time of the whole run: {minutes:.1f} min on 2 cores
-shared with other work ({cpu_minutes:.1f} CPU minutes; cached duplicate removal and trunk
-features, when present in `build/train-rooms/`, are not recomputed: see training/rooms/README.md).
+CPU threads, deterministic kernels. {_training_time(requantized, minutes, cpu_minutes)}
 
 Measured with:
 {version_lines}
@@ -200,13 +276,14 @@ Measured with:
 ```
 make train-rooms
 # which runs:
-#   .venv/bin/pip install -e '.[dev,train]'
-#   nice -n 10 .venv/bin/python -m training.rooms.train_rooms \\
+#   .venv-train/bin/pip install -e '.[train]'   (over the locked set)
+#   nice -n 10 .venv-train/bin/python -m training.rooms.train_rooms \\
 #       --data {data_args} \\
 #       --out src/reelestate/providers/vision/models --fixtures tests/fixtures/rooms \\
 #       --seed {run.seed} --epochs {epochs} --threads {threads}
 make rooms-golden   # then re-pin the golden outputs the tests check
 ```
+{"This model was made by `make rooms-requantize` (from `training/rooms/previous/`)." if requantized else ""}
 Duplicate removal and trunk features are cached in `build/train-rooms/`; delete it to recompute
 them. The run rewrites `rooms.onnx`, `rooms.json`, `rooms-metrics.json`, this card and the test
 fixture photos.

@@ -33,7 +33,7 @@ from reelestate.providers.vision.rooms import (
     calibrated_probabilities,
     preprocess,
 )
-from training.rooms import augment, card, data, evaluate, export
+from training.rooms import augment, card, data, evaluate, export, reference, saturation
 from training.rooms.model import INPUT_SIDE, MEAN, STD, RoomNet, Tail, Trunk, load_backbone
 
 FIRST_TUNED_BLOCK = 14
@@ -55,6 +55,7 @@ GOAL_MAX_UNSURE = 0.10
 GOAL_MIN_PRECISION = 0.99
 RESPLITS = 50
 """Re-splits of the held-out houses for the cross-check (inference is done once; cheap)."""
+EPOCHS = 5
 FIXTURE_HOUSES = 15
 FIXTURE_SIDE = 400
 
@@ -145,7 +146,7 @@ def _fixture_copy(path: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _fixture_set(split: data.Split) -> list[data.LabelledPhoto]:
+def fixture_set(split: data.Split) -> list[data.LabelledPhoto]:
     """All photos of the first test houses by number: fixed, not picked by how they score."""
     houses = sorted({p.house for p in split.test})[:FIXTURE_HOUSES]
     return [p for p in split.test if p.house in houses]
@@ -155,7 +156,7 @@ def _fixture_name(photo: data.LabelledPhoto) -> str:
     return f"{photo.house}_{photo.path.stem.split('_', 1)[1]}.jpg"
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     """The interpreter and libraries the figures were measured with, as imported."""
     import cv2  # noqa: PLC0415 - only for its version: the classifier's input does not use it
     import onnxruntime  # noqa: PLC0415
@@ -186,6 +187,10 @@ class Run:
     test: evaluate.Figures
     resplits: evaluate.Resplits
     minutes: float
+    quantised: saturation.QuantisedModel | None = None
+    """The int8 model's weight range (None when float32 is shipped)."""
+    agreement: reference.ReferenceAgreement | None = None
+    """How far the fast int8 kernels are from the float-executed reference on validation."""
 
 
 def _run(split: data.Split, seed: int, args: argparse.Namespace, folder: Path) -> Run:
@@ -205,19 +210,31 @@ def _run(split: data.Split, seed: int, args: argparse.Namespace, folder: Path) -
     folder.mkdir(parents=True)
     fp32 = folder / "rooms-fp32.onnx"
     export.to_onnx(RoomNet(trunk, tail, flip_average=True).eval(), fp32, INPUT_SIDE)
+    return finish_run(split, seed, fp32, folder, threads=args.threads, started=started)
+
+
+def finish_run(
+    split: data.Split, seed: int, fp32: Path, folder: Path, *, threads: int, started: float
+) -> Run:
+    """Quantise the float model in `folder`, calibrate it on validation and measure it on test.
+
+    Shared by training and by `requantize` (which starts from the earlier model's weights), so
+    that both choose the temperature and threshold and measure the figures the same way.
+    """
     int8 = folder / "rooms-int8.onnx"
     print("quantising", flush=True)
     calibration = [load_room_photo(p.path) for p in split.train[::8]]
-    export.quantize_int8(fp32, int8, calibration, _info("", 1.0, 0.0))
+    quantised = export.quantize_int8(fp32, int8, calibration, _info("", 1.0, 0.0))
+    print(f"quantised: {quantised.summary()}", flush=True)
 
     print("calibrating on validation", flush=True)
     val_photos = [load_room_photo(p.path) for p in split.val]
     val_labels = _labels(split.val)
     plain = _info("rooms.onnx", 1.0, 0.0)
-    chosen = export.choose_model(fp32, int8, val_photos, val_labels, plain, folder, args.threads)
+    chosen = export.choose_model(fp32, int8, val_photos, val_labels, plain, folder, threads)
     shutil.copy(chosen, folder / "rooms.onnx")
     (folder / MODEL_INFO_FILE).write_text(plain.model_dump_json(indent=2))
-    classifier = RoomClassifier(folder, threads=args.threads)
+    classifier = RoomClassifier(folder, threads=threads)
     val_logits = classifier.logits(val_photos)
     temperature = evaluate.fit_temperature(val_logits.astype(np.float64), val_labels)
     val_probs = calibrated_probabilities(val_logits, temperature)
@@ -226,6 +243,10 @@ def _run(split: data.Split, seed: int, args: argparse.Namespace, folder: Path) -
     )
     info = _info("rooms.onnx", temperature, unsure_below)
     (folder / MODEL_INFO_FILE).write_text(info.model_dump_json(indent=2) + "\n")
+    print("comparing with the reference kernels on validation", flush=True)
+    agreement = reference.reference_agreement(
+        folder / "rooms.onnx", val_photos, val_logits, info, threads
+    )
 
     print("measuring on test", flush=True)
     test_logits = classifier.logits([load_room_photo(p.path) for p in split.test])
@@ -258,18 +279,20 @@ def _run(split: data.Split, seed: int, args: argparse.Namespace, folder: Path) -
         ),
         resplits=resplits,
         minutes=(time.monotonic() - started) / 60,
+        quantised=quantised if chosen == int8 else None,
+        agreement=agreement if chosen == int8 else None,
     )
 
 
-def _write_fixtures(run: Run, target: Path | None, work: Path) -> evaluate.Figures:
+def write_fixtures(run: Run, target: Path | None, work: Path) -> evaluate.Figures:
     """Copy the fixture photos (when asked) and measure the model on those copies."""
-    fixture_set = _fixture_set(run.split)
+    chosen = fixture_set(run.split)
     if target is not None:
         target.mkdir(parents=True, exist_ok=True)
         for stale in target.glob("*.jpg"):
             stale.unlink()
     photos = []
-    for photo in fixture_set:
+    for photo in chosen:
         copy = work / _fixture_name(photo)
         copy.write_bytes(_fixture_copy(photo.path))
         if target is not None:
@@ -278,7 +301,7 @@ def _write_fixtures(run: Run, target: Path | None, work: Path) -> evaluate.Figur
     logits = RoomClassifier(run.folder, threads=1).logits(photos)
     return evaluate.figures(
         calibrated_probabilities(logits, run.info.temperature),
-        _labels(fixture_set),
+        _labels(chosen),
         run.info.unsure_below,
         len(data.LABELS),
     )
@@ -299,7 +322,7 @@ def main() -> None:
     )
     parser.add_argument("--fixtures-only", action="store_true", help="write the fixtures and stop")
     parser.add_argument("--seed", type=int, default=20240611)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
@@ -319,7 +342,7 @@ def main() -> None:
     if args.fixtures_only:
         if args.fixtures is None:
             parser.error("--fixtures-only needs --fixtures DIR")
-        for photo in _fixture_set(split):
+        for photo in fixture_set(split):
             args.fixtures.mkdir(parents=True, exist_ok=True)
             (args.fixtures / _fixture_name(photo)).write_bytes(_fixture_copy(photo.path))
         return
@@ -327,7 +350,7 @@ def main() -> None:
         work = Path(tmp)
         run = _run(split, args.seed, args, work / "main")
         print(json.dumps({"test": run.test.__dict__, "minutes": run.minutes}), flush=True)
-        fixture = _write_fixtures(run, args.fixtures, work)
+        fixture = write_fixtures(run, args.fixtures, work)
 
         args.out.mkdir(parents=True, exist_ok=True)
         shutil.copy(run.folder / "rooms.onnx", args.out / "rooms.onnx")
@@ -338,14 +361,14 @@ def main() -> None:
             cpu_minutes=time.process_time() / 60,
             model_bytes=(args.out / "rooms.onnx").stat().st_size,
             fixture=fixture,
-            fixture_houses=sorted({p.house for p in _fixture_set(split)}),
+            fixture_houses=sorted({p.house for p in fixture_set(split)}),
             data_dirs=args.data,
             epochs=args.epochs,
             threads=args.threads,
             first_tuned=FIRST_TUNED_BLOCK,
             target_precision=TARGET_PRECISION,
             min_unsure=MIN_UNSURE,
-            versions=_versions(),
+            versions=versions(),
             minutes=(time.monotonic() - started) / 60,
         )
     print(json.dumps(metrics, indent=2))
