@@ -136,8 +136,9 @@ def _stats(values: object) -> dict[str, float]:
 def _row(name: str, value: float, limit: float, *, at_most: bool = True) -> str:
     """A figure against its target: `at_most` (≤ limit) or at least (≥ limit)."""
     ok = value <= limit if at_most else value >= limit
-    verdict = "met" if ok else f"MISSED by {abs(value - limit):.2f}"
-    return f"| {name} | {value:.2f} | {'≤' if at_most else '≥'} {limit:g} | {verdict} |"
+    gap = abs(value - limit)
+    verdict = "met" if ok else f"MISSED by {gap:.3g} ({gap / limit:.0%} of the target)"
+    return f"| {name} | {value:.3g} | {'≤' if at_most else '≥'} {limit:g} | {verdict} |"
 
 
 def _slowest(stages: object) -> str:
@@ -146,7 +147,15 @@ def _slowest(stages: object) -> str:
         return "?"
     parts = {k: v for k, v in stages.items() if k != "total" and not k.startswith("frames_")}
     name = max(parts, key=lambda k: parts[k])
-    return f"{name} {parts[name]:.1f} s of {stages.get('total', 0):.1f} s"
+    held = f"{name} {parts[name]:.1f} s of {stages.get('total', 0):.1f} s"
+    loop = {k: v for k, v in stages.items() if k.startswith("frames_")}
+    if name != "frames" or not loop:
+        return held
+    top = sorted(loop, key=lambda k: -loop[k])[:2]
+    # frames_write is the pipe into FFmpeg: time spent there is time waiting on the encoder.
+    return (
+        held + " (" + ", ".join(f"{k.removeprefix('frames_')} {loop[k]:.1f} s" for k in top) + ")"
+    )
 
 
 def write_report(results: dict[str, object], path: Path) -> str:
