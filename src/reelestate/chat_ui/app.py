@@ -37,6 +37,8 @@ from reelestate.chat_ui.sign_in import chat_metadata
 from reelestate.chat_ui.telegram_link import LINK_WORDS, UNLINK_WORDS, link_message, unlink_message
 from reelestate.core.errors import RateLimitedError, ReelEstateError
 from reelestate.providers.tts.narrator import parse_voice_choice
+from reelestate.services.kit_logo import FIELD as LOGO_FIELD
+from reelestate.services.kit_logo import store_logo
 from reelestate.services.presenter_photo import find_presenter_photo, set_presenter_photo
 from reelestate.storage.context import TenantContext
 from reelestate.storage.models import Role
@@ -267,7 +269,7 @@ async def start() -> None:
     ctx = _tenant()
     orgs = OrganisationsRepository(services().db)
     if ctx.role is Role.OWNER and await asyncio.to_thread(orgs.needs_onboarding, ctx):
-        onboarding = Onboarding()
+        onboarding = Onboarding(max_image_pixels=services().settings.max_image_pixels)
         cl.user_session.set("onboarding", onboarding)
         await cl.Message(content=onboarding.question()).send()
         return
@@ -283,9 +285,14 @@ async def _send_settings(brand_kit: str = NO_BRAND) -> None:
     cl.user_session.set("settings", dict(initial))
 
 
-async def _onboard(onboarding: Onboarding, text: str) -> None:
+async def _onboard(onboarding: Onboarding, message: cl.Message) -> None:
     """One answer of the first-time questions; after the last, the brand kit is stored."""
-    following = onboarding.answer(text)
+    images = [
+        (str(e.name), Path(str(e.path)))
+        for e in message.elements or []
+        if e.path and (e.mime or "").startswith("image/")
+    ]
+    following = await asyncio.to_thread(onboarding.answer, message.content or "", images)
     if following is not None:
         await cl.Message(content=following).send()
         return
@@ -302,6 +309,14 @@ async def _onboard(onboarding: Onboarding, text: str) -> None:
     kits = BrandKitsRepository(chat.db)
     existing = {k.name for k in await asyncio.to_thread(kits.all, ctx)}
     if name not in existing:
+        if onboarding.logo is not None:
+            data[LOGO_FIELD] = await asyncio.to_thread(
+                store_logo,
+                chat.blobs,
+                ctx,
+                onboarding.logo,
+                gc_grace_s=chat.settings.blob_gc_grace_s,
+            )
         await asyncio.to_thread(kits.create, ctx, name, data)
     await asyncio.to_thread(
         OrganisationsRepository(chat.db).finish_onboarding, ctx, onboarding.answers.get("brokerage")
@@ -345,7 +360,7 @@ async def on_message(message: cl.Message) -> None:
     text = message.content or ""
     onboarding: Onboarding | None = cl.user_session.get("onboarding")
     if onboarding is not None and not onboarding.done:
-        await _onboard(onboarding, text)
+        await _onboard(onboarding, message)
         return
     if await _account_words(text):
         return
