@@ -64,9 +64,14 @@ class ChatClient:
     async def say(
         self, text: str, files: list[dict[str, str]] | None = None
     ) -> list[tuple[str, Any]]:
-        """Send a message; the events until its task ends."""
+        """Send a message; the events until its task ends.
+
+        The end is looked for after the message's own task starts: a late `task_end` of the
+        chat's start (sent after `connect` returned) must not pass for this message's."""
         mark = await self.send(text, files)
-        return await self.wait_for("task_end", after=mark)
+        started = mark + len(await self.wait_for("task_start", after=mark))
+        end = started + len(await self.wait_for("task_end", after=started))
+        return self.events[mark:end]
 
     async def send(self, text: str, files: list[dict[str, str]] | None = None) -> int:
         """Send a message without waiting; returns the mark of the events that follow it."""
