@@ -71,7 +71,11 @@ async def test_a_did_presenter_is_made_by_a_child_job(
             assert presenter["provider"] == "did" and presenter["lip_synced"] is True
             assert presenter["fallbacks"] == []
             with env.db.tenant(ctx) as session:
-                query = select(RenderJob).where(RenderJob.kind == JobKind.GENERATE_AVATAR)
+                # The SQLite file is the session's (no row-level security): this render's child.
+                query = select(RenderJob).where(
+                    RenderJob.kind == JobKind.GENERATE_AVATAR,
+                    RenderJob.organization_id == ctx.org_id,
+                )
                 [child] = list(session.scalars(query))
             assert child.status == JobStatus.SUCCEEDED and child.queue == JobQueue.GPU
             assert server.count("/talks") >= 1
