@@ -7,7 +7,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from reelestate.core.settings import Settings
@@ -22,6 +21,7 @@ from tests.conftest import PHOTOS
 from tests.providers.avatar.fake_avatar_server import DID_KEY, FakeAvatarServices
 from tests.providers.avatar.material import headshot, voice
 from tests.providers.fakes.http_fake import Fault
+from tests.render.helpers import frame_at
 
 W, H = 540, 960
 
@@ -69,31 +69,6 @@ def _video(path: Path, audio: Path) -> Path:
         check=True,
     )
     return path
-
-
-def _frame(video: Path, at: float) -> np.ndarray:
-    raw = subprocess.run(
-        [
-            find_tools().ffmpeg,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-ss",
-            f"{at}",
-            "-i",
-            str(video),
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "pipe:1",
-        ],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return np.frombuffer(raw, np.uint8).reshape(H, W, 3)
 
 
 def _result(tmp: Path) -> RenderResult:
@@ -149,7 +124,7 @@ def test_did_presenter_in_the_corner(server: FakeAvatarServices, tmp_path: Path)
     choice = PresenterChoice(photo=headshot(tmp_path / "face.jpg"), provider="did")
     outcome = present_on_video(result, SPEC, choice, _settings(server, tmp_path), tmp_path / "w")
     assert outcome.provider == "did" and outcome.lip_synced and outcome.ai_disclosure
-    frame = _frame(result.video, 1.0)
+    frame = frame_at(result.video, 1.0)
     box = presenter_rect("9:16", W, H)
     centre = frame[
         box.y + box.h // 2 - 4 : box.y + box.h // 2 + 4,
@@ -160,7 +135,7 @@ def test_did_presenter_in_the_corner(server: FakeAvatarServices, tmp_path: Path)
     caps = captions_rect("9:16", W, H)
     band = frame[caps.y : caps.bottom, caps.x : caps.x + caps.w]
     assert not ((band[..., 0] > 180) & (band[..., 1] < 90) & (band[..., 2] > 180)).any()
-    before = _frame(result.video, 0.1)  # before the voice starts: no presenter
+    before = frame_at(result.video, 0.1)  # before the voice starts: no presenter
     assert before[box.y + box.h // 2, box.x + box.w // 2, 1] > 40
     # the same presenter again comes from the cache and costs nothing
     again = present_on_video(
