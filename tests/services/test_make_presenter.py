@@ -6,7 +6,6 @@ shows the presenter full frame first."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,13 +16,13 @@ from typer.testing import CliRunner
 
 from reelestate.cli import app
 from reelestate.core.settings import get_settings
-from reelestate.render.ffmpeg import find_tools
 from reelestate.render.presenter import presenter_rect
 from reelestate.render.probe import inspect_video
 from reelestate.services.presenter import PresenterChoice, present_on_video
 from tests.conftest import PHOTOS
 from tests.providers.avatar.fake_avatar_server import DID_KEY, FakeAvatarServices
 from tests.providers.avatar.material import headshot
+from tests.render.helpers import frame_at
 from tests.services import test_presenter as presented
 
 runner = CliRunner()
@@ -60,16 +59,6 @@ def env(server: FakeAvatarServices, data: Path, monkeypatch: pytest.MonkeyPatch)
     get_settings.cache_clear()
 
 
-def _frame(video: Path, at: float) -> np.ndarray:  # type: ignore[type-arg]
-    info = inspect_video(video)
-    raw = subprocess.run(
-        [find_tools().ffmpeg, "-hide_banner", "-loglevel", "error", "-ss", f"{at:.3f}",
-         "-i", str(video), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
-        check=True, capture_output=True,
-    ).stdout  # fmt: skip
-    return np.frombuffer(raw, np.uint8).reshape(info.height, info.width, 3)
-
-
 def _magenta(pixels: np.ndarray) -> float:  # type: ignore[type-arg]
     return float(((pixels[..., 0] > 180) & (pixels[..., 1] < 90) & (pixels[..., 2] > 180)).mean())
 
@@ -102,7 +91,7 @@ def test_did_presenter_in_the_corner_then_the_portrait_when_did_fails(
     info = inspect_video(video)
     box = presenter_rect("9:16", info.width, info.height)
     seen = max(
-        _magenta(_frame(video, t / 2)[box.y : box.bottom, box.x : box.x + box.w])
+        _magenta(frame_at(video, t / 2)[box.y : box.bottom, box.x : box.x + box.w])
         for t in range(2, 11)
     )
     assert seen > 0.05
@@ -127,7 +116,7 @@ def test_intro_layout_shows_the_presenter_full_frame_first(
     settings = presented._settings(server, tmp_path)
     outcome = present_on_video(result, presented.SPEC, choice, settings, tmp_path / "w")
     assert outcome.provider == "did" and outcome.layout == "intro"
-    full = presented._frame(result.video, 0.9)  # voice from 0.4 s: the presenter fills the frame
+    full = frame_at(result.video, 0.9)  # voice from 0.4 s: the presenter fills the frame
     assert _magenta(full) > 0.2
     box = presenter_rect("9:16", presented.W, presented.H)
     outside = np.ones(full.shape[:2], bool)

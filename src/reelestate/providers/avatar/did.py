@@ -122,16 +122,13 @@ class DidAvatarGenerator:
             url = done.get("result_url")
             if not isinstance(url, str) or not url:
                 raise ProviderError("D-ID finished the talk without a result URL.")
-            async with httpx.AsyncClient(
-                timeout=self.request_timeout_s, follow_redirects=True
-            ) as plain:  # a presigned URL: our key must not go to the storage host
-                path = await download_video(
-                    plain,
-                    url,
-                    out_dir / "presenter-did.mp4",
-                    service=SERVICE,
-                    max_bytes=self.max_clip_bytes,
-                )
+            path = await download_video(
+                url,
+                out_dir / "presenter-did.mp4",
+                service=SERVICE,
+                max_bytes=self.max_clip_bytes,
+                timeout_s=self.request_timeout_s,
+            )
         seconds = float(done.get("duration") or request.audio_seconds)
         return AvatarClip(
             path=path,

@@ -176,16 +176,13 @@ class HeyGenAvatarGenerator:
             url = done.get("video_url")
             if not isinstance(url, str) or not url:
                 raise ProviderError("HeyGen finished the video without a URL.")
-            async with httpx.AsyncClient(
-                timeout=self.request_timeout_s, follow_redirects=True
-            ) as plain:
-                path = await download_video(
-                    plain,
-                    url,
-                    out_dir / "presenter-heygen.mp4",
-                    service=SERVICE,
-                    max_bytes=self.max_clip_bytes,
-                )
+            path = await download_video(
+                url,
+                out_dir / "presenter-heygen.mp4",
+                service=SERVICE,
+                max_bytes=self.max_clip_bytes,
+                timeout_s=self.request_timeout_s,
+            )
         seconds = float(done.get("duration") or request.audio_seconds)
         return AvatarClip(
             path=path,

@@ -121,12 +121,18 @@ async def poll_until(
 
 
 async def download_video(
-    client: httpx.AsyncClient, url: str, target: Path, *, service: str, max_bytes: int
+    url: str, target: Path, *, service: str, max_bytes: int, timeout_s: float
 ) -> Path:
-    """`url` saved at `target` (through a `.part` file); refused when it is not a video."""
+    """`url` saved at `target` (through a `.part` file); refused when it is not a video.
+
+    The URL is presigned by the service's storage host, so it is fetched with a client of its
+    own that carries no API key."""
     partial = target.with_name(target.name + ".part")
     try:
-        async with client.stream("GET", url) as response:
+        async with (
+            httpx.AsyncClient(timeout=timeout_s, follow_redirects=True) as client,
+            client.stream("GET", url) as response,
+        ):
             if response.is_error:
                 await response.aread()
                 raise error_for(service, response, "downloading the clip")
