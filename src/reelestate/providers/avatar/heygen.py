@@ -89,33 +89,11 @@ class HeyGenAvatarGenerator:
         async with httpx.AsyncClient(
             headers=self._headers, timeout=self.request_timeout_s, follow_redirects=True
         ) as client:
-            photo = await asyncio.to_thread(request.photo.read_bytes)
-            uploaded = _data(
-                await send(
-                    lambda: client.post(
-                        f"{self.upload_url}/v1/talking_photo",
-                        content=photo,
-                        headers={"Content-Type": _image_type(request.photo)},
-                    ),
-                    service=SERVICE,
-                    action="uploading the photo",
-                    retry=self.retry,
-                ),
-                "the photo",
+            uploaded = await self._upload(
+                client, "talking_photo", request.photo, _image_type(request.photo), "the photo"
             )
-            audio = await asyncio.to_thread(request.audio.read_bytes)
-            asset = _data(
-                await send(
-                    lambda: client.post(
-                        f"{self.upload_url}/v1/asset",
-                        content=audio,
-                        headers={"Content-Type": _audio_type(request.audio)},
-                    ),
-                    service=SERVICE,
-                    action="uploading the narration",
-                    retry=self.retry,
-                ),
-                "the narration",
+            asset = await self._upload(
+                client, "asset", request.audio, _audio_type(request.audio), "the narration"
             )
             created = _data(
                 await send(
@@ -191,4 +169,23 @@ class HeyGenAvatarGenerator:
             cost_usd=estimate_avatar_cost("heygen", seconds),
             lip_synced=True,
             generated=True,
+        )
+
+    async def _upload(
+        self, client: httpx.AsyncClient, kind: str, file: Path, content_type: str, what: str
+    ) -> dict[str, Any]:
+        """One file to HeyGen's upload host (`/v1/talking_photo` or `/v1/asset`), its data."""
+        content = await asyncio.to_thread(file.read_bytes)
+        return _data(
+            await send(
+                lambda: client.post(
+                    f"{self.upload_url}/v1/{kind}",
+                    content=content,
+                    headers={"Content-Type": content_type},
+                ),
+                service=SERVICE,
+                action=f"uploading {what}",
+                retry=self.retry,
+            ),
+            what,
         )
