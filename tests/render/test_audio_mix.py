@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from reelestate.providers.tts.espeak import EspeakTTS
 from reelestate.render.audio import (
     Loudness,
     LoudnormParams,
+    build_aac_args,
     build_measure_args,
     build_mix_args,
     mix_audio,
@@ -147,6 +149,25 @@ def test_the_graph_follows_the_inputs() -> None:
         voice=Path("v.wav"), voice_offset=0, music=None, music_volume_db=-16, duck=True, duration=3
     )
     assert "ebur128=peak=true" in graph(first_pass) and first_pass[-3:] == ["-f", "null", "-"]
+    levelled = args_for(
+        Path("v.wav"), None, loudnorm=peaky, out=Path("/w/levelled.wav"), levelled_wav=True
+    )
+    assert graph(levelled).endswith("alimiter=limit=0.7943:level=0:latency=1:attack=1.5:release=80,"
+        "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        "apad=whole_len=384000,atrim=end_sample=384000,afade=t=out:st=7.9700:d=0.0300,"
+        "ebur128=peak=sample:framelog=verbose[out]")  # fmt: skip
+    assert levelled[levelled.index("-c:a") + 1] == "pcm_f32le" and "aac" not in levelled
+    assert levelled[-1] == "file:/w/levelled.wav"
+    encode = build_aac_args(Path("/w/levelled.wav"), Path("/w/out.m4a"))
+    assert (
+        encode[encode.index("-i") + 1] == "file:/w/levelled.wav" and "-filter_complex" not in encode
+    )
+    assert encode[encode.index("-c:a") + 1] == "aac"
+    assert encode[encode.index("-aac_coder") + 1] == "fast" and "-aac_pns" in encode
+    assert encode[encode.index("-b:a") + 1] == "192k"
+    assert encode[-1] == "file:/w/out.m4a"
+    draft = args_for(Path("v.wav"), None, loudnorm=replace(peaky, draft=True))
+    assert draft[draft.index("-b:a") + 1] == "128k" and draft[draft.index("-c:a") + 1] == "aac"
 
 
 @pytest.mark.parametrize(

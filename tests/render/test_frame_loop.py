@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from reelestate.render.engine import check_inputs
 from reelestate.render.fonts import FONTS_DIR
 from reelestate.render.frames import FrameBuffer
+from reelestate.render.opencv_threads import single_threaded_opencv
 from reelestate.render.overlays import blend_overlay
 from reelestate.render.segments import (
     SegmentRenderer,
@@ -25,12 +27,12 @@ from reelestate.render.timeline import build_timeline
 
 
 class _Frames:
-    """Stands in for the encoder's pipe: keeps each frame written."""
+    """Stands in for the encoder's pipe: keeps a copy of each frame lent."""
 
     def __init__(self) -> None:
         self.frames: list[bytes] = []
 
-    def write(self, data: bytes | memoryview) -> None:
+    def lend(self, data: memoryview) -> None:
         self.frames.append(bytes(data))
 
 
@@ -62,7 +64,7 @@ def test_framed_shots_with_settled_text_and_a_resting_camera_match_the_plain_fra
     w, h = spec.size
     loader = SourceLoader(spec, (w, h))
     renderer = SegmentRenderer(spec=spec, sources=loader, fonts_dir=FONTS_DIR, cancel=None)
-    buffers = _Buffers(w, h)
+    buffers = _Buffers(w, h, slots=3)
     shots = timeline.shots
     jobs = [
         ShotJob(shots[0], shots[1], overlays[0], overlays[1], tmp_path / "a.mp4"),
@@ -81,3 +83,13 @@ def test_framed_shots_with_settled_text_and_a_resting_camera_match_the_plain_fra
                 blend_overlay(plain, overlay, opacity, dy=dy)
             assert pipe.frames[frame - shot.start_frame] == plain.data.tobytes(), frame
     loader.close()
+
+
+def test_opencv_runs_on_one_thread_while_renders_overlap_and_gets_its_pool_back() -> None:
+    before = cv2.getNumThreads()
+    with single_threaded_opencv():
+        assert cv2.getNumThreads() == 1
+        with single_threaded_opencv():
+            assert cv2.getNumThreads() == 1
+        assert cv2.getNumThreads() == 1  # the other render is still drawing
+    assert cv2.getNumThreads() == before

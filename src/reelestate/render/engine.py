@@ -35,6 +35,7 @@ from reelestate.render.ffmpeg import CancelToken, find_tools
 from reelestate.render.fonts import DEFAULT_FAMILY, FONT_SUFFIXES, FONTS_DIR, family_name
 from reelestate.render.frames import FrameBuffer
 from reelestate.render.layout import caption_layout
+from reelestate.render.opencv_threads import single_threaded_opencv
 from reelestate.render.overlays import blend_overlay, load_logo
 from reelestate.render.progress import ProgressHandler, ProgressReporter, RenderProgress
 from reelestate.render.publish import publish
@@ -243,18 +244,19 @@ def render_video(
             still_size=tile_size(w, h),
         )
         try:
-            clips = _render_clips(
-                spec,
-                timeline,
-                cues=[*narration_cues, *titles] if spec.flags.captions else [],
-                layout=layout,
-                overlays=overlays,
-                paged=paged,
-                renderer=renderer,
-                clips_dir=cache / "clips",
-                work=work,
-                progress=progress,
-            )
+            with single_threaded_opencv():
+                clips = _render_clips(
+                    spec,
+                    timeline,
+                    cues=[*narration_cues, *titles] if spec.flags.captions else [],
+                    layout=layout,
+                    overlays=overlays,
+                    paged=paged,
+                    renderer=renderer,
+                    clips_dir=cache / "clips",
+                    work=work,
+                    progress=progress,
+                )
             watch.lap("frames")
             watch.add("frames", renderer.stage_seconds)
             mixed = sound.wait()

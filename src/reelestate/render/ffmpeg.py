@@ -18,6 +18,7 @@ from typing import IO
 
 from reelestate.core.errors import RenderCancelledError, RenderError
 from reelestate.core.media_tools import FFmpegTools, find_tools
+from reelestate.render.page_lending import lend, pipe_capacity
 
 
 class CancelToken:
@@ -144,15 +145,39 @@ class FFmpegPipe:
             self._stderr.append(raw.decode("utf-8", "replace"))
 
     def write(self, data: bytes | memoryview) -> None:
+        """Copy `data` into the pipe; the caller may change it as soon as this returns."""
         assert self._proc is not None and self._proc.stdin is not None
         try:
             self._proc.stdin.write(data)
         except BrokenPipeError as exc:
-            self._proc.wait()
-            self._release()
-            raise RenderError(
-                f"FFmpeg stopped early: {_stderr_summary(list(self._stderr))}"
-            ) from exc
+            raise self._stopped_early() from exc
+
+    def lend(self, frame: memoryview) -> None:
+        """Put `frame` in the pipe without copying it where the system can (`page_lending`).
+
+        The frame's memory must stay unchanged until `capacity` more bytes have been lent or
+        written after it; `page_lending.buffers_in_rotation` says how many frames that takes.
+        """
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            if not lend(self._proc.stdin.fileno(), frame):
+                self._proc.stdin.write(frame)
+        except BrokenPipeError as exc:
+            raise self._stopped_early() from exc
+        except OSError as exc:
+            raise RenderError(f"Frames could not be handed to FFmpeg: {exc.strerror}.") from exc
+
+    @property
+    def capacity(self) -> int:
+        """Bytes the frame pipe holds at most."""
+        assert self._proc is not None and self._proc.stdin is not None
+        return pipe_capacity(self._proc.stdin.fileno())
+
+    def _stopped_early(self) -> RenderError:
+        assert self._proc is not None
+        self._proc.wait()
+        self._release()
+        return RenderError(f"FFmpeg stopped early: {_stderr_summary(list(self._stderr))}")
 
     def close(self) -> None:
         """Finish the stream and wait for ffmpeg; raises if it failed."""

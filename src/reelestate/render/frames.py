@@ -6,6 +6,9 @@ write, so no frame is ever copied or allocated in the loop.
 
 from __future__ import annotations
 
+import math
+import threading
+
 import cv2
 import numpy as np
 
@@ -37,30 +40,69 @@ class FrameBuffer:
         self.v.fill(NEUTRAL_C)
 
 
+SHIFT_SCALE_TOLERANCE = 1e-9
+"""A warp whose scale is this close to 1 is a pure shift: pans and static shots, whose canvas
+is scaled so one canvas pixel is one output pixel (`shot_source.prepare_shot`)."""
+_scratch = threading.local()
+
+
+def _scratch_plane(height: int, width: int) -> U8:
+    """A reusable plane for the first pass of a shift, one per thread and size."""
+    planes: dict[tuple[int, int], U8] = _scratch.__dict__.setdefault("planes", {})
+    if (height, width) not in planes:
+        planes[(height, width)] = np.empty((height, width), dtype=np.uint8)
+    return planes[(height, width)]
+
+
+def _shift_into(src: U8, tx: float, ty: float, dst: U8) -> bool:
+    """`dst` = `src` moved by a sub-pixel (tx, ty), bilinear; False when it would read outside.
+
+    The same result as `warpAffine` at scale 1, in two weighted sums over shifted views: about
+    a quarter of the work, and the fractions are exact instead of rounded to 1/32 pixel, so a
+    pan's step is the same on every frame.
+    """
+    h, w = dst.shape
+    ix, iy = math.floor(tx), math.floor(ty)
+    fx, fy = tx - ix, ty - iy
+    if ix < 0 or iy < 0 or ix + w + 1 > src.shape[1] or iy + h + 1 > src.shape[0]:
+        return False
+    rows = src[iy : iy + h + 1]
+    if fx == 0.0:
+        across = rows[:, ix : ix + w]
+    else:
+        across = _scratch_plane(h + 1, w)
+        left, right = rows[:, ix : ix + w], rows[:, ix + 1 : ix + w + 1]
+        cv2.addWeighted(left, 1.0 - fx, right, fx, 0.0, dst=across)
+    if fy == 0.0:
+        np.copyto(dst, across[:h])
+    else:
+        cv2.addWeighted(across[:h], 1.0 - fy, across[1:], fy, 0.0, dst=dst)
+    return True
+
+
+def _resample(src: U8, a: float, tx: float, ty: float, dst: U8) -> None:
+    """`dst[y, x] = src[a*y + ty, a*x + tx]`, bilinear, edges repeated."""
+    if abs(a - 1.0) <= SHIFT_SCALE_TOLERANCE and _shift_into(src, tx, ty, dst):
+        return
+    h, w = dst.shape
+    cv2.warpAffine(
+        src,
+        np.array([[a, 0.0, tx], [0.0, a, ty]]),
+        (w, h),
+        dst=dst,
+        flags=_WARP_FLAGS,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+
+
 def _warp_into(source: ShotSource, progress: float, y: U8, u: U8, v: U8) -> None:
     """The camera's window at `progress` resampled into planes of the view's size."""
     window = source.path.at(progress)
     h, w = y.shape
-    a, tx, ty = inverse_map(window, w, h, 1.0)
-    cv2.warpAffine(
-        source.y,
-        np.array([[a, 0.0, tx], [0.0, a, ty]]),
-        (w, h),
-        dst=y,
-        flags=_WARP_FLAGS,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
-    a, tx, ty = inverse_map(window, w, h, 0.5)
-    matrix = np.array([[a, 0.0, tx], [0.0, a, ty]])
-    for src, dst in ((source.u, u), (source.v, v)):
-        cv2.warpAffine(
-            src,
-            matrix,
-            (w // 2, h // 2),
-            dst=dst,
-            flags=_WARP_FLAGS,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
+    _resample(source.y, *inverse_map(window, w, h, 1.0), y)
+    chroma = inverse_map(window, w, h, 0.5)
+    _resample(source.u, *chroma, u)
+    _resample(source.v, *chroma, v)
 
 
 def render_shot_frame(

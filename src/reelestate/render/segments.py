@@ -26,6 +26,7 @@ from reelestate.render.encode import FrameTap, segment_args
 from reelestate.render.ffmpeg import CancelToken, FFmpegPipe
 from reelestate.render.frames import FrameBuffer, render_shot_frame
 from reelestate.render.overlays import Overlay, blend_overlay
+from reelestate.render.page_lending import buffers_in_rotation
 from reelestate.render.shot_source import ShotSource, prepare_shot
 from reelestate.render.spec import ASPECT_SIZES, RenderSpec
 from reelestate.render.timeline import Shot
@@ -301,8 +302,8 @@ class SegmentRenderer:
             tap=tap,
             codec=self.codec,
         )
-        buffers = _Buffers(w, h)
         with FFmpegPipe(args) as pipe:
+            buffers = _Buffers(w, h, buffers_in_rotation(w * h * 3 // 2, pipe.capacity))
             for job in jobs:
                 self._write_shot(pipe, job, buffers, on_frame)
             clock = time.perf_counter()
@@ -339,11 +340,12 @@ class SegmentRenderer:
         transition_start = shot.end_frame - shot.transition_frames
         clock = time.perf_counter()
         source = self.sources.get(shot)
-        settled = _SettledPage.for_shot(source, job.overlays, buf.main)
+        settled = _SettledPage.for_shot(source, job.overlays, buf.other)
         clock = self._lap("sources", clock)
         for frame in range(shot.start_frame, shot.end_frame):
             if self.cancel is not None:
                 self.cancel.raise_if_cancelled()
+            slot = buf.next_slot()
             in_transition = (
                 next_shot is not None and frame >= transition_start and shot.transition_frames > 0
             )
@@ -352,30 +354,30 @@ class SegmentRenderer:
                 if in_transition
                 else 0.0
             )
-            layers = _layers(job, frame, fps, buf.main.height, weight)
+            layers = _layers(job, frame, fps, slot.main.height, weight)
             if settled is not None and not in_transition and _all_settled(layers):
                 # The page already carries the text: only the photo's box is drawn.
                 assert isinstance(source, ShotSource)
-                in_place = buf.main_holds is settled
+                in_place = slot.holds is settled
                 window = source.path.at(shot.progress(frame))
                 # A camera at rest (a static shot) leaves the frame as it was: nothing to draw.
-                if not (in_place and window == buf.main_window):
+                if not (in_place and window == slot.window):
                     render_shot_frame(
                         source,
                         shot.progress(frame),
-                        buf.main,
+                        slot.main,
                         page=settled.page,
                         page_in_place=in_place,
                     )
-                buf.main_holds, buf.main_window = settled, window
+                slot.holds, slot.window = settled, window
                 clock = self._lap("draw", clock)
-                pipe.write(buf.main.data.data)
+                pipe.lend(slot.main.data.data)
                 clock = self._lap("write", clock)
                 on_frame()
                 continue
-            buf.main_holds = buf.main_window = None
-            draw_frame(source, shot, frame, buf.main)
-            target = buf.main
+            slot.holds = slot.window = None
+            draw_frame(source, shot, frame, slot.main)
+            target = slot.main
             if in_transition:
                 assert next_shot is not None
                 clock = self._lap("draw", clock)
@@ -385,20 +387,20 @@ class SegmentRenderer:
                 clock = self._lap("draw", clock)
                 blend(
                     shot.transition.kind,
-                    buf.main,
+                    slot.main,
                     buf.other,
                     alpha=weight,
-                    out=buf.mixed,
+                    out=slot.mixed,
                     black=buf.black,
                 )
-                target = buf.mixed
+                target = slot.mixed
                 clock = self._lap("transition", clock)
             else:
                 clock = self._lap("draw", clock)
             for overlay, opacity, dy in layers.values():
                 blend_overlay(target, overlay, opacity, dy=dy)
             clock = self._lap("overlays", clock)
-            pipe.write(target.data.data)
+            pipe.lend(target.data.data)
             clock = self._lap("write", clock)
             on_frame()
 
@@ -466,15 +468,35 @@ def draw_frame(source: Source, shot: Shot, frame: int, out: FrameBuffer) -> None
         render_shot_frame(source, shot.progress(frame), out)
 
 
-class _Buffers:
-    """The frames one run reuses: the shot, the next shot, their blend, and black."""
+@dataclass
+class _Slot:
+    """A frame being drawn or lent to the encoder's pipe, and what its buffer still holds."""
 
-    def __init__(self, width: int, height: int) -> None:
-        self.main, self.other, self.mixed, self.black = (
-            FrameBuffer(width, height) for _ in range(4)
-        )
+    main: FrameBuffer
+    mixed: FrameBuffer
+    """A transition's blend of this shot and the next."""
+    holds: object | None = None
+    """The settled page `main` holds outside the photo's box, if no other drawing followed."""
+    window: Window | None = None
+    """The camera window whose photo `main` holds in that page's box."""
+
+
+class _Buffers:
+    """The frames one run reuses: slots lent to the encoder in turn, the next shot, and black.
+
+    Frames go to the encoder's pipe by reference (`FFmpegPipe.lend`), so each frame is drawn in
+    the next slot, one the pipe has finished reading (`page_lending.buffers_in_rotation`).
+    """
+
+    def __init__(self, width: int, height: int, slots: int) -> None:
+        self.slots = [
+            _Slot(FrameBuffer(width, height), FrameBuffer(width, height)) for _ in range(slots)
+        ]
+        self._turn = 0
+        self.other = FrameBuffer(width, height)
+        self.black = FrameBuffer(width, height)
         self.black.fill_black()
-        self.main_holds: object | None = None
-        """The settled page `main` holds outside the photo's box, if no other drawing followed."""
-        self.main_window: Window | None = None
-        """The camera window whose photo `main` holds in that page's box."""
+
+    def next_slot(self) -> _Slot:
+        self._turn = (self._turn + 1) % len(self.slots)
+        return self.slots[self._turn]

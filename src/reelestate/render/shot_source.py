@@ -46,10 +46,22 @@ class ShotSource:
     framing: Framing | None = None
 
 
-def _resize(img: U8, width: int, height: int) -> U8:
-    shrinking = width * height < img.shape[0] * img.shape[1]
-    interp = cv2.INTER_AREA if shrinking else cv2.INTER_LANCZOS4
-    return np.asarray(cv2.resize(img, (width, height), interpolation=interp), dtype=np.uint8)
+def _rescale(img: U8, scale: float) -> U8:
+    """`img` scaled by exactly `scale` (a pixel edge at x lands at x * scale), even-sized.
+
+    Sizes follow the scale, not the other way round, so a camera window keeps its exact size on
+    the canvas: a pan or a still is then a pure shift (see `frames`). An odd edge repeats its
+    last row or column, which no window reaches.
+    """
+    interp = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LANCZOS4
+    out = np.asarray(cv2.resize(img, None, fx=scale, fy=scale, interpolation=interp), np.uint8)
+    h, w = out.shape[:2]
+    if h % 2 or w % 2 or h < 2 or w < 2:
+        bottom, right = max(2, h + h % 2) - h, max(2, w + w % 2) - w
+        out = np.asarray(
+            cv2.copyMakeBorder(out, 0, bottom, 0, right, cv2.BORDER_REPLICATE), np.uint8
+        )
+    return np.ascontiguousarray(out)
 
 
 _PAGES: OrderedDict[tuple[object, ...], tuple[U8, U8, U8]] = OrderedDict()
@@ -117,19 +129,13 @@ def prepare_shot(
     x0, y0 = max(0, int(np.floor(left)) - 1), max(0, int(np.floor(top)) - 1)
     x1, y1 = min(src_w, int(np.ceil(right)) + 1), min(src_h, int(np.ceil(bottom)) + 1)
     scale = out_w / min(path.start.width, path.end.width)
-    canvas_w, canvas_h = _even((x1 - x0) * scale), _even((y1 - y0) * scale)
-    sx, sy = canvas_w / (x1 - x0), canvas_h / (y1 - y0)
-    canvas = _resize(np.ascontiguousarray(rgb[y0:y1, x0:x1]), canvas_w, canvas_h)
+    canvas = _rescale(np.ascontiguousarray(rgb[y0:y1, x0:x1]), scale)
 
     def to_canvas(w: Window) -> Window:
-        return Window(cx=(w.cx - x0) * sx, cy=(w.cy - y0) * sy, width=w.width * sx)
+        return Window(cx=(w.cx - x0) * scale, cy=(w.cy - y0) * scale, width=w.width * scale)
 
     canvas_path = CameraPath(
         start=to_canvas(path.start), end=to_canvas(path.end), easing=path.easing, aspect=aspect
     )
     y, u, v = rgb_to_yuv420(canvas)
     return ShotSource(y=y, u=u, v=v, path=canvas_path, layout=layout.kind, framing=framing)
-
-
-def _even(value: float) -> int:
-    return max(2, round(value / 2) * 2)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from reelestate.core.errors import InvalidSpecError, OutputValidationError
-from reelestate.providers.music.procedural import make_music_bed
+from reelestate.providers.music.procedural import bed_file_name, make_music_bed
 from reelestate.providers.tts.base import Narration, TextToSpeech, WordTiming
-from reelestate.render.audio import Loudness, mix_audio
+from reelestate.render.audio import SAMPLE_RATE, Loudness, mix_audio
 from reelestate.render.ffmpeg import CancelToken
 from reelestate.render.music_bed import prepare_uploaded_bed
 from reelestate.render.narration import synthesize_narration
@@ -66,27 +67,42 @@ def _narration(
     return None, [], 0.0, 0.0, None
 
 
+@dataclass(frozen=True)
+class _Bed:
+    """The music bed: where it is (or will be), its extra gain, and what identifies it."""
+
+    path: Path
+    gain_db: float
+    identity: str
+    make: Callable[[], Path] | None = None
+    """Writes a generated bed: called by the mix, beside the frame encoder, not before it."""
+
+
 def _music_bed(
     spec: RenderSpec,
     timeline: Timeline,
     cache: Path,
     memo: dict[Path, str],
     cancel: CancelToken | None,
-) -> tuple[Path | None, float]:
-    """(bed, extra gain in dB): the mood's generated bed, or the user's track levelled and looped
+) -> _Bed | None:
+    """The mood's generated bed (named, not yet made), or the user's track levelled and looped
     to the video's length."""
     if spec.music is None:
-        return None, 0.0
+        return None
     if spec.music.path is None:
         # Named by mood and length (not frame rate): a preview and its final share the bed.
-        return make_music_bed(spec.music.mood, timeline.duration, cache / "music"), 0.0
+        mood, duration, folder = spec.music.mood, timeline.duration, cache / "music"
+        name = bed_file_name(mood, duration, sample_rate=SAMPLE_RATE, seed=0)
+        return _Bed(
+            folder / name, 0.0, name, make=lambda: make_music_bed(mood, duration, folder / name)
+        )
     track = spec.music.path
     if not track.is_file():
         raise InvalidSpecError(f"Music track not found: {track.name}.")
     bed = prepare_uploaded_bed(
         track, file_digest(track, memo), timeline.duration, cache / "music", cancel
     )
-    return bed.path, bed.gain_db
+    return _Bed(bed.path, bed.gain_db, file_digest(bed.path, memo))
 
 
 def _audio_key(parts: dict[str, object]) -> str:
@@ -140,14 +156,17 @@ def prepare_soundtrack(
         )
     progress.stage("music")
     memo: dict[Path, str] = {}
-    music, music_gain = _music_bed(spec, timeline, cache, memo, cancel)
-    music_db = min(MAX_MUSIC_DB, spec.music.volume_db + music_gain) if spec.music else -16.0
+    bed = _music_bed(spec, timeline, cache, memo, cancel)
+    music = bed.path if bed else None
+    music_db = (
+        min(MAX_MUSIC_DB, spec.music.volume_db + bed.gain_db) if spec.music and bed else -16.0
+    )
     progress.stage("audio")
     key = _audio_key(
         {
             "voice": file_digest(voice, memo) if voice else None,
             "voice_start": round(voice_start, 4),
-            "music": file_digest(music, memo) if music else None,
+            "music": bed.identity if bed else None,
             "music_db": music_db if spec.music else None,
             "duck": spec.music.duck if spec.music else None,
             "frames": timeline.total_frames,
@@ -160,6 +179,7 @@ def prepare_soundtrack(
         # The mix runs in FFmpeg beside the frame encoder; the result is awaited before muxing.
         mixing = _AUDIO_POOL.submit(
             _mix_and_record,
+            make_bed=bed.make if bed else None,
             voice=voice,
             voice_offset=voice_start,
             music=music,
@@ -177,8 +197,11 @@ def _loudness_file(audio: Path) -> Path:
     return audio.with_name(audio.name + ".loudness.json")
 
 
-def _mix_and_record(**kwargs: Any) -> Loudness | None:
-    """Mix, then keep the measured loudness beside the cached file for later renders."""
+def _mix_and_record(make_bed: Callable[[], Path] | None, **kwargs: Any) -> Loudness | None:
+    """Make the generated bed if there is one, mix, then keep the measured loudness beside the
+    cached file for later renders."""
+    if make_bed is not None:
+        make_bed()
     loudness = mix_audio(**kwargs)
     if loudness is not None:
         target = _loudness_file(kwargs["out"])
