@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reelestate.agent import actions
+from reelestate.agent import actions, nodes
 from reelestate.agent.backends.base import InProcessRenderBackend
 from reelestate.agent.events import ErrorEvent, StoryboardReady
 from reelestate.agent.runner import Runner
@@ -62,9 +62,10 @@ def _cpu() -> float:
 
 async def _conversation(settings: Settings, photos: list[Path]) -> dict[str, object]:
     spent: dict[str, float] = {}
-    originals = dict(actions.HANDLERS)
-    for name, handler in originals.items():
-        actions.HANDLERS[name] = _timed(name, handler, spent)
+    # The graph's nodes call tools through their own table, built from the actions' at import.
+    originals = dict(nodes.TOOL_HANDLERS)
+    for name in actions.HANDLERS:
+        nodes.TOOL_HANDLERS[name] = _timed(name, originals[name], spent)
     render_stages: dict[str, float] = {}
     plain_run = InProcessRenderBackend._run
 
@@ -94,12 +95,11 @@ async def _conversation(settings: Settings, photos: list[Path]) -> dict[str, obj
             cpu = _cpu() - cpu
     finally:
         InProcessRenderBackend._run = plain_run  # type: ignore[method-assign]
-        actions.HANDLERS.clear()
-        actions.HANDLERS.update(originals)
+        nodes.TOOL_HANDLERS.clear()
+        nodes.TOOL_HANDLERS.update(originals)
     if ready is None:
         raise SystemExit(f"No storyboard with a preview came back; events: {events}")
-    stages = {name: round(seconds, 2) for name, seconds in spent.items()}
-    stages["conversation (the rest)"] = round(total - sum(spent.values()), 2)
+    stages = _named_stages(spent, render_stages, total)
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
@@ -113,6 +113,33 @@ async def _conversation(settings: Settings, photos: list[Path]) -> dict[str, obj
         "scenes": len(ready.scenes),
         "load_after": round(os.getloadavg()[0], 2),
     }
+
+
+STAGES = {
+    "analyse_photos": "analysis (quality, duplicates, rooms, focal points)",
+    "write_script": "script",
+    "plan_storyboard": "plan (shots and storyboard version 1)",
+}
+
+
+def _named_stages(
+    spent: dict[str, float], render: dict[str, float], total: float
+) -> dict[str, float]:
+    """The wait split the way the user lives it: analysis, script, plan, narration, preview.
+
+    Narration is synthesised inside the preview render (its `voice_and_music` stage), so it is
+    taken out of the preview's time and shown on its own row."""
+    narration = render.get("voice_and_music", 0.0)
+    stages = {label: spent.get(tool, 0.0) for tool, label in STAGES.items()}
+    stages["narration (espeak-ng, word timings)"] = narration
+    stages["preview render (frames, music and mix, join, probe)"] = (
+        spent.get("render_preview", 0.0) - narration
+    )
+    other_tools = sum(v for k, v in spent.items() if k not in STAGES and k != "render_preview")
+    stages["the rest (photos stored, intake, other tools, checkpoints, messages)"] = (
+        total - sum(spent.values()) + other_tools
+    )
+    return {name: round(seconds, 2) for name, seconds in stages.items()}
 
 
 def run(photos: int) -> dict[str, object]:
