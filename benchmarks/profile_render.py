@@ -41,7 +41,7 @@ from benchmarks.run_all import PHOTOS, workload
 from reelestate.render.camera import inverse_map
 from reelestate.render.engine import RenderResult, check_inputs, render_video
 from reelestate.render.ffmpeg import FFmpegPipe, binary_version, find_tools
-from reelestate.render.frames import FrameBuffer
+from reelestate.render.frames import FrameBuffer, _shift_into
 from reelestate.render.overlays import blend_overlay
 from reelestate.render.segments import SourceLoader, draw_frame, overlay_state
 from reelestate.render.shot_source import ShotSource
@@ -55,12 +55,14 @@ OUT = ROOT / "benchmarks" / "PROFILE.md"
 SAMPLE_FRAMES = 60
 
 NATIVE_CALLS = {
-    "<warpAffine>": "warps (Y, U, V planes)",
-    "<addWeighted>": "transition blends",
+    "<warpAffine>": "warps of zooms (Y, U, V planes)",
+    "_shift_into": "sub-pixel shifts of pans and stills (Y, U, V planes)",
+    "<addWeighted>": "weighted sums (shifts and transition blends)",
     "<blendLinear>": "overlay blends (OpenCV)",
     "blend_overlay": "overlay blends, all",
     "method 'copyto'": "page copies",
-    "method 'write' of '_io.FileIO'": "pipe writes (incl. waiting for x264)",
+    "splice": "frames lent to the pipe (incl. waiting for x264)",
+    "method 'write' of '_io.FileIO'": "pipe writes where lending is refused",
     "close": "encoder drain",
     "render_shot_frame": "shot frame drawing, all",
     "prepare_shot": "shot preparation (resize, colour)",
@@ -194,6 +196,9 @@ def per_frame(spec: RenderSpec) -> dict[str, str]:
             for p in (source.u, source.v)
         ]
     )
+    # A pan's frame: the same box moved by a fraction of a pixel each way.
+    assert _shift_into(source.y, 0.37, 0.61, y_dst), "the sample shift reads outside the photo"
+    out["shift_luma"] = _median_ms(lambda: _shift_into(source.y, 0.37, 0.61, y_dst))
     out["framed_page_copy"] = _median_ms(lambda: np.copyto(frame.data, other.data))
     draw_frame(loader.get(second), second, second.start_frame, other)
     out["crossfade"] = _median_ms(
@@ -213,6 +218,7 @@ def per_frame(spec: RenderSpec) -> dict[str, str]:
     sink += ["-s", f"{w}x{h}", "-i", "pipe:0", "-f", "null", "-"]
     with FFmpegPipe(sink) as pipe:
         out["pipe_write"] = _median_ms(lambda: pipe.write(frame.data.data))
+        out["pipe_lend"] = _median_ms(lambda: pipe.lend(frame.data.data))
         pipe.close()
     return out
 

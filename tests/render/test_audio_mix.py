@@ -149,6 +149,11 @@ def test_the_graph_follows_the_inputs() -> None:
         voice=Path("v.wav"), voice_offset=0, music=None, music_volume_db=-16, duck=True, duration=3
     )
     assert "ebur128=peak=true" in graph(first_pass) and first_pass[-3:] == ["-f", "null", "-"]
+    draft_pass = build_measure_args(
+        voice=Path("v.wav"), voice_offset=0, music=None, music_volume_db=-16, duck=True,
+        duration=3, draft=True,
+    )  # fmt: skip
+    assert "ebur128=peak=sample" in graph(draft_pass)
     levelled = args_for(
         Path("v.wav"), None, loudnorm=peaky, out=Path("/w/levelled.wav"), levelled_wav=True
     )

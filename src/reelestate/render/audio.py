@@ -126,8 +126,12 @@ def build_measure_args(
     music_volume_db: float,
     duck: bool,
     duration: float,
+    draft: bool = False,
 ) -> list[str]:
-    """FFmpeg args (no binary) for the first pass: the premix measured by ebur128, no output."""
+    """FFmpeg args (no binary) for the first pass: the premix measured by ebur128, no output.
+
+    A draft's pass reads sample peaks instead of true peaks (4x oversampled, a third of the
+    pass): a preview may land a fraction of a decibel over the ceiling, a final may not."""
     samples = _checked(duration, voice_offset, music_volume_db)
     inputs, voice_label, music_label = _input_args(voice, music)
     if not (voice_label or music_label):
@@ -140,7 +144,8 @@ def build_measure_args(
         duck=duck,
         samples=samples,
     )
-    chains.append(f"[{mixed}]ebur128=peak=true:framelog=verbose[out]")
+    peak = "sample" if draft else "true"
+    chains.append(f"[{mixed}]ebur128=peak={peak}:framelog=verbose[out]")
     graph = ";".join(chains)
     return [
         *("-hide_banner", "-nostdin", "-nostats", *inputs, "-filter_complex", graph),
@@ -302,6 +307,7 @@ def mix_audio(
             music_volume_db=music_volume_db,
             duck=duck,
             duration=duration,
+            draft=draft,
         )
         loudnorm = linear_params(run_ffmpeg(measure, cancel=cancel, timeout=limit))
         if draft:

@@ -8,8 +8,10 @@ only after the probe passes, so a crash or a kill never leaves a `video.mp4` beh
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,11 +66,21 @@ def check_inputs(spec: RenderSpec) -> dict[Path, tuple[int, int]]:
     Returns the size each photo's shots will work from, which decides their layout."""
     problems: list[PhotoError] = []
     sizes: dict[Path, tuple[int, int]] = {}
-    for path in dict.fromkeys(s.photo for s in spec.scenes):
+
+    def size_of(path: Path) -> tuple[int, int] | PhotoError:
         try:
-            sizes[path] = render_size(load_photo(path, max_side=512), spec)
+            return render_size(load_photo(path, max_side=512), spec)
         except PhotoError as exc:
-            problems.append(exc)
+            return exc
+
+    paths = list(dict.fromkeys(s.photo for s in spec.scenes))
+    # Decoding releases the GIL: the photos are checked on every core, before any frame.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        for path, outcome in zip(paths, pool.map(size_of, paths), strict=True):
+            if isinstance(outcome, PhotoError):
+                problems.append(outcome)
+            else:
+                sizes[path] = outcome
     if problems:
         first = problems[0]
         if len(problems) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from reelestate.core.errors import OutputValidationError
@@ -90,13 +91,18 @@ def publish(
     list_path = work / "segments.ffconcat"
     list_path.write_text(concat_list(clips), encoding="utf-8")
     try:
-        run_ffmpeg(
-            mux_args(segments_list=list_path, audio=sound.audio, out=temps["video"]), cancel=cancel
-        )
-        lap("mux")
-        temps["srt"].write_text(srt_text, encoding="utf-8")
-        thumbnail(temps["thumb"])
-        lap("thumbnail")
+        # The cover is drawn while FFmpeg joins: the join is I/O and a process, the cover a
+        # frame's worth of pixels, and neither needs the other.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cover") as pool:
+            cover = pool.submit(thumbnail, temps["thumb"])
+            run_ffmpeg(
+                mux_args(segments_list=list_path, audio=sound.audio, out=temps["video"]),
+                cancel=cancel,
+            )
+            lap("mux")
+            temps["srt"].write_text(srt_text, encoding="utf-8")
+            cover.result()
+            lap("thumbnail")
         progress.stage("probe")
         loudness = validate_output(spec, timeline, temps["video"], sound, mixed, cancel)
         lap("probe")
