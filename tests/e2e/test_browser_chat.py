@@ -50,7 +50,9 @@ WATCH_SEND = """
 () => {
   // On the page's own clock, from the press on #chat-submit: the first words of a new reply,
   // the "Storyboard v1" heading, and the first <video> (the preview) playing, muted: the first
-  // moment its currentTime is past 0. Read it back from window.__sendTimes (milliseconds).
+  // moment its currentTime is past 0. Read it back from window.__sendTimes (milliseconds);
+  // wait for it on `html[data-preview-playing]` (the page's Content-Security-Policy forbids the
+  // eval that a polling wait_for_function needs).
   const w = window.__sendTimes = {reply: null, storyboard: null, playing: null,
                                    played: null, duration: null};
   let clicked = null;
@@ -75,6 +77,7 @@ WATCH_SEND = """
       w.played = video.currentTime;
       w.duration = video.duration;
       video.pause();
+      document.documentElement.dataset.previewPlaying = 'yes';
       observer.disconnect();
       clearInterval(timer);
     } else if (asked !== video) {
@@ -94,7 +97,9 @@ WATCH_SEND = """
 }
 """
 SEND_TIMES = ("reply", "storyboard", "playing")
-"""The moments `WATCH_SEND` records, each in milliseconds after the press on send."""
+PREVIEW_PLAYING = "html[data-preview-playing]"
+"""The moments `WATCH_SEND` records, each in milliseconds after the press on send; it marks
+`PREVIEW_PLAYING` once the preview plays."""
 PLAY_VIDEO = """
 async (video) => {
   video.muted = true;
@@ -196,7 +201,7 @@ def test_listing_to_video_in_the_browser(
     shot(page, "04-storyboard")
     preview = page.locator("video").first
     preview.scroll_into_view_if_needed()
-    page.wait_for_function("window.__sendTimes.playing !== null")
+    page.wait_for_selector(PREVIEW_PLAYING, state="attached")
     times = page.evaluate("window.__sendTimes")
     assert times["duration"] > 0
     assert times["played"] > 0
