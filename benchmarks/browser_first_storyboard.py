@@ -67,7 +67,8 @@ def _sign_in_and_attach(page: Page, base: str, email: str, photos: list[Path]) -
     page.get_by_text("Drop 5 to 40 photos").wait_for()
     page.set_input_files("#upload-button-input", [str(p) for p in photos])
     page.fill("#chat-input", FACTS)
-    page.wait_for_function(f"document.querySelectorAll('#attachments > *').length >= {len(photos)}")
+    # A selector, not wait_for_function: the page's Content-Security-Policy forbids its eval.
+    page.wait_for_selector(f"#attachments > :nth-child({len(photos)})")
     # Send stays disabled until every photo is uploaded: the clock starts with the photos in.
     page.wait_for_selector("#chat-submit:enabled")
 
