@@ -65,6 +65,7 @@ upgrade: install
 bench: install
 	$(BIN)/python -m benchmarks.run_all
 	$(BIN)/python -m benchmarks.first_storyboard >> benchmarks/RESULTS.md
+	$(BIN)/python -m benchmarks.browser_first_storyboard >> benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.jobs_load >> benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.serve_workers >> benchmarks/RESULTS.md
 

@@ -2,14 +2,16 @@
 storyboard, approve, watch the progress move, play and download the video, come back to it.
 
 Screenshots of every step are kept in `test-artifacts/browser/` (set REELESTATE_TEST_ARTIFACTS
-to put them elsewhere).
+to put them elsewhere), with `first-storyboard.json`: the time from pressing send to the preview
+playing, as this test's server gives it (see `test_listing_to_video_in_the_browser`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,60 @@ RECORD_PROGRESS = """
                                                      characterData: true});
 }
 """
+WATCH_SEND = """
+() => {
+  // On the page's own clock, from the press on #chat-submit: the first words of a new reply,
+  // the "Storyboard v1" heading, and the first <video> (the preview) playing, muted: the first
+  // moment its currentTime is past 0. Read it back from window.__sendTimes (milliseconds);
+  // wait for it on `html[data-preview-playing]` (the page's Content-Security-Policy forbids the
+  // eval that a polling wait_for_function needs).
+  const w = window.__sendTimes = {reply: null, storyboard: null, playing: null,
+                                   played: null, duration: null};
+  let clicked = null;
+  let asked = null;
+  const replies = () => document.querySelectorAll('[data-step-type="assistant_message"]');
+  const before = new Set(replies());
+  const look = () => {
+    if (clicked === null || w.playing !== null) return;
+    const now = performance.now() - clicked;
+    if (w.reply === null) {
+      for (const step of replies()) {
+        if (!before.has(step) && step.textContent.trim()) { w.reply = now; break; }
+      }
+    }
+    if (w.storyboard === null && document.body.textContent.includes('Storyboard v1')) {
+      w.storyboard = now;
+    }
+    const video = document.querySelector('video');
+    if (video === null) return;
+    if (video.currentTime > 0) {
+      w.playing = now;
+      w.played = video.currentTime;
+      w.duration = video.duration;
+      video.pause();
+      document.documentElement.dataset.previewPlaying = 'yes';
+      observer.disconnect();
+      clearInterval(timer);
+    } else if (asked !== video) {
+      asked = video;
+      video.muted = true;
+      video.play().catch(() => { asked = null; });
+    }
+  };
+  document.addEventListener('click', (e) => {
+    if (clicked === null && e.target instanceof Element && e.target.closest('#chat-submit')) {
+      clicked = performance.now();
+    }
+  }, true);
+  const observer = new MutationObserver(look);
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  const timer = setInterval(look, 20);
+}
+"""
+SEND_TIMES = ("reply", "storyboard", "playing")
+PREVIEW_PLAYING = "html[data-preview-playing]"
+"""The moments `WATCH_SEND` records, each in milliseconds after the press on send; it marks
+`PREVIEW_PLAYING` once the preview plays."""
 PLAY_VIDEO = """
 async (video) => {
   video.muted = true;
@@ -83,9 +139,26 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+def send_seconds(times: dict[str, float | None]) -> dict[str, float | None]:
+    """`WATCH_SEND`'s moments in seconds after the press on send (None: not reached)."""
+    return {
+        name: None if (ms := times.get(name)) is None else round(ms / 1000, 2)
+        for name in SEND_TIMES
+    }
+
+
 def test_listing_to_video_in_the_browser(
-    chat_server: ChatServer, browser: BrowserContext, tmp_path: Path
+    chat_server: ChatServer,
+    browser: BrowserContext,
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
 ) -> None:
+    """The whole road in the browser; on the way, the time from pressing send to the preview
+    playing is recorded (`send_to_preview_playing_s`, and `first-storyboard.json` beside the
+    screenshots), never asserted on. This server reads rooms from file names and renders through
+    the held engine at preview size (`tests.support.web.chat_server`), with 5 photos: its time is
+    not the first-storyboard figure, which `python -m benchmarks.browser_first_storyboard`
+    measures on the embedded defaults."""
     page = browser.new_page()
     page.set_default_timeout(120_000)
     blocked: list[str] = []  # the page's Content-Security-Policy must not break anything
@@ -108,12 +181,15 @@ def test_listing_to_video_in_the_browser(
     shot(page, "02b-settings")
     page.keyboard.press("Escape")
 
-    page.set_input_files("#upload-button-input", [str(p) for p in listing_photos()[:5]])
+    photos = listing_photos()[:5]
+    page.set_input_files("#upload-button-input", [str(p) for p in photos])
     page.fill("#chat-input", FACTS)
     page.wait_for_function(
         "document.querySelectorAll('#attachments img, #attachments > *').length >= 5"
     )
+    page.wait_for_selector("#chat-submit:enabled")  # every photo uploaded: send is the start
     shot(page, "03-photos-attached")
+    page.evaluate(WATCH_SEND)
     page.click("#chat-submit")
 
     heading = page.get_by_text("Storyboard v1")
@@ -125,6 +201,27 @@ def test_listing_to_video_in_the_browser(
     shot(page, "04-storyboard")
     preview = page.locator("video").first
     preview.scroll_into_view_if_needed()
+    page.wait_for_selector(PREVIEW_PLAYING, state="attached")
+    times = page.evaluate("window.__sendTimes")
+    assert times["duration"] > 0
+    assert times["played"] > 0
+    seconds = send_seconds(times)
+    record_property("send_to_preview_playing_s", seconds["playing"])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "first-storyboard.json").write_text(
+        json.dumps(
+            {
+                "photos": len(photos),
+                "send_to_first_reply_s": seconds["reply"],
+                "send_to_storyboard_s": seconds["storyboard"],
+                "send_to_preview_playing_s": seconds["playing"],
+                "server": "tests.support.web.chat_server: file-name analyser, held engine at "
+                "preview size; not the benchmark figure",
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     shot(page, "05-preview")
 
     approve = page.get_by_role("button", name="Approve").last
