@@ -31,7 +31,7 @@ from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
-from tests.e2e.test_browser_chat import (
+from tests.support.browser import (
     CHROMIUM,
     FLAGS,
     PREVIEW_PLAYING,

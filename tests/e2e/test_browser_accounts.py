@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, sync_playwright
 
-from tests.e2e.test_browser_chat import CHROMIUM, FLAGS
+from tests.support.browser import CHROMIUM, FLAGS
 from tests.support.mail import link, wait_for_mail
 from tests.support.oidc_provider import Person as GooglePerson
 from tests.support.oidc_provider import Provider
