@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from reelestate.core.errors import InvalidInputError, RenderCancelledError
+from reelestate.core.errors import InvalidInputError, RenderCancelledError, RenderError
 from reelestate.providers.music.procedural import make_music_bed
 from reelestate.providers.tts.espeak import EspeakTTS
 from reelestate.render.audio import (
@@ -287,6 +287,18 @@ def test_an_unusable_music_file_is_the_users_error(
         )  # fmt: skip
     assert name in caught.value.message
     assert not out.exists()
+
+
+def test_files_written_here_are_not_read_first(tmp_path: Path) -> None:
+    music = tmp_path / "bed.wav"
+    music.write_bytes(b"this is not audio at all\n" * 40)
+    with pytest.raises(RenderError) as caught:
+        mix_audio(
+            voice=None, voice_offset=0, music=music, music_volume_db=-16, duck=True,
+            duration=3.0, out=tmp_path / "mix.m4a", own_files=True,
+        )  # fmt: skip
+    # Not refused as the user's file: the check was skipped and the mix itself failed.
+    assert not isinstance(caught.value, InvalidInputError)
 
 
 def test_a_sound_file_with_no_samples_is_refused(tmp_path: Path) -> None:

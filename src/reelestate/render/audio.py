@@ -278,8 +278,13 @@ def mix_audio(
     out: Path,
     cancel: CancelToken | None = None,
     draft: bool = False,
+    own_files: bool = False,
 ) -> Loudness | None:
     """Mix, normalise to -14 LUFS / -1 dBTP and write `out` (.m4a); returns its loudness.
+
+    Files a user supplied are first read a little, so a bad one is refused as the user's
+    problem; `own_files` says the voice and music were written here (synthesised narration, a
+    generated bed or one already converted), and skips that.
 
     `draft` (for previews) measures the premix once, applies that gain with a limiter at 48 kHz
     (`LoudnormParams.draft`) and encodes in the same run, skipping the level check and the final
@@ -296,7 +301,7 @@ def mix_audio(
     mix = _Mix(voice, voice_offset, music, music_volume_db, duck, duration)
     loudnorm = LoudnormParams(normalize=False)
     if voice is not None or music is not None:
-        if not draft:
+        if not (draft or own_files):
             _check_audio(voice, "voice", cancel)
             _check_audio(music, "music", cancel)
         _stop_if_cancelled(cancel)

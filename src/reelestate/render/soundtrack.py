@@ -189,6 +189,8 @@ def prepare_soundtrack(
             out=audio,
             cancel=cancel,
             draft=spec.profile == "preview",
+            # Narration we synthesised and beds we generated or converted need no reading first.
+            own_files=spec.voice is None,
         )
     return Soundtrack(audio, voice, music, words, voice_start, narration, mixing)
 
