@@ -318,7 +318,8 @@ def report(
         "",
         "## Threads",
         "",
-        f"- OpenCV pool: {cv2.getNumThreads()} threads ({cv2.getNumberOfCPUs()} CPUs seen).",
+        f"- OpenCV pool: one thread while frames are drawn (`render.opencv_threads`), "
+        f"{cv2.getNumThreads()} otherwise ({cv2.getNumberOfCPUs()} CPUs seen).",
         f"- Encoder process: peak {plain['encoder_threads_peak']} threads during the render.",
         "",
     ]
