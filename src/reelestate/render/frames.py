@@ -58,8 +58,8 @@ def _shift_into(src: U8, tx: float, ty: float, dst: U8) -> bool:
     """`dst` = `src` moved by a sub-pixel (tx, ty), bilinear; False when it would read outside.
 
     The same result as `warpAffine` at scale 1, in two weighted sums over shifted views: about
-    a quarter of the work, and the fractions are exact instead of rounded to 1/32 pixel, so a
-    pan's step is the same on every frame.
+    a sixth of the time (`benchmarks/PROFILE.md`), and the fractions are exact instead of
+    rounded to 1/32 pixel, so a pan's step is the same on every frame.
     """
     h, w = dst.shape
     ix, iy = math.floor(tx), math.floor(ty)
