@@ -15,7 +15,7 @@ from langgraph.graph.message import add_messages
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from reelestate.core.jobs import JobStatus
-from reelestate.providers.avatar.base import AvatarProviderName
+from reelestate.core.presenter_names import AvatarProviderName
 from reelestate.providers.vision.base import PhotoAnalysis
 from reelestate.render.result import RenderResult
 from reelestate.services.storyboard_store import StoryboardRef

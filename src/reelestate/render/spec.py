@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reelestate.core.errors import InvalidSpecError
-from reelestate.providers.avatar.base import AvatarProviderName
+from reelestate.core.presenter_names import AvatarProviderName
 from reelestate.providers.tts.base import TtsProvider, VoiceStyle, WordTiming
 
 Aspect = Literal["9:16", "1:1", "16:9", "4:5"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
+from reelestate.core.presenter_names import AvatarProviderName
 from reelestate.core.settings import Settings
 from reelestate.providers.avatar.base import (
     AvatarClip,
     AvatarGenerator,
     AvatarLayout,
-    AvatarProviderName,
     AvatarRequest,
     estimate_avatar_cost,
 )

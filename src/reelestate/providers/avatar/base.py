@@ -14,7 +14,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-AvatarProviderName = Literal["did", "heygen", "portrait"]
+from reelestate.core.presenter_names import AvatarProviderName
+
 AvatarLayout = Literal["pip", "intro"]
 CancelCheck = Callable[[], bool]
 

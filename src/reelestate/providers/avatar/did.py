@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 
 from reelestate.core.errors import ProviderError, ProviderRejectedError
+from reelestate.core.presenter_names import AvatarProviderName
 from reelestate.core.retry import RetryPolicy
 from reelestate.providers.avatar.base import (
     AvatarClip,
-    AvatarProviderName,
     AvatarRequest,
     CancelCheck,
     estimate_avatar_cost,

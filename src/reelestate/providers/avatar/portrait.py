@@ -19,9 +19,9 @@ import numpy as np
 from reelestate.core.errors import ProviderError, RenderCancelledError
 from reelestate.core.imaging import load_photo
 from reelestate.core.media_tools import find_tools
+from reelestate.core.presenter_names import AvatarProviderName
 from reelestate.providers.avatar.base import (
     AvatarClip,
-    AvatarProviderName,
     AvatarRequest,
     CancelCheck,
 )
