@@ -47,11 +47,13 @@ _scratch = threading.local()
 
 
 def _scratch_plane(height: int, width: int) -> U8:
-    """A reusable plane for the first pass of a shift, one per thread and size."""
-    planes: dict[tuple[int, int], U8] = _scratch.__dict__.setdefault("planes", {})
-    if (height, width) not in planes:
-        planes[(height, width)] = np.empty((height, width), dtype=np.uint8)
-    return planes[(height, width)]
+    """A reusable plane for the first pass of a shift: one per thread, replaced when a shot of
+    another size comes (a framed box's size follows its photo, so sizes are many over time)."""
+    plane: U8 | None = getattr(_scratch, "plane", None)
+    if plane is None or plane.shape != (height, width):
+        plane = np.empty((height, width), dtype=np.uint8)
+        _scratch.plane = plane
+    return plane
 
 
 def _shift_into(src: U8, tx: float, ty: float, dst: U8) -> bool:

@@ -94,7 +94,10 @@ def _music_bed(
         mood, duration, folder = spec.music.mood, timeline.duration, cache / "music"
         name = bed_file_name(mood, duration, sample_rate=SAMPLE_RATE, seed=0)
         return _Bed(
-            folder / name, 0.0, name, make=lambda: make_music_bed(mood, duration, folder / name)
+            folder / name,
+            0.0,
+            name,
+            make=lambda: make_music_bed(mood, duration, folder / name, sample_rate=SAMPLE_RATE),
         )
     track = spec.music.path
     if not track.is_file():
