@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +40,7 @@ from tests.support.browser import (
 from tests.web.live_server import live_server
 
 from benchmarks.first_storyboard import FACTS, PHOTOS, TARGET_S
+from benchmarks.measure import cpu_seconds
 from reelestate.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,14 +48,6 @@ RESULTS = ROOT / "benchmarks" / "results" / "browser_first_storyboard.json"
 FAILURE_SHOT = ROOT / "benchmarks" / ".work" / "browser_first_storyboard-failure.png"
 PASSWORD = "benchmark admin password"
 TIMEOUT_S = 120.0
-
-
-def _cpu() -> float:
-    """CPU seconds of this process (server, worker, render) and its ended children (FFmpeg);
-    not the browser, whose processes are still running."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _sign_in_and_attach(page: Page, base: str, email: str, photos: list[Path]) -> None:
@@ -98,7 +90,7 @@ def _in_the_browser(base: str, email: str, photos: list[Path], profile: Path) ->
             _sign_in_and_attach(page, base, email, photos)
             page.evaluate(WATCH_SEND)
             load_before = os.getloadavg()[0]
-            cpu = _cpu()
+            cpu = cpu_seconds()
             page.click("#chat-submit")
             try:
                 page.wait_for_selector(PREVIEW_PLAYING, state="attached")
@@ -111,7 +103,7 @@ def _in_the_browser(base: str, email: str, photos: list[Path], profile: Path) ->
                     f"(seconds reached: {seen}); the last reply: {_last_reply(page)!r}; "
                     f"the page: {FAILURE_SHOT} ({exc.message.splitlines()[0]})"
                 ) from exc
-            cpu = _cpu() - cpu
+            cpu = cpu_seconds() - cpu
             times = page.evaluate("window.__sendTimes")
             user_agent = page.evaluate("navigator.userAgent")
         finally:

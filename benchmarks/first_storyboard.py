@@ -20,7 +20,6 @@ import asyncio
 import json
 import os
 import platform
-import resource
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.measure import cpu_seconds
 from reelestate.agent import actions, nodes
 from reelestate.agent.backends.base import InProcessRenderBackend
 from reelestate.agent.events import ErrorEvent, StoryboardReady
@@ -54,12 +54,6 @@ def _timed(name: str, handler: Handler, spent: dict[str, float]) -> Handler:
     return run
 
 
-def _cpu() -> float:
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 async def _conversation(settings: Settings, photos: list[Path]) -> dict[str, object]:
     spent: dict[str, float] = {}
     # The graph's nodes call tools through their own table, built from the actions' at import.
@@ -79,7 +73,7 @@ async def _conversation(settings: Settings, photos: list[Path]) -> dict[str, obj
     ready: StoryboardReady | None = None
     try:
         async with Runner.open(settings) as runner:
-            cpu = _cpu()
+            cpu = cpu_seconds()
             start = time.perf_counter()
             first_event: float | None = None
             async for event in runner.send("bench-1", "agent@example.com", FACTS, photos):
@@ -92,7 +86,7 @@ async def _conversation(settings: Settings, photos: list[Path]) -> dict[str, obj
                     ready = event
                     break
             total = time.perf_counter() - start
-            cpu = _cpu() - cpu
+            cpu = cpu_seconds() - cpu
     finally:
         InProcessRenderBackend._run = plain_run  # type: ignore[method-assign]
         nodes.TOOL_HANDLERS.clear()

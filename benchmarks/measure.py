@@ -22,7 +22,8 @@ class Measurement:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _cpu() -> float:
+def cpu_seconds() -> float:
+    """CPU seconds so far of this process and of the children it has reaped."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
@@ -52,12 +53,12 @@ def measured(interval: float = 0.05) -> Iterator[Measurement]:
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    start, cpu = time.perf_counter(), _cpu()
+    start, cpu = time.perf_counter(), cpu_seconds()
     try:
         yield result
     finally:
         result.seconds = time.perf_counter() - start
-        result.cpu_seconds = _cpu() - cpu
+        result.cpu_seconds = cpu_seconds() - cpu
         stop.set()
         thread.join()
         result.peak_rss_mb = max(peak[0], _tree_rss()) / 2**20
